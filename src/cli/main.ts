@@ -1,0 +1,188 @@
+import path from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { createLudao, migrateLudao, openConfiguredDatabase, openLudaoCore, VERSION } from '../app';
+import { createIdentityService } from '../modules/identity';
+import { PLATFORM_PRINCIPAL, ROLES } from '../platform/access';
+import { ConfigError, loadConfig } from '../platform/config';
+import { DataDirLockedError } from '../platform/db/database';
+import { MigrationError } from '../platform/db/migrate';
+import { Problem } from '../platform/http/problem';
+import { writeCity } from '../synth';
+
+/**
+ * The `ludao` command line. Every failure ends in one readable line on stderr and a non-zero
+ * exit code; `--help` works on every command.
+ */
+const program = new Command()
+  .name('ludao')
+  .description('Ludao (鹭岛): a city government data platform')
+  .version(VERSION)
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+const positiveInt = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number of at least 1.`);
+  return n;
+};
+
+program
+  .command('start')
+  .description('Run the platform: migrate, load first-start data, serve the API and web app')
+  .option('-p, --port <port>', 'port to listen on (default: $PORT or 8080)')
+  .option('-H, --host <host>', 'address to listen on (default: $HOST or 0.0.0.0)')
+  .action(async (opts: { port?: string; host?: string }) => {
+    const config = loadConfig({ ...process.env, ...(opts.port ? { PORT: opts.port } : {}), ...(opts.host ? { HOST: opts.host } : {}) });
+    const ludao = await createLudao(config);
+    const address = await ludao.listen();
+    const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
+    console.log(`Ludao ${VERSION} listening on ${address.replace('0.0.0.0', 'localhost')} — database: ${where}`);
+    if (!ludao.servesWeb) console.log('The web app is not built (web/dist is missing): run `npm run build:web`. The API is served.');
+    let closing = false;
+    const shutdown = async (signal: string) => {
+      if (closing) return;
+      closing = true;
+      console.log(`${signal}: shutting down`);
+      await ludao.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  });
+
+program
+  .command('migrate')
+  .description('Bring every table up to date (also done on start)')
+  .action(async () => {
+    const database = await openConfiguredDatabase(loadConfig());
+    try {
+      const reports = await migrateLudao(database.db);
+      const applied = reports.flatMap((r) => r.applied.map((m) => `${r.owner}/${m}`));
+      console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Everything is up to date.');
+    } finally {
+      await database.close();
+    }
+  });
+
+program
+  .command('demo')
+  .description('Write a synthetic city (no real personal data) as NDJSON, one file per registry')
+  .addOption(new Option('--people <n>', 'number of people').argParser(positiveInt('--people')).default(20000))
+  .option('--seed <seed>', 'seed: the same seed writes byte-identical files', 'xiamen')
+  .option('--out <dir>', 'output directory', 'data/demo-city')
+  .option('--as-of <date>', 'reference date of the city (YYYY-MM-DD)')
+  .action(async (opts: { people: number; seed: string; out: string; asOf?: string }) => {
+    if (opts.asOf && !/^\d{4}-\d{2}-\d{2}$/.test(opts.asOf)) throw new InvalidArgumentError('--as-of must be a date like 2026-06-30.');
+    const outDir = path.resolve(opts.out);
+    const started = Date.now();
+    let last = 0;
+    const summary = await writeCity({
+      people: opts.people,
+      seed: opts.seed,
+      outDir,
+      ...(opts.asOf ? { asOf: opts.asOf } : {}),
+      onProgress: (p) => {
+        if (process.stderr.isTTY && Date.now() - last > 200) {
+          last = Date.now();
+          process.stderr.write(`\r${p.registry}: ${p.written.toLocaleString()}   `);
+        }
+      },
+    });
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    console.log(`Wrote a city of ${opts.people.toLocaleString()} people (seed "${opts.seed}") to ${outDir} in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
+    for (const [registry, count] of Object.entries(summary.counts)) console.log(`  ${registry.padEnd(24)} ${count.toLocaleString()}`);
+  });
+
+const audit = program.command('audit').description('The hash-chained audit log');
+audit
+  .command('verify')
+  .description('Recompute the chain; exit 0 when intact, 1 naming the first entry changed, removed or out of order')
+  .action(async () => {
+    const core = await openLudaoCore(loadConfig(), { seed: false });
+    try {
+      const result = await core.ctx.audit.verify();
+      if (result.ok) {
+        console.log(`Audit log intact: ${result.entries} entries${result.head ? `, head #${result.head.seq} ${result.head.hash}` : ''}.`);
+      } else {
+        console.error(`Audit log BROKEN at entry ${result.firstProblem!.seq}: ${result.firstProblem!.message}.`);
+        process.exitCode = 1;
+      }
+    } finally {
+      await core.close();
+    }
+  });
+
+const users = program.command('users').description('User accounts');
+users
+  .command('add')
+  .description('Create a user account')
+  .requiredOption('--username <name>', 'sign-in name (letters, digits, . _ -)')
+  .requiredOption('--name <display>', 'display name, e.g. 张三')
+  .addOption(new Option('--kind <kind>', 'kind of account').choices(['staff', 'citizen', 'enterprise', 'team']).default('staff'))
+  .option('--org <code>', 'organisation code, e.g. xm.hrss')
+  .addOption(new Option('--role <role...>', 'one or more roles').choices([...ROLES]).makeOptionMandatory())
+  .option('--password <password>', 'initial password (or set LUDAO_PASSWORD, which stays out of shell history)')
+  .action(async (opts: { username: string; name: string; kind: 'staff' | 'citizen' | 'enterprise' | 'team'; org?: string; role: string[]; password?: string }) => {
+    const password = opts.password ?? process.env.LUDAO_PASSWORD;
+    if (!password) throw new InvalidArgumentError('give --password or set LUDAO_PASSWORD.');
+    const core = await openLudaoCore(loadConfig());
+    try {
+      const identity = createIdentityService(core.ctx);
+      const { id } = await identity.createUser(PLATFORM_PRINCIPAL, {
+        username: opts.username,
+        displayName: opts.name,
+        kind: opts.kind,
+        orgCode: opts.org ?? null,
+        roles: opts.role,
+        password,
+      });
+      console.log(`Created user ${opts.username.toLowerCase()} (${id}) with roles ${opts.role.join(', ')}.`);
+    } finally {
+      await core.close();
+    }
+  });
+
+const keys = program.command('keys').description('API keys of department systems');
+keys
+  .command('create')
+  .description('Issue an API key for a department system; it is printed once')
+  .requiredOption('--org <code>', 'organisation code of the department, e.g. xm.hrss')
+  .requiredOption('--system <name>', 'the calling system, e.g. 社保核验系统')
+  .addOption(new Option('--days <n>', 'days until it expires (1–366)').argParser(positiveInt('--days')).default(90))
+  .action(async (opts: { org: string; system: string; days: number }) => {
+    if (opts.days > 366) throw new InvalidArgumentError('--days must be at most 366.');
+    const core = await openLudaoCore(loadConfig());
+    try {
+      const identity = createIdentityService(core.ctx);
+      const created = await identity.createApiKey(PLATFORM_PRINCIPAL, { orgCode: opts.org, systemName: opts.system, expiresInDays: opts.days });
+      console.log(`API key for ${created.systemName} (${created.orgCode}), expires ${created.expiresAt}. It is shown only now:`);
+      console.log(created.key);
+    } finally {
+      await core.close();
+    }
+  });
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed its one line (or the help) already.
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.exitCode = 1;
+    console.error(`ludao: ${describe(error)}`);
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Problem) return error.detail ?? error.title;
+  if (error instanceof InvalidArgumentError || error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof MigrationError) return error.message;
+  const e = error as NodeJS.ErrnoException;
+  if (e?.code === 'ECONNREFUSED') return `cannot reach the database at DATABASE_URL (${e.message})`;
+  if (e?.code === 'EADDRINUSE') return `the port is already in use (${e.message}); set PORT or --port`;
+  return e?.message ?? String(error);
+}
+
+await main();

@@ -1,0 +1,5 @@
+import type { LudaoModule } from '../platform/module';
+import { identityModule } from './identity';
+
+/** Every module of this build, in registration order (a module's deps come before it). */
+export const MODULES: readonly LudaoModule[] = [identityModule];

@@ -1,0 +1,245 @@
+import type { Kysely, Transaction } from 'kysely';
+import { chainHash, GENESIS_HASH, SM3_AVAILABLE, type ChainedFields } from './audit-hash';
+import {
+  countPending,
+  findChainHead,
+  insertEntries,
+  insertPending,
+  listEntriesAfter,
+  takePending,
+  tryLockChain,
+  type AuditEntryRow,
+  type PendingBody,
+} from './audit-store';
+
+/** Who acted. `platform` is Ludao itself (migrations, seeding, background work). */
+export interface AuditActor {
+  type: 'user' | 'system' | 'platform' | 'anonymous';
+  id?: string | null;
+  org?: string | null;
+}
+
+/** One thing that happened, as a service describes it. */
+export interface AuditEvent {
+  /** Dotted verb, module first: `identity.login`, `identity.api_key.create`. */
+  action: string;
+  actor: AuditActor;
+  subject?: { type: string; id: string };
+  /** The person or legal person whose data was used (ID number or credit code). */
+  dataSubject?: string | null;
+  purpose?: string | null;
+  caseId?: string | null;
+  requestId?: string | null;
+  outcome?: 'ok' | 'denied' | 'failed';
+  detail?: Record<string, unknown>;
+}
+
+/** The outcome of walking the chain. */
+export interface AuditVerification {
+  ok: boolean;
+  entries: number;
+  pending: number;
+  head: { seq: number; hash: string } | null;
+  /** The first entry found wrong, and how. */
+  firstProblem?: { seq: number; problem: 'changed' | 'missing' | 'out_of_order'; message: string };
+}
+
+/**
+ * The append-only, hash-chained audit log.
+ *
+ * A change and its audit entry commit together: `append(trx, …)` writes the entry into the
+ * change's transaction. Reads that change nothing use `record(…)`, which batches concurrent
+ * callers into one insert (group commit) and resolves once the entries are stored. The chainer
+ * then gives pending entries their place in the chain, under an advisory lock so that exactly
+ * one process extends the chain at a time.
+ *
+ * @example
+ * await db.transaction().execute(async (trx) => {
+ *   await createUser(trx, user);
+ *   await audit.append(trx, { action: 'identity.user.create', actor, subject: { type: 'user', id } });
+ * });
+ */
+export class AuditLog {
+  private queue: { row: { recordedAt: Date; body: PendingBody }; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private flushing = false;
+  private timer: NodeJS.Timeout | undefined;
+  private chaining: Promise<number> | undefined;
+  private stopped = true;
+
+  constructor(private readonly db: Kysely<object>) {}
+
+  /** Writes an entry inside the transaction of the change it records. */
+  async append(trx: Transaction<object>, event: AuditEvent): Promise<void> {
+    await insertPending(trx, [toPending(event)]);
+  }
+
+  /** Stores an entry outside any transaction; concurrent calls share one insert. */
+  record(event: AuditEvent): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ row: toPending(event), resolve, reject });
+      if (!this.flushing) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing || this.queue.length === 0) return;
+    this.flushing = true;
+    const batch = this.queue.splice(0, 1000);
+    try {
+      await insertPending(this.db, batch.map((b) => b.row));
+      for (const b of batch) b.resolve();
+      this.kick();
+    } catch (error) {
+      for (const b of batch) b.reject(error);
+    } finally {
+      this.flushing = false;
+      if (this.queue.length > 0) setImmediate(() => void this.flush());
+    }
+  }
+
+  /**
+   * Moves pending entries into the chain until none are left; returns how many it chained.
+   * Returns 0 at once if another process is chaining.
+   */
+  async chainPending(batchSize = 2000): Promise<number> {
+    // One chainer per process at a time; callers share the run in progress.
+    if (this.chaining) return this.chaining;
+    this.chaining = (async () => {
+      let total = 0;
+      for (;;) {
+        const n = await this.db.transaction().execute(async (trx) => {
+          if (!(await tryLockChain(trx))) return -1;
+          const pending = await takePending(trx, batchSize);
+          if (pending.length === 0) return 0;
+          const head = await findChainHead(trx);
+          let seq = head?.seq ?? 0;
+          let prev = head?.hash ?? GENESIS_HASH;
+          let prevSm3 = head?.hash_sm3 ?? GENESIS_HASH;
+          const rows = pending.map((p) => {
+            seq += 1;
+            const fields = toChainedFields(seq, p.recorded_at, p.body);
+            const hash = chainHash('sha256', prev, fields);
+            const hashSm3 = SM3_AVAILABLE ? chainHash('sm3', prevSm3, fields) : null;
+            const row = { ...p.body, seq, recorded_at: p.recorded_at, prev_hash: prev, hash, hash_sm3: hashSm3 };
+            prev = hash;
+            if (hashSm3) prevSm3 = hashSm3;
+            return row;
+          });
+          await insertEntries(trx, rows);
+          return rows.length;
+        });
+        if (n <= 0) return total;
+        total += n;
+      }
+    })().finally(() => (this.chaining = undefined));
+    return this.chaining;
+  }
+
+  /** Starts chaining in the background: soon after each write, and every `intervalMs`. */
+  start(intervalMs = 1000): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** Asks the background chainer to run soon (after a commit that appended entries). */
+  kick(): void {
+    if (this.stopped || this.chaining) return;
+    setImmediate(() => void this.chainPending().catch(() => undefined));
+  }
+
+  /** Stops the background chainer after flushing and chaining what is queued. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    while (this.queue.length > 0 || this.flushing) {
+      await this.flush();
+      await new Promise((r) => setImmediate(r));
+    }
+    await this.chainPending().catch(() => undefined);
+  }
+
+  /**
+   * Walks the whole chain and recomputes every hash. Names the first entry that was changed,
+   * removed, or put out of order. Pending entries are chained first.
+   */
+  async verify(): Promise<AuditVerification> {
+    await this.chainPending();
+    let expectedSeq = 1;
+    let prev = GENESIS_HASH;
+    let prevSm3 = GENESIS_HASH;
+    let entries = 0;
+    let last: AuditEntryRow | undefined;
+    const fail = (seq: number, problem: 'changed' | 'missing' | 'out_of_order', message: string): AuditVerification => ({
+      ok: false,
+      entries,
+      pending: 0,
+      head: last ? { seq: last.seq, hash: last.hash } : null,
+      firstProblem: { seq, problem, message },
+    });
+    for (;;) {
+      const page = await listEntriesAfter(this.db, expectedSeq - 1, 5000);
+      if (page.length === 0) break;
+      for (const row of page) {
+        if (row.seq !== expectedSeq) {
+          return fail(expectedSeq, 'missing', `entry ${expectedSeq} is missing (next present is ${row.seq})`);
+        }
+        if (row.prev_hash !== prev) {
+          return fail(row.seq, 'out_of_order', `entry ${row.seq} does not follow entry ${row.seq - 1} (its prev_hash does not match)`);
+        }
+        const fields = toChainedFields(row.seq, row.recorded_at, row);
+        if (chainHash('sha256', prev, fields) !== row.hash) {
+          return fail(row.seq, 'changed', `entry ${row.seq} was changed after it was written (SHA-256 mismatch)`);
+        }
+        if (row.hash_sm3 !== null && SM3_AVAILABLE && chainHash('sm3', prevSm3, fields) !== row.hash_sm3) {
+          return fail(row.seq, 'changed', `entry ${row.seq} was changed after it was written (SM3 mismatch)`);
+        }
+        prev = row.hash;
+        if (row.hash_sm3) prevSm3 = row.hash_sm3;
+        expectedSeq += 1;
+        entries += 1;
+        last = row;
+      }
+    }
+    return { ok: true, entries, pending: await countPending(this.db), head: last ? { seq: last.seq, hash: last.hash } : null };
+  }
+}
+
+function toPending(event: AuditEvent): { recordedAt: Date; body: PendingBody } {
+  return {
+    recordedAt: new Date(),
+    body: {
+      action: event.action,
+      actor_type: event.actor.type,
+      actor_id: event.actor.id ?? null,
+      actor_org: event.actor.org ?? null,
+      subject_type: event.subject?.type ?? null,
+      subject_id: event.subject?.id ?? null,
+      data_subject: event.dataSubject ?? null,
+      purpose: event.purpose ?? null,
+      case_id: event.caseId ?? null,
+      request_id: event.requestId ?? null,
+      outcome: event.outcome ?? 'ok',
+      detail: event.detail ?? {},
+    },
+  };
+}
+
+function toChainedFields(seq: number, recordedAt: Date, b: PendingBody): ChainedFields {
+  return {
+    seq,
+    recordedAt: new Date(recordedAt).toISOString(),
+    action: b.action,
+    actorType: b.actor_type,
+    actorId: b.actor_id,
+    actorOrg: b.actor_org,
+    subjectType: b.subject_type,
+    subjectId: b.subject_id,
+    dataSubject: b.data_subject,
+    purpose: b.purpose,
+    caseId: b.case_id,
+    requestId: b.request_id,
+    outcome: b.outcome,
+    detail: b.detail,
+  };
+}

@@ -1,0 +1,91 @@
+import { sql, type Generated, type Kysely, type Transaction } from 'kysely';
+
+/** Rows as the audit tables hold them. */
+export type AuditTables = {
+  audit_pending: { id: Generated<number>; recorded_at: Date; body: unknown };
+  audit_entry: Omit<AuditEntryRow, 'chained_at'> & { chained_at: Generated<Date> };
+};
+
+/** One chained entry, as stored. */
+export interface AuditEntryRow {
+  seq: number;
+  recorded_at: Date;
+  chained_at: Date;
+  action: string;
+  actor_type: string;
+  actor_id: string | null;
+  actor_org: string | null;
+  subject_type: string | null;
+  subject_id: string | null;
+  data_subject: string | null;
+  purpose: string | null;
+  case_id: string | null;
+  request_id: string | null;
+  outcome: string;
+  detail: unknown;
+  prev_hash: string;
+  hash: string;
+  hash_sm3: string | null;
+}
+
+/** What a pending entry's jsonb body holds (every chained column but seq and the hashes). */
+export type PendingBody = Omit<AuditEntryRow, 'seq' | 'recorded_at' | 'chained_at' | 'prev_hash' | 'hash' | 'hash_sm3'>;
+
+// One constant key for the chainer's advisory lock: one chainer at a time, across processes.
+const CHAIN_LOCK_KEY = 0x4c7564616f01; // "Ludao" + 1
+
+type AnyDb = Kysely<object> | Transaction<object>;
+const tables = (db: AnyDb) => db.withTables<AuditTables>();
+
+/** Adds pending entries (in the caller's transaction, or on their own). */
+export async function insertPending(db: AnyDb, rows: { recordedAt: Date; body: PendingBody }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tables(db)
+    .insertInto('audit_pending')
+    .values(rows.map((r) => ({ recorded_at: r.recordedAt, body: JSON.stringify(r.body) })))
+    .execute();
+}
+
+/** Takes the chainer's lock for this transaction; false when another process holds it. */
+export async function tryLockChain(trx: Transaction<object>): Promise<boolean> {
+  const { rows } = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${CHAIN_LOCK_KEY}) as ok`.execute(trx);
+  return rows[0]?.ok === true;
+}
+
+/** Removes up to `limit` of the oldest pending entries and returns them, oldest first. */
+export async function takePending(trx: Transaction<object>, limit: number): Promise<{ id: number; recorded_at: Date; body: PendingBody }[]> {
+  const { rows } = await sql<{ id: number; recorded_at: Date; body: PendingBody }>`
+    delete from audit_pending where id in (select id from audit_pending order by id limit ${limit})
+    returning id, recorded_at, body`.execute(trx);
+  return rows.sort((a, b) => a.id - b.id);
+}
+
+/** The newest chained entry's position and hashes, or undefined for an empty log. */
+export async function findChainHead(db: AnyDb): Promise<Pick<AuditEntryRow, 'seq' | 'hash' | 'hash_sm3'> | undefined> {
+  return tables(db).selectFrom('audit_entry').select(['seq', 'hash', 'hash_sm3']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+}
+
+/** Appends chained entries. */
+export async function insertEntries(trx: Transaction<object>, rows: Omit<AuditEntryRow, 'chained_at'>[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tables(trx)
+    .insertInto('audit_entry')
+    .values(rows.map((r) => ({ ...r, detail: JSON.stringify(r.detail) })))
+    .execute();
+}
+
+/** Entries after `afterSeq`, in chain order, a page at a time. */
+export async function listEntriesAfter(db: AnyDb, afterSeq: number, limit: number): Promise<AuditEntryRow[]> {
+  return tables(db).selectFrom('audit_entry').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+}
+
+/** How many entries wait for the chainer. */
+export async function countPending(db: AnyDb): Promise<number> {
+  const row = await tables(db).selectFrom('audit_pending').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Entries about one data subject, newest first (for "who used my data"). */
+export async function listEntriesForDataSubject(db: AnyDb, dataSubject: string, limit: number): Promise<AuditEntryRow[]> {
+  return tables(db).selectFrom('audit_entry').selectAll().where('data_subject', '=', dataSubject).orderBy('seq', 'desc').limit(limit).execute();
+}

@@ -1,0 +1,133 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+
+/** Which engine answers: embedded PGlite (PostgreSQL 18 in WASM) or a PostgreSQL server. */
+export type DatabaseEngine = 'pglite' | 'postgres';
+
+/**
+ * An open database: one Kysely handle for the whole process, whatever the engine.
+ * Stores narrow it to their own tables with `db.withTables<T>()`.
+ */
+export interface Database {
+  readonly db: Kysely<object>;
+  readonly engine: DatabaseEngine;
+  /** The embedded instance, when `engine` is 'pglite' (for bulk `COPY … FROM '/dev/blob'`). */
+  readonly pglite: PGlite | undefined;
+  close(): Promise<void>;
+}
+
+/** How to reach the database. */
+export type DatabaseTarget =
+  | { url: string }
+  | { dataDir: string }
+  | { pglite: PGlite; ownsInstance?: boolean };
+
+// int8 (counts, sequences) arrives as text from the wire; every count Ludao keeps fits in a double.
+const INT8_OID = 20;
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+/**
+ * Opens the database named by `target`.
+ *
+ * With PGlite, the node-postgres adapter gives a pool of exactly one connection: a transaction
+ * holds that connection until it ends, so two transactions never interleave and a rollback in
+ * one cannot undo the other's writes (see database.test.ts). The price: code inside a
+ * transaction must use the transaction handle, never the outer `db`, or it waits forever.
+ *
+ * @example
+ * const { db, close } = await openDatabase({ dataDir: './data' });
+ * await sql`select 1`.execute(db);
+ * await close();
+ */
+export async function openDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): Promise<Database> {
+  if ('url' in target) {
+    const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10, types });
+    // An idle client whose connection the server ends (restart, dropped database) reports here;
+    // without a listener node-postgres would crash the process. The pool replaces it on next use.
+    pool.on('error', () => {});
+    const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: 'postgres', pglite: undefined, close: () => db.destroy() };
+  }
+  let pglite: PGlite;
+  let owns = true;
+  let releaseLock: (() => Promise<void>) | undefined;
+  if ('pglite' in target) {
+    pglite = target.pglite;
+    owns = target.ownsInstance ?? true;
+  } else {
+    await fs.mkdir(target.dataDir, { recursive: true });
+    releaseLock = await lockDataDir(target.dataDir);
+    pglite = new PGlite(target.dataDir);
+  }
+  await pglite.waitReady;
+  const pool = new pg.Pool({ ...createPgConfig(pglite), types } as pg.PoolConfig);
+  const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    engine: 'pglite',
+    pglite,
+    async close() {
+      await db.destroy();
+      if (owns) await pglite.close();
+      await releaseLock?.();
+    },
+  };
+}
+
+/** Another live process has the embedded database open. */
+export class DataDirLockedError extends Error {
+  override name = 'DataDirLockedError';
+}
+
+// PGlite is one process's database: a second process opening the same directory would
+// corrupt it. A pid file keeps a second `ludao` (e.g. the CLI next to a running server) out.
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const lockPath = path.join(dataDir, 'ludao.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await fs.writeFile(lockPath, String(process.pid), { flag: 'wx' });
+      return () => fs.rm(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(await fs.readFile(lockPath, 'utf8').catch(() => '0'));
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new DataDirLockedError(`${dataDir} is in use by process ${pid} (a running Ludao); stop it, or point DATABASE_URL at a PostgreSQL server to run several processes`);
+      }
+      await fs.rm(lockPath, { force: true }); // left by a process that died
+    }
+  }
+  throw new DataDirLockedError(`could not lock ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * True when the database answers a trivial query (used by readiness checks).
+ *
+ * @example
+ * if (!(await pingDatabase(db))) reply.code(503);
+ */
+export async function pingDatabase(db: Kysely<object>): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}
