@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Type } from 'typebox';
+import { installAuthentication } from '../access/authenticate';
+import { Problem, PROBLEM_TYPES, ProblemSchema, type FieldError, type ProblemBody } from './problem';
+
+/** The Fastify instance Ludao's modules register routes on (TypeBox schemas give the types). */
+export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** Options of the HTTP app. */
+export interface HttpAppOptions {
+  bodyLimit: number;
+  logLevel: string;
+  /** Answers /health/ready: true once migrations ran and the database answers. */
+  isReady: () => Promise<boolean>;
+  version: string;
+}
+
+// ajv-formats is CommonJS with a default export.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+/**
+ * Builds the HTTP app: request ids, strict validation (bodies are never coerced and unknown
+ * fields are refused), RFC 9457 errors, OpenAPI 3.1 at /api/openapi.json with a browsable
+ * page at /api/docs, and the health routes. Modules then register their routes.
+ *
+ * @example
+ * const app = await createHttpApp({ bodyLimit: 1 << 20, logLevel: 'info', isReady, version });
+ * await app.register(identityRoutes, { prefix: '/api' });
+ */
+export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
+  const app = Fastify({
+    logger: { level: options.logLevel },
+    bodyLimit: options.bodyLimit,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    disableRequestLogging: options.logLevel !== 'debug' && options.logLevel !== 'trace',
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Bodies: no coercion ("12" is not an integer), every error reported. Query, params and
+  // headers arrive as text, so there the coercion of the default compiler stays.
+  const strict = addFormats(new Ajv({ coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: true, strict: false }));
+  const lenient = addFormats(new Ajv({ coerceTypes: 'array', removeAdditional: false, allErrors: true, useDefaults: true, strict: false }));
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema));
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(cookie);
+  installAuthentication(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Ludao (鹭岛) API',
+        version: options.version,
+        description: 'The city data platform: identity, data centre, exchange, sandbox, open data and citizen services. Errors are RFC 9457 problem details.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'ludao_session' },
+          apiKey: { type: 'http', scheme: 'bearer', description: 'A department system\'s API key (ldk_…)' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.setErrorHandler((error: FastifyError | Problem, request, reply) => sendProblem(request, reply, toProblem(error, request)));
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, Problem.notFound(`No route ${request.method} ${request.url.split('?')[0]}`)));
+
+  const Health = Type.Object({ status: Type.String() });
+  app.get('/health/live', { schema: { tags: ['health'], response: { 200: Health } } }, async () => ({ status: 'live' }));
+  app.get('/health/ready', { schema: { tags: ['health'], response: { 200: Health, 503: ProblemSchema } } }, async (request, reply) => {
+    if (await options.isReady()) return { status: 'ready' };
+    return sendProblem(request, reply, new Problem(503, PROBLEM_TYPES.notReady, 'Not ready', 'Migrations are running or the database does not answer'));
+  });
+
+  return app;
+}
+
+/**
+ * Serves the built web app from `distDir`, with index.html for any path that is not an API
+ * or health route (the web app routes in the browser).
+ */
+export async function serveWebApp(app: HttpApp, distDir: string): Promise<boolean> {
+  const index = path.join(distDir, 'index.html');
+  if (!fs.existsSync(index)) return false;
+  await app.register(fastifyStatic, { root: distDir, wildcard: false, index: false });
+  // A catch-all GET route rather than a second not-found handler (createHttpApp has set the one
+  // Fastify allows); other methods still reach that handler's 404 problem.
+  app.get('/*', { schema: { hide: true } }, (request, reply) => {
+    const url = request.url.split('?')[0] ?? '/';
+    if (url.startsWith('/api/') || url.startsWith('/health/') || path.extname(url)) {
+      return sendProblem(request, reply, Problem.notFound(`No route ${request.method} ${url}`));
+    }
+    return reply.type('text/html; charset=utf-8').sendFile('index.html');
+  });
+  return true;
+}
+
+function toProblem(error: FastifyError | Problem, request: FastifyRequest): Problem {
+  if (error instanceof Problem) return error;
+  const e = error as FastifyError & { validation?: ErrorObject[]; validationContext?: string };
+  if (e.validation) {
+    const errors = e.validation.map((v) => toFieldError(v, e.validationContext ?? 'body'));
+    const first = errors[0];
+    return Problem.validation(first ? `${first.field}: ${first.message}` : 'The request is not valid', errors);
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new Problem(400, PROBLEM_TYPES.malformed, 'Malformed body', 'The body is not valid JSON', [{ field: '/body', message: e.message }]);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new Problem(413, PROBLEM_TYPES.tooLarge, 'Body too large', `The body is larger than ${request.routeOptions.bodyLimit ?? 'the limit of'} bytes`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new Problem(415, PROBLEM_TYPES.unsupportedMedia, 'Unsupported media type', `Send application/json, not ${request.headers['content-type'] ?? 'nothing'}`);
+  }
+  if (e instanceof SyntaxError) {
+    return new Problem(400, PROBLEM_TYPES.malformed, 'Malformed body', 'The body is not valid JSON');
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new Problem(e.statusCode, PROBLEM_TYPES.validation, 'Bad request', e.message);
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return new Problem(500, PROBLEM_TYPES.internal, 'Internal error', 'Something went wrong on our side; the request id identifies it in the logs');
+}
+
+function toFieldError(v: ErrorObject, part: string): FieldError {
+  const base = `/${part}${v.instancePath}`;
+  if (v.keyword === 'additionalProperties') {
+    return { field: `${base}/${(v.params as { additionalProperty: string }).additionalProperty}`, message: 'is not a known field' };
+  }
+  if (v.keyword === 'required') {
+    return { field: `${base}/${(v.params as { missingProperty: string }).missingProperty}`, message: 'is required' };
+  }
+  return { field: base, message: v.message ?? 'is not valid' };
+}
+
+/** Sends a problem as `application/problem+json`. */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
+  const body: ProblemBody = {
+    type: problem.type,
+    title: problem.title,
+    status: problem.status,
+    ...(problem.detail ? { detail: problem.detail } : {}),
+    instance: request.url.split('?')[0],
+    requestId: request.id,
+    ...(problem.errors ? { errors: problem.errors } : {}),
+  };
+  if (problem.headers) reply.headers(problem.headers);
+  return reply.code(problem.status).type('application/problem+json; charset=utf-8').serializer(JSON.stringify).send(body);
+}
+
+/** Response schemas for the errors a route can give, for OpenAPI. */
+export function problemResponses(...statuses: number[]): Record<number, typeof ProblemSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, ProblemSchema]));
+}

@@ -1,0 +1,184 @@
+// The web app in a real browser: Debian's Chromium, driven by playwright-core, against a
+// whole Ludao (fresh test database, demo accounts) listening on a free port.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestLudao, type TestLudao } from '../../test/support/test-ludao';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CHROMIUM = process.env.LUDAO_CHROMIUM ?? '/usr/bin/chromium';
+const PASSWORD = 'ludao-demo-2026';
+const hasChromium = fs.existsSync(CHROMIUM);
+
+if (!hasChromium) {
+  const hint = `Chromium is not installed at ${CHROMIUM} (apt-get install chromium, or set LUDAO_CHROMIUM to its path)`;
+  if (process.env.LUDAO_REQUIRE_BROWSER === '1') throw new Error(`LUDAO_REQUIRE_BROWSER=1 but ${hint}`);
+  console.warn(`web e2e: skipping the browser tests: ${hint}`);
+}
+
+describe.skipIf(!hasChromium)('web app in Chromium', () => {
+  let ludao: TestLudao | undefined;
+  let browser: Browser | undefined;
+  let base = '';
+  let context: BrowserContext;
+  let page: Page;
+  let pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    // A no-op when web/dist is newer than the sources.
+    const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-web.js')], { cwd: ROOT, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`building the web app failed:\n${build.stdout}\n${build.stderr}`);
+    ludao = await startTestLudao();
+    expect(ludao.servesWeb).toBe(true);
+    base = await ludao.listen();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await ludao?.close();
+  });
+
+  beforeEach(async () => {
+    if (!browser) throw new Error('the browser did not start');
+    context = await browser.newContext({ baseURL: base, locale: 'zh-CN' });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterEach(async () => {
+    await context.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  const byTestId = (id: string) => page.getByTestId(id);
+  const text = async (id: string) => ((await byTestId(id).textContent()) ?? '').trim();
+  const pathname = () => new URL(page.url()).pathname;
+  const waitForText = (id: string, wanted: string) => byTestId(id).filter({ hasText: wanted }).waitFor();
+
+  async function signIn(username: string, password = PASSWORD): Promise<void> {
+    await page.goto('/');
+    await byTestId('login-form').waitFor();
+    await byTestId('login-username').fill(username);
+    await byTestId('login-password').fill(password);
+    await byTestId('login-submit').click();
+  }
+
+  it('shows the server’s error on a wrong password and stays on the login page', async () => {
+    await page.goto('/');
+    await byTestId('login-form').waitFor();
+    expect(pathname()).toBe('/login');
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+
+    // Hold the login request to see the button disabled while it is under way.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/auth/login', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await byTestId('login-username').fill('citizen');
+    await byTestId('login-password').fill('not-the-password');
+    await byTestId('login-submit').click();
+    await page.locator('[data-testid="login-submit"]:disabled').waitFor();
+    release();
+
+    await byTestId('login-error').waitFor();
+    const error = await text('login-error');
+    expect(error).toContain('用户名或密码不正确');
+    expect(error).toContain('The username or password is incorrect');
+    expect(await byTestId('login-submit').isEnabled()).toBe(true);
+    expect(pathname()).toBe('/login');
+    expect(await byTestId('shell').count()).toBe(0);
+  });
+
+  it('signs a citizen in to a dashboard with only the citizen’s areas', async () => {
+    await signIn('citizen');
+    await byTestId('home-greeting').waitFor();
+    expect(pathname()).toBe('/');
+    expect(await text('home-greeting')).toBe('您好，陈小鹭');
+    expect(await text('user-name')).toBe('陈小鹭');
+
+    expect(await text('nav-citizen')).toContain('市民');
+    expect(await text('nav-open-data')).toContain('开放数据');
+    expect(await byTestId('nav-operator').count()).toBe(0);
+    expect(await text('nav')).not.toContain('运维控制台');
+    expect(await byTestId('area-card-citizen').count()).toBe(1);
+    expect(await byTestId('area-card-operator').count()).toBe(0);
+
+    await byTestId('nav-citizen').click();
+    await byTestId('area-page-citizen').waitFor();
+    expect(pathname()).toBe('/citizen');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('市民门户');
+  });
+
+  it('switches to English, and keeps English after a reload', async () => {
+    await signIn('citizen');
+    await byTestId('home-greeting').waitFor();
+    await byTestId('lang-en').click();
+
+    await waitForText('home-greeting', 'Hello, 陈小鹭');
+    expect(await text('nav-citizen')).toBe('Citizen portal');
+    expect(await text('nav-open-data')).toBe('Open data');
+    expect(await text('sign-out')).toBe('Sign out');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+
+    await page.reload();
+    await waitForText('home-greeting', 'Hello, 陈小鹭');
+    expect(await text('nav-citizen')).toBe('Citizen portal');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+
+    await byTestId('lang-zh-CN').click();
+    await waitForText('home-greeting', '您好，陈小鹭');
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+  });
+
+  it('opens the operator console for an operator, and refuses the arena', async () => {
+    await signIn('operator');
+    await waitForText('home-greeting', '林运维');
+    expect(await text('user-org')).toBe('厦门市信息中心');
+    expect(await byTestId('nav-department').count()).toBe(1);
+
+    await byTestId('nav-operator').click();
+    await byTestId('area-page-operator').waitFor();
+    expect(pathname()).toBe('/operator');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('运维控制台');
+    const page_ = await text('area-page-operator');
+    for (const planned of ['资源目录', '归集批次', '城市数据看板', '审计核验']) expect(page_).toContain(planned);
+    expect(await page.title()).toContain('运维控制台');
+
+    await page.goto('/arena');
+    await byTestId('no-access').waitFor();
+    expect(await text('no-access')).toContain('无权访问');
+    expect(await byTestId('nav-arena').count()).toBe(0);
+
+    await page.goto('/no-such-page');
+    await byTestId('not-found').waitFor();
+    expect(await text('not-found')).toContain('/no-such-page');
+  });
+
+  it('signs out back to the login page, and the session is gone', async () => {
+    await signIn('citizen');
+    await byTestId('shell').waitFor();
+    await byTestId('sign-out').click();
+
+    await byTestId('login-form').waitFor();
+    expect(pathname()).toBe('/login');
+    expect(await byTestId('shell').count()).toBe(0);
+
+    await page.goto('/citizen');
+    await byTestId('login-form').waitFor();
+    expect(pathname()).toBe('/login');
+    const me = await page.request.get('/api/me');
+    expect(me.status()).toBe(401);
+  });
+});
