@@ -75,6 +75,23 @@ describe('ludao CLI', () => {
     expect(badRole.stderr).toMatch(/option '--role <role...>' argument 'king' is invalid/);
   });
 
+  it('writes a synthetic city as NDJSON per registry, the same bytes for the same seed', async () => {
+    const out = path.join(dir, 'city');
+    const demo = await ludao(['demo', '--people', '300', '--seed', 'cli', '--out', out], env);
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toMatch(/Wrote a city of 300 people \(seed "cli"\)/);
+    expect(demo.stdout).toMatch(/people\s+300\n/);
+    const people = fs.readFileSync(path.join(out, 'people.ndjson'), 'utf8').trim().split('\n');
+    expect(people).toHaveLength(300);
+    expect(JSON.parse(people[0]!)).toMatchObject({ id: expect.stringMatching(/^\d{17}[\dX]$/) });
+    const again = await ludao(['demo', '--people', '300', '--seed', 'cli', '--out', path.join(dir, 'city2')], env);
+    expect(again.code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'city2', 'people.ndjson'), 'utf8')).toBe(people.join('\n') + '\n');
+    const badDate = await ludao(['demo', '--people', '10', '--as-of', 'tomorrow', '--out', out], env);
+    expect(badDate.code).not.toBe(0);
+    expect(badDate.stderr.trim()).toBe('ludao: --as-of must be a date like 2026-06-30.');
+  });
+
   it('migrates, adds a user and a key, and verifies the audit chain', async () => {
     const migrate = await ludao(['migrate'], env);
     expect(migrate.stderr).toBe('');

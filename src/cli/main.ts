@@ -9,6 +9,9 @@ import { MigrationError } from '../platform/db/migrate';
 import { Problem } from '../platform/http/problem';
 import { writeCity } from '../synth';
 
+/** A bad argument found inside an action (Commander reports those it finds while parsing). */
+class UsageError extends Error {}
+
 /**
  * The `ludao` command line. Every failure ends in one readable line on stderr and a non-zero
  * exit code; `--help` works on every command.
@@ -72,7 +75,7 @@ program
   .option('--out <dir>', 'output directory', 'data/demo-city')
   .option('--as-of <date>', 'reference date of the city (YYYY-MM-DD)')
   .action(async (opts: { people: number; seed: string; out: string; asOf?: string }) => {
-    if (opts.asOf && !/^\d{4}-\d{2}-\d{2}$/.test(opts.asOf)) throw new InvalidArgumentError('--as-of must be a date like 2026-06-30.');
+    if (opts.asOf && !/^\d{4}-\d{2}-\d{2}$/.test(opts.asOf)) throw new UsageError('--as-of must be a date like 2026-06-30.');
     const outDir = path.resolve(opts.out);
     const started = Date.now();
     let last = 0;
@@ -124,7 +127,7 @@ users
   .option('--password <password>', 'initial password (or set LUDAO_PASSWORD, which stays out of shell history)')
   .action(async (opts: { username: string; name: string; kind: 'staff' | 'citizen' | 'enterprise' | 'team'; org?: string; role: string[]; password?: string }) => {
     const password = opts.password ?? process.env.LUDAO_PASSWORD;
-    if (!password) throw new InvalidArgumentError('give --password or set LUDAO_PASSWORD.');
+    if (!password) throw new UsageError('give --password or set LUDAO_PASSWORD.');
     const core = await openLudaoCore(loadConfig());
     try {
       const identity = createIdentityService(core.ctx);
@@ -150,7 +153,7 @@ keys
   .requiredOption('--system <name>', 'the calling system, e.g. 社保核验系统')
   .addOption(new Option('--days <n>', 'days until it expires (1–366)').argParser(positiveInt('--days')).default(90))
   .action(async (opts: { org: string; system: string; days: number }) => {
-    if (opts.days > 366) throw new InvalidArgumentError('--days must be at most 366.');
+    if (opts.days > 366) throw new UsageError('--days must be at most 366.');
     const core = await openLudaoCore(loadConfig());
     try {
       const identity = createIdentityService(core.ctx);
@@ -178,7 +181,7 @@ async function main(): Promise<void> {
 
 function describe(error: unknown): string {
   if (error instanceof Problem) return error.detail ?? error.title;
-  if (error instanceof InvalidArgumentError || error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof MigrationError) return error.message;
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof MigrationError) return error.message;
   const e = error as NodeJS.ErrnoException;
   if (e?.code === 'ECONNREFUSED') return `cannot reach the database at DATABASE_URL (${e.message})`;
   if (e?.code === 'EADDRINUSE') return `the port is already in use (${e.message}); set PORT or --port`;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { PLATFORM_PRINCIPAL, type Role } from '../../platform/access';
-import { makeCreditCode } from '../../platform/ids';
+import { makeCreditCode, makeOrganisationCode } from '../../platform/ids';
 import type { IdentityService, NewUser } from './identity.service';
 import { countOrgs, findUserByUsername, insertOrg, type OrgRow } from './identity.store';
 
@@ -125,10 +125,5 @@ async function seedOrgs(transaction: <T>(work: (trx: Transaction<object>) => Pro
 
 // A deterministic 9-character organisation code (GB 11714: 8 characters and a check).
 function organisationCode(index: number): string {
-  const body = `MA${String(100000 + index * 7919).padStart(6, '0')}`.slice(0, 8);
-  const weights = [3, 7, 9, 10, 5, 8, 4, 2];
-  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-  const sum = [...body].reduce((s, ch, k) => s + alphabet.indexOf(ch) * weights[k]!, 0);
-  const c = 11 - (sum % 11);
-  return body + (c === 10 ? 'X' : c === 11 ? '0' : String(c));
+  return makeOrganisationCode(`MA${String(100000 + index * 7919).padStart(6, '0')}`.slice(0, 8));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCreditCode, checkResidentId, isValidCreditCode, isValidResidentId, makeCreditCode, makeResidentId, maskResidentId, parseResidentId } from './index';
+import { checkCreditCode, checkResidentId, isValidCreditCode, isValidResidentId, makeCreditCode, makeOrganisationCode, makeResidentId, maskResidentId, organisationCodeCheckChar, parseResidentId } from './index';
 
 describe('resident ID numbers (GB 11643-1999)', () => {
   it('accepts known-valid numbers, including the standard’s own example with check X', () => {
@@ -72,4 +72,16 @@ describe('unified social credit codes (GB 32100-2015)', () => {
     expect(isValidCreditCode(code)).toBe(true);
     expect(isValidCreditCode(code.slice(0, 10) + (code[10] === 'Y' ? 'X' : 'Y') + code.slice(11))).toBe(false);
   });
+
+  it('computes GB 11714 organisation-code checks, including X and 0', () => {
+    expect(makeOrganisationCode('12345678')).toBe('123456788'); // 201 mod 11 = 3, 11 - 3 = 8
+    expect(organisationCodeCheckChar('00000001')).toBe('9'); // 2 mod 11 = 2
+    expect(organisationCodeCheckChar('00000006')).toBe('X'); // 12 mod 11 = 1, 11 - 1 = 10
+    expect(organisationCodeCheckChar('00000000')).toBe('0'); // 11 - 0 = 11
+    // The organisation code inside a real credit code, 91350100M000100Y43: M = 22, Y = 34.
+    expect(makeOrganisationCode('M000100Y')).toBe('M000100Y4');
+    expect(() => organisationCodeCheckChar('1234567')).toThrow(RangeError);
+    expect(() => organisationCodeCheckChar('1234567-')).toThrow(RangeError);
+  });
 });
+
