@@ -8,6 +8,9 @@ import { DataDirLockedError } from '../platform/db/database';
 import { MigrationError } from '../platform/db/migrate';
 import { Problem } from '../platform/http/problem';
 import { writeCity } from '../synth';
+import fs from 'node:fs';
+import { createDatacentreService, type BatchProgress } from '../modules/datacentre';
+import { loadDemoCity } from '../flows/demo-city';
 
 /** A bad argument found inside an action (Commander reports those it finds while parsing). */
 class UsageError extends Error {}
@@ -51,6 +54,16 @@ program
     };
     process.on('SIGINT', () => void shutdown('SIGINT'));
     process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    if (config.demoPeople > 0) {
+      // The demo city loads while the server already answers; re-runs apply only what is missing.
+      const started = Date.now();
+      loadDemoCity(ludao.ctx, { people: config.demoPeople, seed: 'xiamen', dir: path.join(config.dataDir, `demo-city-${config.demoPeople}`) })
+        .then((report) => {
+          const fresh = report.resources.filter((r) => !r.replayed);
+          if (fresh.length > 0) console.log(`Demo city of ${report.people.toLocaleString()} people loaded into ${fresh.length} resources in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+        })
+        .catch((error: Error) => console.error(`ludao: the demo city could not be loaded: ${error.message}`));
+    }
   });
 
 program
@@ -74,7 +87,8 @@ program
   .option('--seed <seed>', 'seed: the same seed writes byte-identical files', 'xiamen')
   .option('--out <dir>', 'output directory', 'data/demo-city')
   .option('--as-of <date>', 'reference date of the city (YYYY-MM-DD)')
-  .action(async (opts: { people: number; seed: string; out: string; asOf?: string }) => {
+  .option('--load', 'also load it into the data centre (stop the server first on the embedded database)')
+  .action(async (opts: { people: number; seed: string; out: string; asOf?: string; load?: boolean }) => {
     if (opts.asOf && !/^\d{4}-\d{2}-\d{2}$/.test(opts.asOf)) throw new UsageError('--as-of must be a date like 2026-06-30.');
     const outDir = path.resolve(opts.out);
     const started = Date.now();
@@ -94,7 +108,83 @@ program
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     console.log(`Wrote a city of ${opts.people.toLocaleString()} people (seed "${opts.seed}") to ${outDir} in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
     for (const [registry, count] of Object.entries(summary.counts)) console.log(`  ${registry.padEnd(24)} ${count.toLocaleString()}`);
+    if (!opts.load) return;
+    if (opts.asOf) throw new UsageError('--load takes the default reference date; leave out --as-of.');
+    const core = await openLudaoCore(loadConfig());
+    try {
+      const loadStarted = Date.now();
+      const report = await loadDemoCity(core.ctx, { people: opts.people, seed: opts.seed, dir: outDir, onProgress: progressLine });
+      clearProgress();
+      for (const r of report.resources) console.log(`  ${r.code.padEnd(38)} ${r.rows.toLocaleString().padStart(12)} rows  ${r.replayed ? 'already loaded' : r.status}`);
+      console.log(`Loaded in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s.`);
+    } finally {
+      await core.close();
+    }
   });
+
+program
+  .command('import')
+  .description('Import a file (CSV in UTF-8/GBK/GB18030, NDJSON, XLSX) into a resource as one batch')
+  .argument('<resource>', 'resource code, e.g. population.person')
+  .argument('<file>', 'the file; its extension (.csv, .ndjson, .xlsx) says its format')
+  .option('--key <key>', 'idempotency key: sending the same key again changes nothing (default: file name, size and time)')
+  .option('--delete', 'the rows name records to delete (by key)')
+  .addOption(new Option('--on-invalid <what>', 'skip invalid rows, or refuse the whole batch').choices(['skip', 'reject']).default('skip'))
+  .action(async (code: string, file: string, opts: { key?: string; delete?: boolean; onInvalid: 'skip' | 'reject' }) => {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat?.isFile()) throw new UsageError(`no such file: ${file}`);
+    const core = await openLudaoCore(loadConfig(), { seed: true });
+    try {
+      const datacentre = createDatacentreService(core.ctx);
+      const size = stat.size;
+      const { batch, replayed } = await datacentre.importFile(PLATFORM_PRINCIPAL, {
+        code,
+        input: fs.createReadStream(file),
+        fileName: path.basename(file),
+        idempotencyKey: opts.key ?? `${path.basename(file)}:${size}:${stat.mtimeMs}`,
+        operation: opts.delete ? 'delete' : 'upsert',
+        onInvalid: opts.onInvalid,
+        source: 'cli',
+        onProgress: (p) => progressLine(code, p, size),
+      });
+      clearProgress();
+      if (replayed) console.log(`Batch ${batch.id} with this key was applied before (${batch.finishedAt}); nothing changed.`);
+      const figures = `${batch.rowsRead.toLocaleString()} rows read, ${batch.rowsInvalid.toLocaleString()} invalid; ${batch.inserted} inserted, ${batch.updated} updated, ${batch.unchanged} unchanged, ${batch.deleted} deleted`;
+      if (batch.status === 'applied') console.log(`Applied batch ${batch.id} to ${code}${batch.encoding ? ` (${batch.encoding})` : ''}: ${figures}.`);
+      else {
+        console.error(`ludao: batch ${batch.id} was ${batch.status}: ${batch.message ?? ''} (${figures})`);
+        process.exitCode = 1;
+      }
+      if (batch.rowsInvalid > 0) {
+        const errors = await datacentre.batchErrors(PLATFORM_PRINCIPAL, batch.id, { limit: 10 });
+        for (const e of errors) console.error(`  row ${e.rowNumber}${e.field ? `, ${e.field}` : ''}: ${e.reason}`);
+        if (batch.rowsInvalid > errors.length) console.error(`  … and ${batch.rowsInvalid - errors.length} more (GET /api/dc/batches/${batch.id}/errors?format=csv)`);
+      }
+    } finally {
+      await core.close();
+    }
+  });
+
+let progressShown = false;
+let lastLogged = 0;
+function progressLine(code: string, p: BatchProgress, totalBytes?: number): void {
+  if (!process.stderr.isTTY) {
+    // In logs: the first figure at once, then one line a second at most.
+    if (lastLogged !== 0 && Date.now() - lastLogged < 1000 && p.phase === 'reading') return;
+    lastLogged = Date.now();
+    process.stderr.write(`${code}: ${p.rowsRead.toLocaleString('en')} rows read${p.phase === 'applying' ? ', applying' : ''}\n`);
+    return;
+  }
+  const width = 30;
+  const share = totalBytes ? Math.min(1, p.bytesRead / totalBytes) : 0;
+  const bar = totalBytes ? `[${'#'.repeat(Math.round(share * width)).padEnd(width, '.')}] ${(share * 100).toFixed(0).padStart(3)}% ` : '';
+  process.stderr.write(`\r${code} ${bar}${p.rowsRead.toLocaleString()} rows ${p.phase === 'applying' ? '(applying…)' : ''}\x1b[K`);
+  progressShown = true;
+}
+function clearProgress(): void {
+  if (progressShown && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  progressShown = false;
+}
 
 const audit = program.command('audit').description('The hash-chained audit log');
 audit

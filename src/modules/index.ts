@@ -1,5 +1,6 @@
 import type { LudaoModule } from '../platform/module';
+import { datacentreModule } from './datacentre';
 import { identityModule } from './identity';
 
 /** Every module of this build, in registration order (a module's deps come before it). */
-export const MODULES: readonly LudaoModule[] = [identityModule];
+export const MODULES: readonly LudaoModule[] = [identityModule, datacentreModule];

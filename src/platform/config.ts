@@ -18,6 +18,13 @@ export interface LudaoConfig {
   logLevel: string;
   /** Load demo organisations and users on first start. */
   seedDemo: boolean;
+  /** People in the demo city `ludao start` loads into an empty data centre (0: none; tests: 0 by default). */
+  demoPeople: number;
+  /**
+   * On PostgreSQL, seconds without a heartbeat after which an open ingestion batch counts as
+   * abandoned by a dead process and may be taken over (PGlite: at once; one process owns it).
+   */
+  batchStaleSeconds: number;
 }
 
 /**
@@ -42,7 +49,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LudaoConfig {
     secureCookies: env.LUDAO_SECURE_COOKIES === '1',
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     seedDemo: env.LUDAO_DEMO !== '0',
+    demoPeople: env.LUDAO_DEMO === '0' ? 0 : demoPeople(env),
+    batchStaleSeconds: Number(env.LUDAO_BATCH_STALE_SECONDS ?? 120),
   };
+}
+
+function demoPeople(env: NodeJS.ProcessEnv): number {
+  const raw = env.LUDAO_DEMO_PEOPLE ?? (env.NODE_ENV === 'test' ? '0' : '20000');
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 5_000_000) throw new ConfigError(`LUDAO_DEMO_PEOPLE must be a whole number 0–5000000, got "${raw}"`);
+  return n;
 }
 
 /** A configuration value that cannot be used; the CLI prints its message as one line. */

@@ -255,7 +255,7 @@ export class IdentityService {
     if (token.length > 100) return null;
     const row = await store.findLiveSession(this.deps.db, hashSecret(token));
     if (!row) return null;
-    return { kind: 'user', id: row.id, name: row.display_name, orgId: row.org_id, roles: row.roles.filter(isRole), sessionId: row.session_id };
+    return { kind: 'user', id: row.id, name: row.display_name, orgId: row.org_id, orgCode: row.org_code, roles: row.roles.filter(isRole), sessionId: row.session_id };
   }
 
   private async principalForApiKey(key: string): Promise<Principal | null> {
@@ -264,7 +264,7 @@ export class IdentityService {
     const row = await store.findApiKey(this.deps.db, match[1]!);
     if (!row || row.revoked_at || row.expires_at.getTime() <= Date.now()) return null;
     if (!digestsEqual(row.secret_hash, hashSecret(match[2]!))) return null;
-    return { kind: 'system', id: row.id, name: row.system_name, orgId: row.org_id, roles: row.roles.filter(isRole) };
+    return { kind: 'system', id: row.id, name: row.system_name, orgId: row.org_id, orgCode: row.org_code, roles: row.roles.filter(isRole) };
   }
 
   private async presentMe(user: store.UserRow): Promise<Me> {

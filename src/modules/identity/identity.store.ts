@@ -97,9 +97,9 @@ export async function insertSession(
 }
 
 /** The live session with this token hash, joined to its enabled user. */
-export async function findLiveSession(db: AnyDb, tokenHash: string): Promise<(UserRow & { session_id: string }) | undefined> {
-  const { rows } = await sql<UserRow & { session_id: string }>`
-    select s.id as session_id, ${userColumns}
+export async function findLiveSession(db: AnyDb, tokenHash: string): Promise<(UserRow & { session_id: string; org_code: string | null }) | undefined> {
+  const { rows } = await sql<UserRow & { session_id: string; org_code: string | null }>`
+    select s.id as session_id, ${userColumns}, (select o.code from org o where o.id = u.org_id) as org_code
     from session s join app_user u on u.id = s.user_id
     where s.token_hash = ${tokenHash} and s.revoked_at is null and s.expires_at > now() and u.disabled_at is null`.execute(db);
   return rows[0];

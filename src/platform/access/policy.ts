@@ -44,18 +44,22 @@ export const PERMISSIONS = [
   'audit:read',
   'audit:verify',
   'data:read',
+  'catalogue:read',
+  'catalogue:manage',
+  'records:read',
+  'records:write',
 ] as const;
 /** A permission name. */
 export type Permission = (typeof PERMISSIONS)[number];
 
-const staffBasics = ['area:department', 'area:open-data', 'org:read'] as const;
+const staffBasics = ['area:department', 'area:open-data', 'org:read', 'catalogue:read'] as const;
 
 /** The policy table. */
 export const POLICY: Readonly<Record<Role, readonly Permission[]>> = {
-  operator: ['area:operator', ...staffBasics, 'org:manage', 'user:manage', 'api_key:manage_any_org', 'audit:read', 'audit:verify'],
-  auditor: ['area:operator', 'org:read', 'audit:read', 'audit:verify'],
-  dept_admin: [...staffBasics, 'api_key:manage_own_org'],
-  dept_staff: [...staffBasics],
+  operator: ['area:operator', ...staffBasics, 'org:manage', 'user:manage', 'api_key:manage_any_org', 'audit:read', 'audit:verify', 'catalogue:manage', 'records:read', 'records:write'],
+  auditor: ['area:operator', 'org:read', 'audit:read', 'audit:verify', 'catalogue:read'],
+  dept_admin: [...staffBasics, 'api_key:manage_own_org', 'catalogue:manage', 'records:read', 'records:write'],
+  dept_staff: [...staffBasics, 'records:read', 'records:write'],
   case_handler: [...staffBasics],
   citizen: ['area:citizen', 'area:open-data'],
   enterprise: ['area:citizen', 'area:open-data'],
@@ -64,7 +68,7 @@ export const POLICY: Readonly<Record<Role, readonly Permission[]>> = {
   property_company: ['area:community'],
   community_staff: ['area:community', 'org:read'],
   competitor: ['area:arena', 'area:open-data'],
-  dept_system: ['org:read', 'data:read'],
+  dept_system: ['org:read', 'data:read', 'catalogue:read', 'records:read', 'records:write'],
 };
 
 /**

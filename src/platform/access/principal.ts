@@ -10,6 +10,8 @@ export interface Principal {
   name: string;
   /** The organisation acted for, if any. */
   orgId: string | null;
+  /** The code of that organisation (e.g. 'xm.hrss'), if any. */
+  orgCode: string | null;
   roles: readonly Role[];
   /** The session behind a user principal (for logout). */
   sessionId?: string;
@@ -49,5 +51,6 @@ export const PLATFORM_PRINCIPAL: Principal = Object.freeze({
   id: 'platform',
   name: 'ludao',
   orgId: null,
+  orgCode: null,
   roles: Object.freeze(['operator'] as Role[]),
 });

@@ -40,3 +40,67 @@ describe('database', () => {
     expect(rows[0]?.n).toBe(1);
   });
 });
+
+describe('bulk sessions', () => {
+  let tdb: TestDatabase;
+  beforeAll(async () => {
+    tdb = await openTestDatabase();
+    await sql`create table bulk_t (id int primary key, note text)`.execute(tdb.db);
+  });
+  afterAll(() => tdb.close());
+
+  async function* lines(from: number, to: number): AsyncGenerator<string> {
+    for (let i = from; i < to; i += 1000) {
+      let chunk = '';
+      for (let j = i; j < Math.min(to, i + 1000); j++) chunk += `${j}\tnote\\t${j}\n`;
+      yield chunk;
+    }
+  }
+
+  it('copies rows in and keeps escapes', async () => {
+    const n = await tdb.bulk((s) => s.copyIn('bulk_t', ['id', 'note'], lines(0, 5000)));
+    expect(n).toBe(5000);
+    const { rows } = await sql<{ n: number; note: string }>`select count(*) as n, min(note) as note from bulk_t`.execute(tdb.db);
+    expect(rows[0]).toEqual({ n: 5000, note: 'note\t0' });
+  });
+
+  it('rolls a copy back with its transaction, leaving earlier rows alone', async () => {
+    await expect(
+      tdb.bulk(async (s) => {
+        await s.query('begin');
+        try {
+          await s.copyIn('bulk_t', ['id', 'note'], lines(5000, 8000));
+          await s.copyIn('bulk_t', ['id', 'note'], lines(7999, 8001)); // 7999 again: primary key violation
+          await s.query('commit');
+        } catch (error) {
+          await s.query('rollback');
+          throw error;
+        }
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    const { rows } = await sql<{ n: number }>`select count(*) as n from bulk_t`.execute(tdb.db);
+    expect(rows[0]?.n).toBe(5000);
+  });
+
+  it('runs Kysely transactions and copies on the one connection', async () => {
+    await expect(
+      tdb.bulk((s) =>
+        s.db.transaction().execute(async (trx) => {
+          await sql`insert into bulk_t values (-1, 'kysely')`.execute(trx);
+          await s.copyIn('bulk_t', ['id', 'note'], lines(9000, 9100));
+          const { rows } = await sql<{ n: number }>`select count(*) as n from bulk_t where id >= 9000 or id = -1`.execute(trx);
+          expect(rows[0]?.n).toBe(101);
+          throw new Error('undo');
+        }),
+      ),
+    ).rejects.toThrow('undo');
+    const { rows } = await sql<{ n: number }>`select count(*) as n from bulk_t`.execute(tdb.db);
+    expect(rows[0]?.n).toBe(5000);
+  });
+
+  it('lets other queries run once the bulk session ends', async () => {
+    const other = sql<{ one: number }>`select 1 as one`.execute(tdb.db);
+    await tdb.bulk((s) => s.query('select pg_sleep(0.05)'));
+    expect((await other).rows[0]?.one).toBe(1);
+  });
+});

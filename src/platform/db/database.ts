@@ -1,9 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 /** Which engine answers: embedded PGlite (PostgreSQL 18 in WASM) or a PostgreSQL server. */
 export type DatabaseEngine = 'pglite' | 'postgres';
@@ -17,7 +20,64 @@ export interface Database {
   readonly engine: DatabaseEngine;
   /** The embedded instance, when `engine` is 'pglite' (for bulk `COPY … FROM '/dev/blob'`). */
   readonly pglite: PGlite | undefined;
+  /**
+   * Runs `work` on one connection of its own, for bulk loading with COPY. On PGlite that is
+   * the only connection: nothing else runs until `work` ends, so keep each call short.
+   */
+  bulk<T>(work: (session: BulkSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * One connection for bulk work: Kysely and plain queries and streaming `COPY … FROM` in text
+ * format, all on that connection, so a transaction opened with `db.transaction()` covers the
+ * copies and queries made while it is open.
+ */
+export interface BulkSession {
+  readonly db: Kysely<object>;
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+  /**
+   * Streams text-format COPY data (tab-separated lines, `\N` for null) into `table (columns)`.
+   * Returns the number of rows copied.
+   */
+  copyIn(table: string, columns: readonly string[], data: AsyncIterable<string>): Promise<number>;
+}
+
+// On PGlite, COPY goes through its virtual /dev/blob in pieces of about this size
+// (COPY FROM STDIN through the node-postgres adapter kills the instance; STACK.md).
+const PGLITE_COPY_CHUNK = 8 * 1024 * 1024;
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function copyStatement(table: string, columns: readonly string[], from: string): string {
+  return `copy ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) from ${from}`;
+}
+
+async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await work(client);
+  } finally {
+    client.release();
+  }
+}
+
+// Kysely over one checked-out client: every query it makes goes to that connection.
+function sessionKysely(client: pg.PoolClient): Kysely<object> {
+  // A thin wrapper, not Object.create(client): pg.Client keeps its state on `this`, and writes
+  // through a prototype child would land on the child and never reach the real client.
+  const wrapper = { query: client.query.bind(client), release() {} } as unknown as pg.PoolClient;
+  const pool = { connect: async () => wrapper, end: async () => {} };
+  return new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
+}
+
+function sessionQuery(client: pg.PoolClient): BulkSession['query'] {
+  return async <R>(text: string, params: unknown[] = []) => {
+    const result = await client.query(text, params);
+    return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+  };
 }
 
 /** How to reach the database. */
@@ -55,7 +115,19 @@ export async function openDatabase(target: DatabaseTarget, options: { poolSize?:
     // without a listener node-postgres would crash the process. The pool replaces it on next use.
     pool.on('error', () => {});
     const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', pglite: undefined, close: () => db.destroy() };
+    const bulk: Database['bulk'] = (work) =>
+      withClient(pool, (client) =>
+        work({
+          db: sessionKysely(client),
+          query: sessionQuery(client),
+          async copyIn(table, columns, data) {
+            const stream = client.query(copyFrom(copyStatement(table, columns, 'stdin')));
+            await pipeline(Readable.from(data, { objectMode: false }), stream);
+            return Number(stream.rowCount ?? 0);
+          },
+        }),
+      );
+    return { db, engine: 'postgres', pglite: undefined, bulk, close: () => db.destroy() };
   }
   let pglite: PGlite;
   let owns = true;
@@ -71,10 +143,41 @@ export async function openDatabase(target: DatabaseTarget, options: { poolSize?:
   await pglite.waitReady;
   const pool = new pg.Pool({ ...createPgConfig(pglite), types } as pg.PoolConfig);
   const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
+  const instance = pglite;
+  // Holding the pool's one client keeps everyone else out, so the direct `instance.query`
+  // calls below run in this session (inside its transaction, if it opened one).
+  const bulk: Database['bulk'] = (work) =>
+    withClient(pool, (client) =>
+      work({
+        db: sessionKysely(client),
+        query: sessionQuery(client),
+        async copyIn(table, columns, data) {
+          const statement = copyStatement(table, columns, `'/dev/blob'`);
+          let parts: string[] = [];
+          let size = 0;
+          let rows = 0;
+          const flush = async () => {
+            if (size === 0) return;
+            const result = await instance.query(statement, [], { blob: new Blob(parts) });
+            rows += result.affectedRows ?? 0;
+            parts = [];
+            size = 0;
+          };
+          for await (const piece of data) {
+            parts.push(piece);
+            size += piece.length;
+            if (size >= PGLITE_COPY_CHUNK) await flush();
+          }
+          await flush();
+          return rows;
+        },
+      }),
+    );
   return {
     db,
     engine: 'pglite',
     pglite,
+    bulk,
     async close() {
       await db.destroy();
       if (owns) await pglite.close();

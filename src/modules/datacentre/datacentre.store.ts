@@ -1,0 +1,473 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { BulkSession } from '../../platform/db/database';
+import { columnType, type FieldType } from './field-types';
+
+/**
+ * Every query on the data centre's tables: the catalogue, the ingestion ledger, and the record
+ * tables (one per resource, `dcr_<code>`), each holding every version of every record:
+ *
+ *   _key        the record key (key fields joined by `|`)
+ *   _subject    the person / legal person / place it is about, when the resource has a subject
+ *   _valid_from when this version took effect (the applying transaction's time)
+ *   _valid_to   when a later version replaced it; null for the current version
+ *   _deleted    a tombstone: the record was deleted at _valid_from
+ *   _batch      the batch that wrote this version; _row its row number there
+ *   _hash       digest of the values, so a re-sent unchanged record makes no new version
+ *
+ * Only the batch applier writes a record table, one batch per resource at a time (advisory
+ * lock), which is what keeps one current version per key.
+ */
+
+type AnyDb = Kysely<object> | Transaction<object>;
+
+/** A domain row. */
+export interface DomainRow {
+  code: string;
+  name: string;
+  name_en: string;
+  sort: number;
+}
+
+/** A resource row. */
+export interface ResourceRow {
+  id: string;
+  code: string;
+  table_name: string;
+  name: string;
+  name_en: string;
+  domain_code: string;
+  provider_org_code: string;
+  category: string;
+  item: string | null;
+  sub_item: string | null;
+  abstract: string;
+  format: string;
+  update_cycle: string;
+  sharing_type: string;
+  sharing_condition: string | null;
+  sharing_method: string;
+  legal_basis: string | null;
+  open_type: string;
+  key_fields: string[];
+  subject_field: string | null;
+  subject_kind: string | null;
+  related_codes: string[];
+  is_base_registry: boolean;
+  version: number;
+  publish_date: string;
+  search_text: string;
+  updated_at: Date;
+}
+
+/** A stored field definition (one entry of `dc_resource_version.fields`). */
+export interface StoredField {
+  name: string;
+  labelZh: string;
+  labelEn: string;
+  type: FieldType;
+  required: boolean;
+  sensitivity: number;
+  description?: string;
+  values?: string[];
+  maxLength?: number;
+  deprecated?: boolean;
+}
+
+/** A batch row. */
+export interface BatchRow {
+  id: string;
+  resource_id: string;
+  resource_code?: string;
+  idempotency_key: string;
+  operation: 'upsert' | 'delete';
+  source: string;
+  file_name: string | null;
+  encoding: string | null;
+  status: 'receiving' | 'applying' | 'applied' | 'rejected' | 'interrupted';
+  on_invalid: 'skip' | 'reject';
+  rows_read: number;
+  rows_valid: number;
+  rows_invalid: number;
+  bytes_read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  message: string | null;
+  created_by: string;
+  created_by_org: string | null;
+  process_id: string;
+  started_at: Date;
+  heartbeat_at: Date;
+  finished_at: Date | null;
+}
+
+/** The name of a resource's record table. */
+export function recordTableName(code: string): string {
+  return `dcr_${code.replace(/\./g, '__')}`;
+}
+
+const ident = (name: string) => sql.id(name);
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+// ---------------------------------------------------------------- catalogue
+
+/** Adds or renames a domain. */
+export async function upsertDomain(db: AnyDb, d: DomainRow): Promise<void> {
+  await sql`insert into dc_domain (code, name, name_en, sort) values (${d.code}, ${d.name}, ${d.name_en}, ${d.sort})
+    on conflict (code) do update set name = excluded.name, name_en = excluded.name_en, sort = excluded.sort`.execute(db);
+}
+
+/** Every domain with its resource count, in display order. */
+export async function listDomains(db: AnyDb): Promise<(DomainRow & { resources: number })[]> {
+  const { rows } = await sql<DomainRow & { resources: number }>`
+    select d.code, d.name, d.name_en, d.sort, count(r.id)::int as resources
+    from dc_domain d left join dc_resource r on r.domain_code = d.code
+    group by d.code order by d.sort, d.code`.execute(db);
+  return rows;
+}
+
+/** True when the domain exists. */
+export async function domainExists(db: AnyDb, code: string): Promise<boolean> {
+  const { rows } = await sql`select 1 from dc_domain where code = ${code}`.execute(db);
+  return rows.length > 0;
+}
+
+/** Adds a resource row (its version-1 schema goes in with `insertResourceVersion`). */
+export async function insertResource(db: AnyDb, r: Omit<ResourceRow, 'updated_at'>): Promise<void> {
+  await sql`insert into dc_resource (id, code, table_name, name, name_en, domain_code, provider_org_code, category, item, sub_item,
+      abstract, format, update_cycle, sharing_type, sharing_condition, sharing_method, legal_basis, open_type, key_fields,
+      subject_field, subject_kind, related_codes, is_base_registry, version, publish_date, search_text)
+    values (${r.id}, ${r.code}, ${r.table_name}, ${r.name}, ${r.name_en}, ${r.domain_code}, ${r.provider_org_code}, ${r.category},
+      ${r.item}, ${r.sub_item}, ${r.abstract}, ${r.format}, ${r.update_cycle}, ${r.sharing_type}, ${r.sharing_condition},
+      ${r.sharing_method}, ${r.legal_basis}, ${r.open_type}, ${r.key_fields}, ${r.subject_field}, ${r.subject_kind},
+      ${r.related_codes}, ${r.is_base_registry}, ${r.version}, ${r.publish_date}, ${r.search_text})`.execute(db);
+}
+
+/** Records a schema version of a resource. */
+export async function insertResourceVersion(db: AnyDb, v: { resourceId: string; version: number; fields: StoredField[]; change: string; createdBy: string }): Promise<void> {
+  await sql`insert into dc_resource_version (resource_id, version, fields, change, created_by)
+    values (${v.resourceId}, ${v.version}, ${JSON.stringify(v.fields)}::jsonb, ${v.change}, ${v.createdBy})`.execute(db);
+}
+
+/** Moves a resource to a new schema version. */
+export async function setResourceVersion(db: AnyDb, resourceId: string, version: number, searchText: string): Promise<void> {
+  await sql`update dc_resource set version = ${version}, search_text = ${searchText}, updated_at = now() where id = ${resourceId}`.execute(db);
+}
+
+/** A resource with its current fields, by code. */
+export async function findResource(db: AnyDb, code: string): Promise<(ResourceRow & { fields: StoredField[] }) | undefined> {
+  const { rows } = await sql<ResourceRow & { fields: StoredField[] }>`
+    select r.*, to_char(r.publish_date, 'YYYY-MM-DD') as publish_date, v.fields
+    from dc_resource r join dc_resource_version v on v.resource_id = r.id and v.version = r.version
+    where r.code = ${code}`.execute(db);
+  return rows[0];
+}
+
+/** Every schema version of a resource, oldest first. */
+export async function listResourceVersions(db: AnyDb, resourceId: string): Promise<{ version: number; fields: StoredField[]; change: string; created_by: string; created_at: Date }[]> {
+  const { rows } = await sql<{ version: number; fields: StoredField[]; change: string; created_by: string; created_at: Date }>`
+    select version, fields, change, created_by, created_at from dc_resource_version where resource_id = ${resourceId} order by version`.execute(db);
+  return rows;
+}
+
+/** Resources matching a filter; `terms` must each appear in the name, code, abstract or field labels. */
+export async function searchResources(
+  db: AnyDb,
+  filter: { domain?: string; provider?: string; terms?: string[]; limit: number; offset: number },
+): Promise<{ rows: (ResourceRow & { fields: StoredField[] })[]; total: number }> {
+  const where = [sql`true`];
+  if (filter.domain) where.push(sql`r.domain_code = ${filter.domain}`);
+  if (filter.provider) where.push(sql`r.provider_org_code = ${filter.provider}`);
+  for (const term of filter.terms ?? []) where.push(sql`strpos(r.search_text, ${term.toLowerCase()}) > 0`);
+  const condition = sql.join(where, sql` and `);
+  const firstTerm = filter.terms?.[0]?.toLowerCase() ?? '';
+  const { rows } = await sql<ResourceRow & { fields: StoredField[]; total: number }>`
+    select r.*, to_char(r.publish_date, 'YYYY-MM-DD') as publish_date, v.fields, count(*) over ()::int as total
+    from dc_resource r join dc_resource_version v on v.resource_id = r.id and v.version = r.version
+    where ${condition}
+    order by (strpos(lower(r.name), ${firstTerm}) > 0) desc, r.is_base_registry desc, r.domain_code, r.code
+    limit ${filter.limit} offset ${filter.offset}`.execute(db);
+  return { rows, total: rows[0]?.total ?? 0 };
+}
+
+// ---------------------------------------------------------------- record tables
+
+/**
+ * Creates the record table of a resource from its fields, with the indexes lookups need:
+ * current version by key, current versions by subject, history by key, versions by batch.
+ * Large resources are hash-partitioned by key.
+ */
+export async function createRecordTable(db: AnyDb, table: string, fields: readonly StoredField[], partitions?: number): Promise<void> {
+  const columns = fields.map((f) => sql.raw(`${quoted(f.name)} ${columnType(f.type)}`));
+  const partitionClause = partitions ? sql` partition by hash (_key)` : sql``;
+  await sql`create table ${ident(table)} (
+      _key text not null,
+      _subject text,
+      _valid_from timestamptz not null,
+      _valid_to timestamptz,
+      _deleted boolean not null default false,
+      _batch text not null,
+      _row bigint not null,
+      _hash text not null,
+      ${sql.join(columns, sql`, `)}
+    )${partitionClause}`.execute(db);
+  for (let i = 0; i < (partitions ?? 0); i++) {
+    await sql`create table ${ident(`${table}_p${i}`)} partition of ${ident(table)} for values with (modulus ${sql.lit(partitions!)}, remainder ${sql.lit(i)})`.execute(db);
+  }
+  await sql`create index ${ident(`${table}_current`)} on ${ident(table)} (_key) where _valid_to is null`.execute(db);
+  await sql`create index ${ident(`${table}_subject`)} on ${ident(table)} (_subject) where _valid_to is null and _subject is not null`.execute(db);
+  await sql`create index ${ident(`${table}_history`)} on ${ident(table)} (_key, _valid_from)`.execute(db);
+  await sql`create index ${ident(`${table}_batch`)} on ${ident(table)} (_batch)`.execute(db);
+}
+
+/** Adds a field's column to a record table (a schema version that adds a field). */
+export async function addRecordColumn(db: AnyDb, table: string, field: StoredField): Promise<void> {
+  await sql`alter table ${ident(table)} add column ${sql.raw(`${quoted(field.name)} ${columnType(field.type)}`)}`.execute(db);
+}
+
+/** The metadata columns every record table has, in COPY order before the fields. */
+export const RECORD_META_COLUMNS = ['_key', '_subject', '_valid_from', '_deleted', '_batch', '_row', '_hash'] as const;
+
+/** A stored record version as read back. */
+export interface RecordVersionRow {
+  _key: string;
+  _subject: string | null;
+  _valid_from: Date;
+  _valid_to: Date | null;
+  _deleted: boolean;
+  _batch: string;
+  [field: string]: unknown;
+}
+
+function fieldSelect(fields: readonly StoredField[]) {
+  // Dates as text (no time-zone shift), numerics as text (no float rounding).
+  return sql.join(
+    [
+      sql`_key, _subject, _valid_from, _valid_to, _deleted, _batch`,
+      ...fields.map((f) =>
+        f.type === 'date' ? sql`to_char(${ident(f.name)}, 'YYYY-MM-DD') as ${ident(f.name)}` : f.type === 'decimal' ? sql`${ident(f.name)}::text as ${ident(f.name)}` : ident(f.name),
+      ),
+    ],
+    sql`, `,
+  );
+}
+
+/** The current version of a record, by key (none when it never existed or is deleted). */
+export async function findCurrentRecord(db: AnyDb, table: string, fields: readonly StoredField[], key: string): Promise<RecordVersionRow | undefined> {
+  const { rows } = await sql<RecordVersionRow>`select ${fieldSelect(fields)} from ${ident(table)}
+    where _key = ${key} and _valid_to is null and not _deleted`.execute(db);
+  return rows[0];
+}
+
+/** Every version of a record, oldest first (deletions included). */
+export async function listRecordHistory(db: AnyDb, table: string, fields: readonly StoredField[], key: string): Promise<RecordVersionRow[]> {
+  const { rows } = await sql<RecordVersionRow>`select ${fieldSelect(fields)} from ${ident(table)}
+    where _key = ${key} order by _valid_from`.execute(db);
+  return rows;
+}
+
+/** The current records of one subject in one record table. */
+export async function findSubjectRecords(db: AnyDb, table: string, fields: readonly StoredField[], subject: string, limit: number): Promise<RecordVersionRow[]> {
+  const { rows } = await sql<RecordVersionRow>`select ${fieldSelect(fields)} from ${ident(table)}
+    where _subject = ${subject} and _valid_to is null and not _deleted order by _key limit ${limit}`.execute(db);
+  return rows;
+}
+
+/** A page of current records, in key order after `afterKey`. */
+export async function listCurrentRecords(db: AnyDb, table: string, fields: readonly StoredField[], options: { afterKey?: string; limit: number }): Promise<RecordVersionRow[]> {
+  const after = options.afterKey === undefined ? sql`true` : sql`_key > ${options.afterKey}`;
+  const { rows } = await sql<RecordVersionRow>`select ${fieldSelect(fields)} from ${ident(table)}
+    where _valid_to is null and not _deleted and ${after} order by _key limit ${options.limit}`.execute(db);
+  return rows;
+}
+
+/** Current records, versions stored, versions written since `since`, and the last write. */
+export async function recordTableStats(db: AnyDb, table: string, since: Date): Promise<{ records: number; versions: number; recent: number; last: Date | null }> {
+  const { rows } = await sql<{ records: number; versions: number; recent: number; last: Date | null }>`
+    select count(*) filter (where _valid_to is null and not _deleted) as records,
+           count(*) as versions,
+           count(*) filter (where _valid_from >= ${since}) as recent,
+           max(_valid_from) as last
+    from ${ident(table)}`.execute(db);
+  return rows[0]!;
+}
+
+// ---------------------------------------------------------------- batches
+
+/** Creates a batch row in state `receiving`, or takes over a rejected/interrupted one with the same key. */
+export async function claimBatch(db: AnyDb, b: Pick<BatchRow, 'id' | 'resource_id' | 'idempotency_key' | 'operation' | 'source' | 'file_name' | 'on_invalid' | 'created_by' | 'created_by_org' | 'process_id'>): Promise<{ claimed: true; id: string } | { claimed: false; existing: BatchRow }> {
+  const { rows } = await sql<{ id: string }>`
+    insert into dc_batch (id, resource_id, idempotency_key, operation, source, file_name, status, on_invalid, created_by, created_by_org, process_id)
+    values (${b.id}, ${b.resource_id}, ${b.idempotency_key}, ${b.operation}, ${b.source}, ${b.file_name}, 'receiving', ${b.on_invalid}, ${b.created_by}, ${b.created_by_org}, ${b.process_id})
+    on conflict (resource_id, idempotency_key) do update set
+      operation = excluded.operation, source = excluded.source, file_name = excluded.file_name, status = 'receiving',
+      on_invalid = excluded.on_invalid, rows_read = 0, rows_valid = 0, rows_invalid = 0, bytes_read = 0, inserted = 0,
+      updated = 0, unchanged = 0, deleted = 0, message = null, encoding = null, created_by = excluded.created_by,
+      created_by_org = excluded.created_by_org, process_id = excluded.process_id, started_at = now(), heartbeat_at = now(), finished_at = null
+      where dc_batch.status in ('rejected', 'interrupted')
+    returning id`.execute(db);
+  if (rows[0]) {
+    await sql`delete from dc_batch_error where batch_id = ${rows[0].id}`.execute(db);
+    return { claimed: true, id: rows[0].id };
+  }
+  const existing = await findBatchByKey(db, b.resource_id, b.idempotency_key);
+  return { claimed: false, existing: existing! };
+}
+
+/** A batch by resource and idempotency key. */
+export async function findBatchByKey(db: AnyDb, resourceId: string, key: string): Promise<BatchRow | undefined> {
+  const { rows } = await sql<BatchRow>`select b.*, r.code as resource_code from dc_batch b join dc_resource r on r.id = b.resource_id
+    where b.resource_id = ${resourceId} and b.idempotency_key = ${key}`.execute(db);
+  return rows[0];
+}
+
+/** A batch by id. */
+export async function findBatch(db: AnyDb, id: string): Promise<BatchRow | undefined> {
+  const { rows } = await sql<BatchRow>`select b.*, r.code as resource_code from dc_batch b join dc_resource r on r.id = b.resource_id where b.id = ${id}`.execute(db);
+  return rows[0];
+}
+
+/** Recent batches, newest first, optionally of one resource or one provider. */
+export async function listBatches(db: AnyDb, filter: { resourceId?: string; providerOrg?: string; limit: number }): Promise<BatchRow[]> {
+  const where = [sql`true`];
+  if (filter.resourceId) where.push(sql`b.resource_id = ${filter.resourceId}`);
+  if (filter.providerOrg) where.push(sql`r.provider_org_code = ${filter.providerOrg}`);
+  const { rows } = await sql<BatchRow>`select b.*, r.code as resource_code from dc_batch b join dc_resource r on r.id = b.resource_id
+    where ${sql.join(where, sql` and `)} order by b.started_at desc limit ${filter.limit}`.execute(db);
+  return rows;
+}
+
+/** Saves a running batch's progress (and proves its process alive). */
+export async function saveBatchProgress(db: AnyDb, id: string, p: { rowsRead: number; rowsValid: number; rowsInvalid: number; bytesRead: number; encoding: string | null }): Promise<void> {
+  await sql`update dc_batch set rows_read = ${p.rowsRead}, rows_valid = ${p.rowsValid}, rows_invalid = ${p.rowsInvalid},
+    bytes_read = ${p.bytesRead}, encoding = coalesce(${p.encoding}, encoding), heartbeat_at = now() where id = ${id}`.execute(db);
+}
+
+/** Ends a batch as rejected: nothing of it was applied. */
+export async function rejectBatch(db: AnyDb, id: string, p: { rowsRead: number; rowsValid: number; rowsInvalid: number; bytesRead: number; encoding: string | null; message: string }): Promise<void> {
+  await sql`update dc_batch set status = 'rejected', rows_read = ${p.rowsRead}, rows_valid = ${p.rowsValid}, rows_invalid = ${p.rowsInvalid},
+    bytes_read = ${p.bytesRead}, encoding = coalesce(${p.encoding}, encoding), message = ${p.message}, finished_at = now(), heartbeat_at = now()
+    where id = ${id}`.execute(db);
+}
+
+/** Marks as interrupted the open batches of dead processes (or, on PGlite, every open batch). */
+export async function interruptStaleBatches(db: AnyDb, options: { olderThanSeconds: number | null; exceptProcess: string }): Promise<string[]> {
+  const stale = options.olderThanSeconds === null ? sql`true` : sql`heartbeat_at < now() - make_interval(secs => ${options.olderThanSeconds})`;
+  const { rows } = await sql<{ id: string }>`update dc_batch set status = 'interrupted', finished_at = now(),
+      message = 'The process receiving this batch stopped before it was applied; nothing of it was applied. Send it again.'
+    where status in ('receiving', 'applying') and process_id <> ${options.exceptProcess} and ${stale}
+    returning id`.execute(db);
+  return rows.map((r) => r.id);
+}
+
+/** Rejected rows of a batch, in row order. */
+export async function listBatchErrors(db: AnyDb, batchId: string, options: { limit: number; offset: number }): Promise<{ row_number: number; field: string; reason: string }[]> {
+  const { rows } = await sql<{ row_number: number; field: string; reason: string }>`select row_number, field, reason from dc_batch_error
+    where batch_id = ${batchId} order by row_number, field limit ${options.limit} offset ${options.offset}`.execute(db);
+  return rows;
+}
+
+/** Rows read and rejected over all batches of a resource. */
+export async function batchTotals(db: AnyDb, resourceId: string): Promise<{ rows_read: number; rows_invalid: number }> {
+  const { rows } = await sql<{ rows_read: number; rows_invalid: number }>`select coalesce(sum(rows_read), 0)::bigint as rows_read,
+    coalesce(sum(rows_invalid), 0)::bigint as rows_invalid from dc_batch where resource_id = ${resourceId} and status in ('applied', 'rejected')`.execute(db);
+  return rows[0]!;
+}
+
+/** The data centre's figures for the dashboard: domains, resources, records, monthly updates. */
+export async function catalogueTotals(db: AnyDb): Promise<{ domains: number; resources: number; baseRegistries: number; batches: number }> {
+  const { rows } = await sql<{ domains: number; resources: number; baseRegistries: number; batches: number }>`
+    select (select count(*) from dc_domain where exists (select 1 from dc_resource r where r.domain_code = dc_domain.code)) as domains,
+           (select count(*) from dc_resource) as resources,
+           (select count(*) from dc_resource where is_base_registry) as "baseRegistries",
+           (select count(*) from dc_batch where status = 'applied') as batches`.execute(db);
+  return rows[0]!;
+}
+
+// ---------------------------------------------------------------- applying a batch (bulk session)
+
+/** Serialises writers of one resource for the rest of the bulk session's transaction. */
+export async function lockResourceForWrite(s: BulkSession, resourceId: string): Promise<void> {
+  await s.query(`select pg_advisory_xact_lock(hashtext('ludao.dc.' || $1))`, [resourceId]);
+}
+
+/** Creates the staging table a batch's rows are copied into (PGlite: in short pieces). */
+export async function createStage(s: BulkSession, table: string, stage: string): Promise<void> {
+  await s.query(`create table if not exists ${quoted(stage)} (like ${quoted(table)} including defaults)`);
+}
+
+/** Drops a batch's staging table. */
+export async function dropStage(s: BulkSession | AnyDb, stage: string): Promise<void> {
+  if ('copyIn' in s) await s.query(`drop table if exists ${quoted(stage)}`);
+  else await sql`drop table if exists ${ident(stage)}`.execute(s);
+}
+
+/** Staging tables left behind by batches that never finished. */
+export async function listStages(db: AnyDb): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = current_schema() and tablename like 'dcs\\_%'`.execute(db);
+  return rows.map((r) => r.name);
+}
+
+/**
+ * Applies a staged batch as new versions, inside the caller's transaction: within the batch the
+ * last row per key wins; an upsert equal to the current version, or a delete of a key with no
+ * current record, is dropped; the current versions of the remaining keys are closed at the
+ * transaction's time, and the staged rows become the current versions from that time.
+ * Set-based over the unindexed stage and the record table's current-key index, with fresh
+ * statistics (PGlite has no autovacuum; a planner without them loops over every pair of rows).
+ */
+export async function applyStage(
+  s: BulkSession,
+  table: string,
+  stage: string,
+  columns: readonly string[],
+  operation: 'upsert' | 'delete',
+): Promise<{ written: number; unchanged: number; replaced: number; duplicates: number }> {
+  const t = quoted(table);
+  const st = quoted(stage);
+  const duplicates = (
+    await s.query(`delete from ${st} s using (select _key, max(_row) as last from ${st} group by _key having count(*) > 1) d where s._key = d._key and s._row < d.last`)
+  ).rowCount;
+  await s.query(`analyze ${st}`);
+  const hadRows = (await s.query(`select exists (select 1 from ${t}) as x`)).rows[0]?.x === true;
+  let unchanged = 0;
+  let replaced = 0;
+  if (hadRows) {
+    unchanged =
+      operation === 'upsert'
+        ? (await s.query(`delete from ${st} s where exists (select 1 from ${t} o where o._key = s._key and o._valid_to is null and not o._deleted and o._hash = s._hash)`)).rowCount
+        : (await s.query(`delete from ${st} s where not exists (select 1 from ${t} o where o._key = s._key and o._valid_to is null and not o._deleted)`)).rowCount;
+    replaced = (await s.query(`update ${t} o set _valid_to = now() from ${st} s where o._key = s._key and o._valid_to is null`)).rowCount;
+  } else if (operation === 'delete') {
+    unchanged = (await s.query(`delete from ${st}`)).rowCount;
+  }
+  const list = columns.map(quoted).join(', ');
+  const written = (await s.query(`insert into ${t} (${list}, _valid_from) select ${list}, now() from ${st}`)).rowCount;
+  await s.query(`analyze ${t}`);
+  return { written, unchanged, replaced, duplicates };
+}
+
+/** Ends a batch as applied, with its figures (in the applying transaction). */
+export async function finishBatch(
+  s: BulkSession,
+  id: string,
+  p: { rowsRead: number; rowsValid: number; rowsInvalid: number; bytesRead: number; encoding: string | null; inserted: number; updated: number; unchanged: number; deleted: number; message: string | null },
+): Promise<void> {
+  await s.query(
+    `update dc_batch set status = 'applied', rows_read = $2, rows_valid = $3, rows_invalid = $4, bytes_read = $5, encoding = coalesce($6, encoding),
+      inserted = $7, updated = $8, unchanged = $9, deleted = $10, message = $11, finished_at = now(), heartbeat_at = now() where id = $1`,
+    [id, p.rowsRead, p.rowsValid, p.rowsInvalid, p.bytesRead, p.encoding, p.inserted, p.updated, p.unchanged, p.deleted, p.message],
+  );
+}
+
+/** Stores rejected rows of a batch. */
+export async function insertBatchErrors(s: BulkSession, batchId: string, errors: readonly { row: number; field: string; reason: string }[]): Promise<void> {
+  for (let i = 0; i < errors.length; i += 1000) {
+    const part = errors.slice(i, i + 1000);
+    await s.query(
+      `insert into dc_batch_error (batch_id, row_number, field, reason) select $1, * from unnest($2::bigint[], $3::text[], $4::text[]) on conflict do nothing`,
+      [batchId, part.map((e) => e.row), part.map((e) => e.field), part.map((e) => e.reason)],
+    );
+  }
+}

@@ -1,0 +1,264 @@
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCreditCode, makeResidentId } from '../../platform/ids';
+import { signIn, startTestLudao, type TestLudao } from '../../../test/support/test-ludao';
+
+const PASSWORD = 'ludao-demo-2026';
+const ID_A = makeResidentId({ areaCode: '350203', birthDate: '1990-03-07', sequence: 123 });
+const ID_B = makeResidentId({ areaCode: '350206', birthDate: '1985-11-30', sequence: 44 });
+const ID_C = makeResidentId({ areaCode: '350211', birthDate: '2001-01-15', sequence: 7 });
+const COMPANY = makeCreditCode('91350203MA2XN0TQ7');
+
+const WIDGET = {
+  code: 'test.widget',
+  name: '测试物件登记',
+  nameEn: 'Test widgets',
+  domain: 'public_services',
+  providerOrg: 'xm.hrss.si',
+  category: '部门信息资源',
+  abstract: '用于测试的物件登记 Widgets for tests',
+  updateCycle: 'daily',
+  sharingType: 'unconditional',
+  openType: 'not_open',
+  keyFields: ['widget_no'],
+  subject: { field: 'owner_id', kind: 'person' },
+  fields: [
+    { name: 'widget_no', labelZh: '物件编号', labelEn: 'Widget number', type: 'text', required: true, sensitivity: 1 },
+    { name: 'owner_id', labelZh: '持有人公民身份号码', labelEn: 'Owner', type: 'resident_id', required: true, sensitivity: 4 },
+    { name: 'owner_name', labelZh: '持有人姓名', labelEn: 'Owner name', type: 'text', required: false, sensitivity: 3 },
+    { name: 'maker', labelZh: '制造企业', labelEn: 'Maker', type: 'credit_code', required: false, sensitivity: 1 },
+    { name: 'weight', labelZh: '重量', labelEn: 'Weight', type: 'decimal', required: false, sensitivity: 1 },
+    { name: 'made_on', labelZh: '制造日期', labelEn: 'Made on', type: 'date', required: false, sensitivity: 1 },
+    { name: 'colour', labelZh: '颜色', labelEn: 'Colour', type: 'enum', values: ['red', 'blue'], required: false, sensitivity: 1 },
+    { name: 'active', labelZh: '在用', labelEn: 'Active', type: 'boolean', required: false, sensitivity: 1 },
+  ],
+};
+
+describe('data centre', () => {
+  let ludao: TestLudao;
+  let operator: string;
+  let staff: string; // hrss.staff, of xm.hrss.si: provides test.widget
+  let hrssAdmin: string; // of xm.hrss: not the provider of test.widget
+
+  beforeAll(async () => {
+    ludao = await startTestLudao();
+    operator = await signIn(ludao, 'operator', PASSWORD);
+    staff = await signIn(ludao, 'hrss.staff', PASSWORD);
+    hrssAdmin = await signIn(ludao, 'hrss.admin', PASSWORD);
+  });
+  afterAll(() => ludao.close());
+
+  const get = (url: string, cookie: string) => ludao.app.inject({ method: 'GET', url, headers: { cookie } });
+  const post = (url: string, cookie: string, payload: unknown) => ludao.app.inject({ method: 'POST', url, headers: { cookie }, payload: payload as object });
+  const upload = (code: string, cookie: string, body: Buffer | string, query: Record<string, string>, contentType = 'text/csv') =>
+    ludao.app.inject({
+      method: 'POST',
+      url: `/api/dc/resources/${code}/uploads?${new URLSearchParams(query).toString()}`,
+      headers: { cookie, 'content-type': contentType },
+      payload: body,
+    });
+  const versions = async (key: string) => (await get(`/api/dc/resources/test.widget/records/${encodeURIComponent(key)}/history`, staff)).json() as { validTo: string | null; deleted: boolean; values: Record<string, unknown> }[];
+
+  it('ships the article’s domains and the base registries, searchable in Chinese', async () => {
+    const domains = (await get('/api/dc/domains', operator)).json() as { code: string }[];
+    expect(domains).toHaveLength(14);
+    const found = (await get(`/api/dc/resources?q=${encodeURIComponent('人口')}`, staff)).json() as { total: number; items: { code: string; baseRegistry: boolean }[] };
+    expect(found.items[0]).toMatchObject({ code: 'population.person', baseRegistry: true });
+    const byWords = (await get(`/api/dc/resources?q=${encodeURIComponent('缴费 明细')}`, staff)).json() as { items: { code: string }[] };
+    expect(byWords.items.map((r) => r.code)).toEqual(['social_security.contribution']);
+    const bases = (await get('/api/dc/resources?domain=spatial', staff)).json() as { total: number };
+    expect(bases.total).toBe(6);
+    const notShared = (await get('/api/dc/resources/health.medical_record', staff)).json() as { sharingType: string; legalBasis: string };
+    expect(notShared.sharingType).toBe('not_shared');
+    expect(notShared.legalBasis).toMatch(/基本医疗卫生与健康促进法/);
+  });
+
+  it('refuses the catalogue without a session, and to a citizen', async () => {
+    const anonymous = await ludao.app.inject({ method: 'GET', url: '/api/dc/resources' });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.headers['content-type']).toMatch(/application\/problem\+json/);
+    const citizen = await signIn(ludao, 'citizen', PASSWORD);
+    expect((await get('/api/dc/resources', citizen)).statusCode).toBe(403);
+  });
+
+  it('defines a resource with a typed schema, and refuses bad definitions naming the field', async () => {
+    const noBasis = await post('/api/dc/resources', operator, { ...WIDGET, code: 'test.secret', sharingType: 'not_shared' });
+    expect(noBasis.statusCode).toBe(400);
+    expect(noBasis.json().errors).toContainEqual({ field: '/body/legalBasis', message: expect.stringMatching(/legal basis/) });
+    const badKey = await post('/api/dc/resources', operator, { ...WIDGET, code: 'test.bad', keyFields: ['nope'] });
+    expect(badKey.json().errors).toContainEqual({ field: '/body/keyFields/0', message: 'no field "nope"' });
+    const otherDept = await post('/api/dc/resources', hrssAdmin, WIDGET);
+    expect(otherDept.statusCode).toBe(403);
+    const created = await post('/api/dc/resources', staff, WIDGET);
+    expect(created.statusCode, created.body).toBe(403); // staff may not manage the catalogue
+    const byOperator = await post('/api/dc/resources', operator, WIDGET);
+    expect(byOperator.statusCode, byOperator.body).toBe(201);
+    expect(byOperator.json()).toMatchObject({ code: 'test.widget', version: 1, provider: { code: 'xm.hrss.si', name: '厦门市社会保险中心' } });
+    expect((await post('/api/dc/resources', operator, WIDGET)).statusCode).toBe(409);
+  });
+
+  it('applies a pushed batch, reports invalid rows with row, field and reason, and ignores a re-send', async () => {
+    const body = {
+      idempotencyKey: 'push-1',
+      operation: 'upsert',
+      records: [
+        { widget_no: 'W1', owner_id: ID_A, owner_name: '陈一', maker: COMPANY, weight: '1.50', made_on: '2024-02-29', colour: 'red', active: 'true' },
+        { widget_no: 'W2', owner_id: '350203199003071234', owner_name: '林二' },
+        { widget_no: 'W3', owner_id: ID_B, made_on: '2023-02-29', colour: 'green' },
+        { widget_no: 'W4', owner_id: ID_B, owner_name: '王四' },
+      ],
+    };
+    const first = await post('/api/dc/resources/test.widget/batches', staff, body);
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json().batch).toMatchObject({ status: 'applied', rowsRead: 4, rowsValid: 2, rowsInvalid: 2, inserted: 2 });
+    const errors = (await get(`/api/dc/batches/${first.json().batch.id}/errors`, staff)).json();
+    expect(errors).toEqual([
+      { rowNumber: 2, field: 'owner_id', reason: 'not a valid resident ID number (check)' },
+      { rowNumber: 3, field: 'colour', reason: 'not one of red, blue: green' },
+      { rowNumber: 3, field: 'made_on', reason: 'not a real date: 2023-02-29' },
+    ]);
+    const csv = await get(`/api/dc/batches/${first.json().batch.id}/errors?format=csv`, staff);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.body).toContain('2,owner_id,not a valid resident ID number (check)');
+
+    const again = await post('/api/dc/resources/test.widget/batches', staff, body);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ replayed: true, batch: { id: first.json().batch.id } });
+    expect(await versions('W1')).toHaveLength(1);
+
+    const record = (await get('/api/dc/resources/test.widget/records/W1', staff)).json();
+    expect(record.values).toEqual({ widget_no: 'W1', owner_id: ID_A, owner_name: '陈一', maker: COMPANY, weight: '1.50', made_on: '2024-02-29', colour: 'red', active: true });
+  });
+
+  it('applies a batch whole or not at all when asked to refuse invalid rows', async () => {
+    const res = await post('/api/dc/resources/test.widget/batches', staff, {
+      idempotencyKey: 'push-strict',
+      operation: 'upsert',
+      onInvalid: 'reject',
+      records: [
+        { widget_no: 'W9', owner_id: ID_C },
+        { widget_no: 'W10', owner_id: 'nobody' },
+      ],
+    });
+    expect(res.json().batch).toMatchObject({ status: 'rejected', rowsInvalid: 1, inserted: 0 });
+    expect(res.json().batch.message).toMatch(/nothing was applied/);
+    expect((await get('/api/dc/resources/test.widget/records/W9', staff)).statusCode).toBe(404);
+  });
+
+  it('keeps every version: a change closes the old one, an unchanged row adds none, a deletion is a tombstone', async () => {
+    const change = await post('/api/dc/resources/test.widget/batches', staff, {
+      idempotencyKey: 'push-2',
+      operation: 'upsert',
+      records: [
+        { widget_no: 'W1', owner_id: ID_A, owner_name: '陈一', maker: COMPANY, weight: '2', made_on: '2024-02-29', colour: 'blue', active: 'true' },
+        { widget_no: 'W4', owner_id: ID_B, owner_name: '王四' },
+      ],
+    });
+    expect(change.json().batch).toMatchObject({ status: 'applied', updated: 1, unchanged: 1, inserted: 0 });
+    const w1 = await versions('W1');
+    expect(w1.map((v) => v.values.colour)).toEqual(['red', 'blue']);
+    expect(w1[0]!.validTo).not.toBeNull();
+    expect(w1[1]!.validTo).toBeNull();
+    expect(await versions('W4')).toHaveLength(1);
+
+    const del = await post('/api/dc/resources/test.widget/batches', staff, { idempotencyKey: 'del-1', operation: 'delete', records: [{ widget_no: 'W4' }, { widget_no: 'W404' }] });
+    expect(del.json().batch).toMatchObject({ status: 'applied', deleted: 1, unchanged: 1 });
+    expect((await get('/api/dc/resources/test.widget/records/W4', staff)).statusCode).toBe(404);
+    const w4 = await versions('W4');
+    expect(w4.map((v) => v.deleted)).toEqual([false, true]);
+  });
+
+  it('reads CSV in GB18030 with Chinese column labels, NDJSON and XLSX uploads', async () => {
+    const gbk = iconv.encode(`物件编号,持有人公民身份号码,持有人姓名,颜色\r\nG1,${ID_C},黄小三,red\r\nG2,${ID_A},"郑,四",blue\r\n`, 'gbk');
+    const csv = await upload('test.widget', staff, gbk, { idempotencyKey: 'csv-gbk', fileName: '物件.csv' });
+    expect(csv.statusCode, csv.body).toBe(201);
+    expect(csv.json().batch).toMatchObject({ status: 'applied', encoding: 'gb18030', rowsRead: 2, inserted: 2 });
+    expect((await get('/api/dc/resources/test.widget/records/G2', staff)).json().values.owner_name).toBe('郑,四');
+
+    const ndjson = `{"widget_no":"N1","owner_id":"${ID_B}"}\nnot json\n\n{"widget_no":"N2","owner_id":"${ID_A}","weight":3.25}\n`;
+    const nd = await upload('test.widget', staff, ndjson, { idempotencyKey: 'nd-1', fileName: 'w.ndjson' }, 'application/x-ndjson');
+    expect(nd.json().batch).toMatchObject({ status: 'applied', rowsRead: 3, rowsInvalid: 1, inserted: 2 });
+    expect((await get(`/api/dc/batches/${nd.json().batch.id}/errors`, staff)).json()).toEqual([{ rowNumber: 2, field: '', reason: 'not valid JSON' }]);
+
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('物件');
+    sheet.addRow(['widget_no', 'owner_id', 'made_on', 'active']);
+    sheet.addRow(['X1', ID_A, new Date(Date.UTC(2020, 4, 17)), true]);
+    sheet.addRow(['X2', ID_B, '2021-06-01', '否']);
+    const xlsx = Buffer.from(await workbook.xlsx.writeBuffer());
+    const xl = await upload('test.widget', staff, xlsx, { idempotencyKey: 'xl-1', fileName: 'w.xlsx' }, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(xl.json().batch, xl.body).toMatchObject({ status: 'applied', rowsRead: 2, inserted: 2 });
+    expect((await get('/api/dc/resources/test.widget/records/X1', staff)).json().values).toMatchObject({ made_on: '2020-05-17', active: true });
+    expect((await get('/api/dc/resources/test.widget/records/X2', staff)).json().values.active).toBe(false);
+  });
+
+  it('refuses a file whose columns do not match, a broken workbook and an unknown format, applying nothing', async () => {
+    const before = (await get('/api/dc/resources/test.widget/stats', staff)).json().records as number;
+    const mismatch = await upload('test.widget', staff, `widget_no,owner_id,size\nM1,${ID_A},3\n`, { idempotencyKey: 'csv-mismatch', fileName: 'w.csv' });
+    expect(mismatch.json().batch).toMatchObject({ status: 'rejected', message: expect.stringMatching(/unknown column "size"/) });
+    const missing = await upload('test.widget', staff, `widget_no,owner_name\nM2,x\n`, { idempotencyKey: 'csv-missing', fileName: 'w.csv' });
+    expect(missing.json().batch.message).toMatch(/missing required column "owner_id"/);
+    const broken = await upload('test.widget', staff, Buffer.from('PK\u0003\u0004 this is not a workbook'), { idempotencyKey: 'xl-broken', fileName: 'w.xlsx' }, 'application/octet-stream');
+    expect(broken.json().batch).toMatchObject({ status: 'rejected', message: expect.stringMatching(/not a readable XLSX/) });
+    const unknown = await upload('test.widget', staff, 'a,b', { idempotencyKey: 'x', fileName: 'w.pdf' }, 'application/octet-stream');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().detail).toMatch(/Send CSV/);
+    expect((await get('/api/dc/resources/test.widget/stats', staff)).json().records).toBe(before);
+  });
+
+  it('shows providers their data and masks it for everyone else; other departments may not read or write it', async () => {
+    const own = (await get('/api/dc/resources/test.widget/records/W1', staff)).json();
+    expect(own.values.owner_id).toBe(ID_A);
+    const masked = (await get('/api/dc/resources/test.widget/records?limit=50', operator)).json() as { items: { values: Record<string, unknown> }[] };
+    const w1 = masked.items.find((r) => r.values.widget_no === 'W1')!;
+    expect(w1.values.owner_id).toBe(`${ID_A.slice(0, 6)}********${ID_A.slice(14)}`);
+    expect(w1.values.owner_name).toBe('陈*');
+    expect(JSON.stringify(masked)).not.toContain(ID_A);
+    expect((await get('/api/dc/resources/test.widget/records/W1', hrssAdmin)).statusCode).toBe(403);
+    const write = await post('/api/dc/resources/test.widget/batches', hrssAdmin, { idempotencyKey: 'evil', operation: 'delete', records: [{ widget_no: 'W1' }] });
+    expect(write.statusCode).toBe(403);
+    expect((await get('/api/dc/resources/test.widget/records/W1', staff)).statusCode).toBe(200);
+  });
+
+  it('finds all current data of one subject across resources', async () => {
+    const found = (await get(`/api/dc/subjects/${ID_A}`, staff)).json() as { resource: string; records: { key: string }[] }[];
+    expect(found.map((f) => f.resource)).toEqual(['test.widget']);
+    expect(found[0]!.records.map((r) => r.key).sort()).toEqual(['G2', 'N2', 'W1', 'X1']);
+  });
+
+  it('evolves a schema by versions: a field added, one deprecated, history kept', async () => {
+    const required = await post('/api/dc/resources/test.widget/versions', operator, { note: 'x', add: [{ ...WIDGET.fields[0], name: 'serial', required: true }] });
+    expect(required.statusCode).toBe(400);
+    expect(required.json().detail).toMatch(/cannot be required/);
+    const evolved = await post('/api/dc/resources/test.widget/versions', operator, {
+      note: '增加序列号，停用颜色',
+      add: [{ name: 'serial', labelZh: '序列号', labelEn: 'Serial', type: 'text', required: false, sensitivity: 1 }],
+      deprecate: ['colour'],
+    });
+    expect(evolved.statusCode, evolved.body).toBe(201);
+    expect(evolved.json().version).toBe(2);
+    const list = (await get('/api/dc/resources/test.widget/versions', staff)).json() as { version: number; fields: { name: string; deprecated?: boolean }[] }[];
+    expect(list.map((v) => v.version)).toEqual([1, 2]);
+    expect(list[0]!.fields.some((f) => f.name === 'serial')).toBe(false);
+    expect(list[1]!.fields.find((f) => f.name === 'colour')?.deprecated).toBe(true);
+    const old = (await get('/api/dc/resources/test.widget/records/W1', staff)).json();
+    expect(old.values).toMatchObject({ colour: 'blue', serial: null });
+    const pushed = await post('/api/dc/resources/test.widget/batches', staff, { idempotencyKey: 'v2', operation: 'upsert', records: [{ widget_no: 'V1', owner_id: ID_C, serial: 'S-1' }] });
+    expect(pushed.json().batch).toMatchObject({ status: 'applied', inserted: 1 });
+  });
+
+  it('counts the city in figures for the dashboard, and audits batches', async () => {
+    const figures = (await get('/api/dc/figures', operator)).json();
+    expect(figures).toMatchObject({ domains: 11, resources: 21, baseRegistries: 11, fields: expect.any(Number) });
+    // W1, G1, G2, N1, N2, X1, X2, V1 (W4 was deleted); 2 + 1 + 1 + 2 + 2 + 2 + 1 changes applied.
+    expect(figures.records).toBe(8);
+    expect(figures.updatesThisMonth).toBe(11);
+    expect(figures.byDomain.find((d: { code: string }) => d.code === 'public_services')).toMatchObject({ resources: 1, records: 8 });
+    const batches = (await get('/api/dc/batches?resource=test.widget', operator)).json() as { idempotencyKey: string; status: string }[];
+    expect(batches.find((b) => b.idempotencyKey === 'push-strict')?.status).toBe('rejected');
+    await ludao.ctx.audit.chainPending();
+    const verify = await ludao.ctx.audit.verify();
+    expect(verify.ok).toBe(true);
+  });
+});

@@ -1,0 +1,193 @@
+import { checkCreditCode, checkResidentId } from '../../platform/ids';
+
+/**
+ * The types a catalogue field can have, how each is stored in PostgreSQL, and how a raw value
+ * from a file or an API call becomes a stored one. Parsers return the normalised value or a
+ * reason a person can act on; they never guess (no silent truncation, no locale parsing).
+ */
+export const FIELD_TYPES = [
+  'text',
+  'integer',
+  'decimal',
+  'date',
+  'timestamp',
+  'boolean',
+  'enum',
+  'geo_point',
+  'resident_id',
+  'credit_code',
+  'json',
+] as const;
+/** A field type name. */
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** A parsed value: what is stored (JSON-friendly), or why the raw value was refused. */
+export type Parsed = { ok: true; value: unknown } | { ok: false; reason: string };
+
+/** What a parser needs to know about its field beyond the type. */
+export interface FieldRules {
+  type: FieldType;
+  /** Allowed values of an enum field. */
+  values?: readonly string[];
+  /** Longest text, in characters. */
+  maxLength?: number;
+}
+
+const INT_RE = /^[+-]?\d{1,18}$/;
+const DECIMAL_RE = /^[+-]?(\d{1,20}(\.\d{0,10})?|\.\d{1,10})$/;
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const COMPACT_DATE_RE = /^(\d{4})(\d{2})(\d{2})$/;
+const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const TRUE = new Set(['true', '1', 'yes', 'y', 't', '是', '真']);
+const FALSE = new Set(['false', '0', 'no', 'n', 'f', '否', '假']);
+const ok = (value: unknown): Parsed => ({ ok: true, value });
+const no = (reason: string): Parsed => ({ ok: false, reason });
+
+function realDate(y: string, m: string, d: string): string | null {
+  const yy = Number(y);
+  const mm = Number(m);
+  const dd = Number(d);
+  if (mm < 1 || mm > 12 || dd < 1 || dd > new Date(Date.UTC(yy, mm, 0)).getUTCDate()) return null;
+  return `${y}-${m}-${d}`;
+}
+
+/**
+ * Turns a raw value (a string from CSV, a JSON value from NDJSON or the API, a cell from XLSX)
+ * into the stored value of a field. Empty strings and nulls are `null`: required-ness is
+ * checked by the caller.
+ *
+ * @example
+ * parseFieldValue({ type: 'integer' }, ' 42 ');          // { ok: true, value: 42 }
+ * parseFieldValue({ type: 'date' }, '2026-02-30');       // { ok: false, reason: 'not a real date: 2026-02-30' }
+ * parseFieldValue({ type: 'resident_id' }, '11010519491231002X'); // { ok: true, value: '11010519491231002X' }
+ */
+export function parseFieldValue(rules: FieldRules, raw: unknown): Parsed {
+  if (raw === null || raw === undefined || raw === '') return ok(null);
+  switch (rules.type) {
+    case 'text': {
+      if (typeof raw === 'object') return no('expected text, got an object');
+      const s = String(raw);
+      if (rules.maxLength !== undefined && s.length > rules.maxLength) return no(`longer than ${rules.maxLength} characters`);
+      if (s.includes('\u0000')) return no('contains a NUL character');
+      return ok(s);
+    }
+    case 'integer': {
+      if (typeof raw === 'number') return Number.isSafeInteger(raw) ? ok(raw) : no(`not a whole number: ${raw}`);
+      const s = String(raw).trim();
+      if (!INT_RE.test(s)) return no(`not a whole number: ${s}`);
+      const n = Number(s);
+      return Number.isSafeInteger(n) ? ok(n) : no(`out of range: ${s}`);
+    }
+    case 'decimal': {
+      if (typeof raw === 'number') return Number.isFinite(raw) ? ok(String(raw)) : no(`not a number: ${raw}`);
+      const s = String(raw).trim();
+      // Kept as text so that 0.1 stays 0.1 (stored as numeric).
+      return DECIMAL_RE.test(s) ? ok(s) : no(`not a decimal number: ${s}`);
+    }
+    case 'date': {
+      const s = String(raw).trim();
+      const m = DATE_RE.exec(s) ?? COMPACT_DATE_RE.exec(s) ?? /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/.exec(s);
+      if (!m) return no(`not a date (YYYY-MM-DD): ${s}`);
+      const date = realDate(m[1]!, m[2]!.padStart(2, '0'), m[3]!.padStart(2, '0'));
+      return date ? ok(date) : no(`not a real date: ${s}`);
+    }
+    case 'timestamp': {
+      const s = String(raw).trim();
+      if (!TIMESTAMP_RE.test(s)) return no(`not a timestamp (ISO 8601): ${s}`);
+      // Without a zone, the city's local time (UTC+8) is meant.
+      const withZone = /(Z|[+-]\d{2}:?\d{2})$/.test(s) ? s : `${s}+08:00`;
+      const t = new Date(withZone.replace(' ', 'T'));
+      if (Number.isNaN(t.getTime()) || !realDate(s.slice(0, 4), s.slice(5, 7), s.slice(8, 10))) return no(`not a real time: ${s}`);
+      return ok(t.toISOString());
+    }
+    case 'boolean': {
+      if (typeof raw === 'boolean') return ok(raw);
+      const s = String(raw).trim().toLowerCase();
+      if (TRUE.has(s)) return ok(true);
+      if (FALSE.has(s)) return ok(false);
+      return no(`not true or false: ${s}`);
+    }
+    case 'enum': {
+      const s = String(raw).trim();
+      return rules.values?.includes(s) ? ok(s) : no(`not one of ${(rules.values ?? []).join(', ')}: ${s}`);
+    }
+    case 'geo_point':
+      return parseGeoPoint(raw);
+    case 'resident_id': {
+      const s = String(raw).trim().toUpperCase();
+      const problem = checkResidentId(s);
+      return problem ? no(`not a valid resident ID number (${problem.replace('_', ' ')})`) : ok(s);
+    }
+    case 'credit_code': {
+      const s = String(raw).trim().toUpperCase();
+      const problem = checkCreditCode(s);
+      return problem ? no(`not a valid unified social credit code (${problem})`) : ok(s);
+    }
+    case 'json': {
+      if (typeof raw !== 'string') return ok(raw);
+      try {
+        return ok(JSON.parse(raw));
+      } catch {
+        return no('not valid JSON');
+      }
+    }
+  }
+}
+
+function parseGeoPoint(raw: unknown): Parsed {
+  let lon: number;
+  let lat: number;
+  if (Array.isArray(raw) && raw.length === 2) {
+    [lon, lat] = raw.map(Number) as [number, number];
+  } else if (typeof raw === 'object' && raw !== null && 'lon' in raw && 'lat' in raw) {
+    lon = Number((raw as { lon: unknown }).lon);
+    lat = Number((raw as { lat: unknown }).lat);
+  } else {
+    const m = /^\s*\(?\s*(-?\d+(?:\.\d+)?)\s*[,\s]\s*(-?\d+(?:\.\d+)?)\s*\)?\s*$/.exec(String(raw));
+    if (!m) return no(`not a point "lon,lat": ${String(raw)}`);
+    lon = Number(m[1]);
+    lat = Number(m[2]);
+  }
+  if (!Number.isFinite(lon) || !Number.isFinite(lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90) {
+    return no(`not a point "lon,lat" on Earth: ${JSON.stringify(raw)}`);
+  }
+  return ok({ lon, lat });
+}
+
+/**
+ * The PostgreSQL column type of a field type.
+ *
+ * @example
+ * columnType('decimal'); // 'numeric'
+ */
+export function columnType(type: FieldType): string {
+  switch (type) {
+    case 'integer':
+      return 'bigint';
+    case 'decimal':
+      return 'numeric';
+    case 'date':
+      return 'date';
+    case 'timestamp':
+      return 'timestamptz';
+    case 'boolean':
+      return 'boolean';
+    case 'json':
+    case 'geo_point':
+      return 'jsonb';
+    default:
+      return 'text';
+  }
+}
+
+/**
+ * A stored value in PostgreSQL's COPY text format (tab-separated, `\N` for null).
+ *
+ * @example
+ * copyText('a\tb'); // 'a\\tb'
+ */
+export function copyText(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const s = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return /[\\\t\n\r]/.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
+}

@@ -1,0 +1,28 @@
+import type { LudaoModule, ModuleContext } from '../../platform/module';
+import { registerDatacentreRoutes } from './datacentre.routes';
+import { DatacentreService } from './datacentre.service';
+import { createCatalogue } from './migrations/0001-create-catalogue';
+
+export { BUILTIN_RESOURCES, DOMAINS, type BuiltinResource } from './catalogue';
+export type { Batch, Resource, ResourceSpec, StoredRecord } from './datacentre.contract';
+export { DatacentreService, maskValue, type DatacentreFigures, type FileImport } from './datacentre.service';
+export type { BatchOutcome, BatchProgress } from './ingest/batch';
+
+/** Builds the data centre service over a module context (the CLI and flows use it without HTTP). */
+export function createDatacentreService(ctx: Pick<ModuleContext, 'database' | 'db' | 'audit' | 'events' | 'transaction' | 'config'>): DatacentreService {
+  return new DatacentreService(ctx);
+}
+
+/**
+ * The data centre (system 1): the resource catalogue, base registries and departmental
+ * resources in versioned record tables, and ingestion by file and by API.
+ */
+export const datacentreModule: LudaoModule = {
+  name: 'datacentre',
+  migrations: { '0001-create-catalogue': createCatalogue },
+  async register(ctx) {
+    const service = createDatacentreService(ctx);
+    await service.recoverBatches();
+    registerDatacentreRoutes(ctx.http, service);
+  },
+};

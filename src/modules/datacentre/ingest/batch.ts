@@ -1,0 +1,279 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { AuditLog } from '../../../platform/audit';
+import type { Database } from '../../../platform/db/database';
+import type { EventBus } from '../../../platform/events';
+import { Problem } from '../../../platform/http/problem';
+import type { Principal } from '../../../platform/access';
+import { auditActor } from '../../../platform/access';
+import * as store from '../datacentre.store';
+import { copyText, parseFieldValue } from '../field-types';
+import type { RawRow, ReadInfo } from './readers';
+import { UnreadableFileError } from './readers';
+
+/**
+ * One ingestion batch, from rows to versions: every row is validated against the resource's
+ * current schema; valid rows stream into a staging table with COPY (a few thousand at a time,
+ * so on PGlite other work runs in between); then one transaction moves them into the record
+ * table as new versions, closes the versions they replace, marks the batch applied and writes
+ * its audit entry and event. Until that transaction commits nothing of the batch is visible,
+ * so a crash at any point leaves the batch either applied whole or not at all.
+ */
+
+/** The resource a batch writes, with its current fields. */
+export type BatchResource = NonNullable<Awaited<ReturnType<typeof store.findResource>>>;
+
+/** What a batch needs to run. */
+export interface BatchDeps {
+  database: Database;
+  audit: AuditLog;
+  events: EventBus;
+  /** Identifies this process in `dc_batch.process_id` (stale-batch detection). */
+  processId: string;
+  /** Seconds without heartbeat after which another process's open batch is abandoned (PostgreSQL). */
+  staleSeconds: number;
+}
+
+/** A batch to run. */
+export interface BatchRequest {
+  resource: BatchResource;
+  operation: 'upsert' | 'delete';
+  idempotencyKey: string;
+  onInvalid: 'skip' | 'reject';
+  source: 'upload' | 'api' | 'cli' | 'demo';
+  fileName: string | null;
+  actor: Principal;
+  rows: AsyncIterable<RawRow>;
+  /** Filled in by a file reader while it reads. */
+  info?: ReadInfo;
+  onProgress?: (progress: BatchProgress) => void;
+}
+
+/** Progress of a running batch. */
+export interface BatchProgress {
+  batchId: string;
+  rowsRead: number;
+  rowsInvalid: number;
+  bytesRead: number;
+  phase: 'reading' | 'applying' | 'done';
+}
+
+/** The outcome: the batch row, and whether it had been applied before (a re-send). */
+export interface BatchOutcome {
+  batch: store.BatchRow;
+  replayed: boolean;
+}
+
+/** Rejected rows kept per batch (the count goes on beyond). */
+export const MAX_STORED_ERRORS = 10_000;
+const COPY_ROWS = 5_000;
+const COPY_CHARS = 4 << 20;
+
+/** The staging table of a batch. */
+export function stageName(batchId: string): string {
+  return `dcs_${batchId.replace(/-/g, '')}`;
+}
+
+async function* once(text: string): AsyncGenerator<string> {
+  yield text;
+}
+
+interface RowError {
+  row: number;
+  field: string;
+  reason: string;
+}
+
+/**
+ * Runs a batch to its end: applied, or rejected with its reasons (nothing applied).
+ *
+ * @example
+ * const { batch } = await runBatch(deps, { resource, operation: 'upsert', idempotencyKey: 'k1', … });
+ * batch.status; // 'applied'
+ */
+export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<BatchOutcome> {
+  const { database, processId } = deps;
+  const { resource } = request;
+  const db = database.db;
+  // A batch left open by a process that died (on PGlite only this process can be writing).
+  await store.interruptStaleBatches(db, { olderThanSeconds: database.engine === 'pglite' ? null : deps.staleSeconds, exceptProcess: processId });
+  const claim = await store.claimBatch(db, {
+    id: randomUUID(),
+    resource_id: resource.id,
+    idempotency_key: request.idempotencyKey,
+    operation: request.operation,
+    source: request.source,
+    file_name: request.fileName,
+    on_invalid: request.onInvalid,
+    created_by: request.actor.id,
+    created_by_org: request.actor.orgCode,
+    process_id: processId,
+  });
+  if (!claim.claimed) {
+    const existing = claim.existing;
+    if (existing.status === 'applied') return { batch: existing, replayed: true };
+    throw Problem.conflict(`Batch "${request.idempotencyKey}" of ${resource.code} is still being received (since ${existing.started_at.toISOString()}); wait for it to finish`);
+  }
+  const batchId = claim.id;
+  const stage = stageName(batchId);
+  const fields = resource.fields;
+  const active = fields.filter((f) => !f.deprecated);
+  const keyFields = resource.key_fields.map((k) => fields.find((f) => f.name === k)!);
+  const columns = [...store.RECORD_META_COLUMNS.filter((c) => c !== '_valid_from'), ...fields.map((f) => f.name)];
+  const byName = new Map<string, (typeof fields)[number]>();
+  for (const field of fields) {
+    byName.set(field.name, field);
+    byName.set(field.labelZh, field);
+  }
+
+  const counts = { rowsRead: 0, rowsValid: 0, rowsInvalid: 0 };
+  const errors: RowError[] = [];
+  const progress = (phase: BatchProgress['phase']) =>
+    request.onProgress?.({ batchId, rowsRead: counts.rowsRead, rowsInvalid: counts.rowsInvalid, bytesRead: request.info?.bytes ?? 0, phase });
+  const figures = () => ({ ...counts, bytesRead: request.info?.bytes ?? 0, encoding: request.info?.encoding ?? null });
+  const reject = async (message: string) => {
+    await database.bulk(async (s) => {
+      await s.query('begin');
+      await store.insertBatchErrors(s, batchId, errors.slice(0, MAX_STORED_ERRORS));
+      await s.query('commit');
+    });
+    await store.rejectBatch(db, batchId, { ...figures(), message });
+    await store.dropStage(db, stage);
+    const batch = (await store.findBatch(db, batchId))!;
+    await deps.audit.record({ action: 'datacentre.batch.reject', actor: auditActor(request.actor), subject: { type: 'batch', id: batchId }, detail: { resource: resource.code, key: request.idempotencyKey, message } });
+    return { batch, replayed: false };
+  };
+
+  try {
+    // A batch taken over after a crash may have left its staging table behind.
+    await store.dropStage(db, stage);
+    await sql`create unlogged table ${sql.id(stage)} as select ${sql.join(columns.map((c) => sql.id(c)))} from ${sql.id(resource.table_name)} with no data`.execute(db);
+    let chunk: string[] = [];
+    let chunkChars = 0;
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      const lines = chunk;
+      chunk = [];
+      chunkChars = 0;
+      await database.bulk((s) => s.copyIn(stage, columns, once(lines.join(''))));
+      await store.saveBatchProgress(db, batchId, figures());
+      progress('reading');
+    };
+    let mismatch: string | null = null;
+    for await (const raw of request.rows) {
+      counts.rowsRead++;
+      if ('error' in raw) {
+        counts.rowsInvalid++;
+        errors.push({ row: raw.row, field: '', reason: raw.error });
+        continue;
+      }
+      if (counts.rowsRead === 1) mismatch = schemaMismatch(raw.values, byName, request.operation === 'delete' ? keyFields : active.filter((f) => f.required));
+      if (mismatch) break;
+      const line = validateRow(raw, request.operation, fields, keyFields, byName, resource, batchId, errors);
+      if (line === null) {
+        counts.rowsInvalid++;
+        continue;
+      }
+      counts.rowsValid++;
+      chunk.push(line);
+      chunkChars += line.length;
+      if (chunk.length >= COPY_ROWS || chunkChars >= COPY_CHARS) await flush();
+    }
+    if (mismatch) return await reject(mismatch);
+    await flush();
+    if (counts.rowsRead === 0) return await reject('The batch has no rows');
+    if (counts.rowsInvalid > 0 && request.onInvalid === 'reject') {
+      return await reject(`${counts.rowsInvalid} of ${counts.rowsRead} rows are invalid and the batch asked to be refused whole; nothing was applied`);
+    }
+    if (counts.rowsValid === 0) return await reject(`None of the ${counts.rowsRead} rows is valid; nothing was applied`);
+
+    progress('applying');
+    await database.bulk((s) =>
+      s.db.transaction().execute(async (trx) => {
+        await store.lockResourceForWrite(s, resource.id);
+        const applied = await store.applyStage(s, resource.table_name, stage, columns, request.operation);
+        const result =
+          request.operation === 'upsert'
+            ? { inserted: applied.written - applied.replaced, updated: applied.replaced, unchanged: applied.unchanged + applied.duplicates, deleted: 0 }
+            : { inserted: 0, updated: 0, unchanged: applied.unchanged + applied.duplicates, deleted: applied.written };
+        const message = counts.rowsInvalid > 0 ? `${counts.rowsInvalid} invalid rows were skipped` : null;
+        await store.finishBatch(s, batchId, { ...figures(), ...result, message });
+        await store.insertBatchErrors(s, batchId, errors.slice(0, MAX_STORED_ERRORS));
+        await deps.audit.append(trx, {
+          action: 'datacentre.batch.apply',
+          actor: auditActor(request.actor),
+          subject: { type: 'batch', id: batchId },
+          detail: { resource: resource.code, key: request.idempotencyKey, operation: request.operation, rows: counts.rowsRead, invalid: counts.rowsInvalid, ...result },
+        });
+        await deps.events.publish(trx, {
+          aggregateType: 'dc_resource',
+          aggregateId: resource.code,
+          type: 'datacentre.batch.applied',
+          payload: { batchId, resource: resource.code, operation: request.operation, ...result },
+        });
+      }),
+    );
+    deps.audit.kick();
+    deps.events.kick();
+    await store.dropStage(db, stage);
+    progress('done');
+    return { batch: (await store.findBatch(db, batchId))!, replayed: false };
+  } catch (error) {
+    const message = error instanceof UnreadableFileError || error instanceof Problem ? error.message : `The batch failed and nothing of it was applied: ${(error as Error).message}`;
+    await reject(message).catch(() => {});
+    if (error instanceof UnreadableFileError) return { batch: (await store.findBatch(db, batchId))!, replayed: false };
+    throw error;
+  }
+}
+
+// The first row shows the columns: every one must be a field, every required field present.
+function schemaMismatch(values: Record<string, unknown>, byName: Map<string, { name: string }>, required: readonly { name: string; labelZh: string }[]): string | null {
+  const unknown = Object.keys(values).filter((k) => !byName.has(k));
+  if (unknown.length > 0) return `The columns do not match the resource's schema: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}`;
+  const present = new Set(Object.keys(values).map((k) => byName.get(k)!.name));
+  const missing = required.filter((f) => !present.has(f.name));
+  if (missing.length > 0) return `The columns do not match the resource's schema: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `"${f.name}" (${f.labelZh})`).join(', ')}`;
+  return null;
+}
+
+function validateRow(
+  raw: { row: number; values: Record<string, unknown> },
+  operation: 'upsert' | 'delete',
+  fields: BatchResource['fields'],
+  keyFields: BatchResource['fields'],
+  byName: Map<string, BatchResource['fields'][number]>,
+  resource: BatchResource,
+  batchId: string,
+  errors: RowError[],
+): string | null {
+  const values = new Map<string, unknown>();
+  let bad = false;
+  for (const [column, rawValue] of Object.entries(raw.values)) {
+    const field = byName.get(column);
+    if (!field) {
+      errors.push({ row: raw.row, field: column, reason: 'not a field of this resource' });
+      bad = true;
+      continue;
+    }
+    if (operation === 'delete' && !resource.key_fields.includes(field.name)) continue;
+    const parsed = parseFieldValue(field, rawValue);
+    if (!parsed.ok) {
+      errors.push({ row: raw.row, field: field.name, reason: parsed.reason });
+      bad = true;
+    } else values.set(field.name, parsed.value);
+  }
+  for (const field of operation === 'delete' ? keyFields : fields) {
+    if ((field.required || resource.key_fields.includes(field.name)) && !field.deprecated && (values.get(field.name) ?? null) === null && !errors.some((e) => e.row === raw.row && e.field === field.name)) {
+      errors.push({ row: raw.row, field: field.name, reason: 'is required' });
+      bad = true;
+    }
+  }
+  if (bad) return null;
+  const key = resource.key_fields.map((k) => String(values.get(k))).join('|');
+  const subject = resource.subject_field ? (values.get(resource.subject_field) ?? null) : null;
+  // A deletion is a version too: a tombstone that keeps only the key.
+  const stored = fields.map((f) => (operation === 'delete' && !resource.key_fields.includes(f.name) ? null : (values.get(f.name) ?? null)));
+  const hash = createHash('sha1').update(JSON.stringify(stored)).digest('base64');
+  const cells = [key, subject === null ? null : String(subject), operation === 'delete' ? 't' : 'f', batchId, raw.row, hash, ...stored];
+  return cells.map(copyText).join('\t') + '\n';
+}
