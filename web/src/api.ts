@@ -69,23 +69,61 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  let json: unknown = null;
+  if (!res.ok) throw problemError(res.status, res.statusText, text, res.headers.get('retry-after'));
+  return parseJson(text) as T;
+}
+
+function parseJson(text: string): unknown {
   try {
-    json = text ? JSON.parse(text) : null;
+    return text ? JSON.parse(text) : null;
   } catch {
-    json = null;
+    return null;
   }
-  if (!res.ok) {
-    const problem = json && typeof json === 'object' ? (json as Problem) : null;
-    const retry = Number(res.headers.get('retry-after'));
-    throw new ApiError(
-      problem?.detail ?? problem?.title ?? `${res.status} ${res.statusText}`.trim(),
-      res.status,
-      problem,
-      Number.isFinite(retry) && retry > 0 ? retry : null,
-    );
-  }
-  return json as T;
+}
+
+/** The error for a failed response: the problem's detail (or title) as its message. */
+function problemError(status: number, statusText: string, text: string, retryAfter: string | null): ApiError {
+  const json = parseJson(text);
+  const problem = json && typeof json === 'object' ? (json as Problem) : null;
+  const retry = Number(retryAfter);
+  return new ApiError(
+    problem?.detail ?? problem?.title ?? `${status} ${statusText}`.trim(),
+    status,
+    problem,
+    Number.isFinite(retry) && retry > 0 ? retry : null,
+  );
+}
+
+/** How far an upload has got: bytes sent, then `sent === total` while the server works on it. */
+export interface UploadProgress {
+  sent: number;
+  total: number;
+}
+
+/**
+ * POSTs a file as the raw request body (not multipart) and returns the parsed JSON answer.
+ * Uses XMLHttpRequest rather than fetch for its upload progress events.
+ *
+ * @example
+ * const out = await uploadRaw<{ batch: Batch }>('/api/dc/resources/x/uploads?…', file, 'text/csv', (p) => show(p));
+ */
+export function uploadRaw<T>(path: string, body: Blob, contentType: string, onProgress?: (progress: UploadProgress) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('content-type', contentType);
+    xhr.setRequestHeader('accept', 'application/json, application/problem+json');
+    xhr.upload.onprogress = (event) => onProgress?.({ sent: event.loaded, total: event.lengthComputable ? event.total : body.size });
+    xhr.upload.onload = () => onProgress?.({ sent: body.size, total: body.size });
+    xhr.onerror = () => reject(new ApiError('Network error', 0));
+    xhr.onabort = () => reject(new ApiError('Aborted', 0));
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) resolve(parseJson(xhr.responseText) as T);
+      else reject(problemError(xhr.status, xhr.statusText, xhr.responseText, xhr.getResponseHeader('retry-after')));
+    };
+    xhr.send(body);
+  });
 }
 
 /** Who is signed in, or null when nobody is (401). */

@@ -2,6 +2,7 @@
 import { AREAS, type Area, type Me } from './api';
 import { AREA_INFO, Icon } from './areas';
 import { translateMaybe, useI18n } from './i18n';
+import { OperatorConsole, operatorRoute } from './operator';
 import { Link } from './router';
 import { useTitle } from './title';
 
@@ -9,6 +10,8 @@ import { useTitle } from './title';
 export function pageFor(path: string, me: Me) {
   const clean = path.length > 1 ? path.replace(/\/+$/, '') : path;
   if (clean === '/') return <HomePage me={me} />;
+  const consoleRoute = operatorRoute(clean);
+  if (consoleRoute) return me.areas.includes('operator') ? <OperatorConsole route={consoleRoute} /> : <NoAccessPage area="operator" />;
   const area = AREAS.find((a) => AREA_INFO[a].path === clean);
   if (area) return me.areas.includes(area) ? <AreaPage key={area} area={area} /> : <NoAccessPage area={area} />;
   return <NotFoundPage path={path} />;

@@ -3,12 +3,13 @@ import type { Me } from './api';
 import { AREA_INFO, HOME_ICON, Icon, Logo } from './areas';
 import { useI18n } from './i18n';
 import { LangSwitch } from './lang-switch';
-import { Link } from './router';
+import { Link, usePath } from './router';
 
 /** The frame around every signed-in page: header, the user's areas, sign-out. */
 export function Shell({ me, onSignOut, children }: { me: Me; onSignOut: () => Promise<void>; children: ReactNode }) {
   const { lang, t } = useI18n();
   const [signingOut, setSigningOut] = useState(false);
+  const path = usePath();
   const orgName = me.org ? (lang === 'en' ? me.org.nameEn : me.org.name) : t('shell.personal');
 
   async function signOut(): Promise<void> {
@@ -60,7 +61,12 @@ export function Shell({ me, onSignOut, children }: { me: Me; onSignOut: () => Pr
             <span>{t('shell.home')}</span>
           </Link>
           {me.areas.map((area) => (
-            <Link key={area} to={AREA_INFO[area].path} data-testid={`nav-${area}`}>
+            <Link
+              key={area}
+              to={AREA_INFO[area].path}
+              aria-current={path === AREA_INFO[area].path || path.startsWith(`${AREA_INFO[area].path}/`) ? 'page' : undefined}
+              data-testid={`nav-${area}`}
+            >
               <Icon>{AREA_INFO[area].icon}</Icon>
               <span>{t(`area.${area}.name`)}</span>
             </Link>
