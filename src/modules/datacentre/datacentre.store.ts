@@ -392,11 +392,6 @@ export async function lockResourceForWrite(s: BulkSession, resourceId: string): 
   await s.query(`select pg_advisory_xact_lock(hashtext('ludao.dc.' || $1))`, [resourceId]);
 }
 
-/** Creates the staging table a batch's rows are copied into (PGlite: in short pieces). */
-export async function createStage(s: BulkSession, table: string, stage: string): Promise<void> {
-  await s.query(`create table if not exists ${quoted(stage)} (like ${quoted(table)} including defaults)`);
-}
-
 /** Drops a batch's staging table. */
 export async function dropStage(s: BulkSession | AnyDb, stage: string): Promise<void> {
   if ('copyIn' in s) await s.query(`drop table if exists ${quoted(stage)}`);

@@ -44,48 +44,6 @@ export function completeUtf8Length(bytes: Uint8Array): number {
 }
 
 /**
- * The offset of the first byte that is not part of valid UTF-8, or -1 when all of `bytes` is
- * valid. A sequence cut at the end counts as invalid. Slow (a byte at a time): meant for
- * finding where a decode failed, after `isUtf8` said it would.
- *
- * @example
- * findInvalidUtf8(Buffer.from('ok'));                    // -1
- * findInvalidUtf8(Buffer.from([0x61, 0xd6, 0xd0, 0x62])); // 1 (GBK bytes for 中)
- */
-export function findInvalidUtf8(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const byte = bytes[i]!;
-    if (byte < 0x80) {
-      i++;
-      continue;
-    }
-    // Lead bytes per RFC 3629 §4: C2–DF, E0–EF, F0–F4, with the narrower second-byte ranges
-    // that exclude overlong forms, surrogates and code points above U+10FFFF.
-    let need: number;
-    let lo = 0x80;
-    let hi = 0xbf;
-    if (byte >= 0xc2 && byte <= 0xdf) need = 1;
-    else if (byte >= 0xe0 && byte <= 0xef) {
-      need = 2;
-      if (byte === 0xe0) lo = 0xa0;
-      if (byte === 0xed) hi = 0x9f;
-    } else if (byte >= 0xf0 && byte <= 0xf4) {
-      need = 3;
-      if (byte === 0xf0) lo = 0x90;
-      if (byte === 0xf4) hi = 0x8f;
-    } else return i;
-    for (let k = 1; k <= need; k++) {
-      const next = bytes[i + k];
-      if (next === undefined) return i;
-      if (k === 1 ? next < lo || next > hi : (next & 0xc0) !== 0x80) return i;
-    }
-    i += need + 1;
-  }
-  return -1;
-}
-
-/**
  * Guesses the encoding of a text file from its first bytes (up to `SNIFF_BYTES`): a UTF-8 BOM
  * means UTF-8; otherwise bytes that are valid UTF-8 mean UTF-8 (pure ASCII included); anything
  * else is read as GB18030. Pass `complete: false` when the sample is a prefix of a longer file,
