@@ -1,6 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createLudao, migrateLudao, openConfiguredDatabase, openLudaoCore, VERSION } from '../app';
+import { loadDemoCity } from '../flows/demo-city';
+import { createDatacentreService, type BatchProgress } from '../modules/datacentre';
 import { createIdentityService } from '../modules/identity';
 import { PLATFORM_PRINCIPAL, ROLES } from '../platform/access';
 import { ConfigError, loadConfig } from '../platform/config';
@@ -8,9 +11,6 @@ import { DataDirLockedError } from '../platform/db/database';
 import { MigrationError } from '../platform/db/migrate';
 import { Problem } from '../platform/http/problem';
 import { writeCity } from '../synth';
-import fs from 'node:fs';
-import { createDatacentreService, type BatchProgress } from '../modules/datacentre';
-import { loadDemoCity } from '../flows/demo-city';
 
 /** A bad argument found inside an action (Commander reports those it finds while parsing). */
 class UsageError extends Error {}

@@ -13,7 +13,8 @@ export interface DemoLoadReport {
 }
 
 /**
- * Loads a synthetic city into the data centre's base registries and departmental resources:
+ * Loads a synthetic city into the data centre's base registries and departmental resources
+ * (created by the first start, which every caller has run):
  * writes it (once) under `<dir>`, then imports each registry file as one batch with an
  * idempotency key naming the city, so a second run (or a run after a crash) applies only
  * what is missing.
@@ -30,7 +31,6 @@ export async function loadDemoCity(
   const manifest = fs.existsSync(manifestPath) ? (JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { people: number; seed: string }) : null;
   if (!manifest || manifest.people !== people || manifest.seed !== seed) await writeCity({ people, seed, outDir: dir });
   const datacentre = createDatacentreService(ctx);
-  await datacentre.ensureCatalogue(PLATFORM_PRINCIPAL);
   const report: DemoLoadReport = { people, seed, resources: [] };
   for (const builtin of BUILTIN_RESOURCES) {
     if (!builtin.demoRegistry) continue;

@@ -12,7 +12,7 @@ import { runBatch, type BatchOutcome, type BatchProgress } from './ingest/batch'
 import { formatOf, readRows, type RawRow, type ReadInfo } from './ingest/readers';
 
 type Deps = Pick<ModuleContext, 'database' | 'db' | 'audit' | 'events' | 'transaction' | 'config'>;
-type ResourceWithFields = NonNullable<Awaited<ReturnType<typeof store.findResource>>>;
+type ResourceWithFields = store.ResourceWithFields;
 
 /** What the dashboard shows of the data centre (the article's figures, for this city). */
 export interface DatacentreFigures {
@@ -191,7 +191,7 @@ export class DatacentreService {
   async listVersions(caller: Principal | null, code: string): Promise<{ version: number; fields: FieldSpec[]; change: string; createdAt: string }[]> {
     requirePermission(caller, 'catalogue:read');
     const resource = await this.resource(code);
-    return (await store.listResourceVersions(this.deps.db, resource.id)).map((v) => ({ version: v.version, fields: v.fields.map(presentField), change: v.change, createdAt: v.created_at.toISOString() }));
+    return (await store.listResourceVersions(this.deps.db, resource.id)).map((v) => ({ version: v.version, fields: v.fields as FieldSpec[], change: v.change, createdAt: v.created_at.toISOString() }));
   }
 
   /** Record count, updates this month, last update, rejected-row rate. */
@@ -247,11 +247,10 @@ export class DatacentreService {
   /** All current data about one subject (ID number, credit code or place code) across the resources the caller may read. */
   async subjectRecords(caller: Principal | null, subject: string, requestId?: string): Promise<{ resource: string; name: string; records: StoredRecord[] }[]> {
     requirePermission(caller, 'records:read');
-    const { rows } = await sql<{ code: string }>`select code from dc_resource where subject_field is not null order by code`.execute(this.deps.db);
     const out: { resource: string; name: string; records: StoredRecord[] }[] = [];
-    for (const { code } of rows) {
-      const resource = await this.resource(code);
+    for (const resource of await store.listSubjectResources(this.deps.db)) {
       if (!this.mayRead(caller!, resource)) continue;
+      const code = resource.code;
       const records = await store.findSubjectRecords(this.deps.db, resource.table_name, resource.fields, subject.trim().toUpperCase(), 100);
       if (records.length > 0) out.push({ resource: code, name: resource.name, records: records.map((r) => presentRecord(r, resource, this.masks(caller!, resource))) });
     }
@@ -316,9 +315,8 @@ export class DatacentreService {
   async listBatches(caller: Principal | null, filter: { resource?: string; limit?: number }): Promise<Batch[]> {
     requirePermission(caller, 'catalogue:read');
     const resourceId = filter.resource ? (await this.resource(filter.resource)).id : undefined;
-    const providerOrg = hasPermission(caller, 'catalogue:manage') && caller!.orgCode === null ? undefined : (caller!.orgCode ?? '-');
-    const all = caller!.roles.includes('operator') || caller!.roles.includes('auditor');
-    const rows = await store.listBatches(this.deps.db, { resourceId, providerOrg: all ? undefined : providerOrg, limit: Math.min(filter.limit ?? 50, 500) });
+    const providerOrg = seesAllBatches(caller!) ? undefined : (caller!.orgCode ?? '-');
+    const rows = await store.listBatches(this.deps.db, { resourceId, providerOrg, limit: Math.min(filter.limit ?? 50, 500) });
     return rows.map(presentBatch);
   }
 
@@ -384,7 +382,6 @@ export class DatacentreService {
   private async resource(code: string): Promise<ResourceWithFields> {
     const resource = await store.findResource(this.deps.db, code);
     if (!resource) throw Problem.notFound(`No resource "${code}" in the catalogue`);
-    resource.fields = resource.fields.map(presentField) as typeof resource.fields;
     return resource;
   }
 
@@ -392,8 +389,7 @@ export class DatacentreService {
     requirePermission(caller, 'catalogue:read');
     const batch = /^[0-9a-f-]{36}$/.test(id) ? await store.findBatch(this.deps.db, id) : undefined;
     if (!batch) throw Problem.notFound(`No batch "${id}"`);
-    const all = caller!.roles.includes('operator') || caller!.roles.includes('auditor');
-    if (!all && batch.created_by_org !== caller!.orgCode) throw Problem.notFound(`No batch "${id}"`);
+    if (!seesAllBatches(caller!) && batch.created_by_org !== caller!.orgCode) throw Problem.notFound(`No batch "${id}"`);
     return batch;
   }
 
@@ -427,6 +423,11 @@ export class DatacentreService {
   }
 }
 
+// Operators and auditors see every department's batches; others their own organisation's.
+function seesAllBatches(caller: Principal): boolean {
+  return caller.kind === 'platform' || caller.roles.includes('operator') || caller.roles.includes('auditor');
+}
+
 function storedField(f: FieldSpec): store.StoredField {
   return {
     name: f.name,
@@ -440,10 +441,6 @@ function storedField(f: FieldSpec): store.StoredField {
     ...(f.maxLength ? { maxLength: f.maxLength } : {}),
     ...(f.deprecated ? { deprecated: true } : {}),
   };
-}
-
-function presentField(f: store.StoredField): FieldSpec {
-  return storedField(f as FieldSpec);
 }
 
 function checkSpec(spec: ResourceSpec): void {
@@ -494,7 +491,7 @@ function present(r: ResourceWithFields, orgs: Map<string, { name: string; nameEn
     version: r.version,
     publishDate: r.publish_date,
     updatedAt: new Date(r.updated_at).toISOString(),
-    fields: r.fields.map(presentField),
+    fields: r.fields as FieldSpec[],
   };
 }
 

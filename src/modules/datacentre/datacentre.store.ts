@@ -155,13 +155,23 @@ export async function setResourceVersion(db: AnyDb, resourceId: string, version:
   await sql`update dc_resource set version = ${version}, search_text = ${searchText}, updated_at = now() where id = ${resourceId}`.execute(db);
 }
 
+/** A resource with the fields of its current schema version. */
+export type ResourceWithFields = ResourceRow & { fields: StoredField[] };
+
+// Resources joined to their current schema version.
+const resourceColumns = sql`r.*, to_char(r.publish_date, 'YYYY-MM-DD') as publish_date, v.fields`;
+const resourceSource = sql`dc_resource r join dc_resource_version v on v.resource_id = r.id and v.version = r.version`;
+
 /** A resource with its current fields, by code. */
-export async function findResource(db: AnyDb, code: string): Promise<(ResourceRow & { fields: StoredField[] }) | undefined> {
-  const { rows } = await sql<ResourceRow & { fields: StoredField[] }>`
-    select r.*, to_char(r.publish_date, 'YYYY-MM-DD') as publish_date, v.fields
-    from dc_resource r join dc_resource_version v on v.resource_id = r.id and v.version = r.version
-    where r.code = ${code}`.execute(db);
+export async function findResource(db: AnyDb, code: string): Promise<ResourceWithFields | undefined> {
+  const { rows } = await sql<ResourceWithFields>`select ${resourceColumns} from ${resourceSource} where r.code = ${code}`.execute(db);
   return rows[0];
+}
+
+/** Every resource whose records name a subject, with its current fields, by code. */
+export async function listSubjectResources(db: AnyDb): Promise<ResourceWithFields[]> {
+  const { rows } = await sql<ResourceWithFields>`select ${resourceColumns} from ${resourceSource} where r.subject_field is not null order by r.code`.execute(db);
+  return rows;
 }
 
 /** Every schema version of a resource, oldest first. */
@@ -175,16 +185,16 @@ export async function listResourceVersions(db: AnyDb, resourceId: string): Promi
 export async function searchResources(
   db: AnyDb,
   filter: { domain?: string; provider?: string; terms?: string[]; limit: number; offset: number },
-): Promise<{ rows: (ResourceRow & { fields: StoredField[] })[]; total: number }> {
+): Promise<{ rows: ResourceWithFields[]; total: number }> {
   const where = [sql`true`];
   if (filter.domain) where.push(sql`r.domain_code = ${filter.domain}`);
   if (filter.provider) where.push(sql`r.provider_org_code = ${filter.provider}`);
   for (const term of filter.terms ?? []) where.push(sql`strpos(r.search_text, ${term.toLowerCase()}) > 0`);
   const condition = sql.join(where, sql` and `);
   const firstTerm = filter.terms?.[0]?.toLowerCase() ?? '';
-  const { rows } = await sql<ResourceRow & { fields: StoredField[]; total: number }>`
-    select r.*, to_char(r.publish_date, 'YYYY-MM-DD') as publish_date, v.fields, count(*) over ()::int as total
-    from dc_resource r join dc_resource_version v on v.resource_id = r.id and v.version = r.version
+  const { rows } = await sql<ResourceWithFields & { total: number }>`
+    select ${resourceColumns}, count(*) over ()::int as total
+    from ${resourceSource}
     where ${condition}
     order by (strpos(lower(r.name), ${firstTerm}) > 0) desc, r.is_base_registry desc, r.domain_code, r.code
     limit ${filter.limit} offset ${filter.offset}`.execute(db);
@@ -445,24 +455,22 @@ export async function applyStage(
 
 /** Ends a batch as applied, with its figures (in the applying transaction). */
 export async function finishBatch(
-  s: BulkSession,
+  db: AnyDb,
   id: string,
   p: { rowsRead: number; rowsValid: number; rowsInvalid: number; bytesRead: number; encoding: string | null; inserted: number; updated: number; unchanged: number; deleted: number; message: string | null },
 ): Promise<void> {
-  await s.query(
-    `update dc_batch set status = 'applied', rows_read = $2, rows_valid = $3, rows_invalid = $4, bytes_read = $5, encoding = coalesce($6, encoding),
-      inserted = $7, updated = $8, unchanged = $9, deleted = $10, message = $11, finished_at = now(), heartbeat_at = now() where id = $1`,
-    [id, p.rowsRead, p.rowsValid, p.rowsInvalid, p.bytesRead, p.encoding, p.inserted, p.updated, p.unchanged, p.deleted, p.message],
-  );
+  await sql`update dc_batch set status = 'applied', rows_read = ${p.rowsRead}, rows_valid = ${p.rowsValid}, rows_invalid = ${p.rowsInvalid},
+      bytes_read = ${p.bytesRead}, encoding = coalesce(${p.encoding}, encoding), inserted = ${p.inserted}, updated = ${p.updated},
+      unchanged = ${p.unchanged}, deleted = ${p.deleted}, message = ${p.message}, finished_at = now(), heartbeat_at = now()
+    where id = ${id}`.execute(db);
 }
 
 /** Stores rejected rows of a batch. */
-export async function insertBatchErrors(s: BulkSession, batchId: string, errors: readonly { row: number; field: string; reason: string }[]): Promise<void> {
+export async function insertBatchErrors(db: AnyDb, batchId: string, errors: readonly { row: number; field: string; reason: string }[]): Promise<void> {
   for (let i = 0; i < errors.length; i += 1000) {
     const part = errors.slice(i, i + 1000);
-    await s.query(
-      `insert into dc_batch_error (batch_id, row_number, field, reason) select $1, * from unnest($2::bigint[], $3::text[], $4::text[]) on conflict do nothing`,
-      [batchId, part.map((e) => e.row), part.map((e) => e.field), part.map((e) => e.reason)],
-    );
+    await sql`insert into dc_batch_error (batch_id, row_number, field, reason)
+      select ${batchId}, * from unnest(${part.map((e) => e.row)}::bigint[], ${part.map((e) => e.field)}::text[], ${part.map((e) => e.reason)}::text[])
+      on conflict do nothing`.execute(db);
   }
 }

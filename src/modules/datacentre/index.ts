@@ -4,7 +4,7 @@ import { DatacentreService } from './datacentre.service';
 import { createCatalogue } from './migrations/0001-create-catalogue';
 
 export { BUILTIN_RESOURCES, DOMAINS, type BuiltinResource } from './catalogue';
-export type { Batch, Resource, ResourceSpec, StoredRecord } from './datacentre.contract';
+export type { Batch, FieldSpec, Resource, ResourceSpec, ResourceStats, StoredRecord } from './datacentre.contract';
 export { DatacentreService, maskValue, type DatacentreFigures, type FileImport } from './datacentre.service';
 export type { BatchOutcome, BatchProgress } from './ingest/batch';
 

@@ -55,13 +55,16 @@ function copyStatement(table: string, columns: readonly string[], from: string):
   return `copy ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) from ${from}`;
 }
 
-async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    return await work(client);
-  } finally {
-    client.release();
-  }
+// Bulk sessions over a pool: each takes one client for its whole run; engines differ only in COPY.
+function bulkSessions(pool: pg.Pool, copyIn: (client: pg.PoolClient) => BulkSession['copyIn']): Database['bulk'] {
+  return async (work) => {
+    const client = await pool.connect();
+    try {
+      return await work({ db: sessionKysely(client), query: sessionQuery(client), copyIn: copyIn(client) });
+    } finally {
+      client.release();
+    }
+  };
 }
 
 // Kysely over one checked-out client: every query it makes goes to that connection.
@@ -115,18 +118,11 @@ export async function openDatabase(target: DatabaseTarget, options: { poolSize?:
     // without a listener node-postgres would crash the process. The pool replaces it on next use.
     pool.on('error', () => {});
     const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
-    const bulk: Database['bulk'] = (work) =>
-      withClient(pool, (client) =>
-        work({
-          db: sessionKysely(client),
-          query: sessionQuery(client),
-          async copyIn(table, columns, data) {
-            const stream = client.query(copyFrom(copyStatement(table, columns, 'stdin')));
-            await pipeline(Readable.from(data, { objectMode: false }), stream);
-            return Number(stream.rowCount ?? 0);
-          },
-        }),
-      );
+    const bulk = bulkSessions(pool, (client) => async (table, columns, data) => {
+      const stream = client.query(copyFrom(copyStatement(table, columns, 'stdin')));
+      await pipeline(Readable.from(data, { objectMode: false }), stream);
+      return Number(stream.rowCount ?? 0);
+    });
     return { db, engine: 'postgres', pglite: undefined, bulk, close: () => db.destroy() };
   }
   let pglite: PGlite;
@@ -146,33 +142,26 @@ export async function openDatabase(target: DatabaseTarget, options: { poolSize?:
   const instance = pglite;
   // Holding the pool's one client keeps everyone else out, so the direct `instance.query`
   // calls below run in this session (inside its transaction, if it opened one).
-  const bulk: Database['bulk'] = (work) =>
-    withClient(pool, (client) =>
-      work({
-        db: sessionKysely(client),
-        query: sessionQuery(client),
-        async copyIn(table, columns, data) {
-          const statement = copyStatement(table, columns, `'/dev/blob'`);
-          let parts: string[] = [];
-          let size = 0;
-          let rows = 0;
-          const flush = async () => {
-            if (size === 0) return;
-            const result = await instance.query(statement, [], { blob: new Blob(parts) });
-            rows += result.affectedRows ?? 0;
-            parts = [];
-            size = 0;
-          };
-          for await (const piece of data) {
-            parts.push(piece);
-            size += piece.length;
-            if (size >= PGLITE_COPY_CHUNK) await flush();
-          }
-          await flush();
-          return rows;
-        },
-      }),
-    );
+  const bulk = bulkSessions(pool, () => async (table, columns, data) => {
+    const statement = copyStatement(table, columns, `'/dev/blob'`);
+    let parts: string[] = [];
+    let size = 0;
+    let rows = 0;
+    const flush = async () => {
+      if (size === 0) return;
+      const result = await instance.query(statement, [], { blob: new Blob(parts) });
+      rows += result.affectedRows ?? 0;
+      parts = [];
+      size = 0;
+    };
+    for await (const piece of data) {
+      parts.push(piece);
+      size += piece.length;
+      if (size >= PGLITE_COPY_CHUNK) await flush();
+    }
+    await flush();
+    return rows;
+  });
   return {
     db,
     engine: 'pglite',

@@ -117,26 +117,20 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
   const batchId = claim.id;
   const stage = stageName(batchId);
   const fields = resource.fields;
-  const active = fields.filter((f) => !f.deprecated);
-  const keyFields = resource.key_fields.map((k) => fields.find((f) => f.name === k)!);
   const columns = [...store.RECORD_META_COLUMNS.filter((c) => c !== '_valid_from'), ...fields.map((f) => f.name)];
-  const byName = new Map<string, (typeof fields)[number]>();
-  for (const field of fields) {
-    byName.set(field.name, field);
-    byName.set(field.labelZh, field);
-  }
+  const validator = new RowValidator(resource, request.operation, batchId);
 
   const counts = { rowsRead: 0, rowsValid: 0, rowsInvalid: 0 };
   const errors: RowError[] = [];
   const progress = (phase: BatchProgress['phase']) =>
     request.onProgress?.({ batchId, rowsRead: counts.rowsRead, rowsInvalid: counts.rowsInvalid, bytesRead: request.info?.bytes ?? 0, phase });
   const figures = () => ({ ...counts, bytesRead: request.info?.bytes ?? 0, encoding: request.info?.encoding ?? null });
+  // Only the first MAX_STORED_ERRORS are kept: a file of nothing but bad rows stays in constant memory.
+  const report = (rowErrors: readonly RowError[]) => {
+    for (const e of rowErrors) if (errors.length < MAX_STORED_ERRORS) errors.push(e);
+  };
   const reject = async (message: string) => {
-    await database.bulk(async (s) => {
-      await s.query('begin');
-      await store.insertBatchErrors(s, batchId, errors.slice(0, MAX_STORED_ERRORS));
-      await s.query('commit');
-    });
+    await store.insertBatchErrors(db, batchId, errors);
     await store.rejectBatch(db, batchId, { ...figures(), message });
     await store.dropStage(db, stage);
     const batch = (await store.findBatch(db, batchId))!;
@@ -160,23 +154,28 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
       progress('reading');
     };
     let mismatch: string | null = null;
+    let columnsChecked = false;
     for await (const raw of request.rows) {
       counts.rowsRead++;
       if ('error' in raw) {
         counts.rowsInvalid++;
-        errors.push({ row: raw.row, field: '', reason: raw.error });
+        report([{ row: raw.row, field: '', reason: raw.error }]);
         continue;
       }
-      if (counts.rowsRead === 1) mismatch = schemaMismatch(raw.values, byName, request.operation === 'delete' ? keyFields : active.filter((f) => f.required));
-      if (mismatch) break;
-      const line = validateRow(raw, request.operation, fields, keyFields, byName, resource, batchId, errors);
-      if (line === null) {
+      if (!columnsChecked) {
+        columnsChecked = true;
+        mismatch = validator.schemaMismatch(raw.values);
+        if (mismatch) break;
+      }
+      const result = validator.validate(raw);
+      if (typeof result !== 'string') {
         counts.rowsInvalid++;
+        report(result);
         continue;
       }
       counts.rowsValid++;
-      chunk.push(line);
-      chunkChars += line.length;
+      chunk.push(result);
+      chunkChars += result.length;
       if (chunk.length >= COPY_ROWS || chunkChars >= COPY_CHARS) await flush();
     }
     if (mismatch) return await reject(mismatch);
@@ -197,8 +196,8 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
             ? { inserted: applied.written - applied.replaced, updated: applied.replaced, unchanged: applied.unchanged + applied.duplicates, deleted: 0 }
             : { inserted: 0, updated: 0, unchanged: applied.unchanged + applied.duplicates, deleted: applied.written };
         const message = counts.rowsInvalid > 0 ? `${counts.rowsInvalid} invalid rows were skipped` : null;
-        await store.finishBatch(s, batchId, { ...figures(), ...result, message });
-        await store.insertBatchErrors(s, batchId, errors.slice(0, MAX_STORED_ERRORS));
+        await store.finishBatch(trx, batchId, { ...figures(), ...result, message });
+        await store.insertBatchErrors(trx, batchId, errors);
         await deps.audit.append(trx, {
           action: 'datacentre.batch.apply',
           actor: auditActor(request.actor),
@@ -226,54 +225,65 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
   }
 }
 
-// The first row shows the columns: every one must be a field, every required field present.
-function schemaMismatch(values: Record<string, unknown>, byName: Map<string, { name: string }>, required: readonly { name: string; labelZh: string }[]): string | null {
-  const unknown = Object.keys(values).filter((k) => !byName.has(k));
-  if (unknown.length > 0) return `The columns do not match the resource's schema: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}`;
-  const present = new Set(Object.keys(values).map((k) => byName.get(k)!.name));
-  const missing = required.filter((f) => !present.has(f.name));
-  if (missing.length > 0) return `The columns do not match the resource's schema: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `"${f.name}" (${f.labelZh})`).join(', ')}`;
-  return null;
-}
+/**
+ * Checks rows against a resource's current schema and turns valid ones into COPY lines for the
+ * stage. Prepared once per batch: column lookup by name or Chinese label, key and required fields.
+ */
+class RowValidator {
+  private readonly byName = new Map<string, BatchResource['fields'][number]>();
+  private readonly keys: ReadonlySet<string>;
+  /** Fields that must have a value: the key fields for a delete, else key and required fields. */
+  private readonly needed: BatchResource['fields'];
 
-function validateRow(
-  raw: { row: number; values: Record<string, unknown> },
-  operation: 'upsert' | 'delete',
-  fields: BatchResource['fields'],
-  keyFields: BatchResource['fields'],
-  byName: Map<string, BatchResource['fields'][number]>,
-  resource: BatchResource,
-  batchId: string,
-  errors: RowError[],
-): string | null {
-  const values = new Map<string, unknown>();
-  let bad = false;
-  for (const [column, rawValue] of Object.entries(raw.values)) {
-    const field = byName.get(column);
-    if (!field) {
-      errors.push({ row: raw.row, field: column, reason: 'not a field of this resource' });
-      bad = true;
-      continue;
+  constructor(
+    private readonly resource: BatchResource,
+    private readonly operation: 'upsert' | 'delete',
+    private readonly batchId: string,
+  ) {
+    for (const field of resource.fields) {
+      this.byName.set(field.name, field);
+      this.byName.set(field.labelZh, field);
     }
-    if (operation === 'delete' && !resource.key_fields.includes(field.name)) continue;
-    const parsed = parseFieldValue(field, rawValue);
-    if (!parsed.ok) {
-      errors.push({ row: raw.row, field: field.name, reason: parsed.reason });
-      bad = true;
-    } else values.set(field.name, parsed.value);
+    this.keys = new Set(resource.key_fields);
+    this.needed = resource.fields.filter((f) => this.keys.has(f.name) || (operation === 'upsert' && f.required && !f.deprecated));
   }
-  for (const field of operation === 'delete' ? keyFields : fields) {
-    if ((field.required || resource.key_fields.includes(field.name)) && !field.deprecated && (values.get(field.name) ?? null) === null && !errors.some((e) => e.row === raw.row && e.field === field.name)) {
-      errors.push({ row: raw.row, field: field.name, reason: 'is required' });
-      bad = true;
+
+  /** The first row shows the columns: every one must be a field, every required field present. */
+  schemaMismatch(values: Record<string, unknown>): string | null {
+    const unknown = Object.keys(values).filter((k) => !this.byName.has(k));
+    if (unknown.length > 0) return `The columns do not match the resource's schema: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}`;
+    const present = new Set(Object.keys(values).map((k) => this.byName.get(k)!.name));
+    const missing = this.needed.filter((f) => (this.operation === 'delete' || f.required) && !present.has(f.name));
+    if (missing.length > 0) return `The columns do not match the resource's schema: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `"${f.name}" (${f.labelZh})`).join(', ')}`;
+    return null;
+  }
+
+  /** The row's COPY line, or what is wrong with it. */
+  validate(raw: { row: number; values: Record<string, unknown> }): string | RowError[] {
+    const { resource, operation } = this;
+    const values = new Map<string, unknown>();
+    const errors: RowError[] = [];
+    for (const [column, rawValue] of Object.entries(raw.values)) {
+      const field = this.byName.get(column);
+      if (!field) {
+        errors.push({ row: raw.row, field: column, reason: 'not a field of this resource' });
+        continue;
+      }
+      if (operation === 'delete' && !this.keys.has(field.name)) continue;
+      const parsed = parseFieldValue(field, rawValue);
+      if (!parsed.ok) errors.push({ row: raw.row, field: field.name, reason: parsed.reason });
+      else values.set(field.name, parsed.value);
     }
+    for (const field of this.needed) {
+      if ((values.get(field.name) ?? null) === null && !errors.some((e) => e.field === field.name)) errors.push({ row: raw.row, field: field.name, reason: 'is required' });
+    }
+    if (errors.length > 0) return errors;
+    const key = resource.key_fields.map((k) => String(values.get(k))).join('|');
+    const subject = resource.subject_field ? (values.get(resource.subject_field) ?? null) : null;
+    // A deletion is a version too: a tombstone that keeps only the key.
+    const stored = resource.fields.map((f) => (operation === 'delete' && !this.keys.has(f.name) ? null : (values.get(f.name) ?? null)));
+    const hash = createHash('sha1').update(JSON.stringify(stored)).digest('base64');
+    const cells = [key, subject === null ? null : String(subject), operation === 'delete' ? 't' : 'f', this.batchId, raw.row, hash, ...stored];
+    return cells.map(copyText).join('\t') + '\n';
   }
-  if (bad) return null;
-  const key = resource.key_fields.map((k) => String(values.get(k))).join('|');
-  const subject = resource.subject_field ? (values.get(resource.subject_field) ?? null) : null;
-  // A deletion is a version too: a tombstone that keeps only the key.
-  const stored = fields.map((f) => (operation === 'delete' && !resource.key_fields.includes(f.name) ? null : (values.get(f.name) ?? null)));
-  const hash = createHash('sha1').update(JSON.stringify(stored)).digest('base64');
-  const cells = [key, subject === null ? null : String(subject), operation === 'delete' ? 't' : 'f', batchId, raw.row, hash, ...stored];
-  return cells.map(copyText).join('\t') + '\n';
 }
