@@ -1,25 +1,16 @@
 // The operator console in a real browser: Debian's Chromium, driven by playwright-core, against
 // `ludao start` with a small demo city (300 people) that loads in the background after start.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildWebApp, hasChromium, launchChromium, openPage, ROOT } from './browser';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = process.env.LUDAO_CHROMIUM ?? '/usr/bin/chromium';
 const PASSWORD = 'ludao-demo-2026';
-const hasChromium = fs.existsSync(CHROMIUM);
 /** A masked resident ID number as the server shows it to those who do not provide it. */
 const MASKED_ID = /^\d{6}\*{8}[\dX]{4}$/;
-
-if (!hasChromium) {
-  const hint = `Chromium is not installed at ${CHROMIUM} (apt-get install chromium, or set LUDAO_CHROMIUM to its path)`;
-  if (process.env.LUDAO_REQUIRE_BROWSER === '1') throw new Error(`LUDAO_REQUIRE_BROWSER=1 but ${hint}`);
-  console.warn(`web e2e: skipping the browser tests: ${hint}`);
-}
 
 /** A `ludao start` child process on a free port, its own PGlite directory and a 300-people demo city. */
 interface StartedServer {
@@ -76,15 +67,9 @@ describe.skipIf(!hasChromium)('operator console in Chromium', () => {
   let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    // A no-op when web/dist is newer than the sources.
-    const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-web.js')], { cwd: ROOT, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`building the web app failed:\n${build.stdout}\n${build.stderr}`);
+    buildWebApp();
     server = await startServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -94,11 +79,7 @@ describe.skipIf(!hasChromium)('operator console in Chromium', () => {
 
   beforeEach(async () => {
     if (!browser || !server) throw new Error('the browser or the server did not start');
-    context = await browser.newContext({ baseURL: server.base, locale: 'zh-CN', acceptDownloads: true });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ context, page, pageErrors } = await openPage(browser, { baseURL: server.base, acceptDownloads: true }));
   });
 
   afterEach(async () => {

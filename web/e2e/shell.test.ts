@@ -1,23 +1,11 @@
 // The web app in a real browser: Debian's Chromium, driven by playwright-core, against a
 // whole Ludao (fresh test database, demo accounts) listening on a free port.
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestLudao, type TestLudao } from '../../test/support/test-ludao';
+import { buildWebApp, hasChromium, launchChromium, openPage } from './browser';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = process.env.LUDAO_CHROMIUM ?? '/usr/bin/chromium';
 const PASSWORD = 'ludao-demo-2026';
-const hasChromium = fs.existsSync(CHROMIUM);
-
-if (!hasChromium) {
-  const hint = `Chromium is not installed at ${CHROMIUM} (apt-get install chromium, or set LUDAO_CHROMIUM to its path)`;
-  if (process.env.LUDAO_REQUIRE_BROWSER === '1') throw new Error(`LUDAO_REQUIRE_BROWSER=1 but ${hint}`);
-  console.warn(`web e2e: skipping the browser tests: ${hint}`);
-}
 
 describe.skipIf(!hasChromium)('web app in Chromium', () => {
   let ludao: TestLudao | undefined;
@@ -28,17 +16,11 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
   let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    // A no-op when web/dist is newer than the sources.
-    const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-web.js')], { cwd: ROOT, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`building the web app failed:\n${build.stdout}\n${build.stderr}`);
+    buildWebApp();
     ludao = await startTestLudao();
     expect(ludao.servesWeb).toBe(true);
     base = await ludao.listen();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -48,11 +30,7 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
 
   beforeEach(async () => {
     if (!browser) throw new Error('the browser did not start');
-    context = await browser.newContext({ baseURL: base, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ context, page, pageErrors } = await openPage(browser, { baseURL: base }));
   });
 
   afterEach(async () => {

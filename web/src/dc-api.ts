@@ -1,5 +1,6 @@
 // The data centre API (/api/dc) as the operator console uses it: shapes, calls and a loading hook.
 import { useCallback, useEffect, useState } from 'react';
+import type { Batch } from '../../src/modules/datacentre';
 import { api, ApiError, uploadRaw, type UploadProgress } from './api';
 
 /** A domain, provider or other named thing in both languages. */
@@ -9,115 +10,12 @@ export interface Named {
   nameEn: string;
 }
 
-/** GET /api/dc/figures. */
-export interface Figures {
-  domains: number;
-  resources: number;
-  baseRegistries: number;
-  fields: number;
-  records: number;
-  updatesThisMonth: number;
-  batchesApplied: number;
-  lastUpdate: string | null;
-  byDomain: (Named & { resources: number; records: number })[];
-  monthly: { month: string; updates: number }[];
-}
+// The shapes are the server's own contract (type-only imports: nothing of the server is bundled).
+export type { Batch, FieldSpec, Resource, ResourceStats, StoredRecord } from '../../src/modules/datacentre';
+export type { DatacentreFigures as Figures } from '../../src/modules/datacentre';
 
 /** A domain of the catalogue (GET /api/dc/domains). */
 export type Domain = Named & { resources: number };
-
-/** One data item of a resource. */
-export interface FieldSpec {
-  name: string;
-  labelZh: string;
-  labelEn: string;
-  type: string;
-  required: boolean;
-  sensitivity: number;
-  description?: string;
-  values?: string[];
-  maxLength?: number;
-  deprecated?: boolean;
-}
-
-/** A resource in the catalogue. */
-export interface Resource {
-  id: string;
-  code: string;
-  name: string;
-  nameEn: string;
-  domain: Named;
-  provider: Named;
-  category: string;
-  item: string | null;
-  subItem: string | null;
-  abstract: string;
-  format: string;
-  updateCycle: string;
-  sharingType: string;
-  sharingCondition: string | null;
-  sharingMethod: string;
-  legalBasis: string | null;
-  openType: string;
-  keyFields: string[];
-  subject: { field: string; kind: string } | null;
-  relatedCodes: string[];
-  baseRegistry: boolean;
-  version: number;
-  publishDate: string;
-  updatedAt: string;
-  fields: FieldSpec[];
-}
-
-/** A resource's figures. */
-export interface ResourceStats {
-  records: number;
-  versions: number;
-  updatesThisMonth: number;
-  lastUpdate: string | null;
-  rowsRead: number;
-  rowsRejected: number;
-  rejectedRate: number;
-}
-
-/** The states of an ingestion batch. */
-export const BATCH_STATUSES = ['receiving', 'applying', 'applied', 'rejected', 'interrupted'] as const;
-
-/** An ingestion batch. */
-export interface Batch {
-  id: string;
-  resource: string;
-  idempotencyKey: string;
-  operation: string;
-  source: string;
-  fileName: string | null;
-  encoding: string | null;
-  status: (typeof BATCH_STATUSES)[number];
-  onInvalid: string;
-  rowsRead: number;
-  rowsValid: number;
-  rowsInvalid: number;
-  bytesRead: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
-  message: string | null;
-  createdBy: string;
-  startedAt: string;
-  finishedAt: string | null;
-}
-
-/** A stored record version (sensitive values already masked by the server). */
-export interface StoredRecord {
-  key: string;
-  subject: string | null;
-  validFrom: string;
-  validTo: string | null;
-  deleted: boolean;
-  batchId: string;
-  values: Record<string, unknown>;
-}
 
 /** What an upload or push answers. */
 export interface BatchOutcome {
