@@ -419,8 +419,9 @@ export async function listStages(db: AnyDb): Promise<string[]> {
  * last row per key wins; an upsert equal to the current version, or a delete of a key with no
  * current record, is dropped; the current versions of the remaining keys are closed at the
  * transaction's time, and the staged rows become the current versions from that time.
- * Set-based over the unindexed stage and the record table's current-key index, with fresh
- * statistics (PGlite has no autovacuum; a planner without them loops over every pair of rows).
+ * Set-based over the analysed stage and the record table's current-key index. (A self-join of
+ * the record table without statistics looped over every pair of rows on PGlite, which has no
+ * autovacuum; the stage carries the batch instead, and is analysed before it is joined.)
  */
 export async function applyStage(
   s: BulkSession,
@@ -449,7 +450,6 @@ export async function applyStage(
   }
   const list = columns.map(quoted).join(', ');
   const written = (await s.query(`insert into ${t} (${list}, _valid_from) select ${list}, now() from ${st}`)).rowCount;
-  await s.query(`analyze ${t}`);
   return { written, unchanged, replaced, duplicates };
 }
 

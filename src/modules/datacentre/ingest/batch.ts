@@ -129,7 +129,9 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
   const report = (rowErrors: readonly RowError[]) => {
     for (const e of rowErrors) if (errors.length < MAX_STORED_ERRORS) errors.push(e);
   };
+  let copying: Promise<void> = Promise.resolve();
   const reject = async (message: string) => {
+    await copying.catch(() => {});
     await store.insertBatchErrors(db, batchId, errors);
     await store.rejectBatch(db, batchId, { ...figures(), message });
     await store.dropStage(db, stage);
@@ -144,14 +146,20 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
     await sql`create unlogged table ${sql.id(stage)} as select ${sql.join(columns.map((c) => sql.id(c)))} from ${sql.id(resource.table_name)} with no data`.execute(db);
     let chunk: string[] = [];
     let chunkChars = 0;
+    // One chunk copies into the stage while the next is read and validated (at most two in memory).
     const flush = async () => {
       if (chunk.length === 0) return;
-      const lines = chunk;
+      const text = chunk.join('');
       chunk = [];
       chunkChars = 0;
-      await database.bulk((s) => s.copyIn(stage, columns, once(lines.join(''))));
-      await store.saveBatchProgress(db, batchId, figures());
-      progress('reading');
+      await copying;
+      const snapshot = figures();
+      copying = (async () => {
+        await database.bulk((s) => s.copyIn(stage, columns, once(text)));
+        await store.saveBatchProgress(db, batchId, snapshot);
+        progress('reading');
+      })();
+      copying.catch(() => {}); // reported where it is awaited
     };
     let mismatch: string | null = null;
     let columnsChecked = false;
@@ -180,6 +188,7 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
     }
     if (mismatch) return await reject(mismatch);
     await flush();
+    await copying;
     if (counts.rowsRead === 0) return await reject('The batch has no rows');
     if (counts.rowsInvalid > 0 && request.onInvalid === 'reject') {
       return await reject(`${counts.rowsInvalid} of ${counts.rowsRead} rows are invalid and the batch asked to be refused whole; nothing was applied`);
