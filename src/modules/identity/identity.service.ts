@@ -15,6 +15,7 @@ import {
   type Role,
 } from '../../platform/access';
 import type { AuditLog } from '../../platform/audit';
+import type { CoherentCache } from '../../platform/db/coherent-cache';
 import type { EventBus } from '../../platform/events';
 import { Problem } from '../../platform/http/problem';
 import type { ApiKeyCreated, ApiKeySummary, CreateApiKeyBody, Me, OrgNode } from './identity.contract';
@@ -55,6 +56,8 @@ export interface IdentityDeps {
   events: EventBus;
   transaction<T>(work: (trx: Transaction<object>) => Promise<T>): Promise<T>;
   sessionTtlSeconds: number;
+  /** API keys by id, dropped in every process on revocation; it caches only once started. */
+  apiKeyCache: CoherentCache<store.ApiKeyRow | undefined>;
 }
 
 /**
@@ -67,6 +70,16 @@ export class IdentityService {
   private dummyHash: Promise<string> | undefined;
 
   constructor(private readonly deps: IdentityDeps) {}
+
+  /** Starts reusing verified API keys (servers; a CLI run never needs it). */
+  startCaching(): Promise<void> {
+    return this.deps.apiKeyCache.start();
+  }
+
+  /** Stops the API-key cache and its listening connection. */
+  stopCaching(): Promise<void> {
+    return this.deps.apiKeyCache.stop();
+  }
 
   /** Resolves session tokens and API keys to principals (installed into the HTTP layer). */
   readonly resolver: PrincipalResolver = {
@@ -188,12 +201,15 @@ export class IdentityService {
     if (!key || (!hasPermission(caller, 'api_key:manage_any_org') && key.org_id !== caller.orgId)) {
       throw Problem.notFound(`No API key ${id} in your organisation`);
     }
-    await this.deps.transaction(async (trx) => {
-      if (!(await store.revokeApiKey(trx, id, caller.id))) return;
+    const revoked = await this.deps.transaction(async (trx) => {
+      if (!(await store.revokeApiKey(trx, id, caller.id))) return false;
       await this.deps.audit.append(trx, { action: 'identity.api_key.revoke', actor: auditActor(caller), subject: { type: 'api_key', id }, requestId });
       // Consumers caching anything about this key drop it on this event.
       await this.deps.events.publish(trx, { aggregateType: 'api_key', aggregateId: id, type: 'identity.api_key.revoked', payload: { org: key.org_code } });
+      await this.deps.apiKeyCache.announce(trx, id);
+      return true;
     });
+    if (revoked) await this.deps.apiKeyCache.withdrawn(id);
     return presentApiKey((await store.findApiKey(this.deps.db, id))!);
   }
 
@@ -261,7 +277,8 @@ export class IdentityService {
   private async principalForApiKey(key: string): Promise<Principal | null> {
     const match = /^ldk_([0-9a-f]{20})_([A-Za-z0-9_-]{43})$/.exec(key);
     if (!match) return null;
-    const row = await store.findApiKey(this.deps.db, match[1]!);
+    const id = match[1]!;
+    const row = await this.deps.apiKeyCache.get(id, () => store.findApiKey(this.deps.db, id));
     if (!row || row.revoked_at || row.expires_at.getTime() <= Date.now()) return null;
     if (!digestsEqual(row.secret_hash, hashSecret(match[2]!))) return null;
     return { kind: 'system', id: row.id, name: row.system_name, orgId: row.org_id, orgCode: row.org_code, roles: row.roles.filter(isRole) };

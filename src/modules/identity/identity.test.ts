@@ -1,6 +1,8 @@
 import type { InjectOptions } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLudao } from '../../app';
+import { openDatabase } from '../../platform/db/database';
 import { signIn, startTestLudao, type TestLudao } from '../../../test/support/test-ludao';
 import { DEMO_PASSWORD, DEMO_USERS } from './identity.seed';
 
@@ -160,6 +162,25 @@ describe('identity over HTTP', () => {
       expect(revoked.statusCode).toBe(200);
       expect(revoked.json().revokedAt).not.toBeNull();
       expect((await inject({ method: 'GET', url: '/api/orgs', headers: { authorization: `Bearer ${key}` } })).statusCode).toBe(401);
+    });
+
+    it('refuses a key revoked through another process on its next call there', async () => {
+      // A second Ludao on the same database stands for a second server process; it has
+      // just used (and so cached) the key when the first one revokes it.
+      const database = ludao.tdb.url ? await openDatabase({ url: ludao.tdb.url }) : ludao.tdb;
+      const second = await createLudao(ludao.ctx.config, { database });
+      try {
+        const created = await inject({ method: 'POST', url: '/api/keys', headers: { cookie: admin }, payload: { systemName: '就业登记系统' } });
+        const { id, key: busyKey } = created.json();
+        const call = () => second.app.inject({ method: 'GET', url: '/api/orgs', headers: { authorization: `Bearer ${busyKey}` } });
+        expect((await call()).statusCode).toBe(200);
+        expect((await call()).statusCode).toBe(200);
+        expect((await inject({ method: 'DELETE', url: `/api/keys/${id}`, headers: { cookie: admin } })).statusCode).toBe(200);
+        expect((await call()).statusCode).toBe(401);
+      } finally {
+        await second.close();
+        if (database !== ludao.tdb) await database.close();
+      }
     });
   });
 

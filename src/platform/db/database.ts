@@ -25,7 +25,66 @@ export interface Database {
    * the only connection: nothing else runs until `work` ends, so keep each call short.
    */
   bulk<T>(work: (session: BulkSession) => Promise<T>): Promise<T>;
+  /**
+   * Hears `NOTIFY channel` from every process on this database, on a connection of its own.
+   * `lost` is called when that connection drops (notifications may be missed until `ready`
+   * is called again after reconnecting). On PGlite only this process can write, so it is
+   * ready at once and never lost. Resolves to a function that stops listening.
+   */
+  listen(channel: string, handlers: NotificationHandlers): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** What a `listen` caller hears. */
+export interface NotificationHandlers {
+  message(payload: string): void;
+  /** Listening (again): from now on no notification is missed. */
+  ready(): void;
+  /** The connection dropped: notifications may be missed until `ready`. */
+  lost(): void;
+}
+
+// Reconnect pause for a dropped LISTEN connection.
+const LISTEN_RETRY_MS = 1000;
+
+function listenOnServer(url: string): Database['listen'] {
+  return async (channel, handlers) => {
+    let closed = false;
+    let client: pg.Client | undefined;
+    let retry: NodeJS.Timeout | undefined;
+    const connect = async (): Promise<void> => {
+      const c = new pg.Client({ connectionString: url });
+      client = c;
+      let down = false;
+      const drop = () => {
+        if (down || closed) return;
+        down = true;
+        handlers.lost();
+        void c.end().catch(() => undefined);
+        retry = setTimeout(() => void connect(), LISTEN_RETRY_MS);
+        retry.unref();
+      };
+      c.on('notification', (n) => {
+        if (n.channel === channel) handlers.message(n.payload ?? '');
+      });
+      c.on('error', drop);
+      c.on('end', drop);
+      try {
+        await c.connect();
+        await c.query(`listen ${quoteIdent(channel)}`);
+      } catch {
+        return drop();
+      }
+      if (closed) return void (await c.end().catch(() => undefined));
+      if (!down) handlers.ready();
+    };
+    await connect();
+    return async () => {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    };
+  };
 }
 
 /**
@@ -123,7 +182,7 @@ export async function openDatabase(target: DatabaseTarget, options: { poolSize?:
       await pipeline(Readable.from(data, { objectMode: false }), stream);
       return Number(stream.rowCount ?? 0);
     });
-    return { db, engine: 'postgres', pglite: undefined, bulk, close: () => db.destroy() };
+    return { db, engine: 'postgres', pglite: undefined, bulk, listen: listenOnServer(target.url), close: () => db.destroy() };
   }
   let pglite: PGlite;
   let owns = true;
@@ -167,6 +226,15 @@ export async function openDatabase(target: DatabaseTarget, options: { poolSize?:
     engine: 'pglite',
     pglite,
     bulk,
+    // The data directory is locked to this process, so every notification comes from here;
+    // PGlite delivers them after the notifying statement commits.
+    async listen(channel, handlers) {
+      const unlisten = await instance.listen(channel, (payload) => handlers.message(payload));
+      handlers.ready();
+      return async () => {
+        await unlisten().catch(() => undefined);
+      };
+    },
     async close() {
       await db.destroy();
       if (owns) await pglite.close();
