@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/database';
 import { migrateAll } from '../db/migrate';
 import { openTestDatabase, type TestDatabase } from '../db/testing';
 import { SM3_AVAILABLE } from './audit-hash';
@@ -104,5 +105,32 @@ describe('audit log', () => {
     await Promise.all(Array.from({ length: 50 }, (_, i) => audit.record({ action: 'test.read', actor, dataSubject: `p${i}` })));
     const result = await audit.verify();
     expect(result).toMatchObject({ ok: true, entries: 50 });
+  });
+
+  it('keeps one chain when several processes append at once', async () => {
+    // Two logs on the same database stand for two processes: each caches the chain's head,
+    // so each keeps losing races for the next seq to the other and must recover.
+    const other = tdb.url ? await openDatabase({ url: tdb.url }) : tdb;
+    const second = new AuditLog(other.db);
+    try {
+      const batch = (log: AuditLog, who: string, round: number) =>
+        Promise.all(Array.from({ length: 20 }, (_, i) => log.record({ action: 'test.read', actor, dataSubject: `${who}-${round}-${i}` })));
+      const changes = Array.from({ length: 10 }, (_, i) =>
+        other.db.transaction().execute(async (trx) => {
+          await sql`insert into thing values (${100 + i})`.execute(trx);
+          await second.append(trx, { action: 'test.thing.create', actor, subject: { type: 'thing', id: String(100 + i) } });
+        }),
+      );
+      await Promise.all([...changes, second.chainPending()]);
+      // Round by round, each log's cached head is stale after the other's batch.
+      for (let round = 0; round < 6; round++) {
+        await Promise.all([batch(audit, 'a', round), batch(second, 'b', round), second.chainPending()]);
+      }
+      await second.chainPending();
+    } finally {
+      if (other !== tdb) await other.close();
+    }
+    const result = await audit.verify();
+    expect(result).toMatchObject({ ok: true, entries: 2 * 6 * 20 + 10, pending: 0 });
   });
 });

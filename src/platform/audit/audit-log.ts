@@ -48,10 +48,10 @@ export interface AuditVerification {
  * The append-only, hash-chained audit log.
  *
  * A change and its audit entry commit together: `append(trx, …)` writes the entry into the
- * change's transaction. Reads that change nothing use `record(…)`, which batches concurrent
- * callers into one insert (group commit) and resolves once the entries are stored. The chainer
- * then gives pending entries their place in the chain, under an advisory lock so that exactly
- * one process extends the chain at a time.
+ * change's transaction, as a pending entry. Reads that change nothing use `record(…)`, which
+ * batches concurrent callers (group commit) and appends them to the chain directly, in one
+ * INSERT, resolving once they are stored. The chainer gives pending entries their place in the
+ * chain. `seq` being the primary key is what keeps the chain one chain across processes.
  *
  * @example
  * await db.transaction().execute(async (trx) => {
@@ -64,6 +64,9 @@ export class AuditLog {
   private flushing = false;
   private timer: NodeJS.Timeout | undefined;
   private chaining: Promise<number> | undefined;
+  private chainTail: Promise<unknown> = Promise.resolve();
+  // The chain's last entry as this process last wrote or read it (possibly stale; see appendAfterHead).
+  private head: ChainHead | undefined;
   private stopped = true;
 
   constructor(private readonly db: Kysely<object>) {}
@@ -86,9 +89,10 @@ export class AuditLog {
     this.flushing = true;
     const batch = this.queue.splice(0, 1000);
     try {
-      await insertPending(this.db, batch.map((b) => b.row));
+      // Chain the batch straight from memory in one INSERT: no pending row, no transaction.
+      const rows = batch.map((b) => ({ recorded_at: b.row.recordedAt, body: b.row.body }));
+      await this.serially(() => this.appendAfterHead(rows));
       for (const b of batch) b.resolve();
-      this.kick();
     } catch (error) {
       for (const b of batch) b.reject(error);
     } finally {
@@ -102,37 +106,74 @@ export class AuditLog {
    * Returns 0 at once if another process is chaining.
    */
   async chainPending(batchSize = 2000): Promise<number> {
-    // One chainer per process at a time; callers share the run in progress.
+    // One chainer run per process at a time; callers share the run in progress.
     if (this.chaining) return this.chaining;
     this.chaining = (async () => {
       let total = 0;
-      for (;;) {
-        const n = await this.db.transaction().execute(async (trx) => {
-          if (!(await tryLockChain(trx))) return -1;
-          const pending = await takePending(trx, batchSize);
-          if (pending.length === 0) return 0;
-          const head = await findChainHead(trx);
-          let seq = head?.seq ?? 0;
-          let prev = head?.hash ?? GENESIS_HASH;
-          let prevSm3 = head?.hash_sm3 ?? GENESIS_HASH;
-          const rows = pending.map((p) => {
-            seq += 1;
-            const fields = toChainedFields(seq, p.recorded_at, p.body);
-            const hash = chainHash('sha256', prev, fields);
-            const hashSm3 = SM3_AVAILABLE ? chainHash('sm3', prevSm3, fields) : null;
-            const row = { ...p.body, seq, recorded_at: p.recorded_at, prev_hash: prev, hash, hash_sm3: hashSm3 };
-            prev = hash;
-            if (hashSm3) prevSm3 = hashSm3;
-            return row;
-          });
-          await insertEntries(trx, rows);
-          return rows.length;
-        });
+      for (let conflicts = 0; ; ) {
+        let n: number;
+        try {
+          n = await this.serially(() => this.chainTakenPending(batchSize));
+        } catch (error) {
+          // Another process appended at the same place first; read the head again and retry.
+          if (!isUniqueViolation(error) || ++conflicts > MAX_CONFLICTS) throw error;
+          this.head = undefined;
+          continue;
+        }
         if (n <= 0) return total;
         total += n;
       }
     })().finally(() => (this.chaining = undefined));
     return this.chaining;
+  }
+
+  // Chain extensions from this process run one after another, so they never collide among
+  // themselves; against other processes, the primary key on seq decides (see appendAfterHead).
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.chainTail.then(work, work);
+    this.chainTail = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Appends entries after the head this process last saw, in one autocommitted INSERT. The
+   * rule that keeps the chain a chain: `seq` is the primary key, and a batch always starts at
+   * (a real entry's seq) + 1 with that entry's hash. If another process appended meanwhile,
+   * our first seq is taken, the whole INSERT fails on the key, and we read the head and
+   * retry: the chain can neither fork nor gain a gap.
+   */
+  private async appendAfterHead(entries: { recorded_at: Date; body: PendingBody }[]): Promise<void> {
+    for (let conflicts = 0; ; ) {
+      const head = this.head ?? toHead(await findChainHead(this.db));
+      const { rows, last } = link(head, entries);
+      try {
+        await insertEntries(this.db, rows);
+        this.head = last;
+        return;
+      } catch (error) {
+        this.head = undefined;
+        if (!isUniqueViolation(error) || ++conflicts > MAX_CONFLICTS) throw error;
+      }
+    }
+  }
+
+  /**
+   * In one transaction holding the chainer's lock (one mover of pending entries across all
+   * processes): takes pending entries and appends them after the head. Returns how many it
+   * appended, or -1 if another process holds the lock.
+   */
+  private async chainTakenPending(batchSize: number): Promise<number> {
+    const result = await this.db.transaction().execute(async (trx) => {
+      if (!(await tryLockChain(trx))) return -1;
+      const pending = await takePending(trx, batchSize);
+      if (pending.length === 0) return 0;
+      const { rows, last } = link(toHead(await findChainHead(trx)), pending);
+      await insertEntries(trx, rows);
+      return { n: rows.length, last };
+    });
+    if (typeof result === 'number') return result;
+    this.head = result.last;
+    return result.n;
   }
 
   /** Starts chaining in the background: soon after each write, and every `intervalMs`. */
@@ -203,6 +244,40 @@ export class AuditLog {
     }
     return { ok: true, entries, pending: await countPending(this.db), head: last ? { seq: last.seq, hash: last.hash } : null };
   }
+}
+
+/** The last entry of the chain: where the next one attaches. */
+interface ChainHead {
+  seq: number;
+  hash: string;
+  hashSm3: string;
+}
+
+// Retries after losing a race for the same seq to another process, before giving up.
+const MAX_CONFLICTS = 20;
+
+function toHead(row: { seq: number; hash: string; hash_sm3: string | null } | undefined): ChainHead {
+  return row ? { seq: row.seq, hash: row.hash, hashSm3: row.hash_sm3 ?? GENESIS_HASH } : { seq: 0, hash: GENESIS_HASH, hashSm3: GENESIS_HASH };
+}
+
+// Gives entries their seq and hashes after `head`.
+function link(head: ChainHead, entries: { recorded_at: Date; body: PendingBody }[]) {
+  let { seq, hash: prev, hashSm3: prevSm3 } = head;
+  const rows = entries.map((p) => {
+    seq += 1;
+    const fields = toChainedFields(seq, p.recorded_at, p.body);
+    const hash = chainHash('sha256', prev, fields);
+    const hashSm3 = SM3_AVAILABLE ? chainHash('sm3', prevSm3, fields) : null;
+    const row = { ...p.body, seq, recorded_at: p.recorded_at, prev_hash: prev, hash, hash_sm3: hashSm3 };
+    prev = hash;
+    if (hashSm3) prevSm3 = hashSm3;
+    return row;
+  });
+  return { rows, last: { seq, hash: prev, hashSm3: prevSm3 } };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === '23505';
 }
 
 function toPending(event: AuditEvent): { recordedAt: Date; body: PendingBody } {

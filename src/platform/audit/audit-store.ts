@@ -31,8 +31,8 @@ export interface AuditEntryRow {
 /** What a pending entry's jsonb body holds (every chained column but seq and the hashes). */
 export type PendingBody = Omit<AuditEntryRow, 'seq' | 'recorded_at' | 'chained_at' | 'prev_hash' | 'hash' | 'hash_sm3'>;
 
-// One constant key for the chainer's advisory lock: one chainer at a time, across processes.
-const CHAIN_LOCK_KEY = 0x4c7564616f01; // "Ludao" + 1
+/** One constant key for the chainer's advisory lock: one chainer at a time, across processes. */
+export const CHAIN_LOCK_KEY = 0x4c7564616f01; // "Ludao" + 1
 
 type AnyDb = Kysely<object> | Transaction<object>;
 const tables = (db: AnyDb) => db.withTables<AuditTables>();
@@ -66,7 +66,7 @@ export async function findChainHead(db: AnyDb): Promise<Pick<AuditEntryRow, 'seq
 }
 
 /** Appends chained entries. */
-export async function insertEntries(trx: Transaction<object>, rows: Omit<AuditEntryRow, 'chained_at'>[]): Promise<void> {
+export async function insertEntries(trx: AnyDb, rows: Omit<AuditEntryRow, 'chained_at'>[]): Promise<void> {
   if (rows.length === 0) return;
   await tables(trx)
     .insertInto('audit_entry')
