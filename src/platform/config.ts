@@ -25,6 +25,11 @@ export interface LudaoConfig {
    * abandoned by a dead process and may be taken over (PGlite: at once; one process owns it).
    */
   batchStaleSeconds: number;
+  /**
+   * The working-day calendar (public holidays and make-up workdays) for deadlines; unset: the
+   * shipped one (src/modules/exchange/calendar/cn-workdays.json). Operators add each year.
+   */
+  calendarFile: string | undefined;
 }
 
 /**
@@ -51,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LudaoConfig {
     seedDemo: env.LUDAO_DEMO !== '0',
     demoPeople: env.LUDAO_DEMO === '0' ? 0 : demoPeople(env),
     batchStaleSeconds: Number(env.LUDAO_BATCH_STALE_SECONDS ?? 120),
+    calendarFile: env.LUDAO_CALENDAR_FILE ? path.resolve(env.LUDAO_CALENDAR_FILE) : undefined,
   };
 }
 

@@ -160,6 +160,7 @@ export class DatacentreService {
       for (const add of change.add ?? []) await store.addRecordColumn(trx, resource.table_name, storedField(add));
       await store.insertResourceVersion(trx, { resourceId: resource.id, version, fields, change: change.note, createdBy: caller.id });
       await store.setResourceVersion(trx, resource.id, version, searchText({ ...resource, nameEn: resource.name_en }, fields));
+      await store.announceResourceChange(trx, code);
       await this.deps.audit.append(trx, { action: 'datacentre.resource.evolve', actor: auditActor(caller), subject: { type: 'dc_resource', id: code }, detail: { version, add: change.add?.map((f) => f.name) ?? [], deprecate: change.deprecate ?? [] } });
     });
     return this.getResource(caller, code);

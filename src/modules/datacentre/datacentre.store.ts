@@ -292,6 +292,32 @@ export async function listCurrentRecords(db: AnyDb, table: string, fields: reado
   return rows;
 }
 
+/**
+ * Current records matching equality conditions (`_key`, `_subject` or field columns), with
+ * only the `fields` given selected, in key order after `afterKey`.
+ */
+export async function selectCurrentRecords(
+  db: AnyDb,
+  table: string,
+  fields: readonly StoredField[],
+  where: readonly { column: string; value: string }[],
+  options: { after?: string; limit: number },
+): Promise<RecordVersionRow[]> {
+  const conditions = [sql`_valid_to is null`, sql`not _deleted`, ...where.map((w) => sql`${ident(w.column)} = ${w.value}`)];
+  if (options.after !== undefined) conditions.push(sql`_key > ${options.after}`);
+  const { rows } = await sql<RecordVersionRow>`select ${fieldSelect(fields)} from ${ident(table)}
+    where ${sql.join(conditions, sql` and `)} order by _key limit ${options.limit}`.execute(db);
+  return rows;
+}
+
+/** The NOTIFY channel that tells every process a resource's definition changed (payload: its code). */
+export const RESOURCE_CHANGED_CHANNEL = 'ludao_resource_changed';
+
+/** Tells every process, when `db`'s transaction commits, that a resource's definition changed. */
+export async function announceResourceChange(db: AnyDb, code: string): Promise<void> {
+  await sql`select pg_notify(${RESOURCE_CHANGED_CHANNEL}, ${code})`.execute(db);
+}
+
 /** Current records, versions stored, versions written since `since`, and the last write. */
 export async function recordTableStats(db: AnyDb, table: string, since: Date): Promise<{ records: number; versions: number; recent: number; last: Date | null }> {
   const { rows } = await sql<{ records: number; versions: number; recent: number; last: Date | null }>`

@@ -67,6 +67,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'auditor', displayName: '郑审计', kind: 'staff', orgCode: 'xm.ic', roles: ['auditor'], purpose: 'Reads and verifies the audit log' },
   { username: 'hrss.admin', displayName: '黄人社', kind: 'staff', orgCode: 'xm.hrss', roles: ['dept_admin'], purpose: 'Department administrator (HR & social security): API keys, sharing' },
   { username: 'hrss.staff', displayName: '吴社保', kind: 'staff', orgCode: 'xm.hrss.si', roles: ['dept_staff'], purpose: 'Department staff: provides and consumes data' },
+  { username: 'ca.admin', displayName: '钟民政', kind: 'staff', orgCode: 'xm.ca', roles: ['dept_admin'], purpose: 'Department administrator (civil affairs): answers requests for marriage data' },
   { username: 'edu.handler', displayName: '许老师', kind: 'staff', orgCode: 'xm.sm.edu', roles: ['case_handler'], purpose: 'Case handler for points-based school admission' },
   { username: 'citizen', displayName: '陈小鹭', kind: 'citizen', orgCode: null, roles: ['citizen'], purpose: 'A citizen: services, my data, consents' },
   { username: 'enterprise', displayName: '白鹭数据', kind: 'enterprise', orgCode: 'ent.egret-data', roles: ['enterprise'], purpose: 'An enterprise / developer: open data, enterprise services' },

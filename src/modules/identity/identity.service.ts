@@ -271,7 +271,16 @@ export class IdentityService {
     if (token.length > 100) return null;
     const row = await store.findLiveSession(this.deps.db, hashSecret(token));
     if (!row) return null;
-    return { kind: 'user', id: row.id, name: row.display_name, orgId: row.org_id, orgCode: row.org_code, roles: row.roles.filter(isRole), sessionId: row.session_id };
+    return {
+      kind: 'user',
+      id: row.id,
+      name: row.display_name,
+      orgId: row.org_id,
+      orgCode: row.org_code,
+      roles: row.roles.filter(isRole),
+      subjectId: row.person_id_number,
+      sessionId: row.session_id,
+    };
   }
 
   private async principalForApiKey(key: string): Promise<Principal | null> {

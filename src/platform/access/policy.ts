@@ -48,6 +48,11 @@ export const PERMISSIONS = [
   'catalogue:manage',
   'records:read',
   'records:write',
+  'exchange:request',
+  'exchange:review',
+  'exchange:call',
+  'exchange:oversee',
+  'my_data:read',
 ] as const;
 /** A permission name. */
 export type Permission = (typeof PERMISSIONS)[number];
@@ -56,19 +61,19 @@ const staffBasics = ['area:department', 'area:open-data', 'org:read', 'catalogue
 
 /** The policy table. */
 export const POLICY: Readonly<Record<Role, readonly Permission[]>> = {
-  operator: ['area:operator', ...staffBasics, 'org:manage', 'user:manage', 'api_key:manage_any_org', 'audit:read', 'audit:verify', 'catalogue:manage', 'records:read', 'records:write'],
-  auditor: ['area:operator', 'org:read', 'audit:read', 'audit:verify', 'catalogue:read'],
-  dept_admin: [...staffBasics, 'api_key:manage_own_org', 'catalogue:manage', 'records:read', 'records:write'],
-  dept_staff: [...staffBasics, 'records:read', 'records:write'],
+  operator: ['area:operator', ...staffBasics, 'org:manage', 'user:manage', 'api_key:manage_any_org', 'audit:read', 'audit:verify', 'catalogue:manage', 'records:read', 'records:write', 'exchange:oversee'],
+  auditor: ['area:operator', 'org:read', 'audit:read', 'audit:verify', 'catalogue:read', 'exchange:oversee'],
+  dept_admin: [...staffBasics, 'api_key:manage_own_org', 'catalogue:manage', 'records:read', 'records:write', 'exchange:request', 'exchange:review'],
+  dept_staff: [...staffBasics, 'records:read', 'records:write', 'exchange:request'],
   case_handler: [...staffBasics],
-  citizen: ['area:citizen', 'area:open-data'],
-  enterprise: ['area:citizen', 'area:open-data'],
+  citizen: ['area:citizen', 'area:open-data', 'my_data:read'],
+  enterprise: ['area:citizen', 'area:open-data', 'my_data:read'],
   owner: ['area:community'],
   owners_committee: ['area:community'],
   property_company: ['area:community'],
   community_staff: ['area:community', 'org:read'],
   competitor: ['area:arena', 'area:open-data'],
-  dept_system: ['org:read', 'data:read', 'catalogue:read', 'records:read', 'records:write'],
+  dept_system: ['org:read', 'data:read', 'catalogue:read', 'records:read', 'records:write', 'exchange:call'],
 };
 
 /**

@@ -13,6 +13,11 @@ export interface Principal {
   /** The code of that organisation (e.g. 'xm.hrss'), if any. */
   orgCode: string | null;
   roles: readonly Role[];
+  /**
+   * The person (resident ID number) or legal person (credit code) a citizen or enterprise
+   * user is: whose data "my data" shows. Null for staff and systems.
+   */
+  subjectId?: string | null;
   /** The session behind a user principal (for logout). */
   sessionId?: string;
 }

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { GroupCommit } from '../db/group-commit';
 import { chainHash, GENESIS_HASH, SM3_AVAILABLE, type ChainedFields } from './audit-hash';
 import {
   countPending,
@@ -60,8 +61,8 @@ export interface AuditVerification {
  * });
  */
 export class AuditLog {
-  private queue: { row: { recordedAt: Date; body: PendingBody }; resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private flushing = false;
+  // Reads recorded concurrently are chained straight from memory, one INSERT per batch.
+  private readonly reads = new GroupCommit<{ recorded_at: Date; body: PendingBody }>((rows) => this.serially(() => this.appendAfterHead(rows)));
   private timer: NodeJS.Timeout | undefined;
   private chaining: Promise<number> | undefined;
   private chainTail: Promise<unknown> = Promise.resolve();
@@ -78,27 +79,8 @@ export class AuditLog {
 
   /** Stores an entry outside any transaction; concurrent calls share one insert. */
   record(event: AuditEvent): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ row: toPending(event), resolve, reject });
-      if (!this.flushing) setImmediate(() => void this.flush());
-    });
-  }
-
-  private async flush(): Promise<void> {
-    if (this.flushing || this.queue.length === 0) return;
-    this.flushing = true;
-    const batch = this.queue.splice(0, 1000);
-    try {
-      // Chain the batch straight from memory in one INSERT: no pending row, no transaction.
-      const rows = batch.map((b) => ({ recorded_at: b.row.recordedAt, body: b.row.body }));
-      await this.serially(() => this.appendAfterHead(rows));
-      for (const b of batch) b.resolve();
-    } catch (error) {
-      for (const b of batch) b.reject(error);
-    } finally {
-      this.flushing = false;
-      if (this.queue.length > 0) setImmediate(() => void this.flush());
-    }
+    const { recordedAt, body } = toPending(event);
+    return this.reads.add({ recorded_at: recordedAt, body });
   }
 
   /**
@@ -193,10 +175,7 @@ export class AuditLog {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    while (this.queue.length > 0 || this.flushing) {
-      await this.flush();
-      await new Promise((r) => setImmediate(r));
-    }
+    await this.reads.drain();
     await this.chainPending().catch(() => undefined);
   }
 

@@ -89,3 +89,8 @@ export async function countPending(db: AnyDb): Promise<number> {
 export async function listEntriesForDataSubject(db: AnyDb, dataSubject: string, limit: number): Promise<AuditEntryRow[]> {
   return tables(db).selectFrom('audit_entry').selectAll().where('data_subject', '=', dataSubject).orderBy('seq', 'desc').limit(limit).execute();
 }
+
+/** Chained entries of one action after `afterSeq`, in chain order (evidence checks walk them). */
+export async function listEntriesByAction(db: AnyDb, action: string, afterSeq: number, limit: number): Promise<AuditEntryRow[]> {
+  return tables(db).selectFrom('audit_entry').selectAll().where('action', '=', action).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+}

@@ -1,0 +1,129 @@
+import type { Kysely } from 'kysely';
+import { CoherentCache } from '../../platform/db/coherent-cache';
+import type { Database } from '../../platform/db/database';
+import * as store from './datacentre.store';
+
+/** How long a resource's definition is reused without reading it again (changes are pushed). */
+const RESOURCE_CACHE_MS = 60_000;
+
+/** What a consuming module may know of a resource: its sharing terms and current fields. */
+export interface SharedResource {
+  code: string;
+  name: string;
+  providerOrgCode: string;
+  sharingType: 'unconditional' | 'conditional' | 'not_shared';
+  sharingCondition: string | null;
+  legalBasis: string | null;
+  subjectKind: string | null;
+  keyFields: string[];
+  /** Current fields; deprecated ones are kept (marked) so old grants still name them. */
+  fields: { name: string; labelZh: string; labelEn: string; type: string; sensitivity: number; deprecated: boolean }[];
+}
+
+/** One current record, with only the fields asked for. */
+export interface SharedRecord {
+  key: string;
+  subject: string | null;
+  validFrom: string;
+  values: Record<string, unknown>;
+}
+
+/** An equality condition on a field of the resource. */
+export interface FieldCondition {
+  field: string;
+  value: string;
+}
+
+/**
+ * Reads current records for modules that enforce access themselves (the exchange, the
+ * sandbox): no principal, no audit, no masking. The caller decides which fields may leave and
+ * records the use; this only guarantees that nothing else is selected from the table.
+ *
+ * @example
+ * const reader = new RecordReader(database);
+ * await reader.start();
+ * const rows = await reader.byKey('population.person', '350203…', ['name', 'birth_date']);
+ */
+export class RecordReader {
+  private readonly resources: CoherentCache<store.ResourceWithFields | undefined>;
+
+  constructor(private readonly database: Pick<Database, 'db' | 'listen'>) {
+    this.resources = new CoherentCache(database, store.RESOURCE_CHANGED_CHANNEL, RESOURCE_CACHE_MS);
+  }
+
+  private get db(): Kysely<object> {
+    return this.database.db;
+  }
+
+  /** Starts caching resource definitions (until then each call reads the catalogue). */
+  start(): Promise<void> {
+    return this.resources.start();
+  }
+
+  /** Stops caching. */
+  stop(): Promise<void> {
+    return this.resources.stop();
+  }
+
+  /** A resource's sharing terms and fields, or undefined when the catalogue has no such code. */
+  async describe(code: string): Promise<SharedResource | undefined> {
+    const r = await this.resource(code);
+    if (!r) return undefined;
+    return {
+      code: r.code,
+      name: r.name,
+      providerOrgCode: r.provider_org_code,
+      sharingType: r.sharing_type as SharedResource['sharingType'],
+      sharingCondition: r.sharing_condition,
+      legalBasis: r.legal_basis,
+      subjectKind: r.subject_kind,
+      keyFields: r.key_fields,
+      fields: r.fields.map((f) => ({ name: f.name, labelZh: f.labelZh, labelEn: f.labelEn, type: f.type, sensitivity: f.sensitivity, deprecated: f.deprecated === true })),
+    };
+  }
+
+  /** The current record with this key (at most one). */
+  byKey(code: string, key: string, fields: readonly string[]): Promise<SharedRecord[]> {
+    return this.select(code, fields, [{ column: '_key', value: key }], { limit: 1 });
+  }
+
+  /** The current records about one subject (ID number, credit code or place code). */
+  bySubject(code: string, subject: string, fields: readonly string[], limit = 100): Promise<SharedRecord[]> {
+    return this.select(code, fields, [{ column: '_subject', value: subject.trim().toUpperCase() }], { limit });
+  }
+
+  /** Current records matching every condition, in key order after `after`. */
+  query(code: string, conditions: readonly FieldCondition[], fields: readonly string[], page: { after?: string; limit: number }): Promise<SharedRecord[]> {
+    return this.select(
+      code,
+      fields,
+      conditions.map((c) => ({ column: c.field, value: c.value })),
+      page,
+    );
+  }
+
+  private async select(code: string, fieldNames: readonly string[], where: { column: string; value: string }[], page: { after?: string; limit: number }): Promise<SharedRecord[]> {
+    const resource = await this.resource(code);
+    if (!resource) throw new Error(`no resource ${code}`);
+    const byName = new Map(resource.fields.map((f) => [f.name, f]));
+    const projection = fieldNames.map((name) => {
+      const field = byName.get(name);
+      if (!field) throw new Error(`${code} has no field ${name}`);
+      return field;
+    });
+    for (const w of where) {
+      if (!w.column.startsWith('_') && !byName.has(w.column)) throw new Error(`${code} has no field ${w.column}`);
+    }
+    const rows = await store.selectCurrentRecords(this.db, resource.table_name, projection, where, page);
+    return rows.map((row) => ({
+      key: row._key,
+      subject: row._subject,
+      validFrom: row._valid_from.toISOString(),
+      values: Object.fromEntries(projection.map((f) => [f.name, row[f.name] ?? null])),
+    }));
+  }
+
+  private resource(code: string): Promise<store.ResourceWithFields | undefined> {
+    return this.resources.get(code, () => store.findResource(this.db, code));
+  }
+}

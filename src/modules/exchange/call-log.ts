@@ -1,0 +1,125 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { GroupCommit } from '../../platform/db/group-commit';
+import { canonicalJson, listEntriesByAction, type AuditLog } from '../../platform/audit';
+import * as store from './exchange.store';
+
+/** One call as the data plane reports it (the log adds its place and hash). */
+export type CallRecord = Omit<store.CallRow, 'log_batch' | 'log_position' | 'row_hash'>;
+
+/** The audit action whose entries hold the digest of each batch of logged calls. */
+export const CALLS_LOGGED_ACTION = 'exchange.calls.logged';
+
+/** What walking the call log against the audit chain found. */
+export interface CallLogVerification {
+  ok: boolean;
+  batches: number;
+  calls: number;
+  firstProblem?: { batch: string; message: string };
+}
+
+/** The calendar day in China time of an instant, as YYYY-MM-DD (the call log's partition key). */
+export function chinaDay(at: Date): string {
+  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** The digest of one call row: every column but its own hash, in canonical JSON. */
+export function callRowHash(row: Omit<store.CallRow, 'row_hash'>): string {
+  const fields = { ...row } as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    if (value instanceof Date) fields[key] = value.toISOString();
+  }
+  return createHash('sha256').update(canonicalJson(fields)).digest('hex');
+}
+
+function batchDigest(rowHashes: readonly string[]): string {
+  return createHash('sha256').update(rowHashes.join('\n')).digest('hex');
+}
+
+/**
+ * The exchange's call log. Calls are group-committed: concurrent calls share one transaction
+ * that inserts their rows (into the day partitions, created as days come) together with one
+ * audit entry holding the batch's digest, so the chained audit log vouches for every call,
+ * refused ones included, and a changed, removed or added call row is found by `verify()`.
+ * `write` resolves once the call is stored; the data plane answers only after that.
+ *
+ * @example
+ * const log = new CallLog(db, audit);
+ * await log.write(call);
+ * (await log.verify()).ok; // true
+ */
+export class CallLog {
+  private readonly pending = new GroupCommit<CallRecord>((calls) => this.store(calls), 2000);
+  private readonly knownDays = new Set<string>();
+
+  constructor(
+    private readonly db: Kysely<object>,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** Stores one call (batched with concurrent ones); resolves when it is committed. */
+  write(call: CallRecord): Promise<void> {
+    return this.pending.add(call);
+  }
+
+  /** Waits until everything written so far is stored. */
+  drain(): Promise<void> {
+    return this.pending.drain();
+  }
+
+  private async store(calls: CallRecord[]): Promise<void> {
+    const logBatch = randomUUID();
+    const rows = calls.map((call, i) => {
+      const row = { ...call, log_batch: logBatch, log_position: i };
+      return { ...row, row_hash: callRowHash(row) };
+    });
+    const days = [...new Set(rows.map((r) => chinaDay(r.received_at)))].filter((d) => !this.knownDays.has(d));
+    await this.db.transaction().execute(async (trx) => {
+      if (days.length > 0) await store.ensureCallPartitions(trx, days);
+      await store.insertCalls(trx, rows);
+      await this.audit.append(trx, {
+        action: CALLS_LOGGED_ACTION,
+        actor: { type: 'platform', id: 'exchange' },
+        subject: { type: 'xc_call_batch', id: logBatch },
+        detail: { count: rows.length, digest: batchDigest(rows.map((r) => r.row_hash)), firstReceivedAt: rows[0]!.received_at.toISOString() },
+      });
+    });
+    for (const d of days) this.knownDays.add(d);
+    this.audit.kick();
+  }
+
+  /**
+   * Checks every batch of calls against the digest its audit entry holds: each row's own
+   * hash, the batch's rows and their order, and that no row sits in a batch the audit log
+   * never vouched for. Chains pending audit entries first.
+   */
+  async verify(): Promise<CallLogVerification> {
+    await this.audit.chainPending();
+    let batches = 0;
+    let calls = 0;
+    let after = 0;
+    for (;;) {
+      const entries = await listEntriesByAction(this.db, CALLS_LOGGED_ACTION, after, 500);
+      if (entries.length === 0) break;
+      for (const entry of entries) {
+        after = entry.seq;
+        const batch = entry.subject_id!;
+        const detail = entry.detail as { count: number; digest: string };
+        const rows = await store.listCallBatch(this.db, batch);
+        const fail = (message: string): CallLogVerification => ({ ok: false, batches, calls, firstProblem: { batch, message } });
+        for (const row of rows) {
+          const { row_hash, ...rest } = row;
+          if (callRowHash(rest) !== row_hash) return fail(`call ${row.id} was changed after it was logged`);
+        }
+        if (rows.length !== detail.count) return fail(`batch ${batch} holds ${rows.length} calls; the audit log vouches for ${detail.count}`);
+        if (batchDigest(rows.map((r) => r.row_hash)) !== detail.digest) return fail(`batch ${batch} does not match its digest in audit entry ${entry.seq}`);
+        batches += 1;
+        calls += rows.length;
+      }
+    }
+    const total = await store.countCalls(this.db);
+    if (total !== calls) return { ok: false, batches, calls, firstProblem: { batch: '-', message: `${total - calls} logged calls belong to no batch the audit log vouches for` } };
+    return { ok: true, batches, calls };
+  }
+}

@@ -1,0 +1,678 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { auditActor, hasPermission, requirePermission, type Principal } from '../../platform/access';
+import { canonicalJson, type AuditLog } from '../../platform/audit';
+import type { CoherentCache } from '../../platform/db/coherent-cache';
+import { Problem } from '../../platform/http/problem';
+import type { FieldCondition, RecordReader, SharedRecord, SharedResource } from '../datacentre';
+import { chinaDay, type CallLog, type CallRecord } from './call-log';
+import type { ApproveBody, Call, Channel, DataUse, ExchangeStats, NewChannelBody, NewRequestBody, SharingRequest } from './exchange.contract';
+import * as store from './exchange.store';
+import type { WorkingDayCalendar } from './working-days';
+
+/** Working days a provider has to answer a request (DOMAIN.md). */
+export const ANSWER_WITHIN_WORKING_DAYS = 10;
+/** Rate limit of a channel when nobody set one. */
+const DEFAULT_RATE_PER_MINUTE = 600;
+/** Validity of a channel to an unconditional resource when none is asked. */
+const DEFAULT_UNCONDITIONAL_DAYS = 365;
+/** Longest page a query may ask for. */
+const MAX_PAGE = 100;
+
+/** Dependencies of the exchange service. */
+export interface ExchangeDeps {
+  db: Kysely<object>;
+  audit: AuditLog;
+  transaction<T>(work: (trx: Transaction<object>) => Promise<T>): Promise<T>;
+  reader: RecordReader;
+  calendar: WorkingDayCalendar;
+  callLog: CallLog;
+  /** Live channels by `consumerOrg|resource`, dropped everywhere when one changes. */
+  channelCache: CoherentCache<store.ChannelRow[]>;
+}
+
+/** One data-plane call as the HTTP layer hands it over. */
+export interface DataCall {
+  principal: Principal | null;
+  receivedAt: Date;
+  resource: string;
+  operation: 'key' | 'subject' | 'query';
+  key?: string;
+  subject?: string;
+  conditions?: FieldCondition[];
+  fields?: string[];
+  after?: string;
+  limit?: number;
+  purpose?: string;
+  caseId?: string;
+  endUser?: string;
+  channelId?: string;
+}
+
+/** A data-plane answer: the exact bytes sent, so the response hash can be checked against them. */
+export interface DataAnswerOut {
+  callId: string;
+  body: string;
+  requestHash: string;
+  responseHash: string;
+}
+
+// An org is within a caller's org when it is that org or one of its units ('xm.hrss.si' in 'xm.hrss').
+const within = (org: string | null | undefined, callerOrg: string | null | undefined): boolean =>
+  !!org && !!callerOrg && (org === callerOrg || org.startsWith(`${callerOrg}.`));
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * The exchange (system 2): catalogue-driven sharing between departments. Requests for
+ * conditional resources run on the working-day calendar; approved requests and self-service
+ * use of unconditional resources become channels; department systems call the data plane
+ * through a channel, get only the granted fields, and every call — refused ones included — is
+ * logged with its evidence. Deny by default: no channel, no data.
+ */
+export class ExchangeService {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(private readonly deps: ExchangeDeps) {}
+
+  // ------------------------------------------------------------ access and requests
+
+  /** What the caller's department may do with a resource: its terms, its channels, how to get access. */
+  async resourceAccess(who: Principal | null, code: string) {
+    const caller = requirePermission(who, 'exchange:request');
+    const resource = await this.describe(code);
+    const channels = (await store.listChannels(this.deps.db, { org: caller.orgCode, limit: 200 })).filter((c) => c.resource_code === code && within(c.consumer_org, caller.orgCode));
+    const open = (await store.listRequests(this.deps.db, { org: caller.orgCode, side: 'consumer', status: 'pending', limit: 200 })).filter((r) => r.resource_code === code);
+    const how =
+      resource.sharingType === 'unconditional'
+        ? 'Unconditional: open a channel yourself (POST /api/exchange/channels); no approval is needed.'
+        : resource.sharingType === 'conditional'
+          ? `Conditional: submit a request (POST /api/exchange/requests); the provider answers within ${ANSWER_WITHIN_WORKING_DAYS} working days.`
+          : `Not shared, on this legal basis: ${resource.legalBasis ?? '(none recorded)'}`;
+    return {
+      resource: resource.code,
+      name: resource.name,
+      providerOrg: resource.providerOrgCode,
+      sharingType: resource.sharingType,
+      sharingCondition: resource.sharingCondition,
+      legalBasis: resource.legalBasis,
+      fields: resource.fields,
+      channels: channels.map(presentChannel),
+      openRequests: open.map((r) => r.id),
+      howToGetAccess: how,
+    };
+  }
+
+  /** A consumer department asks for a conditional resource; the deadline runs from now. */
+  async submitRequest(who: Principal | null, body: NewRequestBody, requestId?: string): Promise<SharingRequest> {
+    const caller = requirePermission(who, 'exchange:request');
+    const consumerOrg = this.requireOrg(caller);
+    const resource = await this.describe(body.resource);
+    if (resource.sharingType === 'not_shared') throw notShared(resource);
+    if (resource.sharingType === 'unconditional') {
+      throw Problem.conflict(`${resource.code} is shared unconditionally: open a channel with POST /api/exchange/channels, no request is needed`);
+    }
+    if (within(consumerOrg, resource.providerOrgCode)) throw Problem.conflict(`${resource.code} is your own department's resource`);
+    this.checkFields(resource, body.fields, '/body/fields');
+    const validUntil = this.checkFutureDate(body.validUntil, '/body/validUntil');
+    const now = new Date();
+    const id = `XR-${chinaDay(now).replace(/-/g, '')}-${randomUUID().slice(0, 8)}`;
+    const dueAt = this.deps.calendar.addWorkingDays(now, ANSWER_WITHIN_WORKING_DAYS);
+    await this.deps.transaction(async (trx) => {
+      await store.insertRequest(trx, {
+        id,
+        resource_code: resource.code,
+        provider_org: resource.providerOrgCode,
+        consumer_org: consumerOrg,
+        consumer_system: body.systemName ?? null,
+        purpose: body.purpose,
+        legal_basis: body.legalBasis,
+        fields: body.fields,
+        expected_calls_per_day: body.expectedCallsPerDay,
+        requested_until: validUntil,
+        submitted_by: caller.id,
+        due_at: dueAt,
+      });
+      await store.insertRequestStep(trx, { requestId: id, actorId: caller.id, actorOrg: consumerOrg, action: 'submitted', note: body.purpose });
+      await this.deps.audit.append(trx, {
+        action: 'exchange.request.submit',
+        actor: auditActor(caller),
+        subject: { type: 'xc_request', id },
+        purpose: body.purpose,
+        requestId: requestId ?? null,
+        detail: { resource: resource.code, provider: resource.providerOrgCode, fields: body.fields, dueAt: dueAt.toISOString() },
+      });
+    });
+    return this.getRequest(caller, id);
+  }
+
+  /** Requests the caller's department made or received; operators and auditors see all. */
+  async listRequests(who: Principal | null, filter: { side?: 'consumer' | 'provider'; status?: string; limit?: number }): Promise<SharingRequest[]> {
+    const caller = this.requireReader(who);
+    const all = hasPermission(caller, 'exchange:oversee');
+    const rows = await store.listRequests(this.deps.db, { org: all ? null : caller.orgCode, side: filter.side ?? 'either', status: filter.status, limit: filter.limit ?? 100 });
+    const mine = all ? rows : rows.filter((r) => within(r.consumer_org, caller.orgCode) || within(r.provider_org, caller.orgCode));
+    return Promise.all(mine.map((r) => this.presentRequest(r, false)));
+  }
+
+  /** One request with its steps, for either side (or an operator). */
+  async getRequest(who: Principal | null, id: string): Promise<SharingRequest> {
+    const caller = this.requireReader(who);
+    const row = await this.visibleRequest(caller, id);
+    return this.presentRequest(row, true);
+  }
+
+  /** The provider approves, possibly narrowing fields and validity; a channel opens at once. */
+  async approveRequest(who: Principal | null, id: string, body: ApproveBody, requestId?: string): Promise<SharingRequest> {
+    const caller = requirePermission(who, 'exchange:review');
+    const row = await this.visibleRequest(caller, id);
+    this.requireProviderSide(caller, row);
+    if (row.status !== 'pending') throw Problem.conflict(`Request ${id} is ${row.status}, not pending`);
+    const fields = body.fields ?? row.fields;
+    const beyond = fields.filter((f) => !row.fields.includes(f));
+    if (beyond.length > 0) {
+      throw Problem.validation(`fields: an approval may grant only fields the request asked for; not asked: ${beyond.join(', ')}`, [{ field: '/body/fields', message: `not requested: ${beyond.join(', ')}` }]);
+    }
+    const until = body.validUntil ? this.checkFutureDate(body.validUntil, '/body/validUntil') : row.requested_until;
+    if (until > row.requested_until) {
+      throw Problem.validation(`validUntil: an approval may shorten the validity asked for (${row.requested_until}), not extend it`, [{ field: '/body/validUntil', message: 'later than requested' }]);
+    }
+    const rate = body.rateLimitPerMinute ?? DEFAULT_RATE_PER_MINUTE;
+    const channelId = `XC-${randomUUID().slice(0, 13)}`;
+    await this.deps.transaction(async (trx) => {
+      if (!(await store.decideRequest(trx, id, { status: 'approved', by: caller.id, approvedFields: fields, approvedUntil: until, rateLimitPerMinute: rate, channelId }))) {
+        throw Problem.conflict(`Request ${id} was decided meanwhile`);
+      }
+      await store.insertChannel(trx, {
+        id: channelId,
+        resource_code: row.resource_code,
+        provider_org: row.provider_org,
+        consumer_org: row.consumer_org,
+        consumer_system: row.consumer_system,
+        fields,
+        purpose: row.purpose,
+        basis: 'request',
+        request_id: id,
+        rate_limit_per_minute: rate,
+        valid_until: endOfChinaDay(until),
+        created_by: caller.id,
+      });
+      await store.insertRequestStep(trx, { requestId: id, actorId: caller.id, actorOrg: caller.orgCode, action: 'approved', note: body.note ?? null });
+      await store.announceChannelChange(trx, row.consumer_org, row.resource_code);
+      await this.deps.audit.append(trx, {
+        action: 'exchange.request.approve',
+        actor: auditActor(caller),
+        subject: { type: 'xc_request', id },
+        requestId: requestId ?? null,
+        detail: { channel: channelId, fields, validUntil: until, narrowed: fields.length < row.fields.length || until < row.requested_until },
+      });
+    });
+    return this.getRequest(caller, id);
+  }
+
+  /** The provider refuses, with its reason. */
+  async refuseRequest(who: Principal | null, id: string, reason: string, requestId?: string): Promise<SharingRequest> {
+    const caller = requirePermission(who, 'exchange:review');
+    const row = await this.visibleRequest(caller, id);
+    this.requireProviderSide(caller, row);
+    await this.decide(caller, row, { status: 'refused', reason }, 'exchange.request.refuse', requestId);
+    return this.getRequest(caller, id);
+  }
+
+  /** The consumer withdraws its pending request. */
+  async withdrawRequest(who: Principal | null, id: string, reason: string, requestId?: string): Promise<SharingRequest> {
+    const caller = requirePermission(who, 'exchange:request');
+    const row = await this.visibleRequest(caller, id);
+    if (!within(row.consumer_org, caller.orgCode)) throw Problem.forbidden('Only the department that asked may withdraw a request');
+    await this.decide(caller, row, { status: 'withdrawn', reason }, 'exchange.request.withdraw', requestId);
+    return this.getRequest(caller, id);
+  }
+
+  // ------------------------------------------------------------ channels
+
+  /** Opens a channel to an unconditional resource: no approval, but it names its purpose and fields. */
+  async openChannel(who: Principal | null, body: NewChannelBody, requestId?: string): Promise<Channel> {
+    const caller = requirePermission(who, 'exchange:request');
+    const consumerOrg = this.requireOrg(caller);
+    const resource = await this.describe(body.resource);
+    if (resource.sharingType === 'not_shared') throw notShared(resource);
+    if (resource.sharingType === 'conditional') {
+      throw Problem.forbidden(`${resource.code} is shared on condition (${resource.sharingCondition ?? 'see the catalogue'}): submit a request with POST /api/exchange/requests`);
+    }
+    this.checkFields(resource, body.fields, '/body/fields');
+    const until = body.validUntil ? this.checkFutureDate(body.validUntil, '/body/validUntil') : chinaDay(new Date(Date.now() + DEFAULT_UNCONDITIONAL_DAYS * 86_400_000));
+    const id = `XC-${randomUUID().slice(0, 13)}`;
+    await this.deps.transaction(async (trx) => {
+      await store.insertChannel(trx, {
+        id,
+        resource_code: resource.code,
+        provider_org: resource.providerOrgCode,
+        consumer_org: consumerOrg,
+        consumer_system: body.systemName ?? null,
+        fields: body.fields,
+        purpose: body.purpose,
+        basis: 'unconditional',
+        request_id: null,
+        rate_limit_per_minute: DEFAULT_RATE_PER_MINUTE,
+        valid_until: endOfChinaDay(until),
+        created_by: caller.id,
+      });
+      await store.announceChannelChange(trx, consumerOrg, resource.code);
+      await this.deps.audit.append(trx, {
+        action: 'exchange.channel.open',
+        actor: auditActor(caller),
+        subject: { type: 'xc_channel', id },
+        purpose: body.purpose,
+        requestId: requestId ?? null,
+        detail: { resource: resource.code, fields: body.fields, validUntil: until },
+      });
+    });
+    return presentChannel((await store.findChannel(this.deps.db, id))!);
+  }
+
+  /** Channels the caller's department consumes or provides; operators and auditors see all. */
+  async listChannels(who: Principal | null): Promise<Channel[]> {
+    const caller = this.requireReader(who);
+    const all = hasPermission(caller, 'exchange:oversee');
+    const rows = await store.listChannels(this.deps.db, { org: all ? null : caller.orgCode, limit: 500 });
+    return rows.filter((c) => all || within(c.consumer_org, caller.orgCode) || within(c.provider_org, caller.orgCode)).map(presentChannel);
+  }
+
+  /** Revokes a channel (its consumer, its provider, or an operator); the next call through it is refused. */
+  async revokeChannel(who: Principal | null, id: string, reason: string, requestId?: string): Promise<Channel> {
+    const caller = this.requireReader(who);
+    const channel = await store.findChannel(this.deps.db, id);
+    const mayRevoke =
+      channel &&
+      (caller.roles.includes('operator') ||
+        (hasPermission(caller, 'exchange:request') && within(channel.consumer_org, caller.orgCode)) ||
+        (hasPermission(caller, 'exchange:review') && within(channel.provider_org, caller.orgCode)));
+    if (!channel || !mayRevoke) throw Problem.notFound(`No channel ${id} that you may revoke`);
+    const key = `${channel.consumer_org}|${channel.resource_code}`;
+    const revoked = await this.deps.transaction(async (trx) => {
+      if (!(await store.revokeChannel(trx, id, caller.id, reason))) return false;
+      await store.announceChannelChange(trx, channel.consumer_org, channel.resource_code);
+      await this.deps.audit.append(trx, { action: 'exchange.channel.revoke', actor: auditActor(caller), subject: { type: 'xc_channel', id }, requestId: requestId ?? null, detail: { reason } });
+      return true;
+    });
+    if (revoked) await this.deps.channelCache.withdrawn(key);
+    return presentChannel((await store.findChannel(this.deps.db, id))!);
+  }
+
+  // ------------------------------------------------------------ call log, statistics, my data
+
+  /** Logged calls the caller's department made or served (operators: all), newest first. */
+  async listCalls(who: Principal | null, filter: { channel?: string; outcome?: string; limit?: number }): Promise<Call[]> {
+    const caller = this.requireReader(who);
+    const all = hasPermission(caller, 'exchange:oversee');
+    const rows = await store.listCalls(this.deps.db, { org: all ? null : caller.orgCode, channel: filter.channel, outcome: filter.outcome, limit: filter.limit ?? 100 });
+    return rows.filter((c) => all || within(c.consumer_org, caller.orgCode) || within(c.provider_org, caller.orgCode)).map(presentCall);
+  }
+
+  /** Channels, calls, latency and refusals over the last `days` days (the caller's department, or all). */
+  async stats(who: Principal | null, days = 30): Promise<ExchangeStats> {
+    const caller = this.requireReader(who);
+    const org = hasPermission(caller, 'exchange:oversee') ? null : caller.orgCode;
+    const since = new Date(Date.now() - days * 86_400_000);
+    const [calls, channels, pending] = await Promise.all([
+      store.callStatistics(this.deps.db, { org, since }),
+      store.channelCounts(this.deps.db, org),
+      store.listRequests(this.deps.db, { org, side: 'either', status: 'pending', limit: 10_000 }),
+    ]);
+    const round = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
+    return {
+      since: since.toISOString(),
+      channels,
+      calls: calls.totals.calls,
+      ok: calls.totals.ok,
+      notFound: calls.totals.not_found,
+      refused: calls.totals.refused,
+      errors: calls.totals.errors,
+      records: calls.totals.records,
+      latencyMs: { p50: round(calls.totals.p50), p95: round(calls.totals.p95), p99: round(calls.totals.p99) },
+      byDay: calls.byDay,
+      byChannel: calls.byChannel.map((c) => ({ channelId: c.channel_id, resource: c.resource_code, consumerOrg: c.consumer_org, calls: c.calls, p95: round(c.p95) })),
+      byDepartment: calls.byDepartment,
+      overdueRequests: pending.filter((r) => r.due_at.getTime() < Date.now()).length,
+      pendingRequests: pending.length,
+    };
+  }
+
+  /** Every call that touched the signed-in citizen's data: when, which department, purpose, case. */
+  async myDataUses(who: Principal | null, limit = 200): Promise<DataUse[]> {
+    const caller = requirePermission(who, 'my_data:read');
+    const subject = caller.subjectId;
+    if (!subject) return [];
+    const [calls, reports] = await Promise.all([store.listCalls(this.deps.db, { org: null, subject, limit }), store.listMisuseReports(this.deps.db, { subject, limit: 1000 })]);
+    const reported = new Set(reports.map((r) => r.call_id));
+    return calls.map((c) => ({
+      callId: c.id,
+      at: c.received_at.toISOString(),
+      department: c.consumer_org,
+      system: c.consumer_system,
+      provider: c.provider_org,
+      resource: c.resource_code,
+      fields: c.fields,
+      purpose: c.purpose,
+      caseId: c.case_id,
+      outcome: c.outcome,
+      reported: reported.has(c.id),
+    }));
+  }
+
+  /** A citizen reports that a call misused their data; operators see the report. */
+  async reportMisuse(who: Principal | null, callId: string, reason: string, requestId?: string): Promise<{ id: string }> {
+    const caller = requirePermission(who, 'my_data:read');
+    const subject = caller.subjectId;
+    const call = subject ? await store.findCall(this.deps.db, callId) : undefined;
+    if (!call || !call.subjects.includes(subject!)) throw Problem.notFound(`No call ${callId} touched your data`);
+    const id = `XM-${randomUUID().slice(0, 13)}`;
+    await this.deps.transaction(async (trx) => {
+      await store.insertMisuseReport(trx, { id, callId, subject: subject!, reportedBy: caller.id, reason });
+      await this.deps.audit.append(trx, { action: 'exchange.misuse.report', actor: auditActor(caller), subject: { type: 'xc_call', id: callId }, dataSubject: subject, requestId: requestId ?? null, detail: { report: id, reason } });
+    });
+    return { id };
+  }
+
+  // ------------------------------------------------------------ data plane
+
+  /**
+   * One data-plane call by a department system. Checks, in order: the caller is a department
+   * system; purpose, case id and end user are given; the resource exists and is shared; the
+   * department has a live channel to it (for this system); the channel's rate; every field
+   * asked for or filtered on is granted. Then reads only granted fields, and logs the call —
+   * refused or not — before it answers.
+   */
+  async call(input: DataCall): Promise<DataAnswerOut> {
+    const callId = randomUUID();
+    const principal = input.principal;
+    const consumerOrg = principal?.orgCode ?? null;
+    const consumerSystem = principal?.kind === 'system' ? principal.name : null;
+    const requestHash = sha256(
+      canonicalJson({
+        callId,
+        receivedAt: input.receivedAt.toISOString(),
+        consumerOrg,
+        consumerSystem,
+        resource: input.resource,
+        operation: input.operation,
+        key: input.key ?? null,
+        subject: input.subject ?? null,
+        conditions: input.conditions ?? [],
+        fields: input.fields ?? null,
+        purpose: input.purpose ?? null,
+        caseId: input.caseId ?? null,
+        endUser: input.endUser ?? null,
+      }),
+    );
+    const log: CallRecord = {
+      id: callId,
+      received_at: input.receivedAt,
+      authorised_at: null,
+      data_ready_at: null,
+      responded_at: input.receivedAt,
+      channel_id: null,
+      consumer_org: consumerOrg,
+      consumer_system: consumerSystem,
+      provider_org: null,
+      resource_code: input.resource,
+      operation: input.operation,
+      fields: [],
+      purpose: input.purpose ?? null,
+      case_id: input.caseId ?? null,
+      end_user: input.endUser ?? null,
+      subjects: input.subject ? [input.subject.trim().toUpperCase()] : [],
+      record_count: 0,
+      outcome: 'refused',
+      status_code: 0,
+      reason: null,
+      request_hash: requestHash,
+      response_hash: null,
+    };
+    try {
+      if (!principal) throw Problem.unauthenticated('Call the exchange with your system’s API key');
+      if (principal.kind !== 'system' || !hasPermission(principal, 'exchange:call')) throw Problem.forbidden('The data plane is for department systems calling with an API key');
+      const missing = [!input.purpose && 'X-Ludao-Purpose', !input.caseId && 'X-Ludao-Case-Id', !input.endUser && 'X-Ludao-End-User'].filter(Boolean) as string[];
+      if (missing.length > 0) {
+        throw Problem.validation(`Every call names its purpose, case and end user; missing: ${missing.join(', ')}`, missing.map((h) => ({ field: `/headers/${h.toLowerCase()}`, message: 'is required' })));
+      }
+      const resource = await this.deps.reader.describe(input.resource);
+      if (!resource) throw Problem.notFound(`No resource "${input.resource}" in the catalogue`);
+      log.provider_org = resource.providerOrgCode;
+      if (resource.sharingType === 'not_shared') throw notShared(resource);
+      const channel = await this.liveChannel(principal, resource, input.channelId);
+      log.channel_id = channel.id;
+      this.takeToken(channel);
+      const fields = input.fields && input.fields.length > 0 ? input.fields : channel.fields;
+      log.fields = fields;
+      const ungranted = [...fields, ...(input.conditions ?? []).map((c) => c.field)].filter((f) => !channel.fields.includes(f));
+      if (ungranted.length > 0) throw Problem.forbidden(`Channel ${channel.id} does not grant: ${[...new Set(ungranted)].join(', ')}`);
+      for (const c of input.conditions ?? []) checkConditionValue(resource, c);
+      log.authorised_at = new Date();
+
+      let records: SharedRecord[];
+      let next: string | null = null;
+      if (input.operation === 'key') records = await this.deps.reader.byKey(resource.code, input.key!, fields);
+      else if (input.operation === 'subject') records = await this.deps.reader.bySubject(resource.code, input.subject!, fields, MAX_PAGE);
+      else {
+        const limit = Math.min(input.limit ?? 20, MAX_PAGE);
+        records = await this.deps.reader.query(resource.code, input.conditions ?? [], fields, { after: input.after, limit: limit + 1 });
+        if (records.length > limit) {
+          records = records.slice(0, limit);
+          next = records[limit - 1]!.key;
+        }
+      }
+      log.data_ready_at = new Date();
+      log.record_count = records.length;
+      const subjects = new Set(log.subjects);
+      for (const r of records) if (r.subject) subjects.add(r.subject);
+      log.subjects = [...subjects].slice(0, 1000);
+      if (input.operation === 'key' && records.length === 0) throw Problem.notFound(`No current record "${input.key}" in ${resource.code}`);
+
+      const body = JSON.stringify({ callId, requestHash, resource: resource.code, fields, records, next });
+      const responseHash = sha256(`${requestHash}\n${body}`);
+      log.outcome = 'ok';
+      log.status_code = 200;
+      log.response_hash = responseHash;
+      log.responded_at = new Date();
+      await this.deps.callLog.write(log);
+      return { callId, body, requestHash, responseHash };
+    } catch (error) {
+      const problem = error instanceof Problem ? error : undefined;
+      log.outcome = problem ? (problem.status === 404 ? 'not_found' : 'refused') : 'error';
+      log.status_code = problem?.status ?? 500;
+      log.reason = problem ? (problem.detail ?? problem.title) : 'internal error';
+      log.responded_at = new Date();
+      await this.deps.callLog.write(log);
+      throw error;
+    }
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private async liveChannel(principal: Principal, resource: SharedResource, wanted: string | undefined): Promise<store.ChannelRow> {
+    const org = principal.orgCode!;
+    const cacheKey = `${org}|${resource.code}`;
+    const channels = await this.deps.channelCache.get(cacheKey, () => store.findLiveChannels(this.deps.db, org, resource.code));
+    const now = Date.now();
+    const usable = channels.filter((c) => c.status === 'active' && c.valid_until.getTime() > now && (c.consumer_system === null || c.consumer_system === principal.name));
+    const channel = wanted ? usable.find((c) => c.id === wanted) : usable[0];
+    if (!channel) {
+      const how = resource.sharingType === 'unconditional' ? 'open a channel (it is granted at once)' : 'ask the provider with a request';
+      throw Problem.forbidden(`${org} has no live channel to ${resource.code}${wanted ? ` with id ${wanted}` : ''} for this system; ${how}`);
+    }
+    return channel;
+  }
+
+  // A token bucket per channel and process: `rate_limit_per_minute` calls, refilled evenly.
+  private takeToken(channel: store.ChannelRow): void {
+    const capacity = channel.rate_limit_per_minute;
+    const now = Date.now();
+    const bucket = this.buckets.get(channel.id) ?? { tokens: capacity, at: now };
+    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) / 60_000) * capacity);
+    bucket.at = now;
+    if (bucket.tokens < 1) {
+      this.buckets.set(channel.id, bucket);
+      throw Problem.rateLimited(`Channel ${channel.id} allows ${capacity} calls a minute`, Math.ceil(((1 - bucket.tokens) / capacity) * 60));
+    }
+    bucket.tokens -= 1;
+    this.buckets.set(channel.id, bucket);
+  }
+
+  private async decide(caller: Principal, row: store.RequestRow, d: { status: 'refused' | 'withdrawn'; reason: string }, action: string, requestId?: string): Promise<void> {
+    if (row.status !== 'pending') throw Problem.conflict(`Request ${row.id} is ${row.status}, not pending`);
+    await this.deps.transaction(async (trx) => {
+      if (!(await store.decideRequest(trx, row.id, { status: d.status, by: caller.id, reason: d.reason }))) throw Problem.conflict(`Request ${row.id} was decided meanwhile`);
+      await store.insertRequestStep(trx, { requestId: row.id, actorId: caller.id, actorOrg: caller.orgCode, action: d.status, note: d.reason });
+      await this.deps.audit.append(trx, { action, actor: auditActor(caller), subject: { type: 'xc_request', id: row.id }, requestId: requestId ?? null, detail: { reason: d.reason } });
+    });
+  }
+
+  private async describe(code: string): Promise<SharedResource> {
+    const resource = await this.deps.reader.describe(code);
+    if (!resource) throw Problem.notFound(`No resource "${code}" in the catalogue`);
+    return resource;
+  }
+
+  private checkFields(resource: SharedResource, fields: readonly string[], pointer: string): void {
+    const known = new Set(resource.fields.filter((f) => !f.deprecated).map((f) => f.name));
+    const unknown = fields.filter((f) => !known.has(f));
+    if (unknown.length > 0) throw Problem.validation(`fields: ${resource.code} has no (current) field ${unknown.join(', ')}`, [{ field: pointer, message: `unknown: ${unknown.join(', ')}` }]);
+  }
+
+  private checkFutureDate(date: string, pointer: string): string {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) throw Problem.validation(`${pointer.split('/').pop()}: not a date`, [{ field: pointer, message: 'use YYYY-MM-DD' }]);
+    if (date <= chinaDay(new Date())) throw Problem.validation(`${pointer.split('/').pop()}: must be after today`, [{ field: pointer, message: 'must be in the future' }]);
+    return date;
+  }
+
+  private requireOrg(caller: Principal): string {
+    if (!caller.orgCode) throw Problem.forbidden('Only a member of a department can ask for or use shared data');
+    return caller.orgCode;
+  }
+
+  private requireReader(who: Principal | null): Principal {
+    if (hasPermission(who, 'exchange:oversee')) return who!;
+    return requirePermission(who, 'exchange:request');
+  }
+
+  private async visibleRequest(caller: Principal, id: string): Promise<store.RequestRow> {
+    const row = await store.findRequest(this.deps.db, id);
+    const visible = row && (hasPermission(caller, 'exchange:oversee') || within(row.consumer_org, caller.orgCode) || within(row.provider_org, caller.orgCode));
+    if (!row || !visible) throw Problem.notFound(`No request ${id} for your department`);
+    return row;
+  }
+
+  private requireProviderSide(caller: Principal, row: store.RequestRow): void {
+    if (!within(row.provider_org, caller.orgCode)) throw Problem.forbidden(`Only the provider (${row.provider_org}) decides this request`);
+  }
+
+  private async presentRequest(row: store.RequestRow, withSteps: boolean): Promise<SharingRequest> {
+    const now = new Date();
+    const pending = row.status === 'pending';
+    const resource = await this.deps.reader.describe(row.resource_code);
+    return {
+      id: row.id,
+      resource: row.resource_code,
+      resourceName: resource?.name ?? row.resource_code,
+      providerOrg: row.provider_org,
+      consumerOrg: row.consumer_org,
+      consumerSystem: row.consumer_system,
+      purpose: row.purpose,
+      legalBasis: row.legal_basis,
+      fields: row.fields,
+      expectedCallsPerDay: row.expected_calls_per_day,
+      requestedUntil: row.requested_until,
+      status: row.status,
+      submittedAt: row.submitted_at.toISOString(),
+      dueAt: row.due_at.toISOString(),
+      workingDaysLeft: pending ? this.deps.calendar.workingDaysBetween(now, row.due_at) : null,
+      overdue: pending && row.due_at.getTime() < now.getTime(),
+      decidedAt: iso(row.decided_at),
+      approvedFields: row.approved_fields,
+      approvedUntil: row.approved_until,
+      rateLimitPerMinute: row.rate_limit_per_minute,
+      reason: row.reason,
+      channelId: row.channel_id,
+      ...(withSteps
+        ? { steps: (await store.listRequestSteps(this.deps.db, row.id)).map((s) => ({ at: s.at.toISOString(), actor: s.actor_id, actorOrg: s.actor_org, action: s.action, note: s.note })) }
+        : {}),
+    };
+  }
+}
+
+function notShared(resource: SharedResource): Problem {
+  return Problem.forbidden(`${resource.code} is not shared (不予共享); legal basis: ${resource.legalBasis ?? '(none recorded)'}`);
+}
+
+// A filter value must fit its field's type, or PostgreSQL would refuse it with a 500.
+function checkConditionValue(resource: SharedResource, c: FieldCondition): void {
+  const field = resource.fields.find((f) => f.name === c.field);
+  const ok =
+    !field ||
+    (field.type === 'integer'
+      ? /^-?\d{1,18}$/.test(c.value)
+      : field.type === 'decimal'
+        ? /^-?\d{1,20}(\.\d{1,10})?$/.test(c.value)
+        : field.type === 'date'
+          ? /^\d{4}-\d{2}-\d{2}$/.test(c.value) && !Number.isNaN(Date.parse(c.value))
+          : field.type === 'boolean'
+            ? /^(true|false)$/.test(c.value)
+            : field.type === 'timestamp'
+              ? !Number.isNaN(Date.parse(c.value))
+              : field.type !== 'json' && field.type !== 'geo_point');
+  if (!ok) throw Problem.validation(`${c.field}: "${c.value}" is not a valid ${field!.type}`, [{ field: `/querystring/${c.field}`, message: `not a ${field!.type}` }]);
+}
+
+// A validity date ends at midnight China time.
+function endOfChinaDay(day: string): Date {
+  return new Date(Date.parse(`${day}T23:59:59.999+08:00`));
+}
+
+function presentChannel(c: store.ChannelRow): Channel {
+  return {
+    id: c.id,
+    resource: c.resource_code,
+    providerOrg: c.provider_org,
+    consumerOrg: c.consumer_org,
+    consumerSystem: c.consumer_system,
+    fields: c.fields,
+    purpose: c.purpose,
+    basis: c.basis,
+    requestId: c.request_id,
+    rateLimitPerMinute: c.rate_limit_per_minute,
+    validFrom: c.valid_from.toISOString(),
+    validUntil: c.valid_until.toISOString(),
+    status: c.status,
+    live: c.status === 'active' && c.valid_until.getTime() > Date.now(),
+    revokedAt: iso(c.revoked_at),
+    revokeReason: c.revoke_reason,
+  };
+}
+
+function presentCall(c: store.CallRow): Call {
+  return {
+    id: c.id,
+    receivedAt: c.received_at.toISOString(),
+    authorisedAt: iso(c.authorised_at),
+    dataReadyAt: iso(c.data_ready_at),
+    respondedAt: c.responded_at.toISOString(),
+    channelId: c.channel_id,
+    consumerOrg: c.consumer_org,
+    consumerSystem: c.consumer_system,
+    providerOrg: c.provider_org,
+    resource: c.resource_code,
+    operation: c.operation,
+    fields: c.fields,
+    purpose: c.purpose,
+    caseId: c.case_id,
+    endUser: c.end_user,
+    recordCount: c.record_count,
+    outcome: c.outcome,
+    statusCode: c.status_code,
+    reason: c.reason,
+    requestHash: c.request_hash,
+    responseHash: c.response_hash,
+  };
+}

@@ -1,0 +1,308 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+
+/**
+ * Every query on the exchange's tables: requests and their steps, channels, the call log
+ * (partitioned by day of receipt) and misuse reports.
+ */
+
+type AnyDb = Kysely<object> | Transaction<object>;
+
+/** A request row. */
+export interface RequestRow {
+  id: string;
+  resource_code: string;
+  provider_org: string;
+  consumer_org: string;
+  consumer_system: string | null;
+  purpose: string;
+  legal_basis: string;
+  fields: string[];
+  expected_calls_per_day: number;
+  requested_until: string;
+  status: 'pending' | 'approved' | 'refused' | 'withdrawn';
+  submitted_by: string;
+  submitted_at: Date;
+  due_at: Date;
+  decided_by: string | null;
+  decided_at: Date | null;
+  approved_fields: string[] | null;
+  approved_until: string | null;
+  rate_limit_per_minute: number | null;
+  reason: string | null;
+  channel_id: string | null;
+}
+
+/** A step in a request's life. */
+export interface RequestStepRow {
+  at: Date;
+  actor_id: string;
+  actor_org: string | null;
+  action: string;
+  note: string | null;
+}
+
+/** A channel row. */
+export interface ChannelRow {
+  id: string;
+  resource_code: string;
+  provider_org: string;
+  consumer_org: string;
+  consumer_system: string | null;
+  fields: string[];
+  purpose: string;
+  basis: 'unconditional' | 'request';
+  request_id: string | null;
+  rate_limit_per_minute: number;
+  valid_from: Date;
+  valid_until: Date;
+  status: 'active' | 'revoked';
+  created_by: string;
+  created_at: Date;
+  revoked_by: string | null;
+  revoked_at: Date | null;
+  revoke_reason: string | null;
+}
+
+/** A logged call. */
+export interface CallRow {
+  id: string;
+  received_at: Date;
+  authorised_at: Date | null;
+  data_ready_at: Date | null;
+  responded_at: Date;
+  channel_id: string | null;
+  consumer_org: string | null;
+  consumer_system: string | null;
+  provider_org: string | null;
+  resource_code: string | null;
+  operation: string;
+  fields: string[];
+  purpose: string | null;
+  case_id: string | null;
+  end_user: string | null;
+  subjects: string[];
+  record_count: number;
+  outcome: 'ok' | 'not_found' | 'refused' | 'error';
+  status_code: number;
+  reason: string | null;
+  request_hash: string;
+  response_hash: string | null;
+  log_batch: string;
+  log_position: number;
+  row_hash: string;
+}
+
+const dateText = (column: string) => sql.raw(`to_char(${column}, 'YYYY-MM-DD') as ${column}`);
+const requestColumns = sql`r.id, r.resource_code, r.provider_org, r.consumer_org, r.consumer_system, r.purpose, r.legal_basis, r.fields,
+  r.expected_calls_per_day, ${dateText('requested_until')}, r.status, r.submitted_by, r.submitted_at, r.due_at, r.decided_by, r.decided_at,
+  r.approved_fields, ${dateText('approved_until')}, r.rate_limit_per_minute, r.reason, r.channel_id`;
+
+// ---------------------------------------------------------------- requests
+
+/** Stores a new request. */
+export async function insertRequest(db: AnyDb, r: Pick<RequestRow, 'id' | 'resource_code' | 'provider_org' | 'consumer_org' | 'consumer_system' | 'purpose' | 'legal_basis' | 'fields' | 'expected_calls_per_day' | 'requested_until' | 'submitted_by' | 'due_at'>): Promise<void> {
+  await sql`insert into xc_request (id, resource_code, provider_org, consumer_org, consumer_system, purpose, legal_basis, fields, expected_calls_per_day, requested_until, status, submitted_by, due_at)
+    values (${r.id}, ${r.resource_code}, ${r.provider_org}, ${r.consumer_org}, ${r.consumer_system}, ${r.purpose}, ${r.legal_basis}, ${r.fields},
+            ${r.expected_calls_per_day}, ${r.requested_until}, 'pending', ${r.submitted_by}, ${r.due_at})`.execute(db);
+}
+
+/** One request. */
+export async function findRequest(db: AnyDb, id: string): Promise<RequestRow | undefined> {
+  const { rows } = await sql<RequestRow>`select ${requestColumns} from xc_request r where r.id = ${id}`.execute(db);
+  return rows[0];
+}
+
+/** Requests a department made or received (or all, for `org` null), newest first. */
+export async function listRequests(db: AnyDb, filter: { org: string | null; side: 'consumer' | 'provider' | 'either'; status?: string; limit: number }): Promise<RequestRow[]> {
+  const where = [sql`true`];
+  if (filter.org !== null) {
+    if (filter.side === 'consumer') where.push(sql`r.consumer_org = ${filter.org}`);
+    else if (filter.side === 'provider') where.push(sql`r.provider_org = ${filter.org}`);
+    else where.push(sql`(r.consumer_org = ${filter.org} or r.provider_org = ${filter.org})`);
+  }
+  if (filter.status) where.push(sql`r.status = ${filter.status}`);
+  const { rows } = await sql<RequestRow>`select ${requestColumns} from xc_request r where ${sql.join(where, sql` and `)}
+    order by r.submitted_at desc, r.id limit ${filter.limit}`.execute(db);
+  return rows;
+}
+
+/** Decides a pending request; false when it was no longer pending. */
+export async function decideRequest(
+  db: AnyDb,
+  id: string,
+  d: { status: 'approved' | 'refused' | 'withdrawn'; by: string; approvedFields?: string[]; approvedUntil?: string; rateLimitPerMinute?: number; reason?: string | null; channelId?: string },
+): Promise<boolean> {
+  const result = await sql`update xc_request set status = ${d.status}, decided_by = ${d.by}, decided_at = now(),
+      approved_fields = ${d.approvedFields ?? null}, approved_until = ${d.approvedUntil ?? null}, rate_limit_per_minute = ${d.rateLimitPerMinute ?? null},
+      reason = ${d.reason ?? null}, channel_id = ${d.channelId ?? null}
+    where id = ${id} and status = 'pending'`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+/** Records a step of a request. */
+export async function insertRequestStep(db: AnyDb, s: { requestId: string; actorId: string; actorOrg: string | null; action: string; note?: string | null }): Promise<void> {
+  await sql`insert into xc_request_step (request_id, actor_id, actor_org, action, note) values (${s.requestId}, ${s.actorId}, ${s.actorOrg}, ${s.action}, ${s.note ?? null})`.execute(db);
+}
+
+/** The steps of a request, oldest first. */
+export async function listRequestSteps(db: AnyDb, requestId: string): Promise<RequestStepRow[]> {
+  const { rows } = await sql<RequestStepRow>`select at, actor_id, actor_org, action, note from xc_request_step where request_id = ${requestId} order by id`.execute(db);
+  return rows;
+}
+
+// ---------------------------------------------------------------- channels
+
+/** Stores a new channel. */
+export async function insertChannel(db: AnyDb, c: Pick<ChannelRow, 'id' | 'resource_code' | 'provider_org' | 'consumer_org' | 'consumer_system' | 'fields' | 'purpose' | 'basis' | 'request_id' | 'rate_limit_per_minute' | 'valid_until' | 'created_by'>): Promise<void> {
+  await sql`insert into xc_channel (id, resource_code, provider_org, consumer_org, consumer_system, fields, purpose, basis, request_id, rate_limit_per_minute, valid_until, status, created_by)
+    values (${c.id}, ${c.resource_code}, ${c.provider_org}, ${c.consumer_org}, ${c.consumer_system}, ${c.fields}, ${c.purpose}, ${c.basis}, ${c.request_id},
+            ${c.rate_limit_per_minute}, ${c.valid_until}, 'active', ${c.created_by})`.execute(db);
+}
+
+/** One channel. */
+export async function findChannel(db: AnyDb, id: string): Promise<ChannelRow | undefined> {
+  const { rows } = await sql<ChannelRow>`select * from xc_channel where id = ${id}`.execute(db);
+  return rows[0];
+}
+
+/** The active, unexpired channels of a consumer department to one resource. */
+export async function findLiveChannels(db: AnyDb, consumerOrg: string, resourceCode: string): Promise<ChannelRow[]> {
+  const { rows } = await sql<ChannelRow>`select * from xc_channel
+    where consumer_org = ${consumerOrg} and resource_code = ${resourceCode} and status = 'active' and valid_until > now()
+    order by created_at`.execute(db);
+  return rows;
+}
+
+/** Channels a department consumes or provides (or all, for `org` null), newest first. */
+export async function listChannels(db: AnyDb, filter: { org: string | null; limit: number }): Promise<ChannelRow[]> {
+  const where = filter.org === null ? sql`true` : sql`(consumer_org = ${filter.org} or provider_org = ${filter.org})`;
+  const { rows } = await sql<ChannelRow>`select * from xc_channel where ${where} order by created_at desc, id limit ${filter.limit}`.execute(db);
+  return rows;
+}
+
+/** Revokes a channel; false when it was revoked already. */
+export async function revokeChannel(db: AnyDb, id: string, by: string, reason: string): Promise<boolean> {
+  const result = await sql`update xc_channel set status = 'revoked', revoked_by = ${by}, revoked_at = now(), revoke_reason = ${reason}
+    where id = ${id} and status = 'active'`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+/** The NOTIFY channel that withdraws cached channels (payload: `consumerOrg|resourceCode`). */
+export const CHANNEL_CHANGED = 'ludao_xc_channel_changed';
+
+/** Tells every process, at commit, to re-read a consumer's channels to a resource. */
+export async function announceChannelChange(db: AnyDb, consumerOrg: string, resourceCode: string): Promise<void> {
+  await sql`select pg_notify(${CHANNEL_CHANGED}, ${`${consumerOrg}|${resourceCode}`})`.execute(db);
+}
+
+// ---------------------------------------------------------------- call log
+
+/** Creates the day partitions of the call log that `days` (YYYY-MM-DD, days in China time) need. */
+export async function ensureCallPartitions(db: AnyDb, days: readonly string[]): Promise<void> {
+  for (const day of days) {
+    const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const name = `xc_call_${day.replace(/-/g, '')}`;
+    await sql`create table if not exists ${sql.id(name)} partition of xc_call
+      for values from (${sql.lit(`${day} 00:00:00+08`)}) to (${sql.lit(`${next} 00:00:00+08`)})`.execute(db);
+  }
+}
+
+/** Appends calls to the log. */
+export async function insertCalls(db: AnyDb, calls: readonly CallRow[]): Promise<void> {
+  if (calls.length === 0) return;
+  await db
+    .withTables<{ xc_call: CallRow }>()
+    .insertInto('xc_call')
+    .values(calls.map((c) => ({ ...c })))
+    .execute();
+}
+
+/** Calls of one log batch, in their order. */
+export async function listCallBatch(db: AnyDb, batch: string): Promise<CallRow[]> {
+  const { rows } = await sql<CallRow>`select * from xc_call where log_batch = ${batch} order by log_position`.execute(db);
+  return rows;
+}
+
+/** Calls, newest first, filtered by who may see them and what is asked. */
+export async function listCalls(
+  db: AnyDb,
+  filter: { org: string | null; channel?: string; subject?: string; outcome?: string; since?: Date; before?: Date; limit: number },
+): Promise<CallRow[]> {
+  const where = [sql`true`];
+  if (filter.org !== null) where.push(sql`(consumer_org = ${filter.org} or provider_org = ${filter.org})`);
+  if (filter.channel) where.push(sql`channel_id = ${filter.channel}`);
+  if (filter.subject) where.push(sql`subjects @> array[${filter.subject}]::text[]`);
+  if (filter.outcome) where.push(sql`outcome = ${filter.outcome}`);
+  if (filter.since) where.push(sql`received_at >= ${filter.since}`);
+  if (filter.before) where.push(sql`received_at < ${filter.before}`);
+  const { rows } = await sql<CallRow>`select * from xc_call where ${sql.join(where, sql` and `)}
+    order by received_at desc, id limit ${filter.limit}`.execute(db);
+  return rows;
+}
+
+/** One call. */
+export async function findCall(db: AnyDb, id: string): Promise<CallRow | undefined> {
+  const { rows } = await sql<CallRow>`select * from xc_call where id = ${id}`.execute(db);
+  return rows[0];
+}
+
+/** Call statistics since a time, for one department (consumer or provider) or all. */
+export async function callStatistics(db: AnyDb, filter: { org: string | null; since: Date }) {
+  const scope = filter.org === null ? sql`true` : sql`(consumer_org = ${filter.org} or provider_org = ${filter.org})`;
+  const base = sql`from xc_call where received_at >= ${filter.since} and ${scope}`;
+  const latency = sql`extract(epoch from (responded_at - received_at)) * 1000`;
+  const totals = await sql<{ calls: number; ok: number; refused: number; errors: number; not_found: number; records: number; p50: number | null; p95: number | null; p99: number | null }>`
+    select count(*)::int as calls,
+           count(*) filter (where outcome = 'ok')::int as ok,
+           count(*) filter (where outcome = 'refused')::int as refused,
+           count(*) filter (where outcome = 'error')::int as errors,
+           count(*) filter (where outcome = 'not_found')::int as not_found,
+           coalesce(sum(record_count), 0)::int as records,
+           percentile_cont(0.5) within group (order by ${latency}) as p50,
+           percentile_cont(0.95) within group (order by ${latency}) as p95,
+           percentile_cont(0.99) within group (order by ${latency}) as p99
+    ${base}`.execute(db);
+  const byDay = await sql<{ day: string; calls: number; refused: number; errors: number }>`
+    select to_char(received_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as day, count(*)::int as calls,
+           count(*) filter (where outcome = 'refused')::int as refused, count(*) filter (where outcome = 'error')::int as errors
+    ${base} group by 1 order by 1`.execute(db);
+  const byChannel = await sql<{ channel_id: string; resource_code: string; consumer_org: string; calls: number; p95: number | null }>`
+    select channel_id, min(resource_code) as resource_code, min(consumer_org) as consumer_org, count(*)::int as calls,
+           percentile_cont(0.95) within group (order by ${latency}) as p95
+    ${base} and channel_id is not null group by channel_id order by calls desc limit 50`.execute(db);
+  const byDepartment = await sql<{ org: string; role: string; calls: number }>`
+    select consumer_org as org, 'consumer' as role, count(*)::int as calls ${base} and consumer_org is not null group by consumer_org
+    union all
+    select provider_org as org, 'provider' as role, count(*)::int as calls ${base} and provider_org is not null group by provider_org
+    order by calls desc`.execute(db);
+  return { totals: totals.rows[0]!, byDay: byDay.rows, byChannel: byChannel.rows, byDepartment: byDepartment.rows };
+}
+
+/** Channels live now and ever opened (for one department, or all). */
+export async function channelCounts(db: AnyDb, org: string | null): Promise<{ live: number; total: number }> {
+  const scope = org === null ? sql`true` : sql`(consumer_org = ${org} or provider_org = ${org})`;
+  const { rows } = await sql<{ live: number; total: number }>`
+    select count(*) filter (where status = 'active' and valid_until > now())::int as live, count(*)::int as total from xc_channel where ${scope}`.execute(db);
+  return rows[0]!;
+}
+
+// ---------------------------------------------------------------- misuse reports
+
+/** Stores a citizen's report that a call misused their data. */
+export async function insertMisuseReport(db: AnyDb, r: { id: string; callId: string; subject: string; reportedBy: string; reason: string }): Promise<void> {
+  await sql`insert into xc_misuse_report (id, call_id, subject, reported_by, reason) values (${r.id}, ${r.callId}, ${r.subject}, ${r.reportedBy}, ${r.reason})`.execute(db);
+}
+
+/** Misuse reports, newest first (one subject's, or all). */
+export async function listMisuseReports(db: AnyDb, filter: { subject?: string; limit: number }): Promise<{ id: string; call_id: string; subject: string; reason: string; status: string; created_at: Date }[]> {
+  const where = filter.subject ? sql`subject = ${filter.subject}` : sql`true`;
+  const { rows } = await sql<{ id: string; call_id: string; subject: string; reason: string; status: string; created_at: Date }>`
+    select id, call_id, subject, reason, status, created_at from xc_misuse_report where ${where} order by created_at desc limit ${filter.limit}`.execute(db);
+  return rows;
+}
+
+/** How many calls the log holds. */
+export async function countCalls(db: AnyDb): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from xc_call`.execute(db);
+  return rows[0]!.n;
+}

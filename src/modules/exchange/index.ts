@@ -1,0 +1,67 @@
+import { CoherentCache } from '../../platform/db/coherent-cache';
+import type { LudaoModule, ModuleContext } from '../../platform/module';
+import { RecordReader } from '../datacentre';
+import { CallLog } from './call-log';
+import { registerExchangeRoutes } from './exchange.routes';
+import { ExchangeService } from './exchange.service';
+import { CHANNEL_CHANGED, type ChannelRow } from './exchange.store';
+import { createExchange } from './migrations/0001-create-exchange';
+import { loadWorkingDayCalendar } from './working-days';
+
+export { CALLS_LOGGED_ACTION, CallLog, type CallLogVerification } from './call-log';
+export type { Call, Channel, DataUse, ExchangeStats, SharingRequest } from './exchange.contract';
+export { CALL_HEADERS } from './exchange.routes';
+export { ANSWER_WITHIN_WORKING_DAYS, ExchangeService } from './exchange.service';
+export { loadWorkingDayCalendar, WorkingDayCalendar } from './working-days';
+
+/** How long a consumer's live channels are reused without reading them again (changes are pushed). */
+const CHANNEL_CACHE_MS = 60_000;
+
+/** A running exchange: the service and what must be stopped with it. */
+export interface Exchange {
+  service: ExchangeService;
+  callLog: CallLog;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the exchange over a module context, with its caches listening (stop it when done).
+ *
+ * @example
+ * const exchange = await startExchange(ctx);
+ * await exchange.service.listChannels(principal);
+ * await exchange.stop();
+ */
+export async function startExchange(ctx: Pick<ModuleContext, 'database' | 'db' | 'audit' | 'transaction' | 'config'>): Promise<Exchange> {
+  const reader = new RecordReader(ctx.database);
+  const channelCache = new CoherentCache<ChannelRow[]>(ctx.database, CHANNEL_CHANGED, CHANNEL_CACHE_MS);
+  const callLog = new CallLog(ctx.db, ctx.audit);
+  const calendar = await loadWorkingDayCalendar(ctx.config.calendarFile ?? undefined);
+  await reader.start();
+  await channelCache.start();
+  const service = new ExchangeService({ db: ctx.db, audit: ctx.audit, transaction: ctx.transaction, reader, calendar, callLog, channelCache });
+  return {
+    service,
+    callLog,
+    async stop() {
+      await callLog.drain();
+      await channelCache.stop();
+      await reader.stop();
+    },
+  };
+}
+
+/**
+ * The exchange (system 2): sharing between departments driven by the catalogue's sharing
+ * types — requests, channels, the audited data plane, the call log, statistics, and the
+ * citizen's view of who used their data.
+ */
+export const exchangeModule: LudaoModule = {
+  name: 'exchange',
+  migrations: { '0001-create-exchange': createExchange },
+  async register(ctx) {
+    const exchange = await startExchange(ctx);
+    ctx.http.addHook('onClose', () => exchange.stop());
+    registerExchangeRoutes(ctx.http, exchange.service);
+  },
+};
