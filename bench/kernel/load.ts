@@ -1,10 +1,12 @@
 /**
  * Load generator, run as its own process so it does not share the server's event loop:
- * GETs `url` with `:id` replaced by a random key 0…keys-1, for `seconds`, over `connections`.
+ * GETs `url` with `:id` replaced by a random key, for `seconds`, over `connections`. KEYS is a
+ * count (keys `benchKey(0…KEYS-1)`) or `@file` (one key per line).
  * Prints one JSON line: requests/s, latency percentiles (ms), errors and non-2xx count.
  *
  * Usage: node --import tsx bench/kernel/load.ts URL KEYS CONNECTIONS SECONDS [HEADER=VALUE…]
  */
+import fs from 'node:fs';
 import autocannon from 'autocannon';
 
 const [url, keysArg, connectionsArg, secondsArg, ...headerArgs] = process.argv.slice(2);
@@ -12,7 +14,12 @@ if (!url || !keysArg) {
   console.error('usage: load.ts URL KEYS CONNECTIONS SECONDS [HEADER=VALUE…]');
   process.exit(2);
 }
-const keys = Number(keysArg);
+const keyList = keysArg.startsWith('@') ? fs.readFileSync(keysArg.slice(1), 'utf8').split('\n').filter(Boolean) : null;
+const keys = keyList ? keyList.length : Number(keysArg);
+const pickKey = () => {
+  const i = Math.floor(Math.random() * keys);
+  return keyList ? keyList[i]! : benchKey(i);
+};
 const headers = Object.fromEntries(headerArgs.map((h) => [h.slice(0, h.indexOf('=')), h.slice(h.indexOf('=') + 1)]));
 const target = new URL(url);
 
@@ -24,7 +31,7 @@ const result = await autocannon({
   requests: [
     {
       method: 'GET',
-      setupRequest: (req) => ({ ...req, path: target.pathname.replace(':id', benchKey(Math.floor(Math.random() * keys))) }),
+      setupRequest: (req) => ({ ...req, path: target.pathname.replace(':id', pickKey()) }),
     },
   ],
 });

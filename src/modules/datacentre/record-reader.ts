@@ -88,8 +88,14 @@ export class RecordReader {
   }
 
   /** The current records about one subject (ID number, credit code or place code). */
-  bySubject(code: string, subject: string, fields: readonly string[], limit = 100): Promise<SharedRecord[]> {
-    return this.select(code, fields, [{ column: '_subject', value: subject.trim().toUpperCase() }], { limit });
+  async bySubject(code: string, subject: string, fields: readonly string[], limit = 100): Promise<SharedRecord[]> {
+    const value = subject.trim().toUpperCase();
+    const where = [{ column: '_subject', value }];
+    // Where the subject is the record key (the population registry: one person, one record),
+    // saying so lets PostgreSQL go to one hash partition by key instead of searching them all.
+    const resource = await this.resource(code);
+    if (resource && resource.key_fields.length === 1 && resource.key_fields[0] === resource.subject_field) where.push({ column: '_key', value });
+    return this.select(code, fields, where, { limit });
   }
 
   /** Current records matching every condition, in key order after `after`. */

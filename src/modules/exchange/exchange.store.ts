@@ -207,14 +207,50 @@ export async function ensureCallPartitions(db: AnyDb, days: readonly string[]): 
   }
 }
 
-/** Appends calls to the log. */
+// The call log's columns in insert order, with the array type each is sent as.
+const CALL_COLUMNS: readonly [keyof CallRow, string][] = [
+  ['id', 'text[]'],
+  ['received_at', 'timestamptz[]'],
+  ['authorised_at', 'timestamptz[]'],
+  ['data_ready_at', 'timestamptz[]'],
+  ['responded_at', 'timestamptz[]'],
+  ['channel_id', 'text[]'],
+  ['consumer_org', 'text[]'],
+  ['consumer_system', 'text[]'],
+  ['provider_org', 'text[]'],
+  ['resource_code', 'text[]'],
+  ['operation', 'text[]'],
+  ['fields', 'jsonb[]'],
+  ['purpose', 'text[]'],
+  ['case_id', 'text[]'],
+  ['end_user', 'text[]'],
+  ['subjects', 'jsonb[]'],
+  ['record_count', 'int[]'],
+  ['outcome', 'text[]'],
+  ['status_code', 'int[]'],
+  ['reason', 'text[]'],
+  ['request_hash', 'text[]'],
+  ['response_hash', 'text[]'],
+  ['log_batch', 'text[]'],
+  ['log_position', 'int[]'],
+  ['row_hash', 'text[]'],
+];
+const ARRAY_COLUMNS = new Set<keyof CallRow>(['fields', 'subjects']);
+
+/**
+ * Appends calls to the log: one array parameter per column, unnested, so a batch of any size
+ * is one short statement (text arrays travel as JSON, since unnest would flatten them).
+ */
 export async function insertCalls(db: AnyDb, calls: readonly CallRow[]): Promise<void> {
   if (calls.length === 0) return;
-  await db
-    .withTables<{ xc_call: CallRow }>()
-    .insertInto('xc_call')
-    .values(calls.map((c) => ({ ...c })))
-    .execute();
+  const params = CALL_COLUMNS.map(([column, type]) => {
+    const values = calls.map((c) => (ARRAY_COLUMNS.has(column) ? JSON.stringify(c[column]) : c[column]));
+    return sql`${values}::${sql.raw(type)}`;
+  });
+  const names = CALL_COLUMNS.map(([column]) => column);
+  const select = names.map((n) => (ARRAY_COLUMNS.has(n) ? sql.raw(`array(select jsonb_array_elements_text(u.${n}))`) : sql.raw(`u.${n}`)));
+  await sql`insert into xc_call (${sql.join(names.map((n) => sql.id(n)))})
+    select ${sql.join(select)} from unnest(${sql.join(params)}) as u (${sql.join(names.map((n) => sql.id(n)))})`.execute(db);
 }
 
 /** Calls of one log batch, in their order. */

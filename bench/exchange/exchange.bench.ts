@@ -1,0 +1,132 @@
+/**
+ * bench/exchange — audited look-ups through the exchange's data plane.
+ *
+ * In one run, on one PostgreSQL database holding a synthetic city:
+ *   bare: a plain Fastify route doing the same SQL look-up (a person's current record by ID
+ *         number, the same two columns) with no authentication, no channel, no log;
+ *   full: GET /api/exchange/v1/population.person/subjects/:id through Ludao — API key, purpose /
+ *         case / end-user headers, channel and field grant, rate limit, the read of granted
+ *         columns, the response hash, and the call logged (group-committed, digest chained
+ *         into the audit log) before the answer.
+ * Then: how long the article's 300 M calls would take at the measured rate.
+ *
+ * Usage: npm run bench:exchange [-- --people 20000 --seconds 10 --connections 50]
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Fastify from 'fastify';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { createLudao } from '../../src/app';
+import { loadDemoCity } from '../../src/flows/demo-city';
+import { createIdentityService } from '../../src/modules/identity';
+import { PLATFORM_PRINCIPAL } from '../../src/platform/access';
+import { loadConfig } from '../../src/platform/config';
+import { openDatabase } from '../../src/platform/db/database';
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+const PEOPLE = Number(args.get('people') ?? 20_000);
+const SECONDS = Number(args.get('seconds') ?? 10);
+const CONNECTIONS = Number(args.get('connections') ?? 50);
+const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const ARTICLE_CALLS = 300_000_000;
+const here = path.dirname(new URL(import.meta.url).pathname);
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+}
+
+function runLoad(url: string, keysFile: string, headers: string[], seconds = SECONDS): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../kernel/load.ts'), url, `@${keysFile}`, String(CONNECTIONS), String(seconds), ...headers], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`))));
+  });
+}
+
+const bareLookup = (db: Kysely<object>, id: string) =>
+  sql<{ name: string; birth_date: string }>`select _key, name, to_char(birth_date, 'YYYY-MM-DD') as birth_date from dcr_population__person
+    where _subject = ${id} and _key = ${id} and _valid_to is null and not _deleted order by _key limit 100`.execute(db);
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ludao-bench-xc-'));
+const name = `ludao_bench_xc_${process.pid}`;
+const admin = new pg.Client({ connectionString: SERVER_URL });
+await admin.connect();
+await admin.query(`create database ${name}`);
+await admin.end();
+const url = new URL(SERVER_URL);
+url.pathname = `/${name}`;
+const database = await openDatabase({ url: url.toString() }, { poolSize: 8 });
+try {
+  console.log(`bench/exchange on ${os.cpus().length} cores, Node ${process.version}, PostgreSQL; ${CONNECTIONS} connections, ${SECONDS} s per run`);
+  const config = { ...loadConfig({ NODE_ENV: 'production', LUDAO_DEMO_PEOPLE: '0', LUDAO_DATA_DIR: work }), host: '127.0.0.1', port: 0, logLevel: 'warn' };
+  const ludao = await createLudao(config, { database });
+  const t0 = Date.now();
+  await loadDemoCity(ludao.ctx, { people: PEOPLE, seed: 'bench-exchange', dir: path.join(work, 'city') });
+  console.log(`city of ${PEOPLE.toLocaleString()} people loaded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const ids = (await sql<{ id: string }>`select _subject as id from dcr_population__person where _valid_to is null`.execute(database.db)).rows.map((r) => r.id);
+  const keysFile = path.join(work, 'subjects.txt');
+  fs.writeFileSync(keysFile, ids.join('\n'));
+
+  // The consumer: HR & social security, with a channel to the population registry for two fields.
+  const identity = createIdentityService(ludao.ctx);
+  const { key } = await identity.createApiKey(PLATFORM_PRINCIPAL, { orgCode: 'xm.hrss', systemName: 'bench' });
+  const channel = await ludao.app.inject({
+    method: 'POST',
+    url: '/api/exchange/channels',
+    headers: { cookie: await signInCookie(ludao.app, 'hrss.admin') },
+    payload: { resource: 'population.person', purpose: '社保参保登记核对身份', fields: ['name', 'birth_date'] },
+  });
+  if (channel.statusCode !== 201) throw new Error(`could not open a channel: ${channel.body}`);
+  // Lift the demo rate limit: the bench measures the path, not the limiter's refusals.
+  await sql`update xc_channel set rate_limit_per_minute = 100000000`.execute(database.db);
+  const fullUrl = `${await ludao.listen()}/api/exchange/v1/population.person/subjects/:id`;
+
+  const bare = Fastify({ logger: false });
+  bare.get<{ Params: { id: string } }>('/bare/:id', async (request) => ({ records: (await bareLookup(database.db, request.params.id)).rows }));
+  const bareUrl = `${await bare.listen({ host: '127.0.0.1', port: 0 })}/bare/:id`;
+
+  const headers = [`authorization=Bearer ${key}`, `x-ludao-purpose=${encodeURIComponent('社保待遇资格核验')}`, 'x-ludao-case-id=BENCH-0001', 'x-ludao-end-user=bench-officer'];
+  await runLoad(bareUrl, keysFile, [], 2);
+  await runLoad(fullUrl, keysFile, headers, 2);
+  const bareResult = await runLoad(bareUrl, keysFile, []);
+  const fullResult = await runLoad(fullUrl, keysFile, headers);
+  await ludao.close();
+  await bare.close();
+
+  const row = (label: string, r: LoadResult) =>
+    `${label.padEnd(44)} ${String(r.rps).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors}, non-2xx ${r.non2xx}`;
+  console.log(row('bare Fastify + SELECT by subject', bareResult));
+  console.log(row('exchange: key, channel, grant, log, hash', fullResult));
+  console.log(`full/bare: ${((fullResult.rps / bareResult.rps) * 100).toFixed(0)}% of the bare route's requests/s (goal ≥ 50%); p99 ${fullResult.p99} ms (goal < 20 ms)`);
+  const logged = (await sql<{ n: number; ok: number; batches: number }>`select count(*)::int as n, count(*) filter (where outcome = 'ok')::int as ok,
+      count(distinct log_batch)::int as batches from xc_call`.execute(database.db)).rows[0]!;
+  console.log(`call log: ${logged.n.toLocaleString()} calls logged (${logged.ok.toLocaleString()} ok) in ${logged.batches.toLocaleString()} group commits, for ${fullResult.requests.toLocaleString()}+ requests`);
+  const days = ARTICLE_CALLS / fullResult.rps / 86_400;
+  console.log(`the article's 300 M calls at ${fullResult.rps.toLocaleString()} req/s: ${days.toFixed(1)} days of continuous load on this machine`);
+} finally {
+  await database.close();
+  const c = new pg.Client({ connectionString: SERVER_URL });
+  await c.connect();
+  await c.query(`drop database if exists ${name} with (force)`);
+  await c.end();
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+async function signInCookie(app: { inject: (o: object) => Promise<{ statusCode: number; cookies: { name: string; value: string }[] }> }, username: string): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'ludao-demo-2026' } });
+  const cookie = res.cookies.find((c) => c.name === 'ludao_session');
+  if (!cookie) throw new Error(`sign-in as ${username} failed (${res.statusCode})`);
+  return `ludao_session=${cookie.value}`;
+}
