@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createLudao, migrateLudao, openConfiguredDatabase, openLudaoCore, VERSION } from '../app';
 import { loadDemoCity } from '../flows/demo-city';
+import { seedDemoExchange } from '../flows/demo-exchange';
 import { createDatacentreService, type BatchProgress } from '../modules/datacentre';
 import { createIdentityService } from '../modules/identity';
 import { PLATFORM_PRINCIPAL, ROLES } from '../platform/access';
@@ -58,9 +59,10 @@ program
       // The demo city loads while the server already answers; re-runs apply only what is missing.
       const started = Date.now();
       loadDemoCity(ludao.ctx, { people: config.demoPeople, seed: 'xiamen', dir: path.join(config.dataDir, `demo-city-${config.demoPeople}`) })
-        .then((report) => {
+        .then(async (report) => {
           const fresh = report.resources.filter((r) => !r.replayed);
           if (fresh.length > 0) console.log(`Demo city of ${report.people.toLocaleString()} people loaded into ${fresh.length} resources in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+          if (config.seedDemo && (await seedDemoExchange(ludao))) console.log('Demo exchange: a channel, a pending request and a few dozen logged calls.');
         })
         .catch((error: Error) => console.error(`ludao: the demo city could not be loaded: ${error.message}`));
     }

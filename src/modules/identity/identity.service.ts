@@ -18,6 +18,7 @@ import type { AuditLog } from '../../platform/audit';
 import type { CoherentCache } from '../../platform/db/coherent-cache';
 import type { EventBus } from '../../platform/events';
 import { Problem } from '../../platform/http/problem';
+import { isValidResidentId } from '../../platform/ids';
 import type { ApiKeyCreated, ApiKeySummary, CreateApiKeyBody, Me, OrgNode } from './identity.contract';
 import * as store from './identity.store';
 
@@ -211,6 +212,21 @@ export class IdentityService {
     });
     if (revoked) await this.deps.apiKeyCache.withdrawn(id);
     return presentApiKey((await store.findApiKey(this.deps.db, id))!);
+  }
+
+  /**
+   * Says which person (resident ID number) a citizen account is, so "my data" can show that
+   * person's data. Operators only (in a real city, real-name verification does this).
+   */
+  async linkPerson(principal: Principal | null, username: string, idNumber: string): Promise<void> {
+    const caller = requirePermission(principal, 'user:manage');
+    const user = await store.findUserByUsername(this.deps.db, username.trim().toLowerCase());
+    if (!user) throw Problem.notFound(`No user ${username}`);
+    if (!isValidResidentId(idNumber)) throw Problem.validation('idNumber: not a valid resident ID number (GB 11643)', [{ field: '/body/idNumber', message: 'invalid' }]);
+    await this.deps.transaction(async (trx) => {
+      await store.setUserPerson(trx, user.id, idNumber);
+      await this.deps.audit.append(trx, { action: 'identity.user.link_person', actor: auditActor(caller), subject: { type: 'user', id: user.id }, dataSubject: idNumber });
+    });
   }
 
   /** Creates a user (operators, the CLI, seeding). */

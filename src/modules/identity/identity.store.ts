@@ -158,3 +158,8 @@ export async function revokeApiKey(db: AnyDb, id: string, by: string): Promise<b
   const result = await sql`update api_key set revoked_at = now(), revoked_by = ${by} where id = ${id} and revoked_at is null`.execute(db);
   return Number(result.numAffectedRows ?? 0) > 0;
 }
+
+/** Links a user to the person (resident ID number) they are. */
+export async function setUserPerson(db: AnyDb, userId: string, idNumber: string): Promise<void> {
+  await sql`update app_user set person_id_number = ${idNumber} where id = ${userId}`.execute(db);
+}
