@@ -10,6 +10,7 @@ const RESOURCE_CACHE_MS = 60_000;
 export interface SharedResource {
   code: string;
   name: string;
+  nameEn: string;
   providerOrgCode: string;
   sharingType: 'unconditional' | 'conditional' | 'not_shared';
   sharingCondition: string | null;
@@ -72,6 +73,7 @@ export class RecordReader {
     return {
       code: r.code,
       name: r.name,
+      nameEn: r.name_en,
       providerOrgCode: r.provider_org_code,
       sharingType: r.sharing_type as SharedResource['sharingType'],
       sharingCondition: r.sharing_condition,

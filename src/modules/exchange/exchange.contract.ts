@@ -165,15 +165,21 @@ export const ExchangeStats = Type.Object({
 });
 export type ExchangeStats = Static<typeof ExchangeStats>;
 
-/** One use of a citizen's data, as the citizen sees it. */
+const Names = Nullable(Type.Object({ zh: Type.String(), en: Type.String() }));
+
+/** One use of a citizen's data, as the citizen sees it (codes, and names a citizen can read). */
 export const DataUse = Type.Object({
   callId: Type.String(),
   at: Type.String(),
   department: Nullable(Type.String()),
+  departmentName: Names,
   system: Nullable(Type.String()),
   provider: Nullable(Type.String()),
+  providerName: Names,
   resource: Nullable(Type.String()),
+  resourceName: Names,
   fields: Type.Array(Type.String()),
+  fieldLabels: Type.Array(Type.Object({ name: Type.String(), zh: Type.String(), en: Type.String() })),
   purpose: Nullable(Type.String()),
   caseId: Nullable(Type.String()),
   outcome: Type.String(),
@@ -190,3 +196,8 @@ export const DataAnswer = Type.Object({
   records: Type.Array(Type.Object({ key: Type.String(), subject: Nullable(Type.String()), validFrom: Type.String(), values: Type.Record(Type.String(), Type.Unknown()) })),
   next: Nullable(Type.String()),
 });
+
+/** What a department may do with a resource (GET /api/exchange/resources/:code/access). */
+export type ResourceAccess = Static<typeof ResourceAccess>;
+/** A refusal's or withdrawal's body. */
+export type ReasonBody = Static<typeof ReasonBody>;

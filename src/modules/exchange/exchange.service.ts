@@ -29,6 +29,8 @@ export interface ExchangeDeps {
   callLog: CallLog;
   /** Live channels by `consumerOrg|resource`, dropped everywhere when one changes. */
   channelCache: CoherentCache<store.ChannelRow[]>;
+  /** Organisations' names by code (the identity module's directory). */
+  orgNames(): Promise<Map<string, { name: string; nameEn: string }>>;
 }
 
 /** One data-plane call as the HTTP layer hands it over. */
@@ -346,19 +348,36 @@ export class ExchangeService {
     if (!subject) return [];
     const [calls, reports] = await Promise.all([store.listCalls(this.deps.db, { org: null, subject, limit }), store.listMisuseReports(this.deps.db, { subject, limit: 1000 })]);
     const reported = new Set(reports.map((r) => r.call_id));
-    return calls.map((c) => ({
-      callId: c.id,
-      at: c.received_at.toISOString(),
-      department: c.consumer_org,
-      system: c.consumer_system,
-      provider: c.provider_org,
-      resource: c.resource_code,
-      fields: c.fields,
-      purpose: c.purpose,
-      caseId: c.case_id,
-      outcome: c.outcome,
-      reported: reported.has(c.id),
-    }));
+    const orgs = await this.deps.orgNames();
+    const orgName = (code: string | null) => {
+      const o = code ? orgs.get(code) : undefined;
+      return o ? { zh: o.name, en: o.nameEn } : null;
+    };
+    const resources = new Map<string, SharedResource | undefined>();
+    for (const code of new Set(calls.map((c) => c.resource_code).filter((c): c is string => !!c))) resources.set(code, await this.deps.reader.describe(code));
+    return calls.map((c) => {
+      const resource = c.resource_code ? resources.get(c.resource_code) : undefined;
+      return {
+        callId: c.id,
+        at: c.received_at.toISOString(),
+        department: c.consumer_org,
+        departmentName: orgName(c.consumer_org),
+        system: c.consumer_system,
+        provider: c.provider_org,
+        providerName: orgName(c.provider_org),
+        resource: c.resource_code,
+        resourceName: resource ? { zh: resource.name, en: resource.nameEn } : null,
+        fields: c.fields,
+        fieldLabels: c.fields.map((name) => {
+          const f = resource?.fields.find((x) => x.name === name);
+          return { name, zh: f?.labelZh ?? name, en: f?.labelEn ?? name };
+        }),
+        purpose: c.purpose,
+        caseId: c.case_id,
+        outcome: c.outcome,
+        reported: reported.has(c.id),
+      };
+    });
   }
 
   /** A citizen reports that a call misused their data; operators see the report. */

@@ -7,6 +7,13 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 
 type AnyDb = Kysely<object> | Transaction<object>;
 
+// A row belongs to a department when its org is that department or one of its units
+// ('xm.hrss.si' belongs to 'xm.hrss'), the rule the service applies to single records too.
+function inOrg(column: string, org: string) {
+  return sql`(${sql.ref(column)} = ${org} or ${sql.ref(column)} like ${`${org.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`})`;
+}
+const eitherSide = (org: string) => sql`(${inOrg('consumer_org', org)} or ${inOrg('provider_org', org)})`;
+
 /** A request row. */
 export interface RequestRow {
   id: string;
@@ -116,9 +123,9 @@ export async function findRequest(db: AnyDb, id: string): Promise<RequestRow | u
 export async function listRequests(db: AnyDb, filter: { org: string | null; side: 'consumer' | 'provider' | 'either'; status?: string; limit: number }): Promise<RequestRow[]> {
   const where = [sql`true`];
   if (filter.org !== null) {
-    if (filter.side === 'consumer') where.push(sql`r.consumer_org = ${filter.org}`);
-    else if (filter.side === 'provider') where.push(sql`r.provider_org = ${filter.org}`);
-    else where.push(sql`(r.consumer_org = ${filter.org} or r.provider_org = ${filter.org})`);
+    if (filter.side === 'consumer') where.push(inOrg('r.consumer_org', filter.org));
+    else if (filter.side === 'provider') where.push(inOrg('r.provider_org', filter.org));
+    else where.push(sql`(${inOrg('r.consumer_org', filter.org)} or ${inOrg('r.provider_org', filter.org)})`);
   }
   if (filter.status) where.push(sql`r.status = ${filter.status}`);
   const { rows } = await sql<RequestRow>`select ${requestColumns} from xc_request r where ${sql.join(where, sql` and `)}
@@ -175,7 +182,7 @@ export async function findLiveChannels(db: AnyDb, consumerOrg: string, resourceC
 
 /** Channels a department consumes or provides (or all, for `org` null), newest first. */
 export async function listChannels(db: AnyDb, filter: { org: string | null; limit: number }): Promise<ChannelRow[]> {
-  const where = filter.org === null ? sql`true` : sql`(consumer_org = ${filter.org} or provider_org = ${filter.org})`;
+  const where = filter.org === null ? sql`true` : eitherSide(filter.org);
   const { rows } = await sql<ChannelRow>`select * from xc_channel where ${where} order by created_at desc, id limit ${filter.limit}`.execute(db);
   return rows;
 }
@@ -265,7 +272,7 @@ export async function listCalls(
   filter: { org: string | null; channel?: string; subject?: string; outcome?: string; since?: Date; before?: Date; limit: number },
 ): Promise<CallRow[]> {
   const where = [sql`true`];
-  if (filter.org !== null) where.push(sql`(consumer_org = ${filter.org} or provider_org = ${filter.org})`);
+  if (filter.org !== null) where.push(eitherSide(filter.org));
   if (filter.channel) where.push(sql`channel_id = ${filter.channel}`);
   if (filter.subject) where.push(sql`subjects @> array[${filter.subject}]::text[]`);
   if (filter.outcome) where.push(sql`outcome = ${filter.outcome}`);
@@ -284,7 +291,7 @@ export async function findCall(db: AnyDb, id: string): Promise<CallRow | undefin
 
 /** Call statistics since a time, for one department (consumer or provider) or all. */
 export async function callStatistics(db: AnyDb, filter: { org: string | null; since: Date }) {
-  const scope = filter.org === null ? sql`true` : sql`(consumer_org = ${filter.org} or provider_org = ${filter.org})`;
+  const scope = filter.org === null ? sql`true` : eitherSide(filter.org);
   const base = sql`from xc_call where received_at >= ${filter.since} and ${scope}`;
   const latency = sql`extract(epoch from (responded_at - received_at)) * 1000`;
   const totals = await sql<{ calls: number; ok: number; refused: number; errors: number; not_found: number; records: number; p50: number | null; p95: number | null; p99: number | null }>`
@@ -316,7 +323,7 @@ export async function callStatistics(db: AnyDb, filter: { org: string | null; si
 
 /** Channels live now and ever opened (for one department, or all). */
 export async function channelCounts(db: AnyDb, org: string | null): Promise<{ live: number; total: number }> {
-  const scope = org === null ? sql`true` : sql`(consumer_org = ${org} or provider_org = ${org})`;
+  const scope = org === null ? sql`true` : eitherSide(org);
   const { rows } = await sql<{ live: number; total: number }>`
     select count(*) filter (where status = 'active' and valid_until > now())::int as live, count(*)::int as total from xc_channel where ${scope}`.execute(db);
   return rows[0]!;

@@ -181,7 +181,8 @@ describe('exchange', () => {
 
       const providerList = await inject({ method: 'GET', url: '/api/exchange/requests?side=provider', headers: { cookie: ca } });
       expect(providerList.json().map((r: { id: string }) => r.id)).toContain(requestId);
-      const stranger = await signIn(ludao, 'hrss.staff', DEMO_PASSWORD); // a unit of the consumer sees it; an unrelated department must not
+      // A unit sees its own and its units' requests, not its parent department's.
+      const stranger = await signIn(ludao, 'hrss.staff', DEMO_PASSWORD);
       expect((await inject({ method: 'GET', url: `/api/exchange/requests/${requestId}`, headers: { cookie: stranger } })).statusCode).toBe(404);
       const edu = await createIdentityService(ludao.ctx).createUser(PLATFORM_PRINCIPAL, { username: 'edu.admin', displayName: '教育管理员', password: DEMO_PASSWORD, kind: 'staff', orgCode: 'xm.edu', roles: ['dept_admin'] });
       expect(edu.id).toBeTruthy();
@@ -247,6 +248,22 @@ describe('exchange', () => {
       expect(res.statusCode).toBe(403);
     });
 
+    it("lists a unit's requests to its department's admin", async () => {
+      const staff = await signIn(ludao, 'hrss.staff', DEMO_PASSWORD);
+      const made = await inject({
+        method: 'POST',
+        url: '/api/exchange/requests',
+        headers: { cookie: staff },
+        payload: { resource: 'civil_affairs.marriage', purpose: '社保中心核验婚姻登记', legalBasis: '《社会保险法》第五十四条', fields: ['status'], expectedCallsPerDay: 5, validUntil: '2027-03-31' },
+      });
+      expect(made.statusCode).toBe(201);
+      expect(made.json().consumerOrg).toBe('xm.hrss.si');
+      const mine = (await inject({ method: 'GET', url: '/api/exchange/requests?side=consumer', headers: { cookie: hrss } })).json();
+      expect(mine.map((r: { id: string }) => r.id)).toContain(made.json().id);
+      const theirs = (await inject({ method: 'GET', url: '/api/exchange/requests', headers: { cookie: staff } })).json();
+      expect(theirs.map((r: { id: string }) => r.id)).toEqual([made.json().id]);
+    });
+
     it('refuses with a reason, which the consumer sees', async () => {
       const second = await inject({
         method: 'POST',
@@ -298,6 +315,11 @@ describe('exchange', () => {
       expect(list.length).toBeGreaterThanOrEqual(2);
       expect(list.find((u: { outcome: string }) => u.outcome === 'ok')).toMatchObject({ department: 'xm.hrss', purpose: '社保待遇资格核验', caseId: 'SB-2026-000123', resource: 'population.person' });
       expect(JSON.stringify(list)).not.toContain(person.name);
+      expect(list.find((u: { outcome: string }) => u.outcome === 'ok')).toMatchObject({
+        departmentName: { zh: '厦门市人力资源和社会保障局' },
+        resourceName: { zh: '人口基础信息', en: 'Population base registry' },
+        fieldLabels: expect.arrayContaining([{ name: 'name', zh: '姓名', en: 'Name' }]),
+      });
 
       const report = await inject({ method: 'POST', url: `/api/me/data-uses/${list[0].callId}/report`, headers: { cookie: me }, payload: { reason: '我没有办理过社保业务' } });
       expect(report.statusCode).toBe(201);

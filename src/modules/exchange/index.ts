@@ -1,6 +1,7 @@
 import { CoherentCache } from '../../platform/db/coherent-cache';
 import type { LudaoModule, ModuleContext } from '../../platform/module';
 import { RecordReader } from '../datacentre';
+import { createIdentityService } from '../identity';
 import { CallLog } from './call-log';
 import { registerExchangeRoutes } from './exchange.routes';
 import { ExchangeService } from './exchange.service';
@@ -9,7 +10,7 @@ import { createExchange } from './migrations/0001-create-exchange';
 import { loadWorkingDayCalendar } from './working-days';
 
 export { CALLS_LOGGED_ACTION, CallLog, type CallLogVerification } from './call-log';
-export type { Call, Channel, DataUse, ExchangeStats, SharingRequest } from './exchange.contract';
+export type { ApproveBody, Call, Channel, DataUse, ExchangeStats, NewChannelBody, NewRequestBody, ReasonBody, ResourceAccess, SharingRequest } from './exchange.contract';
 export { CALL_HEADERS } from './exchange.routes';
 export { ANSWER_WITHIN_WORKING_DAYS, ExchangeService } from './exchange.service';
 export { loadWorkingDayCalendar, WorkingDayCalendar } from './working-days';
@@ -32,14 +33,15 @@ export interface Exchange {
  * await exchange.service.listChannels(principal);
  * await exchange.stop();
  */
-export async function startExchange(ctx: Pick<ModuleContext, 'database' | 'db' | 'audit' | 'transaction' | 'config'>): Promise<Exchange> {
+export async function startExchange(ctx: Pick<ModuleContext, 'database' | 'db' | 'audit' | 'events' | 'transaction' | 'config'>): Promise<Exchange> {
   const reader = new RecordReader(ctx.database);
   const channelCache = new CoherentCache<ChannelRow[]>(ctx.database, CHANNEL_CHANGED, CHANNEL_CACHE_MS);
   const callLog = new CallLog(ctx.db, ctx.audit);
   const calendar = await loadWorkingDayCalendar(ctx.config.calendarFile ?? undefined);
   await reader.start();
   await channelCache.start();
-  const service = new ExchangeService({ db: ctx.db, audit: ctx.audit, transaction: ctx.transaction, reader, calendar, callLog, channelCache });
+  const identity = createIdentityService(ctx);
+  const service = new ExchangeService({ db: ctx.db, audit: ctx.audit, transaction: ctx.transaction, reader, calendar, callLog, channelCache, orgNames: () => identity.orgDirectory() });
   return {
     service,
     callLog,

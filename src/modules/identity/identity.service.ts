@@ -156,6 +156,14 @@ export class IdentityService {
     return this.presentMe(user);
   }
 
+  /**
+   * Every organisation's names by code. Names of public bodies are public, so this needs no
+   * principal: a citizen's "who used my data" names the departments.
+   */
+  async orgDirectory(): Promise<Map<string, { name: string; nameEn: string }>> {
+    return new Map((await store.listOrgs(this.deps.db)).map((o) => [o.code, { name: o.name, nameEn: o.name_en }]));
+  }
+
   /** The organisation tree, flat with parent ids. */
   async listOrgs(principal: Principal | null): Promise<OrgNode[]> {
     requirePermission(principal, 'org:read');
