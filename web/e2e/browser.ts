@@ -1,7 +1,9 @@
 // What the browser tests share: Debian's Chromium (or a notice why the tests skip), the built web
-// app, and a fresh page per test that records the page's uncaught errors.
-import { spawnSync } from 'node:child_process';
+// app, `ludao start` in a child process, and a fresh page per test that records the page's
+// uncaught errors.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
@@ -41,4 +43,60 @@ export async function openPage(browser: Browser, options: BrowserContextOptions)
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   return { context, page, pageErrors };
+}
+
+/** A `ludao start` child process on a free port, with its own PGlite directory. */
+export interface StartedServer {
+  base: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts `ludao start` on a free port with the embedded database in a fresh directory, and a
+ * demo city of `demoPeople` people (0: none) that loads in the background once it listens.
+ *
+ * @example
+ * const server = await startServer({ demoPeople: 300, tmpPrefix: 'ludao-dc-e2e-' });
+ * await page.goto(`${server.base}/`);
+ * await server.stop();
+ */
+export async function startServer(options: { demoPeople: number; tmpPrefix: string }): Promise<StartedServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), options.tmpPrefix));
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin', 'ludao.js'), 'start'], {
+    cwd: ROOT,
+    // Always the embedded database in a directory of its own, whatever DATABASE_URL the suite runs with.
+    env: { ...process.env, DATABASE_URL: '', LUDAO_DATA_DIR: dataDir, LUDAO_DEMO_PEOPLE: String(options.demoPeople), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const base = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`ludao start did not listen within 90 s:\n${output}`)), 90_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`ludao start exited (${code}) before listening:\n${output}`));
+    });
+  });
+  return {
+    base,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(killer);
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,63 +1,13 @@
 // The operator console in a real browser: Debian's Chromium, driven by playwright-core, against
 // `ludao start` with a small demo city (300 people) that loads in the background after start.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildWebApp, hasChromium, launchChromium, openPage, ROOT } from './browser';
+import { buildWebApp, hasChromium, launchChromium, openPage, startServer, type StartedServer } from './browser';
 
 const PASSWORD = 'ludao-demo-2026';
 /** A masked resident ID number as the server shows it to those who do not provide it. */
 const MASKED_ID = /^\d{6}\*{8}[\dX]{4}$/;
-
-/** A `ludao start` child process on a free port, its own PGlite directory and a 300-people demo city. */
-interface StartedServer {
-  base: string;
-  stop: () => Promise<void>;
-}
-
-async function startServer(): Promise<StartedServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ludao-dc-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin', 'ludao.js'), 'start'], {
-    cwd: ROOT,
-    // Always the embedded database in a directory of its own, whatever DATABASE_URL the suite runs with.
-    env: { ...process.env, DATABASE_URL: '', LUDAO_DATA_DIR: dataDir, LUDAO_DEMO_PEOPLE: '300', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`ludao start did not listen within 90 s:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`ludao start exited (${code}) before listening:\n${output}`));
-    });
-  });
-  return {
-    base,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(killer);
-      }
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 describe.skipIf(!hasChromium)('operator console in Chromium', () => {
   let server: StartedServer | undefined;
@@ -68,7 +18,7 @@ describe.skipIf(!hasChromium)('operator console in Chromium', () => {
 
   beforeAll(async () => {
     buildWebApp();
-    server = await startServer();
+    server = await startServer({ demoPeople: 300, tmpPrefix: 'ludao-dc-e2e-' });
     browser = await launchChromium();
   });
 

@@ -10,6 +10,10 @@ export interface Formatters {
   compact: (n: number) => string;
   /** An ISO timestamp → local date and time; "—" for null. */
   dateTime: (iso: string | null | undefined) => string;
+  /** "2027-12-31", or a timestamp (its day in China time) → "2027/12/31" / "31/12/2027"; "—" for null. */
+  day: (dayOrIso: string | null | undefined) => string;
+  /** Milliseconds → "12.3 ms"; "—" for null. */
+  ms: (ms: number | null | undefined) => string;
   /** 0.0123 → "1.23%". */
   percent: (rate: number) => string;
   /** "2026-11" → "2026年11月" / "Nov 2026". */
@@ -34,6 +38,9 @@ export function formatters(lang: Lang): Formatters {
   const pct = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 });
   const dt = new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
   const mon = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', timeZone: 'UTC' });
+  // Validity and deadlines are days in China time, wherever the reader is.
+  const dayOnly = new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Asia/Shanghai' });
+  const ms = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
   return {
     number: (n) => num.format(n),
     compact: (n) => (Math.abs(n) < 10_000 ? num.format(n) : short.format(n)),
@@ -42,6 +49,12 @@ export function formatters(lang: Lang): Formatters {
       const d = new Date(iso);
       return Number.isNaN(d.getTime()) ? iso : dt.format(d);
     },
+    day: (value) => {
+      if (!value) return '—';
+      const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T12:00:00+08:00` : value);
+      return Number.isNaN(d.getTime()) ? value : dayOnly.format(d);
+    },
+    ms: (value) => (value === null || value === undefined ? '—' : `${ms.format(value)} ms`),
     percent: (rate) => pct.format(rate),
     month: (month) => {
       const m = /^(\d{4})-(\d{2})$/.exec(month);

@@ -1,6 +1,7 @@
-// The operator console: the city's data dashboard, the resource catalogue and the batch history.
+// The operator console: the city's data dashboard, the resource catalogue, the batch history and
+// the exchange dashboard.
 import { useEffect, useState, type ReactNode } from 'react';
-import { AREA_INFO, Icon } from './areas';
+import { AREA_INFO } from './areas';
 import { BarChart, ColumnChart, type Bar } from './charts';
 import { BatchTable, valueLabel } from './dc-batches';
 import { dcPaths, resourcePath, useApiGet, type Batch, type Domain, type Figures, type Resource } from './dc-api';
@@ -8,14 +9,15 @@ import { ResourcePage } from './dc-resource';
 import { useFormat } from './format';
 import { useI18n, type MessageKey } from './i18n';
 import { Link } from './router';
-import { useTitle } from './title';
-import { LoadError, Loading } from './ui';
+import { Title } from './title';
+import { AreaHeader, FigureCard, LoadError, Loading, TabNav } from './ui';
+import { ExchangeDashboard } from './xc-dashboard';
 
 /** Where the operator console lives. */
 export const OPERATOR_PATH = AREA_INFO.operator.path;
 
 /** A page of the console. */
-export type OperatorRoute = { page: 'dashboard' } | { page: 'catalogue' } | { page: 'batches' } | { page: 'resource'; code: string };
+export type OperatorRoute = { page: 'dashboard' } | { page: 'catalogue' } | { page: 'batches' } | { page: 'exchange' } | { page: 'resource'; code: string };
 
 /**
  * The console page for a path under /operator, or null when there is none. Resource codes use
@@ -33,6 +35,7 @@ export function operatorRoute(path: string): OperatorRoute | null {
   if (first === undefined) return { page: 'dashboard' };
   if (first === 'catalogue') return rest.length === 0 ? { page: 'catalogue' } : { page: 'resource', code: rest.join('.') };
   if (first === 'batches' && rest.length === 0) return { page: 'batches' };
+  if (first === 'exchange' && rest.length === 0) return { page: 'exchange' };
   return null;
 }
 
@@ -57,6 +60,12 @@ export function OperatorConsole({ route }: { route: OperatorRoute }) {
           <BatchesPage />
         </ConsoleFrame>
       );
+    case 'exchange':
+      return (
+        <ConsoleFrame tab="exchange">
+          <ExchangeDashboard />
+        </ConsoleFrame>
+      );
     case 'resource':
       return (
         <ConsoleFrame tab="catalogue" titled={false}>
@@ -66,12 +75,13 @@ export function OperatorConsole({ route }: { route: OperatorRoute }) {
   }
 }
 
-type Tab = 'dashboard' | 'catalogue' | 'batches';
+type Tab = 'dashboard' | 'catalogue' | 'batches' | 'exchange';
 
 const TABS: readonly { tab: Tab; path: string; label: MessageKey }[] = [
   { tab: 'dashboard', path: OPERATOR_PATH, label: 'area.operator.f3' },
   { tab: 'catalogue', path: `${OPERATOR_PATH}/catalogue`, label: 'area.operator.f1' },
   { tab: 'batches', path: `${OPERATOR_PATH}/batches`, label: 'area.operator.f2' },
+  { tab: 'exchange', path: `${OPERATOR_PATH}/exchange`, label: 'xc.ops.tab' },
 ];
 
 /** The console's heading and tabs around one of its pages; `titled` false: the page sets the title. */
@@ -82,33 +92,17 @@ function ConsoleFrame({ tab, titled = true, children }: { tab: Tab; titled?: boo
   return (
     <div className="page console" data-testid="area-page-operator">
       {titled && current && <Title text={`${t(current.label)} · ${area}`} />}
-      <header className="page-header with-icon">
-        <span className="card-icon large tone-operator">
-          <Icon size={28}>{AREA_INFO.operator.icon}</Icon>
-        </span>
-        <div>
-          <h1>{area}</h1>
-          <p className="lead">{t('area.operator.summary')}</p>
-        </div>
-      </header>
-      <nav className="tabs" aria-label={t('dc.tabs')} data-testid="dc-tabs">
-        {TABS.map((x) => (
-          <Link key={x.tab} to={x.path} aria-current={x.tab === tab ? 'page' : undefined} data-testid={`dc-tab-${x.tab}`}>
-            {t(x.label)}
-          </Link>
-        ))}
-        <span className="tab-planned" aria-disabled="true" title={t('area.operator.f4d')}>
-          {t('area.operator.f4')} <span className="badge">{t('area.planned')}</span>
-        </span>
-      </nav>
+      <AreaHeader area="operator" />
+      <TabNav
+        label={t('dc.tabs')}
+        testId="dc-tabs"
+        current={tab}
+        tabs={TABS.map((x) => ({ key: x.tab, path: x.path, label: t(x.label), testId: `dc-tab-${x.tab}` }))}
+        planned={[{ label: t('area.operator.f4'), title: t('area.operator.f4d') }]}
+      />
       {children}
     </div>
   );
-}
-
-function Title({ text }: { text: string }) {
-  useTitle(text);
-  return null;
 }
 
 const REFRESH_MS = 30_000;
@@ -142,22 +136,22 @@ function Dashboard() {
         {!data && !figures.error && <Loading />}
         {data && (
           <ul className="figure-cards" data-testid="dc-figures">
-            <FigureCard id="domains" label={t('dc.fig.domains')} value={f.number(data.domains)} />
+            <FigureCard testId="dc-figure-domains" label={t('dc.fig.domains')} value={f.number(data.domains)} />
             <FigureCard
-              id="resources"
+              testId="dc-figure-resources"
               label={t('dc.fig.resources')}
               value={f.number(data.resources)}
               sub={t('dc.fig.baseRegistries', { count: f.number(data.baseRegistries) })}
             />
-            <FigureCard id="fields" label={t('dc.fig.fields')} value={f.number(data.fields)} />
-            <FigureCard id="records" label={t('dc.fig.records')} value={f.number(data.records)} />
+            <FigureCard testId="dc-figure-fields" label={t('dc.fig.fields')} value={f.number(data.fields)} />
+            <FigureCard testId="dc-figure-records" label={t('dc.fig.records')} value={f.number(data.records)} />
             <FigureCard
-              id="updates"
+              testId="dc-figure-updates"
               label={t('dc.fig.updatesThisMonth')}
               value={f.number(data.updatesThisMonth)}
               sub={t('dc.fig.batchesApplied', { count: f.number(data.batchesApplied) })}
             />
-            <FigureCard id="last-update" label={t('dc.fig.lastUpdate')} value={data.lastUpdate ? f.dateTime(data.lastUpdate) : t('dc.fig.never')} small />
+            <FigureCard testId="dc-figure-last-update" label={t('dc.fig.lastUpdate')} value={data.lastUpdate ? f.dateTime(data.lastUpdate) : t('dc.fig.never')} small />
           </ul>
         )}
       </section>
@@ -181,18 +175,6 @@ function Dashboard() {
         </div>
       )}
     </>
-  );
-}
-
-function FigureCard({ id, label, value, sub, small = false }: { id: string; label: string; value: string; sub?: string; small?: boolean }) {
-  return (
-    <li className="card figure" data-testid={`dc-figure-${id}`}>
-      <span className="figure-label">{label}</span>
-      <span className={`figure-value${small ? ' small' : ''}`} data-testid={`dc-figure-${id}-value`}>
-        {value}
-      </span>
-      {sub && <span className="figure-sub">{sub}</span>}
-    </li>
   );
 }
 

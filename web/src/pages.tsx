@@ -1,10 +1,13 @@
 // The signed-in pages: home, one page per area, no access, not found.
 import { AREAS, type Area, type Me } from './api';
 import { AREA_INFO, Icon } from './areas';
+import { CITIZEN_PATH, CitizenPortal } from './citizen';
+import { DEPARTMENT_PATH, departmentRoute, DepartmentWorkbench } from './department';
 import { translateMaybe, useI18n } from './i18n';
 import { OperatorConsole, operatorRoute } from './operator';
 import { Link } from './router';
 import { useTitle } from './title';
+import { sharesData } from './xc-api';
 
 /** The page for a path, for this user. */
 export function pageFor(path: string, me: Me) {
@@ -12,6 +15,11 @@ export function pageFor(path: string, me: Me) {
   if (clean === '/') return <HomePage me={me} />;
   const consoleRoute = operatorRoute(clean);
   if (consoleRoute) return me.areas.includes('operator') ? <OperatorConsole route={consoleRoute} /> : <NoAccessPage area="operator" />;
+  // The workbench is for those who share data for a department; others in the area see what is planned.
+  const workbenchRoute = departmentRoute(clean);
+  if (workbenchRoute && me.areas.includes('department') && sharesData(me)) return <DepartmentWorkbench route={workbenchRoute} me={me} />;
+  if (workbenchRoute && clean !== DEPARTMENT_PATH) return me.areas.includes('department') ? <NotFoundPage path={path} /> : <NoAccessPage area="department" />;
+  if (clean === CITIZEN_PATH) return me.areas.includes('citizen') ? <CitizenPortal /> : <NoAccessPage area="citizen" />;
   const area = AREAS.find((a) => AREA_INFO[a].path === clean);
   if (area) return me.areas.includes(area) ? <AreaPage key={area} area={area} /> : <NoAccessPage area={area} />;
   return <NotFoundPage path={path} />;

@@ -1,0 +1,364 @@
+// Sharing requests in the department workbench: the two lists (made by us, made to us) and one
+// request with its steps, where the provider approves or refuses and the consumer withdraws.
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { api, type Me } from './api';
+import { useApiGet } from './dc-api';
+import { useFormat } from './format';
+import { useI18n } from './i18n';
+import { Link } from './router';
+import { useTitle } from './title';
+import { ActionError, LoadError, Loading, Notice } from './ui';
+import {
+  chinaDay,
+  REQUEST_STATUSES,
+  reviewsRequests,
+  useAction,
+  useCatalogueNames,
+  useOrgNames,
+  within,
+  xcPaths,
+  type ApproveBody,
+  type SharingRequest,
+  type Side,
+} from './xc-api';
+import { FieldChecks, joinList, OverdueBadge, RequestStatusPill, RequestTable, xcLabel, type FieldChoice } from './xc-parts';
+
+/** The requests our department made (consumer) or received (provider), filtered by status. */
+export function RequestList({ side }: { side: Side }) {
+  const { lang, t } = useI18n();
+  const [status, setStatus] = useState('');
+  const requests = useApiGet<SharingRequest[]>(xcPaths.requests({ side, status }));
+  const orgName = useOrgNames(lang);
+  const names = useCatalogueNames(lang);
+  const title = side === 'consumer' ? t('xc.ours') : t('xc.theirs');
+  const items = requests.data;
+  return (
+    <section className="section" aria-labelledby="xc-requests-h">
+      <div className="section-head">
+        <h2 id="xc-requests-h">{title}</h2>
+        <div className="toolbar">
+          <label className="field inline">
+            <span>{t('xc.col.status')}</span>
+            <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="xc-status-filter">
+              <option value="">{t('xc.allStatuses')}</option>
+              {REQUEST_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {xcLabel(lang, 'status', s)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="button small" onClick={requests.reload} disabled={requests.loading} data-testid="xc-refresh">
+            {requests.loading ? t('dc.refreshing') : t('dc.refresh')}
+          </button>
+        </div>
+      </div>
+      <p className="muted small">{side === 'consumer' ? t('xc.oursHelp') : t('xc.theirsHelp')}</p>
+      {requests.error && <LoadError message={requests.error.message} onRetry={requests.reload} />}
+      {!items && !requests.error && <Loading />}
+      {items &&
+        (items.length === 0 ? (
+          <p className="empty" data-testid="xc-requests-empty">
+            {side === 'consumer' ? t('xc.oursNone') : t('xc.theirsNone')}
+          </p>
+        ) : (
+          <RequestTable requests={items} side={side} orgName={orgName} resourceName={names.resource} testId="xc-requests" />
+        ))}
+    </section>
+  );
+}
+
+/** One request: what was asked, its steps, and what this user may do with it. */
+export function RequestPage({ id, me }: { id: string; me: Me }) {
+  const { lang, t } = useI18n();
+  const f = useFormat();
+  const request = useApiGet<SharingRequest>(xcPaths.request(id));
+  const r = request.data;
+  const orgName = useOrgNames(lang);
+  const names = useCatalogueNames(lang);
+  const [done, setDone] = useState<string | null>(null);
+  const name = r ? names.resource(r.resource, r.resourceName) : id;
+  useTitle(`${name} · ${t('area.department.name')}`);
+
+  const myOrg = me.org?.code;
+  const side: Side | null = r ? (within(r.consumerOrg, myOrg) ? 'consumer' : within(r.providerOrg, myOrg) ? 'provider' : null) : null;
+  const pending = r?.status === 'pending';
+  // Field labels from the catalogue; the request itself names fields only by code.
+  const choices: FieldChoice[] = r ? r.fields.map((field) => ({ name: field, label: names.field(r.resource, field), sensitivity: names.fieldSpec(r.resource, field)?.sensitivity })) : [];
+  const label = (field: string) => (r ? names.field(r.resource, field) : field);
+
+  function decided(message: string): void {
+    setDone(message);
+    request.reload();
+  }
+
+  return (
+    <div className="resource-page" data-testid="xc-request-page">
+      <nav className="breadcrumb" aria-label={t('dc.res.breadcrumb')}>
+        <Link to={side === 'provider' ? '/department/incoming' : '/department'} data-testid="xc-back">
+          ← {side === 'provider' ? t('xc.theirs') : t('xc.ours')}
+        </Link>
+      </nav>
+      {request.error ? (
+        <LoadError message={request.error.message} onRetry={request.error.status === 404 ? undefined : request.reload} testId="xc-request-error" />
+      ) : !r ? (
+        <Loading />
+      ) : (
+        <>
+          <header className="resource-head">
+            <h2 className="resource-title" data-testid="xc-request-title">
+              {name}
+              <RequestStatusPill status={r.status} testId="xc-request-status" />
+              {r.overdue && <OverdueBadge />}
+            </h2>
+            <p className="code" data-testid="xc-request-id">
+              {r.id} · {r.resource}
+            </p>
+          </header>
+
+          {done && <Notice testId="xc-request-done">{done}</Notice>}
+
+          <section className="section panel" aria-labelledby="xc-req-meta">
+            <h3 id="xc-req-meta">{t('xc.req.details')}</h3>
+            <dl className="meta" data-testid="xc-request-meta">
+              <Term label={t('xc.col.consumer')}>
+                {orgName(r.consumerOrg)}
+                {r.consumerSystem && <div className="sub">{t('xc.req.system', { system: r.consumerSystem })}</div>}
+              </Term>
+              <Term label={t('xc.col.provider')}>{orgName(r.providerOrg)}</Term>
+              <Term label={t('xc.req.purpose')}>{r.purpose}</Term>
+              <Term label={t('xc.req.legalBasis')}>{r.legalBasis}</Term>
+              <Term label={t('xc.req.fields')} testId="xc-request-fields">
+                {joinList(lang, r.fields.map(label))}
+              </Term>
+              <Term label={t('xc.req.callsPerDay')}>{f.number(r.expectedCallsPerDay)}</Term>
+              <Term label={t('xc.req.requestedUntil')}>{f.day(r.requestedUntil)}</Term>
+              <Term label={t('xc.col.submitted')}>{f.dateTime(r.submittedAt)}</Term>
+              <Term label={t('xc.col.due')}>
+                {f.day(r.dueAt)}
+                {pending && <div className="sub">{r.overdue ? t('xc.overdue') : r.workingDaysLeft !== null ? t('xc.daysLeft', { count: r.workingDaysLeft }) : ''}</div>}
+              </Term>
+              {r.status === 'approved' && (
+                <>
+                  <Term label={t('xc.req.approvedFields')} testId="xc-approved-fields">
+                    {joinList(lang, (r.approvedFields ?? []).map(label))}
+                  </Term>
+                  <Term label={t('xc.req.approvedUntil')}>{f.day(r.approvedUntil)}</Term>
+                  <Term label={t('xc.req.rate')}>{r.rateLimitPerMinute === null ? '—' : t('xc.perMinute', { count: r.rateLimitPerMinute })}</Term>
+                  <Term label={t('xc.req.channel')}>
+                    {r.channelId ? (
+                      <Link to="/department/channels" className="code" data-testid="xc-request-channel">
+                        {r.channelId}
+                      </Link>
+                    ) : (
+                      '—'
+                    )}
+                  </Term>
+                </>
+              )}
+              {r.reason && <Term label={r.status === 'refused' ? t('xc.req.refusedReason') : t('xc.req.reason')}>{r.reason}</Term>}
+            </dl>
+          </section>
+
+          <section className="section" aria-labelledby="xc-req-steps">
+            <h3 id="xc-req-steps">{t('xc.req.steps')}</h3>
+            <Steps request={r} orgName={orgName} />
+          </section>
+
+          {pending && side === 'provider' && reviewsRequests(me) && (
+            <div className="decision-grid">
+              <section className="section panel" aria-labelledby="xc-approve-h">
+                <h3 id="xc-approve-h">{t('xc.approve.title')}</h3>
+                <ApproveForm request={r} choices={choices} onApproved={() => decided(t('xc.approve.done'))} />
+              </section>
+              <section className="section panel" aria-labelledby="xc-refuse-h">
+                <h3 id="xc-refuse-h">{t('xc.refuse.title')}</h3>
+                <ReasonForm
+                  path={xcPaths.refuse(r.id)}
+                  minLength={4}
+                  help={t('xc.refuse.help')}
+                  submit={t('xc.refuse.submit')}
+                  failed={t('xc.refuse.failed')}
+                  testId="xc-refuse"
+                  danger
+                  onDone={() => decided(t('xc.refuse.done'))}
+                />
+              </section>
+            </div>
+          )}
+          {pending && side === 'provider' && !reviewsRequests(me) && <p className="note">{t('xc.req.adminDecides')}</p>}
+          {pending && side === 'consumer' && (
+            <section className="section panel" aria-labelledby="xc-withdraw-h">
+              <h3 id="xc-withdraw-h">{t('xc.withdraw.title')}</h3>
+              <ReasonForm
+                path={xcPaths.withdraw(r.id)}
+                minLength={2}
+                help={t('xc.withdraw.help')}
+                submit={t('xc.withdraw.submit')}
+                failed={t('xc.withdraw.failed')}
+                testId="xc-withdraw"
+                onDone={() => decided(t('xc.withdraw.done'))}
+              />
+            </section>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function Term({ label, testId, children }: { label: string; testId?: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd data-testid={testId}>{children}</dd>
+    </div>
+  );
+}
+
+/** The request's steps, oldest first, and while it is pending, the answer it waits for. */
+function Steps({ request: r, orgName }: { request: SharingRequest; orgName: (code: string | null | undefined) => string }) {
+  const { lang, t } = useI18n();
+  const f = useFormat();
+  return (
+    <ol className="timeline" data-testid="xc-steps">
+      {(r.steps ?? []).map((s, i) => (
+        <li key={`${s.at}-${i}`} className={`step step-${s.action}`} data-testid="xc-step" data-action={s.action}>
+          <div className="step-head">
+            <strong>{xcLabel(lang, 'step', s.action)}</strong>
+            <span>{orgName(s.actorOrg)}</span>
+            <time className="muted small" dateTime={s.at}>
+              {f.dateTime(s.at)}
+            </time>
+          </div>
+          {s.note && <p className="step-note">{s.note}</p>}
+        </li>
+      ))}
+      {r.status === 'pending' && (
+        <li className={`step step-waiting${r.overdue ? ' late' : ''}`} data-testid="xc-step-waiting">
+          <div className="step-head">
+            <strong>{t('xc.step.waiting', { provider: orgName(r.providerOrg) })}</strong>
+            <span className="muted small">{t('xc.step.dueBy', { date: f.day(r.dueAt) })}</span>
+          </div>
+        </li>
+      )}
+    </ol>
+  );
+}
+
+/** The provider's approval: which of the requested items, until when, how fast, and a note. */
+function ApproveForm({ request: r, choices, onApproved }: { request: SharingRequest; choices: FieldChoice[]; onApproved: () => void }) {
+  const { t } = useI18n();
+  const f = useFormat();
+  const [fields, setFields] = useState<string[]>(r.fields);
+  const [until, setUntil] = useState('');
+  const [rate, setRate] = useState('');
+  const [note, setNote] = useState('');
+  const [missing, setMissing] = useState(false);
+  const action = useAction();
+
+  async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
+    event.preventDefault();
+    if (action.busy) return;
+    if (fields.length === 0) {
+      setMissing(true);
+      return;
+    }
+    const body: ApproveBody = { fields };
+    if (until) body.validUntil = until;
+    if (rate.trim()) body.rateLimitPerMinute = Number(rate);
+    if (note.trim()) body.note = note.trim();
+    if (await action.run(() => api<SharingRequest>('POST', xcPaths.approve(r.id), body))) onApproved();
+  }
+
+  return (
+    <form className="form" onSubmit={(e) => void submit(e)} data-testid="xc-approve-form" aria-busy={action.busy}>
+      <p className="muted small">{t('xc.approve.help')}</p>
+      <FieldChecks
+        legend={t('xc.approve.fields')}
+        fields={choices}
+        selected={fields}
+        onChange={(next) => {
+          setFields(next);
+          setMissing(false);
+        }}
+        disabled={action.busy}
+        testId="xc-approve-fields"
+      />
+      {missing && (
+        <p className="field-error" role="alert">
+          {t('xc.form.chooseFields')}
+        </p>
+      )}
+      <div className="form-grid">
+        <label className="field">
+          <span>{t('xc.approve.until')}</span>
+          <input type="date" value={until} min={chinaDay(1)} max={r.requestedUntil} onChange={(e) => setUntil(e.target.value)} disabled={action.busy} data-testid="xc-approve-until" />
+          <span className="hint">{t('xc.approve.untilHelp', { date: f.day(r.requestedUntil) })}</span>
+        </label>
+        <label className="field">
+          <span>{t('xc.approve.rate')}</span>
+          <input type="number" inputMode="numeric" min={1} max={1_000_000} step={1} value={rate} placeholder="600" onChange={(e) => setRate(e.target.value)} disabled={action.busy} data-testid="xc-approve-rate" />
+          <span className="hint">{t('xc.approve.rateHelp')}</span>
+        </label>
+      </div>
+      <label className="field">
+        <span>{t('xc.approve.note')}</span>
+        <textarea value={note} maxLength={1000} rows={2} onChange={(e) => setNote(e.target.value)} disabled={action.busy} data-testid="xc-approve-note" />
+      </label>
+      <div className="form-actions">
+        <button type="submit" className="button primary" disabled={action.busy} data-testid="xc-approve-submit">
+          {action.busy ? t('xc.sending') : t('xc.approve.submit', { count: fields.length })}
+        </button>
+      </div>
+      {action.error && <ActionError title={t('xc.approve.failed')} error={action.error} testId="xc-approve-error" />}
+    </form>
+  );
+}
+
+/** A refusal or a withdrawal: a reason, then the POST. */
+function ReasonForm({
+  path,
+  minLength,
+  help,
+  submit: submitLabel,
+  failed,
+  testId,
+  danger = false,
+  onDone,
+}: {
+  path: string;
+  minLength: number;
+  help: string;
+  submit: string;
+  failed: string;
+  testId: string;
+  danger?: boolean;
+  onDone: () => void;
+}) {
+  const { t } = useI18n();
+  const [reason, setReason] = useState('');
+  const action = useAction();
+
+  async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
+    event.preventDefault();
+    if (action.busy) return;
+    if (await action.run(() => api<SharingRequest>('POST', path, { reason: reason.trim() }))) onDone();
+  }
+
+  return (
+    <form className="form" onSubmit={(e) => void submit(e)} data-testid={`${testId}-form`} aria-busy={action.busy}>
+      <label className="field">
+        <span>{t('xc.form.reason')}</span>
+        <textarea value={reason} required minLength={minLength} maxLength={1000} rows={3} onChange={(e) => setReason(e.target.value)} disabled={action.busy} data-testid={`${testId}-reason`} />
+        <span className="hint">{help}</span>
+      </label>
+      <div className="form-actions">
+        <button type="submit" className={`button${danger ? ' danger' : ''}`} disabled={action.busy} data-testid={`${testId}-submit`}>
+          {action.busy ? t('xc.sending') : submitLabel}
+        </button>
+      </div>
+      {action.error && <ActionError title={failed} error={action.error} testId={`${testId}-error`} />}
+    </form>
+  );
+}
