@@ -30,6 +30,15 @@ export interface LudaoConfig {
    * shipped one (src/modules/exchange/calendar/cn-workdays.json). Operators add each year.
    */
   calendarFile: string | undefined;
+  /** NATS server with JetStream; set, change signals reach every process through it. */
+  natsUrl: string | undefined;
+  /** Change webhooks: first retry after this many ms (doubling), parked after `webhookMaxAttempts` failures. */
+  webhookRetryMs: number;
+  webhookMaxAttempts: number;
+  /** Whether this process delivers change webhooks (several processes may; one is enough). */
+  deliverChanges: boolean;
+  /** How often a delivering process looks for due webhooks besides being signalled, ms. */
+  deliveryPollMs: number;
 }
 
 /**
@@ -57,7 +66,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LudaoConfig {
     demoPeople: env.LUDAO_DEMO === '0' ? 0 : demoPeople(env),
     batchStaleSeconds: Number(env.LUDAO_BATCH_STALE_SECONDS ?? 120),
     calendarFile: env.LUDAO_CALENDAR_FILE ? path.resolve(env.LUDAO_CALENDAR_FILE) : undefined,
+    natsUrl: env.NATS_URL || undefined,
+    webhookRetryMs: positive(env, 'LUDAO_WEBHOOK_RETRY_MS', 5000),
+    webhookMaxAttempts: positive(env, 'LUDAO_WEBHOOK_MAX_ATTEMPTS', 8),
+    deliverChanges: env.LUDAO_DELIVER_CHANGES !== '0',
+    deliveryPollMs: positive(env, 'LUDAO_DELIVERY_POLL_MS', 5000),
   };
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name} must be a whole number of at least 1, got "${raw}"`);
+  return n;
 }
 
 function demoPeople(env: NodeJS.ProcessEnv): number {

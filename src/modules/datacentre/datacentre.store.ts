@@ -310,6 +310,13 @@ export async function selectCurrentRecords(
   return rows;
 }
 
+/** The versions one batch wrote (tombstones included), with only `fields`, in row order after `afterRow`. */
+export async function selectBatchVersions(db: AnyDb, table: string, fields: readonly StoredField[], batch: string, options: { afterRow: number; limit: number }): Promise<(RecordVersionRow & { _row: number })[]> {
+  const { rows } = await sql<RecordVersionRow & { _row: number }>`select ${fieldSelect(fields)}, _row from ${ident(table)}
+    where _batch = ${batch} and _row > ${options.afterRow} order by _row limit ${options.limit}`.execute(db);
+  return rows.map((r) => ({ ...r, _row: Number(r._row) }));
+}
+
 /** The NOTIFY channel that tells every process a resource's definition changed (payload: its code). */
 export const RESOURCE_CHANGED_CHANNEL = 'ludao_resource_changed';
 

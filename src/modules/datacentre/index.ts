@@ -7,7 +7,7 @@ export { BUILTIN_RESOURCES, DOMAINS, type BuiltinResource } from './catalogue';
 export type { Batch, FieldSpec, Resource, ResourceSpec, ResourceStats, StoredRecord } from './datacentre.contract';
 export { DatacentreService, maskValue, type DatacentreFigures, type FileImport } from './datacentre.service';
 export type { BatchOutcome, BatchProgress } from './ingest/batch';
-export { RecordReader, type FieldCondition, type SharedRecord, type SharedResource } from './record-reader';
+export { RecordReader, type FieldCondition, type SharedChange, type SharedRecord, type SharedResource } from './record-reader';
 
 /** Builds the data centre service over a module context (the CLI and flows use it without HTTP). */
 export function createDatacentreService(ctx: Pick<ModuleContext, 'database' | 'db' | 'audit' | 'events' | 'transaction' | 'config'>): DatacentreService {

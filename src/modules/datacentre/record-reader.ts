@@ -29,6 +29,17 @@ export interface SharedRecord {
   values: Record<string, unknown>;
 }
 
+/** One version a batch wrote: a new or changed record, or (deleted) a deletion. */
+export interface SharedChange {
+  /** The row of the batch that wrote it (orders the changes of one batch). */
+  row: number;
+  key: string;
+  subject: string | null;
+  deleted: boolean;
+  validFrom: string;
+  values: Record<string, unknown>;
+}
+
 /** An equality condition on a field of the resource. */
 export interface FieldCondition {
   field: string;
@@ -110,17 +121,37 @@ export class RecordReader {
     );
   }
 
-  private async select(code: string, fieldNames: readonly string[], where: { column: string; value: string }[], page: { after?: string; limit: number }): Promise<SharedRecord[]> {
+  /** The changes one applied batch made, with only `fields`, in row order after `afterRow`. */
+  async batchChanges(code: string, batch: string, fields: readonly string[], page: { afterRow: number; limit: number }): Promise<SharedChange[]> {
     const resource = await this.resource(code);
     if (!resource) throw new Error(`no resource ${code}`);
+    const projection = this.project(resource, code, fields);
+    const rows = await store.selectBatchVersions(this.db, resource.table_name, projection, batch, page);
+    return rows.map((row) => ({
+      row: row._row,
+      key: row._key,
+      subject: row._subject,
+      deleted: row._deleted,
+      validFrom: row._valid_from.toISOString(),
+      values: row._deleted ? {} : Object.fromEntries(projection.map((f) => [f.name, row[f.name] ?? null])),
+    }));
+  }
+
+  private project(resource: store.ResourceWithFields, code: string, fieldNames: readonly string[]): store.StoredField[] {
     const byName = new Map(resource.fields.map((f) => [f.name, f]));
-    const projection = fieldNames.map((name) => {
+    return fieldNames.map((name) => {
       const field = byName.get(name);
       if (!field) throw new Error(`${code} has no field ${name}`);
       return field;
     });
+  }
+
+  private async select(code: string, fieldNames: readonly string[], where: { column: string; value: string }[], page: { after?: string; limit: number }): Promise<SharedRecord[]> {
+    const resource = await this.resource(code);
+    if (!resource) throw new Error(`no resource ${code}`);
+    const projection = this.project(resource, code, fieldNames);
     for (const w of where) {
-      if (!w.column.startsWith('_') && !byName.has(w.column)) throw new Error(`${code} has no field ${w.column}`);
+      if (!w.column.startsWith('_') && !resource.fields.some((f) => f.name === w.column)) throw new Error(`${code} has no field ${w.column}`);
     }
     const rows = await store.selectCurrentRecords(this.db, resource.table_name, projection, where, page);
     return rows.map((row) => ({

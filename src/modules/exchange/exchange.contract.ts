@@ -201,3 +201,41 @@ export const DataAnswer = Type.Object({
 export type ResourceAccess = Static<typeof ResourceAccess>;
 /** A refusal's or withdrawal's body. */
 export type ReasonBody = Static<typeof ReasonBody>;
+
+/** A webhook subscription to a channel's resource changes. */
+export const Subscription = Type.Object({
+  id: Type.String(),
+  channelId: Type.String(),
+  consumerOrg: Type.String(),
+  resource: Type.String(),
+  url: Type.String(),
+  status: Type.String(),
+  cursor: Type.String({ description: 'Where delivery resumes: "<journal seq>.<row>"' }),
+  attempts: Type.Integer({ description: 'Failed attempts in a row' }),
+  nextAttemptAt: Type.String(),
+  lastError: Nullable(Type.String()),
+  delivered: Type.Integer(),
+  createdAt: Type.String(),
+});
+export type Subscription = Static<typeof Subscription>;
+
+/** A new webhook subscription. */
+export const NewSubscriptionBody = Type.Object(
+  {
+    channelId: Type.String({ minLength: 1, maxLength: 80 }),
+    url: Type.String({ minLength: 8, maxLength: 2000 }),
+    from: Type.Optional(Type.Union([Type.Literal('now'), Type.Literal('start')])),
+  },
+  { additionalProperties: false },
+);
+
+/** One delivery attempt. */
+export const Delivery = Type.Object({
+  attemptedAt: Type.String(),
+  fromCursor: Type.String(),
+  toCursor: Type.String(),
+  changes: Type.Integer(),
+  statusCode: Nullable(Type.Integer()),
+  outcome: Type.String(),
+  error: Nullable(Type.String()),
+});

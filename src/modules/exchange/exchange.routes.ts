@@ -9,6 +9,9 @@ import {
   Call,
   Channel,
   DataAnswer,
+  Delivery,
+  NewSubscriptionBody,
+  Subscription,
   DataUse,
   ExchangeStats,
   NewChannelBody,
@@ -131,6 +134,51 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
     async (request) => service.revokeChannel(await getPrincipal(request), request.params.id, request.body.reason, request.id),
   );
 
+  app.post(
+    '/api/exchange/subscriptions',
+    {
+      schema: {
+        tags,
+        summary: "Subscribe a channel to its resource's changes by webhook (the signing secret is shown once)",
+        body: NewSubscriptionBody,
+        response: { 201: Type.Object({ subscription: Subscription, secret: Type.String({ description: 'HMAC-SHA256 key of X-Ludao-Signature; shown once' }) }), ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await service.createSubscription(await getPrincipal(request), request.body, request.id)),
+  );
+
+  app.get(
+    '/api/exchange/subscriptions',
+    { schema: { tags, summary: "My department's change subscriptions (operators: all)", response: { 200: Type.Array(Subscription), ...problemResponses(401, 403) } } },
+    async (request) => service.listSubscriptions(await getPrincipal(request)),
+  );
+
+  app.get(
+    '/api/exchange/subscriptions/:id/deliveries',
+    { schema: { tags, summary: 'The latest delivery attempts of a subscription', params: Id, response: { 200: Type.Array(Delivery), ...problemResponses(401, 403, 404) } } },
+    async (request) => service.listDeliveries(await getPrincipal(request), request.params.id),
+  );
+
+  app.post(
+    '/api/exchange/subscriptions/:id/replay',
+    {
+      schema: {
+        tags,
+        summary: 'Deliver again from a cursor ("0.0": the start; default: where it stopped); unparks a parked subscription',
+        params: Id,
+        body: Type.Object({ from: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: false }),
+        response: { 200: Subscription, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => service.replaySubscription(await getPrincipal(request), request.params.id, request.body, request.id),
+  );
+
+  app.post(
+    '/api/exchange/subscriptions/:id/cancel',
+    { schema: { tags, summary: 'Cancel a subscription', params: Id, response: { 200: Subscription, ...problemResponses(401, 403, 404) } } },
+    async (request) => service.cancelSubscription(await getPrincipal(request), request.params.id, request.id),
+  );
+
   app.get(
     '/api/exchange/calls',
     {
@@ -241,6 +289,24 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
     async (request, reply) => {
       const receivedAt = new Date();
       return send(request, reply, { resource: request.params.resource, operation: 'subject', subject: request.params.subject, fields: fieldList(request.query.fields) }, receivedAt);
+    },
+  );
+
+  app.get(
+    '/api/exchange/v1/:resource/changes',
+    {
+      schema: {
+        tags: ['exchange data plane'],
+        summary: 'The change feed: records written and deleted since `after` (a cursor this feed gave out; none: from the start)',
+        headers: planeHeaders,
+        params: Type.Object({ resource: Type.String({ maxLength: 80 }) }),
+        querystring: Type.Object({ after: Type.Optional(Type.String({ maxLength: 40 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })), fields: Type.Optional(Type.String({ maxLength: 2000 })) }),
+        response: { 200: Type.Object({ callId: Type.String(), requestHash: Type.String(), resource: Type.String(), fields: Type.Array(Type.String()), changes: Type.Array(Type.Unknown()), next: Type.String() }), ...problemResponses(400, 401, 403, 404, 429) },
+      },
+    },
+    async (request, reply) => {
+      const receivedAt = new Date();
+      return send(request, reply, { resource: request.params.resource, operation: 'changes', after: request.query.after, limit: request.query.limit, fields: fieldList(request.query.fields) }, receivedAt);
     },
   );
 

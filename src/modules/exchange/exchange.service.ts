@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { auditActor, hasPermission, requirePermission, type Principal } from '../../platform/access';
 import { canonicalJson, type AuditLog } from '../../platform/audit';
@@ -6,8 +6,9 @@ import type { CoherentCache } from '../../platform/db/coherent-cache';
 import { Problem } from '../../platform/http/problem';
 import type { FieldCondition, RecordReader, SharedRecord, SharedResource } from '../datacentre';
 import { chinaDay, type CallLog, type CallRecord } from './call-log';
-import type { ApproveBody, Call, Channel, DataUse, ExchangeStats, NewChannelBody, NewRequestBody, SharingRequest } from './exchange.contract';
+import type { ApproveBody, Call, Channel, DataUse, ExchangeStats, NewChannelBody, NewRequestBody, SharingRequest, Subscription } from './exchange.contract';
 import * as store from './exchange.store';
+import { formatCursor, parseCursor, readChanges } from './subscriptions';
 import type { WorkingDayCalendar } from './working-days';
 
 /** Working days a provider has to answer a request (DOMAIN.md). */
@@ -18,6 +19,8 @@ const DEFAULT_RATE_PER_MINUTE = 600;
 const DEFAULT_UNCONDITIONAL_DAYS = 365;
 /** Longest page a query may ask for. */
 const MAX_PAGE = 100;
+/** Longest page of the change feed. */
+const FEED_PAGE = 1000;
 
 /** Dependencies of the exchange service. */
 export interface ExchangeDeps {
@@ -31,6 +34,8 @@ export interface ExchangeDeps {
   channelCache: CoherentCache<store.ChannelRow[]>;
   /** Organisations' names by code (the identity module's directory). */
   orgNames(): Promise<Map<string, { name: string; nameEn: string }>>;
+  /** Called after a replay, to deliver at once. */
+  onReplay?: () => void;
 }
 
 /** One data-plane call as the HTTP layer hands it over. */
@@ -38,7 +43,7 @@ export interface DataCall {
   principal: Principal | null;
   receivedAt: Date;
   resource: string;
-  operation: 'key' | 'subject' | 'query';
+  operation: 'key' | 'subject' | 'query' | 'changes';
   key?: string;
   subject?: string;
   conditions?: FieldCondition[];
@@ -470,6 +475,16 @@ export class ExchangeService {
       for (const c of input.conditions ?? []) checkConditionValue(resource, c);
       log.authorised_at = new Date();
 
+      if (input.operation === 'changes') {
+        const cursor = parseCursor(input.after);
+        if (!cursor) throw Problem.validation('after: not a cursor this feed gave out', [{ field: '/querystring/after', message: 'malformed cursor' }]);
+        const { changes, next } = await readChanges(this.deps.db, this.deps.reader, resource.code, fields, cursor, Math.min(input.limit ?? MAX_PAGE, FEED_PAGE));
+        log.data_ready_at = new Date();
+        log.record_count = changes.length;
+        log.subjects = [...new Set(changes.map((c) => c.subject).filter((x): x is string => !!x))].slice(0, 1000);
+        const body = JSON.stringify({ callId, requestHash, resource: resource.code, fields, changes, next: formatCursor(next) });
+        return await this.answer(log, body, requestHash);
+      }
       let records: SharedRecord[];
       let next: string | null = null;
       if (input.operation === 'key') records = await this.deps.reader.byKey(resource.code, input.key!, fields);
@@ -490,13 +505,7 @@ export class ExchangeService {
       if (input.operation === 'key' && records.length === 0) throw Problem.notFound(`No current record "${input.key}" in ${resource.code}`);
 
       const body = JSON.stringify({ callId, requestHash, resource: resource.code, fields, records, next });
-      const responseHash = sha256(`${requestHash}\n${body}`);
-      log.outcome = 'ok';
-      log.status_code = 200;
-      log.response_hash = responseHash;
-      log.responded_at = new Date();
-      await this.deps.callLog.write(log);
-      return { callId, body, requestHash, responseHash };
+      return await this.answer(log, body, requestHash);
     } catch (error) {
       const problem = error instanceof Problem ? error : undefined;
       log.outcome = problem ? (problem.status === 404 ? 'not_found' : 'refused') : 'error';
@@ -508,7 +517,100 @@ export class ExchangeService {
     }
   }
 
+  // ------------------------------------------------------------ change subscriptions
+
+  /**
+   * Subscribes a consumer's channel to its resource's changes by webhook. The secret that
+   * signs every delivery is shown once. `from: 'start'` replays the journal from its start.
+   */
+  async createSubscription(who: Principal | null, body: { channelId: string; url: string; from?: 'now' | 'start' }, requestId?: string): Promise<{ subscription: Subscription; secret: string }> {
+    const caller = requirePermission(who, 'exchange:request');
+    const channel = await store.findChannel(this.deps.db, body.channelId);
+    if (!channel || !within(channel.consumer_org, caller.orgCode)) throw Problem.notFound(`No channel ${body.channelId} of your department`);
+    if (channel.status !== 'active' || channel.valid_until.getTime() <= Date.now()) throw Problem.conflict(`Channel ${channel.id} is not live`);
+    let url: URL;
+    try {
+      url = new URL(body.url);
+    } catch {
+      throw Problem.validation('url: not a URL', [{ field: '/body/url', message: 'not a URL' }]);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw Problem.validation('url: use http or https', [{ field: '/body/url', message: 'http or https only' }]);
+    const id = `XS-${randomUUID().slice(0, 13)}`;
+    const secret = randomBytes(32).toString('base64url');
+    const start = body.from === 'start' ? 0 : await store.lastChangeSeq(this.deps.db, channel.resource_code);
+    await this.deps.transaction(async (trx) => {
+      await store.insertSubscription(trx, { id, channel_id: channel.id, consumer_org: channel.consumer_org, resource_code: channel.resource_code, url: url.toString(), secret, cursor_seq: start, cursor_row: 0, created_by: caller.id });
+      await this.deps.audit.append(trx, { action: 'exchange.subscription.create', actor: auditActor(caller), subject: { type: 'xc_subscription', id }, requestId: requestId ?? null, detail: { channel: channel.id, url: url.origin, from: body.from ?? 'now' } });
+    });
+    return { subscription: presentSubscription((await store.findSubscription(this.deps.db, id))!), secret };
+  }
+
+  /** Subscriptions of the caller's department (operators: all). */
+  async listSubscriptions(who: Principal | null): Promise<Subscription[]> {
+    const caller = this.requireReader(who);
+    const rows = await store.listSubscriptions(this.deps.db, hasPermission(caller, 'exchange:oversee') ? null : caller.orgCode);
+    return rows.map(presentSubscription);
+  }
+
+  /** The latest delivery attempts of a subscription. */
+  async listDeliveries(who: Principal | null, id: string) {
+    const caller = this.requireReader(who);
+    await this.visibleSubscription(caller, id);
+    return (await store.listDeliveries(this.deps.db, id, 100)).map((d) => ({
+      attemptedAt: d.attempted_at.toISOString(),
+      fromCursor: d.from_cursor,
+      toCursor: d.to_cursor,
+      changes: d.changes,
+      statusCode: d.status_code,
+      outcome: d.outcome,
+      error: d.error,
+    }));
+  }
+
+  /** Replays from a cursor (default: where it stopped), unparking a parked subscription. */
+  async replaySubscription(who: Principal | null, id: string, body: { from?: string }, requestId?: string): Promise<Subscription> {
+    const caller = requirePermission(who, 'exchange:request');
+    const sub = await this.visibleSubscription(caller, id);
+    if (sub.status === 'cancelled') throw Problem.conflict(`Subscription ${id} is cancelled`);
+    const cursor = body.from === undefined ? { seq: sub.cursor_seq, row: sub.cursor_row } : parseCursor(body.from);
+    if (!cursor) throw Problem.validation('from: not a cursor (e.g. "0.0" for the start)', [{ field: '/body/from', message: 'malformed cursor' }]);
+    await this.deps.transaction(async (trx) => {
+      await store.rewindSubscription(trx, id, cursor.seq, cursor.row);
+      await this.deps.audit.append(trx, { action: 'exchange.subscription.replay', actor: auditActor(caller), subject: { type: 'xc_subscription', id }, requestId: requestId ?? null, detail: { from: formatCursor(cursor) } });
+    });
+    this.deps.onReplay?.();
+    return presentSubscription((await store.findSubscription(this.deps.db, id))!);
+  }
+
+  /** Cancels a subscription: nothing more is sent. */
+  async cancelSubscription(who: Principal | null, id: string, requestId?: string): Promise<Subscription> {
+    const caller = requirePermission(who, 'exchange:request');
+    await this.visibleSubscription(caller, id);
+    await this.deps.transaction(async (trx) => {
+      await store.cancelSubscription(trx, id);
+      await this.deps.audit.append(trx, { action: 'exchange.subscription.cancel', actor: auditActor(caller), subject: { type: 'xc_subscription', id }, requestId: requestId ?? null });
+    });
+    return presentSubscription((await store.findSubscription(this.deps.db, id))!);
+  }
+
   // ------------------------------------------------------------ helpers
+
+  // Logs an answered call and returns the exact body with its evidence.
+  private async answer(log: CallRecord, body: string, requestHash: string): Promise<DataAnswerOut> {
+    const responseHash = sha256(`${requestHash}\n${body}`);
+    log.outcome = 'ok';
+    log.status_code = 200;
+    log.response_hash = responseHash;
+    log.responded_at = new Date();
+    await this.deps.callLog.write(log);
+    return { callId: log.id, body, requestHash, responseHash };
+  }
+
+  private async visibleSubscription(caller: Principal, id: string): Promise<store.SubscriptionRow> {
+    const sub = await store.findSubscription(this.deps.db, id);
+    if (!sub || !(hasPermission(caller, 'exchange:oversee') || within(sub.consumer_org, caller.orgCode))) throw Problem.notFound(`No subscription ${id} of your department`);
+    return sub;
+  }
 
   private async liveChannel(principal: Principal, resource: SharedResource, wanted: string | undefined): Promise<store.ChannelRow> {
     const org = principal.orgCode!;
@@ -693,5 +795,22 @@ function presentCall(c: store.CallRow): Call {
     reason: c.reason,
     requestHash: c.request_hash,
     responseHash: c.response_hash,
+  };
+}
+
+function presentSubscription(s: store.SubscriptionRow): Subscription {
+  return {
+    id: s.id,
+    channelId: s.channel_id,
+    consumerOrg: s.consumer_org,
+    resource: s.resource_code,
+    url: s.url,
+    status: s.status,
+    cursor: formatCursor({ seq: s.cursor_seq, row: s.cursor_row }),
+    attempts: s.attempts,
+    nextAttemptAt: s.next_attempt_at.toISOString(),
+    lastError: s.last_error,
+    delivered: s.delivered,
+    createdAt: s.created_at.toISOString(),
   };
 }

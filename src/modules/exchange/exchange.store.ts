@@ -349,3 +349,131 @@ export async function countCalls(db: AnyDb): Promise<number> {
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from xc_call`.execute(db);
   return rows[0]!.n;
 }
+
+// ---------------------------------------------------------------- change subscriptions
+
+/** A journal entry: one applied batch of one resource. */
+export interface ChangeRow {
+  seq: number;
+  resource_code: string;
+  batch_id: string;
+}
+
+/** A webhook subscription. */
+export interface SubscriptionRow {
+  id: string;
+  channel_id: string;
+  consumer_org: string;
+  resource_code: string;
+  url: string;
+  secret: string;
+  status: 'active' | 'parked' | 'cancelled';
+  cursor_seq: number;
+  cursor_row: number;
+  attempts: number;
+  next_attempt_at: Date;
+  last_error: string | null;
+  delivered: number;
+  created_by: string;
+  created_at: Date;
+}
+
+/** Journals an applied batch (once: a repeated event changes nothing); returns its seq. */
+export async function journalChange(db: AnyDb, resourceCode: string, batchId: string): Promise<number> {
+  const { rows } = await sql<{ seq: number }>`insert into xc_change (resource_code, batch_id) values (${resourceCode}, ${batchId})
+    on conflict (resource_code, batch_id) do update set resource_code = excluded.resource_code returning seq`.execute(db);
+  return Number(rows[0]!.seq);
+}
+
+/** Journal entries of a resource from `fromSeq` on, in order. */
+export async function listChanges(db: AnyDb, resourceCode: string, fromSeq: number, limit: number): Promise<ChangeRow[]> {
+  const { rows } = await sql<ChangeRow>`select seq, resource_code, batch_id from xc_change
+    where resource_code = ${resourceCode} and seq >= ${fromSeq} order by seq limit ${limit}`.execute(db);
+  return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+}
+
+/** The last journal position of a resource (0 when none). */
+export async function lastChangeSeq(db: AnyDb, resourceCode: string): Promise<number> {
+  const { rows } = await sql<{ seq: number | null }>`select max(seq) as seq from xc_change where resource_code = ${resourceCode}`.execute(db);
+  return Number(rows[0]?.seq ?? 0);
+}
+
+/** Stores a new subscription. */
+export async function insertSubscription(db: AnyDb, s: Pick<SubscriptionRow, 'id' | 'channel_id' | 'consumer_org' | 'resource_code' | 'url' | 'secret' | 'cursor_seq' | 'cursor_row' | 'created_by'>): Promise<void> {
+  await sql`insert into xc_subscription (id, channel_id, consumer_org, resource_code, url, secret, status, cursor_seq, cursor_row, created_by)
+    values (${s.id}, ${s.channel_id}, ${s.consumer_org}, ${s.resource_code}, ${s.url}, ${s.secret}, 'active', ${s.cursor_seq}, ${s.cursor_row}, ${s.created_by})`.execute(db);
+}
+
+const subscriptionColumns = sql`id, channel_id, consumer_org, resource_code, url, secret, status, cursor_seq::float8 as cursor_seq, cursor_row::float8 as cursor_row,
+  attempts, next_attempt_at, last_error, delivered, created_by, created_at`;
+
+/** One subscription. */
+export async function findSubscription(db: AnyDb, id: string): Promise<SubscriptionRow | undefined> {
+  const { rows } = await sql<SubscriptionRow>`select ${subscriptionColumns} from xc_subscription where id = ${id}`.execute(db);
+  return rows[0];
+}
+
+/** Subscriptions of a department (or all), newest first. */
+export async function listSubscriptions(db: AnyDb, org: string | null): Promise<SubscriptionRow[]> {
+  const where = org === null ? sql`true` : inOrg('consumer_org', org);
+  const { rows } = await sql<SubscriptionRow>`select ${subscriptionColumns} from xc_subscription where ${where} order by created_at desc limit 500`.execute(db);
+  return rows;
+}
+
+/**
+ * Leases one due active subscription to this process for `seconds` (skipping ones another
+ * process holds), or undefined when none is due.
+ */
+export async function leaseDueSubscription(db: AnyDb, processId: string, seconds: number): Promise<SubscriptionRow | undefined> {
+  const { rows } = await sql<SubscriptionRow>`
+    update xc_subscription set leased_by = ${processId}, leased_until = now() + make_interval(secs => ${seconds})
+    where id = (select id from xc_subscription
+                where status = 'active' and next_attempt_at <= now() and (leased_until is null or leased_until < now())
+                order by next_attempt_at limit 1 for update skip locked)
+    returning ${subscriptionColumns}`.execute(db);
+  return rows[0];
+}
+
+/** After an attempt: the new cursor, counts and schedule; releases the lease. */
+export async function settleSubscription(
+  db: AnyDb,
+  id: string,
+  s: { status: SubscriptionRow['status']; cursorSeq: number; cursorRow: number; attempts: number; nextAttemptAt: Date; lastError: string | null; deliveredMore: number },
+): Promise<void> {
+  await sql`update xc_subscription set status = ${s.status}, cursor_seq = ${s.cursorSeq}, cursor_row = ${s.cursorRow}, attempts = ${s.attempts},
+      next_attempt_at = ${s.nextAttemptAt}, last_error = ${s.lastError}, delivered = delivered + ${s.deliveredMore}, leased_by = null, leased_until = null
+    where id = ${id}`.execute(db);
+}
+
+/** Makes a resource's active subscriptions due now (a new batch was journaled). */
+export async function wakeSubscriptions(db: AnyDb, resourceCode: string): Promise<void> {
+  await sql`update xc_subscription set next_attempt_at = now() where resource_code = ${resourceCode} and status = 'active' and attempts = 0`.execute(db);
+}
+
+/** Records one delivery attempt. */
+export async function insertDelivery(
+  db: AnyDb,
+  d: { subscriptionId: string; fromCursor: string; toCursor: string; changes: number; statusCode: number | null; outcome: 'delivered' | 'failed' | 'parked'; error: string | null },
+): Promise<void> {
+  await sql`insert into xc_delivery (subscription_id, from_cursor, to_cursor, changes, status_code, outcome, error)
+    values (${d.subscriptionId}, ${d.fromCursor}, ${d.toCursor}, ${d.changes}, ${d.statusCode}, ${d.outcome}, ${d.error})`.execute(db);
+}
+
+/** The latest delivery attempts of a subscription. */
+export async function listDeliveries(db: AnyDb, subscriptionId: string, limit: number) {
+  const { rows } = await sql<{ attempted_at: Date; from_cursor: string; to_cursor: string; changes: number; status_code: number | null; outcome: string; error: string | null }>`
+    select attempted_at, from_cursor, to_cursor, changes, status_code, outcome, error from xc_delivery
+    where subscription_id = ${subscriptionId} order by id desc limit ${limit}`.execute(db);
+  return rows;
+}
+
+/** Sets where a subscription resumes, and makes it active and due (replay, unpark). */
+export async function rewindSubscription(db: AnyDb, id: string, cursorSeq: number, cursorRow: number): Promise<void> {
+  await sql`update xc_subscription set status = 'active', cursor_seq = ${cursorSeq}, cursor_row = ${cursorRow}, attempts = 0,
+      next_attempt_at = now(), last_error = null where id = ${id} and status <> 'cancelled'`.execute(db);
+}
+
+/** Cancels a subscription. */
+export async function cancelSubscription(db: AnyDb, id: string): Promise<void> {
+  await sql`update xc_subscription set status = 'cancelled' where id = ${id}`.execute(db);
+}

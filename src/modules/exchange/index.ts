@@ -7,6 +7,9 @@ import { registerExchangeRoutes } from './exchange.routes';
 import { ExchangeService } from './exchange.service';
 import { CHANNEL_CHANGED, type ChannelRow } from './exchange.store';
 import { createExchange } from './migrations/0001-create-exchange';
+import { createSubscriptions } from './migrations/0002-create-subscriptions';
+import { ChangeDelivery, DEFAULT_DELIVERY } from './subscriptions';
+import { natsSignals, processSignals } from '../../platform/events/signals';
 import { loadWorkingDayCalendar } from './working-days';
 
 export { CALLS_LOGGED_ACTION, CallLog, type CallLogVerification } from './call-log';
@@ -14,6 +17,7 @@ export type { ApproveBody, Call, Channel, DataUse, ExchangeStats, NewChannelBody
 export { CALL_HEADERS } from './exchange.routes';
 export { ANSWER_WITHIN_WORKING_DAYS, ExchangeService } from './exchange.service';
 export { loadWorkingDayCalendar, WorkingDayCalendar } from './working-days';
+export { ChangeDelivery, formatCursor, parseCursor, signWebhook, type FeedChange } from './subscriptions';
 
 /** How long a consumer's live channels are reused without reading them again (changes are pushed). */
 const CHANNEL_CACHE_MS = 60_000;
@@ -22,6 +26,7 @@ const CHANNEL_CACHE_MS = 60_000;
 export interface Exchange {
   service: ExchangeService;
   callLog: CallLog;
+  delivery: ChangeDelivery;
   stop(): Promise<void>;
 }
 
@@ -34,6 +39,7 @@ export interface Exchange {
  * await exchange.stop();
  */
 export async function startExchange(ctx: Pick<ModuleContext, 'database' | 'db' | 'audit' | 'events' | 'transaction' | 'config'>): Promise<Exchange> {
+  const { config } = ctx;
   const reader = new RecordReader(ctx.database);
   const channelCache = new CoherentCache<ChannelRow[]>(ctx.database, CHANNEL_CHANGED, CHANNEL_CACHE_MS);
   const callLog = new CallLog(ctx.db, ctx.audit);
@@ -41,11 +47,36 @@ export async function startExchange(ctx: Pick<ModuleContext, 'database' | 'db' |
   await reader.start();
   await channelCache.start();
   const identity = createIdentityService(ctx);
-  const service = new ExchangeService({ db: ctx.db, audit: ctx.audit, transaction: ctx.transaction, reader, calendar, callLog, channelCache, orgNames: () => identity.orgDirectory() });
+  const signals = config.natsUrl ? await natsSignals(config.natsUrl) : processSignals();
+  const delivery = new ChangeDelivery(
+    { db: ctx.db, reader, callLog, signals },
+    { ...DEFAULT_DELIVERY, retryBaseMs: config.webhookRetryMs, maxAttempts: config.webhookMaxAttempts, deliver: config.deliverChanges, pollMs: config.deliveryPollMs },
+  );
+  // Every applied batch enters the change journal (at least once; the journal deduplicates).
+  ctx.events.subscribe('exchange.change-journal', async (event) => {
+    if (event.type !== 'datacentre.batch.applied') return;
+    const payload = event.payload as { resource: string; batchId: string };
+    await delivery.journal({ resource: payload.resource, batchId: payload.batchId });
+  });
+  const service = new ExchangeService({
+    db: ctx.db,
+    audit: ctx.audit,
+    transaction: ctx.transaction,
+    reader,
+    calendar,
+    callLog,
+    channelCache,
+    orgNames: () => identity.orgDirectory(),
+    onReplay: () => delivery.kick(),
+  });
+  delivery.start();
   return {
     service,
     callLog,
+    delivery,
     async stop() {
+      await delivery.stop();
+      await signals.close();
       await callLog.drain();
       await channelCache.stop();
       await reader.stop();
@@ -60,7 +91,7 @@ export async function startExchange(ctx: Pick<ModuleContext, 'database' | 'db' |
  */
 export const exchangeModule: LudaoModule = {
   name: 'exchange',
-  migrations: { '0001-create-exchange': createExchange },
+  migrations: { '0001-create-exchange': createExchange, '0002-create-subscriptions': createSubscriptions },
   async register(ctx) {
     const exchange = await startExchange(ctx);
     ctx.http.addHook('onClose', () => exchange.stop());
