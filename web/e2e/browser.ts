@@ -1,16 +1,20 @@
 // What the browser tests share: Debian's Chromium (or a notice why the tests skip), the built web
-// app, `ludao start` in a child process, and a fresh page per test that records the page's
-// uncaught errors.
+// app, `ludao start` in a child process, a fresh page per test that records the page's uncaught
+// errors, and the suite's hooks with short ways to read the page and to sign in.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 
 /** The repository root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHROMIUM = process.env.LUDAO_CHROMIUM ?? '/usr/bin/chromium';
+
+/** The demo accounts' password. */
+export const DEMO_PASSWORD = 'ludao-demo-2026';
 
 /** Whether Chromium is there; without it the tests skip, or fail under LUDAO_REQUIRE_BROWSER=1. */
 export const hasChromium = fs.existsSync(CHROMIUM);
@@ -99,4 +103,87 @@ export async function startServer(options: { demoPeople: number; tmpPrefix: stri
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** What a browser suite's tests use: the server, the running test's page, short ways to read it. */
+export interface BrowserSuite {
+  /** The server's address. */
+  readonly base: string;
+  /** The running test's page, in a context of its own. */
+  readonly page: Page;
+  byTestId(id: string): Locator;
+  /** An element's text, trimmed. */
+  text(id: string): Promise<string>;
+  /** A figure as shown ("3,383") as a number. */
+  figure(id: string): Promise<number>;
+  pathname(): string;
+  /** Waits until an element shows a text (labels may come from data that loads after the page). */
+  waitForText(id: string, wanted: string): Promise<void>;
+  /** Signs in on the login page with the demo password; with `displayName`, waits for the greeting. */
+  signIn(username: string, displayName?: string): Promise<void>;
+}
+
+/**
+ * Sets up a browser suite: before all tests it builds the web app and starts the server and
+ * Chromium; each test gets a fresh page, and fails when the page threw; after all, both stop.
+ * Call it inside `describe.skipIf(!hasChromium)(…)`.
+ *
+ * @example
+ * const web = setUpBrowserSuite({ start: () => startServer({ demoPeople: 0, tmpPrefix: 'ludao-xc-e2e-' }) });
+ * it('signs in', async () => {
+ *   await web.signIn('operator', '林运维');
+ * });
+ */
+export function setUpBrowserSuite(options: { start: () => Promise<StartedServer>; context?: BrowserContextOptions }): BrowserSuite {
+  let server: StartedServer | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  let pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    buildWebApp();
+    server = await options.start();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  beforeEach(async () => {
+    if (!browser || !server) throw new Error('the browser or the server did not start');
+    ({ context, page, pageErrors } = await openPage(browser, { baseURL: server.base, ...options.context }));
+  });
+
+  afterEach(async () => {
+    await context?.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  const suite: BrowserSuite = {
+    get base() {
+      if (!server) throw new Error('the server did not start');
+      return server.base;
+    },
+    get page() {
+      if (!page) throw new Error('no page: the test has not started');
+      return page;
+    },
+    byTestId: (id) => suite.page.getByTestId(id),
+    text: async (id) => ((await suite.byTestId(id).textContent()) ?? '').trim(),
+    figure: async (id) => Number((await suite.text(id)).replace(/[^\d]/g, '')),
+    pathname: () => new URL(suite.page.url()).pathname,
+    waitForText: (id, wanted) => suite.byTestId(id).filter({ hasText: wanted }).waitFor(),
+    async signIn(username, displayName) {
+      await suite.page.goto('/');
+      await suite.byTestId('login-form').waitFor();
+      await suite.byTestId('login-username').fill(username);
+      await suite.byTestId('login-password').fill(DEMO_PASSWORD);
+      await suite.byTestId('login-submit').click();
+      if (displayName !== undefined) await suite.byTestId('home-greeting').filter({ hasText: displayName }).waitFor();
+    },
+  };
+  return suite;
 }

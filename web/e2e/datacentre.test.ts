@@ -1,56 +1,16 @@
 // The operator console in a real browser: Debian's Chromium, driven by playwright-core, against
 // `ludao start` with a small demo city (300 people) that loads in the background after start.
 import fs from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildWebApp, hasChromium, launchChromium, openPage, startServer, type StartedServer } from './browser';
+import { describe, expect, it } from 'vitest';
+import { hasChromium, setUpBrowserSuite, startServer } from './browser';
 
-const PASSWORD = 'ludao-demo-2026';
 /** A masked resident ID number as the server shows it to those who do not provide it. */
 const MASKED_ID = /^\d{6}\*{8}[\dX]{4}$/;
 
 describe.skipIf(!hasChromium)('operator console in Chromium', () => {
-  let server: StartedServer | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext;
-  let page: Page;
-  let pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    buildWebApp();
-    server = await startServer({ demoPeople: 300, tmpPrefix: 'ludao-dc-e2e-' });
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  beforeEach(async () => {
-    if (!browser || !server) throw new Error('the browser or the server did not start');
-    ({ context, page, pageErrors } = await openPage(browser, { baseURL: server.base, acceptDownloads: true }));
-  });
-
-  afterEach(async () => {
-    await context.close();
-    expect(pageErrors).toEqual([]);
-  });
-
-  const byTestId = (id: string) => page.getByTestId(id);
-  const text = async (id: string) => ((await byTestId(id).textContent()) ?? '').trim();
-  /** A figure as shown ("3,383") as a number. */
-  const figure = async (id: string) => Number((await text(id)).replace(/[^\d]/g, ''));
-  const pathname = () => new URL(page.url()).pathname;
-
-  async function signInAsOperator(): Promise<void> {
-    await page.goto('/');
-    await byTestId('login-form').waitFor();
-    await byTestId('login-username').fill('operator');
-    await byTestId('login-password').fill(PASSWORD);
-    await byTestId('login-submit').click();
-    await byTestId('home-greeting').filter({ hasText: '林运维' }).waitFor();
-  }
+  const web = setUpBrowserSuite({ start: () => startServer({ demoPeople: 300, tmpPrefix: 'ludao-dc-e2e-' }), context: { acceptDownloads: true } });
+  const { byTestId, text, figure, pathname } = web;
+  const signInAsOperator = () => web.signIn('operator', '林运维');
 
   /** Opens a resource from the catalogue by searching for it, as an operator would. */
   async function openResource(search: string, code: string): Promise<void> {
@@ -68,15 +28,15 @@ describe.skipIf(!hasChromium)('operator console in Chromium', () => {
     await byTestId('nav-operator').click();
     await byTestId('dc-figures').waitFor();
     expect(pathname()).toBe('/operator');
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('运维控制台');
+    expect(await web.page.getByRole('heading', { level: 1 }).textContent()).toContain('运维控制台');
 
     // The demo city loads after the server starts: refresh until its records are counted.
     const deadline = Date.now() + 90_000;
     while ((await figure('dc-figure-records-value')) === 0) {
       if (Date.now() > deadline) throw new Error('the dashboard still shows no records after 90 s');
-      await page.waitForTimeout(1_000);
+      await web.page.waitForTimeout(1_000);
       await byTestId('dc-refresh').click();
-      await page.locator('[data-testid="dc-refresh"]:enabled').waitFor();
+      await web.page.locator('[data-testid="dc-refresh"]:enabled').waitFor();
     }
     expect(await figure('dc-figure-records-value')).toBeGreaterThan(300);
     expect(await text('dc-figure-records')).toContain('当前数据记录');
@@ -118,7 +78,7 @@ describe.skipIf(!hasChromium)('operator console in Chromium', () => {
     await person.getByRole('link').first().click();
     await byTestId('dc-resource-name').filter({ hasText: '人口基础信息' }).waitFor();
     expect(pathname()).toBe('/operator/catalogue/population/person');
-    expect(await page.title()).toContain('人口基础信息');
+    expect(await web.page.title()).toContain('人口基础信息');
     const meta = await text('dc-resource-meta');
     for (const seen of ['厦门市公安局', '每日', '无条件共享', '不予开放', '公民身份号码 (id)']) expect(meta).toContain(seen);
     const schema = await text('dc-schema');
@@ -138,7 +98,7 @@ describe.skipIf(!hasChromium)('operator console in Chromium', () => {
     expect(await batch.textContent()).toContain('已入库');
 
     // A reload keeps the page (the address is the resource's).
-    await page.reload();
+    await web.page.reload();
     await byTestId('dc-resource-name').filter({ hasText: '人口基础信息' }).waitFor();
   });
 
@@ -157,12 +117,12 @@ describe.skipIf(!hasChromium)('operator console in Chromium', () => {
     // Hold the upload to see the form busy while it is under way.
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/dc/resources/spatial.district/uploads?**', async (route) => {
+    await web.page.route('**/api/dc/resources/spatial.district/uploads?**', async (route) => {
       await held;
       await route.continue();
     });
     await byTestId('dc-upload-submit').click();
-    await page.locator('[data-testid="dc-upload-submit"]:disabled').waitFor();
+    await web.page.locator('[data-testid="dc-upload-submit"]:disabled').waitFor();
     expect(await text('dc-upload-status')).toMatch(/正在(上传|校验并入库)/);
     release();
 
@@ -186,7 +146,7 @@ describe.skipIf(!hasChromium)('operator console in Chromium', () => {
     expect(await batch.textContent()).toContain('已入库');
 
     // The rejected row, downloaded as CSV from the batch history.
-    const [download] = await Promise.all([page.waitForEvent('download'), batch.getByTestId('dc-batch-errors-link').click()]);
+    const [download] = await Promise.all([web.page.waitForEvent('download'), batch.getByTestId('dc-batch-errors-link').click()]);
     const file = await download.path();
     const rejected = fs.readFileSync(file, 'utf8');
     expect(rejected).toContain('row,field,reason');
@@ -217,7 +177,7 @@ describe.skipIf(!hasChromium)('operator console in Chromium', () => {
     expect(await text('dc-result-replayed')).toContain('此幂等键此前已提交过');
 
     // The session ends elsewhere (another tab signs out): the server's 401 problem, in its words.
-    expect((await page.request.post('/api/auth/logout')).ok()).toBe(true);
+    expect((await web.page.request.post('/api/auth/logout')).ok()).toBe(true);
     await send('code,name,lat,lon\n350206,湖里区,24.512,118.135\n');
     await byTestId('dc-upload-error').waitFor();
     const error = await text('dc-upload-error');

@@ -1,12 +1,11 @@
 // The exchange in a real browser: Debian's Chromium, driven by playwright-core, against
 // `ludao start`. Sharing needs only the catalogue the first start creates, so no demo city is
 // loaded (that keeps the start quick); calls go through the data plane with an API key.
-import { request as apiRequest, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { request as apiRequest, type APIRequestContext } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { DataUse } from '../../src/modules/exchange';
-import { buildWebApp, hasChromium, launchChromium, openPage, startServer, type StartedServer } from './browser';
+import { DEMO_PASSWORD, hasChromium, setUpBrowserSuite, startServer } from './browser';
 
-const PASSWORD = 'ludao-demo-2026';
 const SYSTEM = '社保经办系统';
 const CASE_ID = 'SB-2026-000123';
 
@@ -14,57 +13,17 @@ const CASE_ID = 'SB-2026-000123';
 const chinaDay = (offset: number) => new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
 
 describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
-  let server: StartedServer | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext;
-  let page: Page;
-  let pageErrors: string[] = [];
+  const web = setUpBrowserSuite({ start: () => startServer({ demoPeople: 0, tmpPrefix: 'ludao-xc-e2e-' }) });
+  const { byTestId, text, figure, pathname, waitForText, signIn } = web;
   // What one test leaves for the next (they run in order, on one server).
   let requestId = '';
   let channelId = '';
   const grantedUntil = chinaDay(180);
 
-  beforeAll(async () => {
-    buildWebApp();
-    server = await startServer({ demoPeople: 0, tmpPrefix: 'ludao-xc-e2e-' });
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  beforeEach(async () => {
-    if (!browser || !server) throw new Error('the browser or the server did not start');
-    ({ context, page, pageErrors } = await openPage(browser, { baseURL: server.base }));
-  });
-
-  afterEach(async () => {
-    await context.close();
-    expect(pageErrors).toEqual([]);
-  });
-
-  const byTestId = (id: string) => page.getByTestId(id);
-  const text = async (id: string) => ((await byTestId(id).textContent()) ?? '').trim();
-  const figure = async (id: string) => Number((await text(id)).replace(/[^\d]/g, ''));
-  const pathname = () => new URL(page.url()).pathname;
-  /** Waits until an element shows a text (labels come from the catalogue, which may load after the page). */
-  const waitForText = (id: string, wanted: string) => byTestId(id).filter({ hasText: wanted }).waitFor();
-
-  async function signIn(username: string, displayName: string): Promise<void> {
-    await page.goto('/');
-    await byTestId('login-form').waitFor();
-    await byTestId('login-username').fill(username);
-    await byTestId('login-password').fill(PASSWORD);
-    await byTestId('login-submit').click();
-    await byTestId('home-greeting').filter({ hasText: displayName }).waitFor();
-  }
-
   /** An API client signed in as a user, for what another person does meanwhile. */
   async function apiAs(username: string): Promise<APIRequestContext> {
-    const api = await apiRequest.newContext({ baseURL: server!.base });
-    const res = await api.post('/api/auth/login', { data: { username, password: PASSWORD } });
+    const api = await apiRequest.newContext({ baseURL: web.base });
+    const res = await api.post('/api/auth/login', { data: { username, password: DEMO_PASSWORD } });
     expect(res.status()).toBe(200);
     return api;
   }
@@ -88,9 +47,9 @@ describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
 
     // Found by words in the catalogue: conditional, so a request.
     await byTestId('xc-ask-search').fill('婚姻登记');
-    await page.locator('[data-testid="xc-ask-result"][data-code="civil_affairs.marriage"]').click();
-    await page.locator('[data-testid="xc-access"][data-sharing="conditional"]').waitFor();
-    expect(new URL(page.url()).search).toBe('?resource=civil_affairs.marriage');
+    await web.page.locator('[data-testid="xc-ask-result"][data-code="civil_affairs.marriage"]').click();
+    await web.page.locator('[data-testid="xc-access"][data-sharing="conditional"]').waitFor();
+    expect(new URL(web.page.url()).search).toBe('?resource=civil_affairs.marriage');
     expect(await text('xc-access-name')).toContain('婚姻登记信息');
     expect(await text('xc-access-sharing')).toBe('有条件共享');
 
@@ -115,7 +74,7 @@ describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
 
     // And in the list of our requests.
     await byTestId('xc-tab-ours').click();
-    const row = page.locator(`[data-testid="xc-request-row"][data-id="${requestId}"]`);
+    const row = web.page.locator(`[data-testid="xc-request-row"][data-id="${requestId}"]`);
     await row.filter({ hasText: '厦门市民政局' }).waitFor();
     const shown = (await row.textContent()) ?? '';
     for (const seen of ['婚姻登记信息', '厦门市民政局', '待审批']) expect(shown).toContain(seen);
@@ -128,7 +87,7 @@ describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
     await signIn('ca.admin', '钟民政');
     await byTestId('nav-department').click();
     await byTestId('xc-tab-theirs').click();
-    const row = page.locator(`[data-testid="xc-request-row"][data-id="${requestId}"]`);
+    const row = web.page.locator(`[data-testid="xc-request-row"][data-id="${requestId}"]`);
     await row.filter({ hasText: '厦门市人力资源和社会保障局' }).waitFor();
     await row.getByTestId('xc-request-link').click();
 
@@ -149,7 +108,7 @@ describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
     await byTestId('xc-request-done').waitFor();
     await byTestId('xc-request-status').filter({ hasText: '已批准' }).waitFor();
     await waitForText('xc-approved-fields', '男方公民身份号码、状态');
-    expect(await page.locator('[data-testid="xc-step"]').evaluateAll((steps) => steps.map((s) => s.getAttribute('data-action')))).toEqual(['submitted', 'approved']);
+    expect(await web.page.locator('[data-testid="xc-step"]').evaluateAll((steps) => steps.map((s) => s.getAttribute('data-action')))).toEqual(['submitted', 'approved']);
     expect(await byTestId('xc-steps').textContent()).toContain('仅核验婚姻状态');
     expect(await byTestId('xc-approve-form').count()).toBe(0);
     channelId = await text('xc-request-channel');
@@ -160,7 +119,7 @@ describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
     expect(channelId).not.toBe('');
     await signIn('hrss.admin', '黄人社');
     await byTestId('nav-department').click();
-    const row = page.locator(`[data-testid="xc-request-row"][data-id="${requestId}"]`);
+    const row = web.page.locator(`[data-testid="xc-request-row"][data-id="${requestId}"]`);
     await row.waitFor();
     expect(await row.getByTestId('xc-request-status').textContent()).toBe('已批准');
 
@@ -170,7 +129,7 @@ describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
     expect(await byTestId('xc-withdraw-form').count()).toBe(0);
 
     await byTestId('xc-request-channel').click();
-    const channel = page.locator(`[data-testid="xc-channel-row"][data-id="${channelId}"]`);
+    const channel = web.page.locator(`[data-testid="xc-channel-row"][data-id="${channelId}"]`);
     await channel.waitFor();
     expect(await channel.getByTestId('xc-channel-state').textContent()).toBe('生效中');
     await channel.getByTestId('xc-channel-fields').filter({ hasText: '男方公民身份号码、状态' }).waitFor();
@@ -180,20 +139,20 @@ describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
     expect(await channel.getByTestId('xc-revoke').count()).toBe(1);
 
     // The department's system calls through the channel: once within the grant, once beyond it.
-    const key = await page.request.post('/api/keys', { data: { systemName: SYSTEM } });
+    const key = await web.page.request.post('/api/keys', { data: { systemName: SYSTEM } });
     expect(key.status()).toBe(201);
     const headers = { authorization: `Bearer ${(await key.json()).key}`, 'x-ludao-purpose': encodeURIComponent('生育保险待遇申领'), 'x-ludao-case-id': CASE_ID, 'x-ludao-end-user': 'hrss-officer-7' };
-    const url = `${server!.base}/api/exchange/v1/civil_affairs.marriage/subjects/350203199001011234`;
+    const url = `${web.base}/api/exchange/v1/civil_affairs.marriage/subjects/350203199001011234`;
     expect((await fetch(url, { headers })).status).toBe(200);
     expect((await fetch(`${url}?fields=wife_id`, { headers })).status).toBe(403);
 
     await byTestId('xc-tab-calls').click();
     await expect.poll(() => byTestId('xc-call-row').count()).toBe(2);
-    const refused = page.locator('[data-testid="xc-call-row"][data-outcome="refused"]');
+    const refused = web.page.locator('[data-testid="xc-call-row"][data-outcome="refused"]');
     await refused.filter({ hasText: '婚姻登记信息' }).waitFor();
     const refusedText = (await refused.textContent()) ?? '';
     for (const seen of ['已拒绝', '403', 'wife_id', CASE_ID, '生育保险待遇申领', '婚姻登记信息']) expect(refusedText).toContain(seen);
-    expect(await page.locator('[data-testid="xc-call-row"][data-outcome="ok"]').textContent()).toContain('成功');
+    expect(await web.page.locator('[data-testid="xc-call-row"][data-outcome="ok"]').textContent()).toContain('成功');
   });
 
   it('shows the server’s problem when a request was withdrawn while the provider looked at it', async () => {
@@ -205,7 +164,7 @@ describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
     const id = (await created.json()).id as string;
 
     await signIn('ca.admin', '钟民政');
-    await page.goto(`/department/requests/${id}`);
+    await web.page.goto(`/department/requests/${id}`);
     await byTestId('xc-refuse-form').waitFor();
     expect((await hrss.post(`/api/exchange/requests/${id}/withdraw`, { data: { reason: '不再需要' } })).status()).toBe(200);
     await hrss.dispose();
@@ -217,7 +176,7 @@ describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
     expect(error).toContain('拒绝失败（HTTP 409）');
     expect(error).toContain(`Request ${id} is withdrawn, not pending`);
 
-    await page.reload();
+    await web.page.reload();
     await byTestId('xc-request-status').filter({ hasText: '已撤回' }).waitFor();
     expect(await byTestId('xc-refuse-form').count()).toBe(0);
   });
@@ -228,7 +187,7 @@ describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
     await byTestId('dc-tab-exchange').click();
     expect(pathname()).toBe('/operator/exchange');
     await byTestId('xc-figures').waitFor();
-    expect(await page.title()).toContain('交换');
+    expect(await web.page.title()).toContain('交换');
 
     expect(await figure('xc-figure-live-value')).toBe(1);
     expect(await text('xc-figure-live')).toContain('累计开通 1 个');
@@ -254,7 +213,7 @@ describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
     await signIn('citizen', '陈小鹭');
     await byTestId('nav-citizen').click();
     await byTestId('area-page-citizen').waitFor();
-    expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toBe('我的数据使用记录');
+    expect(await web.page.getByRole('heading', { level: 2 }).first().textContent()).toBe('我的数据使用记录');
     await byTestId('cz-uses-empty').waitFor();
     expect(await text('area-page-citizen')).toContain('授权管理');
   });
@@ -284,8 +243,8 @@ describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
       reported: false,
     });
     const uses = [use('00000000-0000-4000-8000-000000000001', '2026-05-12T02:00:00.000Z'), use('00000000-0000-4000-8000-000000000002', '2026-05-11T02:00:00.000Z')];
-    await page.route('**/api/me/data-uses', (route) => route.fulfill({ json: uses }));
-    await page.route(`**/api/me/data-uses/${uses[0]!.callId}/report`, (route) => route.fulfill({ status: 201, json: { id: 'XM-test' } }));
+    await web.page.route('**/api/me/data-uses', (route) => route.fulfill({ json: uses }));
+    await web.page.route(`**/api/me/data-uses/${uses[0]!.callId}/report`, (route) => route.fulfill({ status: 201, json: { id: 'XM-test' } }));
 
     await signIn('citizen', '陈小鹭');
     await byTestId('nav-citizen').click();

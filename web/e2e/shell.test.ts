@@ -1,73 +1,42 @@
 // The web app in a real browser: Debian's Chromium, driven by playwright-core, against a
 // whole Ludao (fresh test database, demo accounts) listening on a free port.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestLudao, type TestLudao } from '../../test/support/test-ludao';
-import { buildWebApp, hasChromium, launchChromium, openPage } from './browser';
+import { describe, expect, it } from 'vitest';
+import { startTestLudao } from '../../test/support/test-ludao';
+import { hasChromium, setUpBrowserSuite, type StartedServer } from './browser';
 
-const PASSWORD = 'ludao-demo-2026';
+/** A whole Ludao on the test database, listening on a free port, that serves the web app. */
+async function startWholeLudao(): Promise<StartedServer> {
+  const ludao = await startTestLudao();
+  try {
+    expect(ludao.servesWeb).toBe(true);
+    return { base: await ludao.listen(), stop: () => ludao.close() };
+  } catch (error) {
+    await ludao.close();
+    throw error;
+  }
+}
 
 describe.skipIf(!hasChromium)('web app in Chromium', () => {
-  let ludao: TestLudao | undefined;
-  let browser: Browser | undefined;
-  let base = '';
-  let context: BrowserContext;
-  let page: Page;
-  let pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    buildWebApp();
-    ludao = await startTestLudao();
-    expect(ludao.servesWeb).toBe(true);
-    base = await ludao.listen();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await ludao?.close();
-  });
-
-  beforeEach(async () => {
-    if (!browser) throw new Error('the browser did not start');
-    ({ context, page, pageErrors } = await openPage(browser, { baseURL: base }));
-  });
-
-  afterEach(async () => {
-    await context.close();
-    expect(pageErrors).toEqual([]);
-  });
-
-  const byTestId = (id: string) => page.getByTestId(id);
-  const text = async (id: string) => ((await byTestId(id).textContent()) ?? '').trim();
-  const pathname = () => new URL(page.url()).pathname;
-  const waitForText = (id: string, wanted: string) => byTestId(id).filter({ hasText: wanted }).waitFor();
-
-  async function signIn(username: string, password = PASSWORD): Promise<void> {
-    await page.goto('/');
-    await byTestId('login-form').waitFor();
-    await byTestId('login-username').fill(username);
-    await byTestId('login-password').fill(password);
-    await byTestId('login-submit').click();
-  }
+  const web = setUpBrowserSuite({ start: startWholeLudao });
+  const { byTestId, text, pathname, waitForText, signIn } = web;
 
   it('shows the server’s error on a wrong password and stays on the login page', async () => {
-    await page.goto('/');
+    await web.page.goto('/');
     await byTestId('login-form').waitFor();
     expect(pathname()).toBe('/login');
-    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    expect(await web.page.locator('html').getAttribute('lang')).toBe('zh-CN');
 
     // Hold the login request to see the button disabled while it is under way.
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/auth/login', async (route) => {
+    await web.page.route('**/api/auth/login', async (route) => {
       await held;
       await route.continue();
     });
     await byTestId('login-username').fill('citizen');
     await byTestId('login-password').fill('not-the-password');
     await byTestId('login-submit').click();
-    await page.locator('[data-testid="login-submit"]:disabled').waitFor();
+    await web.page.locator('[data-testid="login-submit"]:disabled').waitFor();
     release();
 
     await byTestId('login-error').waitFor();
@@ -96,7 +65,7 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await byTestId('nav-citizen').click();
     await byTestId('area-page-citizen').waitFor();
     expect(pathname()).toBe('/citizen');
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('市民门户');
+    expect(await web.page.getByRole('heading', { level: 1 }).textContent()).toContain('市民门户');
   });
 
   it('switches to English, and keeps English after a reload', async () => {
@@ -108,16 +77,16 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     expect(await text('nav-citizen')).toBe('Citizen portal');
     expect(await text('nav-open-data')).toBe('Open data');
     expect(await text('sign-out')).toBe('Sign out');
-    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await web.page.locator('html').getAttribute('lang')).toBe('en');
 
-    await page.reload();
+    await web.page.reload();
     await waitForText('home-greeting', 'Hello, 陈小鹭');
     expect(await text('nav-citizen')).toBe('Citizen portal');
-    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await web.page.locator('html').getAttribute('lang')).toBe('en');
 
     await byTestId('lang-zh-CN').click();
     await waitForText('home-greeting', '您好，陈小鹭');
-    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    expect(await web.page.locator('html').getAttribute('lang')).toBe('zh-CN');
   });
 
   it('opens the operator console for an operator, and refuses the arena', async () => {
@@ -129,17 +98,17 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await byTestId('nav-operator').click();
     await byTestId('area-page-operator').waitFor();
     expect(pathname()).toBe('/operator');
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('运维控制台');
+    expect(await web.page.getByRole('heading', { level: 1 }).textContent()).toContain('运维控制台');
     const page_ = await text('area-page-operator');
     for (const planned of ['资源目录', '归集批次', '城市数据看板', '审计核验']) expect(page_).toContain(planned);
-    expect(await page.title()).toContain('运维控制台');
+    expect(await web.page.title()).toContain('运维控制台');
 
-    await page.goto('/arena');
+    await web.page.goto('/arena');
     await byTestId('no-access').waitFor();
     expect(await text('no-access')).toContain('无权访问');
     expect(await byTestId('nav-arena').count()).toBe(0);
 
-    await page.goto('/no-such-page');
+    await web.page.goto('/no-such-page');
     await byTestId('not-found').waitFor();
     expect(await text('not-found')).toContain('/no-such-page');
   });
@@ -153,10 +122,10 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     expect(pathname()).toBe('/login');
     expect(await byTestId('shell').count()).toBe(0);
 
-    await page.goto('/citizen');
+    await web.page.goto('/citizen');
     await byTestId('login-form').waitFor();
     expect(pathname()).toBe('/login');
-    const me = await page.request.get('/api/me');
+    const me = await web.page.request.get('/api/me');
     expect(me.status()).toBe(401);
   });
 });

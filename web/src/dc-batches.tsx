@@ -3,6 +3,7 @@ import { dcPaths, resourcePath, type Batch, type BatchOutcome } from './dc-api';
 import { useFormat } from './format';
 import { translateMaybe, useI18n, type Lang } from './i18n';
 import { Link } from './router';
+import { TableHead } from './ui';
 
 /** The label of a catalogue value (`dc.<group>.<value>`), or the value itself when there is none. */
 export function valueLabel(lang: Lang, group: string, value: string): string {
@@ -45,23 +46,17 @@ export function BatchTable({ batches, showResource = false, testId }: { batches:
   return (
     <div className="table-wrap" data-testid={testId}>
       <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t('dc.batch.started')}</th>
-            <th scope="col">{showResource ? t('dc.batch.resourceSource') : t('dc.batch.source')}</th>
-            <th scope="col">{t('dc.batch.status')}</th>
-            <th scope="col" className="num">
-              {t('dc.batch.rowsRead')}
-            </th>
-            <th scope="col" className="num">
-              {t('dc.batch.rowsInvalid')}
-            </th>
-            <th scope="col" className="num">
-              {t('dc.batch.changes')}
-            </th>
-            <th scope="col">{t('dc.batch.rejectedRows')}</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            t('dc.batch.started'),
+            showResource ? t('dc.batch.resourceSource') : t('dc.batch.source'),
+            t('dc.batch.status'),
+            { label: t('dc.batch.rowsRead'), num: true },
+            { label: t('dc.batch.rowsInvalid'), num: true },
+            { label: t('dc.batch.changes'), num: true },
+            t('dc.batch.rejectedRows'),
+          ]}
+        />
         <tbody>
           {batches.map((b) => (
             <tr key={b.id} data-testid="dc-batch-row">

@@ -20,7 +20,7 @@ import { useFormat } from './format';
 import { useI18n, type Lang } from './i18n';
 import { Link } from './router';
 import { useTitle } from './title';
-import { LoadError, Loading } from './ui';
+import { LoadError, Loading, LoadState, RefreshButton, TableHead } from './ui';
 
 const SAMPLE_ROWS = 10;
 
@@ -76,8 +76,8 @@ export function ResourcePage({ code }: { code: string }) {
             <div className="section-head">
               <h3 id="dc-res-stats">{t('dc.res.stats')}</h3>
             </div>
-            {stats.error && <LoadError message={stats.error.message} onRetry={stats.reload} />}
-            {stats.data ? <StatsCards stats={stats.data} /> : !stats.error && <Loading />}
+            <LoadState loaded={stats} />
+            {stats.data && <StatsCards stats={stats.data} />}
           </section>
 
           <section className="section panel" aria-labelledby="dc-res-meta">
@@ -93,8 +93,8 @@ export function ResourcePage({ code }: { code: string }) {
           <section className="section" aria-labelledby="dc-res-sample">
             <h3 id="dc-res-sample">{t('dc.res.sample', { count: SAMPLE_ROWS })}</h3>
             <p className="muted small">{t('dc.res.sampleNote')}</p>
-            {records.error && <LoadError message={records.error.message} onRetry={records.reload} />}
-            {records.data ? <SampleRows fields={r.fields} records={records.data.items} /> : !records.error && <Loading />}
+            <LoadState loaded={records} />
+            {records.data && <SampleRows fields={r.fields} records={records.data.items} />}
           </section>
 
           <section className="section panel" aria-labelledby="dc-res-upload">
@@ -105,12 +105,10 @@ export function ResourcePage({ code }: { code: string }) {
           <section className="section" aria-labelledby="dc-res-batches">
             <div className="section-head">
               <h3 id="dc-res-batches">{t('dc.res.batches')}</h3>
-              <button type="button" className="button small" onClick={batches.reload} disabled={batches.loading}>
-                {batches.loading ? t('dc.refreshing') : t('dc.refresh')}
-              </button>
+              <RefreshButton loading={batches.loading} onRefresh={batches.reload} />
             </div>
-            {batches.error && <LoadError message={batches.error.message} onRetry={batches.reload} />}
-            {batches.data ? <BatchTable batches={batches.data} testId="dc-batches" /> : !batches.error && <Loading />}
+            <LoadState loaded={batches} />
+            {batches.data && <BatchTable batches={batches.data} testId="dc-batches" />}
           </section>
         </>
       )}
@@ -184,16 +182,7 @@ function SchemaTable({ fields, keyFields }: { fields: FieldSpec[]; keyFields: st
   return (
     <div className="table-wrap">
       <table className="table" data-testid="dc-schema">
-        <thead>
-          <tr>
-            <th scope="col">{t('dc.schema.name')}</th>
-            <th scope="col">{t('dc.schema.label')}</th>
-            <th scope="col">{t('dc.schema.type')}</th>
-            <th scope="col">{t('dc.schema.required')}</th>
-            <th scope="col">{t('dc.schema.sensitivity')}</th>
-            <th scope="col">{t('dc.schema.deprecated')}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[t('dc.schema.name'), t('dc.schema.label'), t('dc.schema.type'), t('dc.schema.required'), t('dc.schema.sensitivity'), t('dc.schema.deprecated')]} />
         <tbody>
           {fields.map((field) => (
             <tr key={field.name} className={field.deprecated ? 'deprecated' : undefined} data-testid="dc-schema-row">

@@ -10,7 +10,7 @@ import { useFormat } from './format';
 import { useI18n, type MessageKey } from './i18n';
 import { Link } from './router';
 import { Title } from './title';
-import { AreaHeader, FigureCard, LoadError, Loading, TabNav } from './ui';
+import { AreaHeader, FigureCard, LoadedSection, LoadState, RefreshButton, TableHead, TabNav } from './ui';
 import { ExchangeDashboard } from './xc-dashboard';
 
 /** Where the operator console lives. */
@@ -128,12 +128,9 @@ function Dashboard() {
       <section aria-labelledby="dc-overview" className="section">
         <div className="section-head">
           <h2 id="dc-overview">{t('dc.dash.overview')}</h2>
-          <button type="button" className="button small" onClick={reload} disabled={figures.loading} data-testid="dc-refresh">
-            {figures.loading ? t('dc.refreshing') : t('dc.refresh')}
-          </button>
+          <RefreshButton loading={figures.loading} onRefresh={reload} testId="dc-refresh" />
         </div>
-        {figures.error && <LoadError message={figures.error.message} onRetry={reload} />}
-        {!data && !figures.error && <Loading />}
+        <LoadState loaded={figures} />
         {data && (
           <ul className="figure-cards" data-testid="dc-figures">
             <FigureCard testId="dc-figure-domains" label={t('dc.fig.domains')} value={f.number(data.domains)} />
@@ -263,8 +260,7 @@ function Catalogue() {
           </select>
         </label>
       </div>
-      {results.error && <LoadError message={results.error.message} onRetry={results.reload} />}
-      {!items && !results.error && <Loading />}
+      <LoadState loaded={results} />
       {items && (
         <>
           <p className="muted count" aria-live="polite" data-testid="dc-catalogue-count">
@@ -278,15 +274,7 @@ function Catalogue() {
           ) : (
             <div className="table-wrap">
               <table className="table" data-testid="dc-catalogue">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('dc.cat.name')}</th>
-                    <th scope="col">{t('dc.cat.domain')}</th>
-                    <th scope="col">{t('dc.cat.provider')}</th>
-                    <th scope="col">{t('dc.meta.sharingType')}</th>
-                    <th scope="col">{t('dc.meta.updateCycle')}</th>
-                  </tr>
-                </thead>
+                <TableHead columns={[t('dc.cat.name'), t('dc.cat.domain'), t('dc.cat.provider'), t('dc.meta.sharingType'), t('dc.meta.updateCycle')]} />
                 <tbody>
                   {items.map((r) => (
                     <tr key={r.code} data-testid="dc-resource-row">
@@ -324,16 +312,8 @@ function BatchesPage() {
   const { t } = useI18n();
   const batches = useApiGet<Batch[]>(dcPaths.batches(undefined, 100));
   return (
-    <section aria-labelledby="dc-batches-h" className="section">
-      <div className="section-head">
-        <h2 id="dc-batches-h">{t('dc.batches.recent')}</h2>
-        <button type="button" className="button small" onClick={batches.reload} disabled={batches.loading} data-testid="dc-refresh">
-          {batches.loading ? t('dc.refreshing') : t('dc.refresh')}
-        </button>
-      </div>
-      {batches.error && <LoadError message={batches.error.message} onRetry={batches.reload} />}
-      {!batches.data && !batches.error && <Loading />}
-      {batches.data && <BatchTable batches={batches.data} showResource testId="dc-batches" />}
-    </section>
+    <LoadedSection headingId="dc-batches-h" title={t('dc.batches.recent')} loaded={batches} refreshTestId="dc-refresh">
+      {(items) => <BatchTable batches={items} showResource testId="dc-batches" />}
+    </LoadedSection>
   );
 }

@@ -1,8 +1,10 @@
 // Small pieces the console pages share: an area's heading, tabs, figure cards, a load error with
-// retry, a refused action with the server's words, a loading line.
+// retry, a refused action with the server's words, a loading line, a refresh button, a section
+// that lists what a GET returned, and tables: column heads, a list of rows, a row holding a form.
 import type { ReactNode } from 'react';
 import type { ApiError, Area } from './api';
 import { AREA_INFO, Icon } from './areas';
+import type { Loaded } from './dc-api';
 import { useI18n } from './i18n';
 import { Link } from './router';
 
@@ -118,6 +120,145 @@ export function Loading() {
     <p className="loading-line" aria-busy="true">
       <span className="spinner small" aria-hidden="true" /> {t('app.loading')}
     </p>
+  );
+}
+
+/** Where a GET stands while it has nothing to show: its error, with a retry, or the loading line. */
+export function LoadState({ loaded }: { loaded: Loaded<unknown> }) {
+  if (loaded.error) return <LoadError message={loaded.error.message} onRetry={loaded.reload} />;
+  return loaded.data === undefined ? <Loading /> : null;
+}
+
+/**
+ * The small "refresh" button of a section's head, saying so while it refreshes; `disabled`
+ * defaults to `loading`.
+ */
+export function RefreshButton({ loading, onRefresh, disabled = loading, testId }: { loading: boolean; onRefresh: () => void; disabled?: boolean; testId?: string }) {
+  const { t } = useI18n();
+  return (
+    <button type="button" className="button small" onClick={onRefresh} disabled={disabled} data-testid={testId}>
+      {loading ? t('dc.refreshing') : t('dc.refresh')}
+    </button>
+  );
+}
+
+/**
+ * A section that lists what a GET returned: its heading with `tools` and a refresh button, a line
+ * of help, the load state, then `children` with the data once there is some.
+ *
+ * @example
+ * <LoadedSection headingId="xc-calls-h" title={t('xc.calls')} loaded={calls} refreshTestId="xc-refresh">
+ *   {(items) => <CallTable calls={items} … />}
+ * </LoadedSection>
+ */
+export function LoadedSection<T>({
+  headingId,
+  title,
+  help,
+  tools,
+  loaded,
+  refreshTestId,
+  children,
+}: {
+  headingId: string;
+  title: string;
+  help?: string;
+  tools?: ReactNode;
+  loaded: Loaded<T>;
+  refreshTestId?: string;
+  children: (data: T) => ReactNode;
+}) {
+  const refresh = <RefreshButton loading={loaded.loading} onRefresh={loaded.reload} testId={refreshTestId} />;
+  return (
+    <section className="section" aria-labelledby={headingId}>
+      <div className="section-head">
+        <h2 id={headingId}>{title}</h2>
+        {tools ? (
+          <div className="toolbar">
+            {tools}
+            {refresh}
+          </div>
+        ) : (
+          refresh
+        )}
+      </div>
+      {help && <p className="muted small">{help}</p>}
+      <LoadState loaded={loaded} />
+      {loaded.data !== undefined && children(loaded.data)}
+    </section>
+  );
+}
+
+/** A table column's head: `num` aligns it as a number, `hidden` shows it to screen readers only. */
+export type ColumnHead = string | { label: string; num?: boolean; hidden?: boolean };
+
+/** A table's head: one row of column heads. */
+export function TableHead({ columns }: { columns: readonly ColumnHead[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column, i) => {
+          const { label, num = false, hidden = false } = typeof column === 'string' ? { label: column } : column;
+          return (
+            <th key={i} scope="col" className={num ? 'num' : undefined}>
+              {hidden ? <span className="visually-hidden">{label}</span> : label}
+            </th>
+          );
+        })}
+      </tr>
+    </thead>
+  );
+}
+
+/**
+ * Rows under their column heads, in a frame that scrolls (`testId` on the frame); with `empty`, the
+ * line that stands instead when there are no rows (`emptyTestId`, by default `testId`).
+ *
+ * @example
+ * <ListTable rows={calls} columns={[t('xc.col.time'), …]} empty={t('xc.callsNone')} testId="xc-calls">
+ *   {(c) => <tr key={c.id}>…</tr>}
+ * </ListTable>
+ */
+export function ListTable<T>({
+  rows,
+  columns,
+  compact = false,
+  empty,
+  emptyTestId,
+  testId,
+  children: row,
+}: {
+  rows: readonly T[];
+  columns: readonly ColumnHead[];
+  compact?: boolean;
+  empty?: string;
+  emptyTestId?: string;
+  testId?: string;
+  children: (row: T) => ReactNode;
+}) {
+  if (empty !== undefined && rows.length === 0) {
+    return (
+      <p className="empty" data-testid={emptyTestId ?? testId}>
+        {empty}
+      </p>
+    );
+  }
+  return (
+    <div className="table-wrap" data-testid={testId}>
+      <table className={compact ? 'table compact' : 'table'}>
+        <TableHead columns={columns} />
+        <tbody>{rows.map((r) => row(r))}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A row across all `columns` of a table that holds a form, under the row the form acts on. */
+export function FormRow({ columns, children }: { columns: number; children: ReactNode }) {
+  return (
+    <tr className="row-form">
+      <td colSpan={columns}>{children}</td>
+    </tr>
   );
 }
 

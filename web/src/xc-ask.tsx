@@ -1,14 +1,14 @@
 // "Ask for data": find a resource, see what the catalogue's sharing type allows, and either open a
 // channel (unconditional), submit a request (conditional) or read why it is not shared.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { api, type Me } from './api';
 import { valueLabel } from './dc-batches';
 import { dcPaths, useApiGet, type Resource } from './dc-api';
 import { useFormat } from './format';
 import { useI18n } from './i18n';
 import { Link, navigate } from './router';
-import { ActionError, LoadError, Loading, Notice } from './ui';
-import { chinaDay, nameIn, useAction, useOrgNames, within, xcPaths, type Channel, type NewChannelBody, type NewRequestBody, type ResourceAccess, type SharingRequest } from './xc-api';
+import { ActionError, LoadError, Loading, LoadState, Notice } from './ui';
+import { chinaDay, nameIn, useAction, useOrgNames, within, xcPaths, type Action, type Channel, type NewChannelBody, type NewRequestBody, type ResourceAccess, type SharingRequest } from './xc-api';
 import { FieldChecks, joinList, requestPath, type FieldChoice } from './xc-parts';
 
 const SEARCH_DELAY_MS = 250;
@@ -67,8 +67,7 @@ export function AskPage({ me }: { me: Me }) {
       </form>
       {searching && (
         <div className="suggestions" data-testid="xc-ask-results">
-          {results.error && <LoadError message={results.error.message} onRetry={results.reload} />}
-          {!results.data && !results.error && <Loading />}
+          <LoadState loaded={results} />
           {results.data && results.data.items.length === 0 && <p className="empty">{t('dc.cat.none')}</p>}
           {results.data && results.data.items.length > 0 && (
             <ul className="suggestion-list">
@@ -198,13 +197,19 @@ function AccessPanel({ code, me }: { code: string; me: Me }) {
   );
 }
 
-/** Fields, validity and system shared by both forms. */
+/** Items, purpose and system: what both forms ask, and whether items are missing. */
 function useCommonFields() {
   const [fields, setFields] = useState<string[]>([]);
   const [purpose, setPurpose] = useState('');
   const [systemName, setSystemName] = useState('');
   const [missing, setMissing] = useState(false);
   return { fields, setFields, purpose, setPurpose, systemName, setSystemName, missing, setMissing };
+}
+
+/** The part of the body both forms send; the system only when one is named. */
+function commonBody(form: CommonFields, resource: string): Pick<NewChannelBody, 'resource' | 'purpose' | 'fields' | 'systemName'> {
+  const systemName = form.systemName.trim();
+  return { resource, purpose: form.purpose.trim(), fields: form.fields, ...(systemName ? { systemName } : {}) };
 }
 
 /** Unconditional: open a channel at once, naming the purpose and the items wanted. */
@@ -214,16 +219,9 @@ function ChannelForm({ code, fields: choices, onOpened }: { code: string; fields
   const [until, setUntil] = useState('');
   const action = useAction();
 
-  async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
-    event.preventDefault();
-    if (action.busy) return;
-    if (form.fields.length === 0) {
-      form.setMissing(true);
-      return;
-    }
-    const body: NewChannelBody = { resource: code, purpose: form.purpose.trim(), fields: form.fields };
+  async function send(): Promise<void> {
+    const body: NewChannelBody = commonBody(form, code);
     if (until) body.validUntil = until;
-    if (form.systemName.trim()) body.systemName = form.systemName.trim();
     const channel = await action.run(() => api<Channel>('POST', xcPaths.channels, body));
     if (channel) {
       form.setFields([]);
@@ -233,11 +231,7 @@ function ChannelForm({ code, fields: choices, onOpened }: { code: string; fields
   }
 
   return (
-    <form className="form" onSubmit={(e) => void submit(e)} data-testid="xc-channel-form" aria-busy={action.busy}>
-      <h4>{t('xc.open.title')}</h4>
-      <p className="muted small">{t('xc.open.help')}</p>
-      <FieldPicker choices={choices} form={form} disabled={action.busy} />
-      <PurposeField form={form} disabled={action.busy} />
+    <AskForm form={form} action={action} choices={choices} testId="xc-channel" title={t('xc.open.title')} help={t('xc.open.help')} submit={t('xc.open.submit')} failed={t('xc.open.failed')} onSend={send}>
       <div className="form-grid">
         <label className="field">
           <span>{t('xc.form.validUntilOptional')}</span>
@@ -246,13 +240,7 @@ function ChannelForm({ code, fields: choices, onOpened }: { code: string; fields
         </label>
         <SystemField form={form} disabled={action.busy} />
       </div>
-      <div className="form-actions">
-        <button type="submit" className="button primary" disabled={action.busy} data-testid="xc-channel-submit">
-          {action.busy ? t('xc.sending') : t('xc.open.submit')}
-        </button>
-      </div>
-      {action.error && <ActionError title={t('xc.open.failed')} error={action.error} testId="xc-form-error" />}
-    </form>
+    </AskForm>
   );
 }
 
@@ -265,32 +253,14 @@ function RequestForm({ code, fields: choices, onSubmitted }: { code: string; fie
   const [until, setUntil] = useState(() => chinaDay(365));
   const action = useAction();
 
-  async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
-    event.preventDefault();
-    if (action.busy) return;
-    if (form.fields.length === 0) {
-      form.setMissing(true);
-      return;
-    }
-    const body: NewRequestBody = {
-      resource: code,
-      purpose: form.purpose.trim(),
-      legalBasis: legalBasis.trim(),
-      fields: form.fields,
-      expectedCallsPerDay: Number(callsPerDay),
-      validUntil: until,
-    };
-    if (form.systemName.trim()) body.systemName = form.systemName.trim();
+  async function send(): Promise<void> {
+    const body: NewRequestBody = { ...commonBody(form, code), legalBasis: legalBasis.trim(), expectedCallsPerDay: Number(callsPerDay), validUntil: until };
     const request = await action.run(() => api<SharingRequest>('POST', xcPaths.newRequest, body));
     if (request) onSubmitted(request);
   }
 
   return (
-    <form className="form" onSubmit={(e) => void submit(e)} data-testid="xc-request-form" aria-busy={action.busy}>
-      <h4>{t('xc.submit.title')}</h4>
-      <p className="muted small">{t('xc.submit.help')}</p>
-      <FieldPicker choices={choices} form={form} disabled={action.busy} />
-      <PurposeField form={form} disabled={action.busy} />
+    <AskForm form={form} action={action} choices={choices} testId="xc-request" title={t('xc.submit.title')} help={t('xc.submit.help')} submit={t('xc.submit.submit')} failed={t('xc.submit.failed')} onSend={send}>
       <label className="field">
         <span>{t('xc.req.legalBasis')}</span>
         <textarea value={legalBasis} required minLength={4} maxLength={1000} rows={2} onChange={(e) => setLegalBasis(e.target.value)} disabled={action.busy} placeholder={t('xc.form.legalBasisPlaceholder')} data-testid="xc-form-basis" />
@@ -306,12 +276,63 @@ function RequestForm({ code, fields: choices, onSubmitted }: { code: string; fie
         </label>
         <SystemField form={form} disabled={action.busy} />
       </div>
+    </AskForm>
+  );
+}
+
+/**
+ * What both forms are around their own fields: title and help, the items and the purpose first,
+ * the submit button and the server's refusal last; `onSend` runs once items are chosen. Test ids:
+ * `<testId>-form`, `<testId>-submit`.
+ */
+function AskForm({
+  form,
+  action,
+  choices,
+  testId,
+  title,
+  help,
+  submit: submitLabel,
+  failed,
+  onSend,
+  children,
+}: {
+  form: CommonFields;
+  action: Action;
+  choices: FieldChoice[];
+  testId: string;
+  title: string;
+  help: string;
+  submit: string;
+  failed: string;
+  onSend: () => Promise<void>;
+  children: ReactNode;
+}) {
+  const { t } = useI18n();
+
+  function submit(event: FormEvent<HTMLFormElement>): void {
+    event.preventDefault();
+    if (action.busy) return;
+    if (form.fields.length === 0) {
+      form.setMissing(true);
+      return;
+    }
+    void onSend();
+  }
+
+  return (
+    <form className="form" onSubmit={submit} data-testid={`${testId}-form`} aria-busy={action.busy}>
+      <h4>{title}</h4>
+      <p className="muted small">{help}</p>
+      <FieldPicker choices={choices} form={form} disabled={action.busy} />
+      <PurposeField form={form} disabled={action.busy} />
+      {children}
       <div className="form-actions">
-        <button type="submit" className="button primary" disabled={action.busy} data-testid="xc-request-submit">
-          {action.busy ? t('xc.sending') : t('xc.submit.submit')}
+        <button type="submit" className="button primary" disabled={action.busy} data-testid={`${testId}-submit`}>
+          {action.busy ? t('xc.sending') : submitLabel}
         </button>
       </div>
-      {action.error && <ActionError title={t('xc.submit.failed')} error={action.error} testId="xc-form-error" />}
+      {action.error && <ActionError title={failed} error={action.error} testId="xc-form-error" />}
     </form>
   );
 }

@@ -4,7 +4,7 @@ import { ColumnChart, type Bar } from './charts';
 import { useApiGet } from './dc-api';
 import { useFormat } from './format';
 import { useI18n } from './i18n';
-import { FigureCard, LoadError, Loading } from './ui';
+import { FigureCard, ListTable, LoadState, RefreshButton, TableHead } from './ui';
 import { chinaDay, useCatalogueNames, useOrgNames, xcPaths, type ExchangeStats, type SharingRequest } from './xc-api';
 
 /** Days the dashboard covers (one column each in the chart). */
@@ -31,12 +31,9 @@ export function ExchangeDashboard() {
       <section aria-labelledby="xc-ops-overview" className="section">
         <div className="section-head">
           <h2 id="xc-ops-overview">{t('xc.ops.overview', { days: DAYS })}</h2>
-          <button type="button" className="button small" onClick={refresh} disabled={stats.loading || pending.loading} data-testid="xc-ops-refresh">
-            {stats.loading ? t('dc.refreshing') : t('dc.refresh')}
-          </button>
+          <RefreshButton loading={stats.loading} disabled={stats.loading || pending.loading} onRefresh={refresh} testId="xc-ops-refresh" />
         </div>
-        {stats.error && <LoadError message={stats.error.message} onRetry={stats.reload} />}
-        {!s && !stats.error && <Loading />}
+        <LoadState loaded={stats} />
         {s && (
           <ul className="figure-cards" data-testid="xc-figures">
             <FigureCard testId="xc-figure-live" label={t('xc.ops.live')} value={f.number(s.channels.live)} sub={t('xc.ops.totalChannels', { count: f.number(s.channels.total) })} />
@@ -70,46 +67,27 @@ export function ExchangeDashboard() {
       {s && (
         <section className="section" aria-labelledby="xc-ops-channels">
           <h2 id="xc-ops-channels">{t('xc.ops.topChannels', { count: TOP_CHANNELS })}</h2>
-          {s.byChannel.length === 0 ? (
-            <p className="empty" data-testid="xc-ops-channels">
-              {t('xc.callsNone')}
-            </p>
-          ) : (
-            <div className="table-wrap" data-testid="xc-ops-channels">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('xc.col.channel')}</th>
-                    <th scope="col">{t('xc.col.resource')}</th>
-                    <th scope="col">{t('xc.col.consumer')}</th>
-                    <th scope="col" className="num">
-                      {t('xc.ops.calls')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('xc.ops.latency', { p: 'P95' })}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {s.byChannel.slice(0, TOP_CHANNELS).map((c) => (
-                    <tr key={c.channelId} data-testid="xc-ops-channel-row">
-                      <td className="code">{c.channelId}</td>
-                      <td>{names.resource(c.resource)}</td>
-                      <td>{orgName(c.consumerOrg)}</td>
-                      <td className="num">{f.number(c.calls)}</td>
-                      <td className="num nowrap">{f.ms(c.p95)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <ListTable
+            rows={s.byChannel.slice(0, TOP_CHANNELS)}
+            columns={[t('xc.col.channel'), t('xc.col.resource'), t('xc.col.consumer'), { label: t('xc.ops.calls'), num: true }, { label: t('xc.ops.latency', { p: 'P95' }), num: true }]}
+            empty={t('xc.callsNone')}
+            testId="xc-ops-channels"
+          >
+            {(c) => (
+              <tr key={c.channelId} data-testid="xc-ops-channel-row">
+                <td className="code">{c.channelId}</td>
+                <td>{names.resource(c.resource)}</td>
+                <td>{orgName(c.consumerOrg)}</td>
+                <td className="num">{f.number(c.calls)}</td>
+                <td className="num nowrap">{f.ms(c.p95)}</td>
+              </tr>
+            )}
+          </ListTable>
         </section>
       )}
       <section className="section" aria-labelledby="xc-ops-overdue">
         <h2 id="xc-ops-overdue">{t('xc.ops.overdue')}</h2>
-        {pending.error && <LoadError message={pending.error.message} onRetry={pending.reload} />}
-        {!pending.data && !pending.error && <Loading />}
+        <LoadState loaded={pending} />
         {pending.data && <OverdueTable requests={pending.data.filter((r) => r.overdue)} orgName={orgName} resourceName={names.resource} />}
       </section>
     </>
@@ -164,17 +142,7 @@ function DepartmentTable({ byDepartment, orgName }: { byDepartment: ExchangeStat
   );
   return (
     <table className="table compact" data-testid="xc-ops-departments">
-      <thead>
-        <tr>
-          <th scope="col">{t('xc.col.department')}</th>
-          <th scope="col" className="num">
-            {t('xc.ops.asConsumer')}
-          </th>
-          <th scope="col" className="num">
-            {t('xc.ops.asProvider')}
-          </th>
-        </tr>
-      </thead>
+      <TableHead columns={[t('xc.col.department'), { label: t('xc.ops.asConsumer'), num: true }, { label: t('xc.ops.asProvider'), num: true }]} />
       <tbody>
         {sorted.map(([org, r]) => (
           <tr key={org} data-testid="xc-ops-department-row">
@@ -196,43 +164,28 @@ function DepartmentTable({ byDepartment, orgName }: { byDepartment: ExchangeStat
 function OverdueTable({ requests, orgName, resourceName }: { requests: SharingRequest[]; orgName: (code: string) => string; resourceName: (code: string, fallback?: string) => string }) {
   const { t } = useI18n();
   const f = useFormat();
-  if (requests.length === 0) {
-    return (
-      <p className="empty" data-testid="xc-ops-overdue">
-        {t('xc.ops.noneOverdue')}
-      </p>
-    );
-  }
   const sorted = [...requests].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   return (
-    <div className="table-wrap" data-testid="xc-ops-overdue">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t('xc.col.resource')}</th>
-            <th scope="col">{t('xc.col.consumer')}</th>
-            <th scope="col">{t('xc.col.provider')}</th>
-            <th scope="col">{t('xc.col.submitted')}</th>
-            <th scope="col">{t('xc.col.due')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sorted.map((r) => (
-            <tr key={r.id} data-testid="xc-ops-overdue-row">
-              <td>
-                {resourceName(r.resource, r.resourceName)}
-                <div className="code">{r.id}</div>
-              </td>
-              <td>{orgName(r.consumerOrg)}</td>
-              <td>{orgName(r.providerOrg)}</td>
-              <td className="nowrap">{f.day(r.submittedAt)}</td>
-              <td className="nowrap">
-                {f.day(r.dueAt)} <span className="badge overdue">{t('xc.overdue')}</span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ListTable
+      rows={sorted}
+      columns={[t('xc.col.resource'), t('xc.col.consumer'), t('xc.col.provider'), t('xc.col.submitted'), t('xc.col.due')]}
+      empty={t('xc.ops.noneOverdue')}
+      testId="xc-ops-overdue"
+    >
+      {(r) => (
+        <tr key={r.id} data-testid="xc-ops-overdue-row">
+          <td>
+            {resourceName(r.resource, r.resourceName)}
+            <div className="code">{r.id}</div>
+          </td>
+          <td>{orgName(r.consumerOrg)}</td>
+          <td>{orgName(r.providerOrg)}</td>
+          <td className="nowrap">{f.day(r.submittedAt)}</td>
+          <td className="nowrap">
+            {f.day(r.dueAt)} <span className="badge overdue">{t('xc.overdue')}</span>
+          </td>
+        </tr>
+      )}
+    </ListTable>
   );
 }

@@ -1,8 +1,12 @@
-// Pieces the exchange pages share: status pills, the data-item checkboxes, the table of requests.
+// Pieces the exchange pages share: status pills, the data-item checkboxes, the table of requests,
+// the form that posts a reason (refuse, withdraw, revoke, report misuse).
+import { useState, type FormEvent } from 'react';
+import { api } from './api';
 import { useFormat } from './format';
 import { translateMaybe, useI18n, type Lang } from './i18n';
 import { Link } from './router';
-import type { Channel, SharingRequest, Side } from './xc-api';
+import { ActionError, ListTable } from './ui';
+import { useAction, type Channel, type SharingRequest, type Side } from './xc-api';
 
 /** The label of an exchange value (`xc.<group>.<value>`), or the value itself when there is none. */
 export function xcLabel(lang: Lang, group: string, value: string): string {
@@ -131,43 +135,110 @@ export function RequestTable({
   const { t } = useI18n();
   const f = useFormat();
   return (
-    <div className="table-wrap" data-testid={testId}>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t('xc.col.resource')}</th>
-            <th scope="col">{side === 'consumer' ? t('xc.col.provider') : t('xc.col.consumer')}</th>
-            <th scope="col">{t('xc.col.status')}</th>
-            <th scope="col">{t('xc.col.submitted')}</th>
-            <th scope="col">{t('xc.col.due')}</th>
-            <th scope="col">{t('xc.col.daysLeft')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {requests.map((r) => (
-            <tr key={r.id} data-testid="xc-request-row" data-id={r.id}>
-              <td>
-                <Link to={requestPath(r.id)} className="resource-link" data-testid="xc-request-link">
-                  {resourceName(r.resource, r.resourceName)}
-                </Link>
-                <div className="code">{r.id}</div>
-              </td>
-              <td>
-                {orgName(side === 'consumer' ? r.providerOrg : r.consumerOrg)}
-                {side === 'provider' && r.consumerSystem && <div className="sub">{r.consumerSystem}</div>}
-              </td>
-              <td>
-                <RequestStatusPill status={r.status} testId="xc-request-status" />
-              </td>
-              <td className="nowrap">{f.day(r.submittedAt)}</td>
-              <td className={`nowrap${r.status === 'pending' ? '' : ' muted'}`}>{f.day(r.dueAt)}</td>
-              <td className="nowrap" data-testid="xc-days-left">
-                {r.overdue ? <OverdueBadge /> : r.workingDaysLeft !== null ? t('xc.daysLeft', { count: r.workingDaysLeft }) : '—'}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ListTable
+      rows={requests}
+      columns={[t('xc.col.resource'), side === 'consumer' ? t('xc.col.provider') : t('xc.col.consumer'), t('xc.col.status'), t('xc.col.submitted'), t('xc.col.due'), t('xc.col.daysLeft')]}
+      testId={testId}
+    >
+      {(r) => (
+        <tr key={r.id} data-testid="xc-request-row" data-id={r.id}>
+          <td>
+            <Link to={requestPath(r.id)} className="resource-link" data-testid="xc-request-link">
+              {resourceName(r.resource, r.resourceName)}
+            </Link>
+            <div className="code">{r.id}</div>
+          </td>
+          <td>
+            {orgName(side === 'consumer' ? r.providerOrg : r.consumerOrg)}
+            {side === 'provider' && r.consumerSystem && <div className="sub">{r.consumerSystem}</div>}
+          </td>
+          <td>
+            <RequestStatusPill status={r.status} testId="xc-request-status" />
+          </td>
+          <td className="nowrap">{f.day(r.submittedAt)}</td>
+          <td className={`nowrap${r.status === 'pending' ? '' : ' muted'}`}>{f.day(r.dueAt)}</td>
+          <td className="nowrap" data-testid="xc-days-left">
+            {r.overdue ? <OverdueBadge /> : r.workingDaysLeft !== null ? t('xc.daysLeft', { count: r.workingDaysLeft }) : '—'}
+          </td>
+        </tr>
+      )}
+    </ListTable>
+  );
+}
+
+/**
+ * A reason, then a POST of `{ reason }` to `path`; the parts' test ids are `<testId>-form`,
+ * `-reason`, `-submit` and `-error`. `rows` is the reason's height (1: a one-line input). With
+ * `onCancel` the form stands inline (in a table row): it takes the focus and offers "cancel".
+ *
+ * @example
+ * <ReasonForm path={xcPaths.withdraw(id)} label={t('xc.form.reason')} minLength={2} help={…} submit={…} failed={…} testId="xc-withdraw" onDone={reload} />
+ */
+export function ReasonForm({
+  path,
+  label,
+  minLength,
+  maxLength = 1000,
+  rows = 3,
+  help,
+  submit: submitLabel,
+  failed,
+  testId,
+  danger = false,
+  onCancel,
+  onDone,
+}: {
+  path: string;
+  label: string;
+  minLength: number;
+  maxLength?: number;
+  rows?: number;
+  help: string;
+  submit: string;
+  failed: string;
+  testId: string;
+  danger?: boolean;
+  onCancel?: () => void;
+  onDone: () => void;
+}) {
+  const { t } = useI18n();
+  const [reason, setReason] = useState('');
+  const action = useAction();
+  const inline = onCancel !== undefined;
+
+  async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
+    event.preventDefault();
+    if (action.busy) return;
+    if (await action.run(() => api<unknown>('POST', path, { reason: reason.trim() }))) onDone();
+  }
+
+  const input = {
+    value: reason,
+    required: true,
+    minLength,
+    maxLength,
+    disabled: action.busy,
+    autoFocus: inline,
+    'data-testid': `${testId}-reason`,
+  };
+  return (
+    <form className={`form${inline ? ' inline-form' : ''}`} onSubmit={(e) => void submit(e)} data-testid={`${testId}-form`} aria-busy={action.busy}>
+      <label className={`field${inline ? ' grow' : ''}`}>
+        <span>{label}</span>
+        {rows === 1 ? <input {...input} onChange={(e) => setReason(e.target.value)} /> : <textarea {...input} rows={rows} onChange={(e) => setReason(e.target.value)} />}
+        <span className="hint">{help}</span>
+      </label>
+      <div className="form-actions">
+        <button type="submit" className={`button${danger ? ' danger' : ''}`} disabled={action.busy} data-testid={`${testId}-submit`}>
+          {action.busy ? t('xc.sending') : submitLabel}
+        </button>
+        {onCancel && (
+          <button type="button" className="button" onClick={onCancel} disabled={action.busy}>
+            {t('xc.cancel')}
+          </button>
+        )}
+      </div>
+      {action.error && <ActionError title={failed} error={action.error} testId={`${testId}-error`} />}
+    </form>
   );
 }

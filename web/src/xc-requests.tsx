@@ -7,7 +7,7 @@ import { useFormat } from './format';
 import { useI18n } from './i18n';
 import { Link } from './router';
 import { useTitle } from './title';
-import { ActionError, LoadError, Loading, Notice } from './ui';
+import { ActionError, LoadedSection, LoadError, Loading, Notice } from './ui';
 import {
   chinaDay,
   REQUEST_STATUSES,
@@ -21,7 +21,7 @@ import {
   type SharingRequest,
   type Side,
 } from './xc-api';
-import { FieldChecks, joinList, OverdueBadge, RequestStatusPill, RequestTable, xcLabel, type FieldChoice } from './xc-parts';
+import { FieldChecks, joinList, OverdueBadge, ReasonForm, RequestStatusPill, RequestTable, xcLabel, type FieldChoice } from './xc-parts';
 
 /** The requests our department made (consumer) or received (provider), filtered by status. */
 export function RequestList({ side }: { side: Side }) {
@@ -30,41 +30,37 @@ export function RequestList({ side }: { side: Side }) {
   const requests = useApiGet<SharingRequest[]>(xcPaths.requests({ side, status }));
   const orgName = useOrgNames(lang);
   const names = useCatalogueNames(lang);
-  const title = side === 'consumer' ? t('xc.ours') : t('xc.theirs');
-  const items = requests.data;
   return (
-    <section className="section" aria-labelledby="xc-requests-h">
-      <div className="section-head">
-        <h2 id="xc-requests-h">{title}</h2>
-        <div className="toolbar">
-          <label className="field inline">
-            <span>{t('xc.col.status')}</span>
-            <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="xc-status-filter">
-              <option value="">{t('xc.allStatuses')}</option>
-              {REQUEST_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {xcLabel(lang, 'status', s)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="button" className="button small" onClick={requests.reload} disabled={requests.loading} data-testid="xc-refresh">
-            {requests.loading ? t('dc.refreshing') : t('dc.refresh')}
-          </button>
-        </div>
-      </div>
-      <p className="muted small">{side === 'consumer' ? t('xc.oursHelp') : t('xc.theirsHelp')}</p>
-      {requests.error && <LoadError message={requests.error.message} onRetry={requests.reload} />}
-      {!items && !requests.error && <Loading />}
-      {items &&
-        (items.length === 0 ? (
+    <LoadedSection
+      headingId="xc-requests-h"
+      title={side === 'consumer' ? t('xc.ours') : t('xc.theirs')}
+      help={side === 'consumer' ? t('xc.oursHelp') : t('xc.theirsHelp')}
+      tools={
+        <label className="field inline">
+          <span>{t('xc.col.status')}</span>
+          <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="xc-status-filter">
+            <option value="">{t('xc.allStatuses')}</option>
+            {REQUEST_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {xcLabel(lang, 'status', s)}
+              </option>
+            ))}
+          </select>
+        </label>
+      }
+      loaded={requests}
+      refreshTestId="xc-refresh"
+    >
+      {(items) =>
+        items.length === 0 ? (
           <p className="empty" data-testid="xc-requests-empty">
             {side === 'consumer' ? t('xc.oursNone') : t('xc.theirsNone')}
           </p>
         ) : (
           <RequestTable requests={items} side={side} orgName={orgName} resourceName={names.resource} testId="xc-requests" />
-        ))}
-    </section>
+        )
+      }
+    </LoadedSection>
   );
 }
 
@@ -171,36 +167,11 @@ export function RequestPage({ id, me }: { id: string; me: Me }) {
                 <h3 id="xc-approve-h">{t('xc.approve.title')}</h3>
                 <ApproveForm request={r} choices={choices} onApproved={() => decided(t('xc.approve.done'))} />
               </section>
-              <section className="section panel" aria-labelledby="xc-refuse-h">
-                <h3 id="xc-refuse-h">{t('xc.refuse.title')}</h3>
-                <ReasonForm
-                  path={xcPaths.refuse(r.id)}
-                  minLength={4}
-                  help={t('xc.refuse.help')}
-                  submit={t('xc.refuse.submit')}
-                  failed={t('xc.refuse.failed')}
-                  testId="xc-refuse"
-                  danger
-                  onDone={() => decided(t('xc.refuse.done'))}
-                />
-              </section>
+              <ReasonPanel kind="refuse" id={r.id} onDone={decided} />
             </div>
           )}
           {pending && side === 'provider' && !reviewsRequests(me) && <p className="note">{t('xc.req.adminDecides')}</p>}
-          {pending && side === 'consumer' && (
-            <section className="section panel" aria-labelledby="xc-withdraw-h">
-              <h3 id="xc-withdraw-h">{t('xc.withdraw.title')}</h3>
-              <ReasonForm
-                path={xcPaths.withdraw(r.id)}
-                minLength={2}
-                help={t('xc.withdraw.help')}
-                submit={t('xc.withdraw.submit')}
-                failed={t('xc.withdraw.failed')}
-                testId="xc-withdraw"
-                onDone={() => decided(t('xc.withdraw.done'))}
-              />
-            </section>
-          )}
+          {pending && side === 'consumer' && <ReasonPanel kind="withdraw" id={r.id} onDone={decided} />}
         </>
       )}
     </div>
@@ -316,49 +287,28 @@ function ApproveForm({ request: r, choices, onApproved }: { request: SharingRequ
   );
 }
 
-/** A refusal or a withdrawal: a reason, then the POST. */
-function ReasonForm({
-  path,
-  minLength,
-  help,
-  submit: submitLabel,
-  failed,
-  testId,
-  danger = false,
-  onDone,
-}: {
-  path: string;
-  minLength: number;
-  help: string;
-  submit: string;
-  failed: string;
-  testId: string;
-  danger?: boolean;
-  onDone: () => void;
-}) {
+/** How the two answers with a reason differ; their messages are `xc.<kind>.*`, their test ids `xc-<kind>-*`. */
+const REASONED = {
+  refuse: { minLength: 4, danger: true },
+  withdraw: { minLength: 2, danger: false },
+} as const;
+
+/** The provider's refusal or the consumer's withdrawal, in a panel of its own; `onDone` gets what to confirm. */
+function ReasonPanel({ kind, id, onDone }: { kind: keyof typeof REASONED; id: string; onDone: (message: string) => void }) {
   const { t } = useI18n();
-  const [reason, setReason] = useState('');
-  const action = useAction();
-
-  async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
-    event.preventDefault();
-    if (action.busy) return;
-    if (await action.run(() => api<SharingRequest>('POST', path, { reason: reason.trim() }))) onDone();
-  }
-
   return (
-    <form className="form" onSubmit={(e) => void submit(e)} data-testid={`${testId}-form`} aria-busy={action.busy}>
-      <label className="field">
-        <span>{t('xc.form.reason')}</span>
-        <textarea value={reason} required minLength={minLength} maxLength={1000} rows={3} onChange={(e) => setReason(e.target.value)} disabled={action.busy} data-testid={`${testId}-reason`} />
-        <span className="hint">{help}</span>
-      </label>
-      <div className="form-actions">
-        <button type="submit" className={`button${danger ? ' danger' : ''}`} disabled={action.busy} data-testid={`${testId}-submit`}>
-          {action.busy ? t('xc.sending') : submitLabel}
-        </button>
-      </div>
-      {action.error && <ActionError title={failed} error={action.error} testId={`${testId}-error`} />}
-    </form>
+    <section className="section panel" aria-labelledby={`xc-${kind}-h`}>
+      <h3 id={`xc-${kind}-h`}>{t(`xc.${kind}.title`)}</h3>
+      <ReasonForm
+        path={xcPaths[kind](id)}
+        label={t('xc.form.reason')}
+        {...REASONED[kind]}
+        help={t(`xc.${kind}.help`)}
+        submit={t(`xc.${kind}.submit`)}
+        failed={t(`xc.${kind}.failed`)}
+        testId={`xc-${kind}`}
+        onDone={() => onDone(t(`xc.${kind}.done`))}
+      />
+    </section>
   );
 }
