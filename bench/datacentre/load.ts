@@ -67,6 +67,7 @@ try {
   const events = new EventBus(tdb.db);
   const ctx = { config, database: tdb, db: tdb.db, audit, events, transaction: makeTransaction(tdb.db, audit, events) };
   const dc = createDatacentreService(ctx);
+  await dc.startCaching(); // as the server runs it
   await dc.ensureCatalogue(PLATFORM_PRINCIPAL);
   peak = 0;
   t0 = performance.now();
@@ -123,6 +124,7 @@ try {
   console.log(`    ludao record by key            ${f(byKey)}   (audited)`);
   console.log(`    ludao all data of one subject  ${f(bySubject)}   (${(await dc.searchResources(PLATFORM_PRINCIPAL, {})).total} resources searched, audited)`);
   await client.end();
+  await dc.stopCaching();
   await audit.stop();
 } finally {
   clearInterval(sampler);

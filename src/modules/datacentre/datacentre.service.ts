@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { auditActor, hasPermission, requirePermission, type Principal } from '../../platform/access';
+import { CoherentCache } from '../../platform/db/coherent-cache';
 import type { ModuleContext } from '../../platform/module';
 import { maskResidentId } from '../../platform/ids';
 import { Problem } from '../../platform/http/problem';
@@ -10,6 +11,9 @@ import type { Batch, BatchError, FieldSpec, PushBatchBody, Resource, ResourceSpe
 import * as store from './datacentre.store';
 import { runBatch, type BatchOutcome, type BatchProgress } from './ingest/batch';
 import { formatOf, readRows, type RawRow, type ReadInfo } from './ingest/readers';
+
+/** How long a resource definition is reused without reading it again (changes are pushed). */
+const RESOURCE_CACHE_MS = 60_000;
 
 type Deps = Pick<ModuleContext, 'database' | 'db' | 'audit' | 'events' | 'transaction' | 'config'>;
 type ResourceWithFields = store.ResourceWithFields;
@@ -67,7 +71,22 @@ export function maskValue(field: FieldSpec, value: unknown): unknown {
 export class DatacentreService {
   readonly processId = randomUUID();
 
-  constructor(private readonly deps: Deps) {}
+  // Resource definitions by code, dropped in every process when one is defined or evolves.
+  private readonly resources: CoherentCache<ResourceWithFields | undefined>;
+
+  constructor(private readonly deps: Deps) {
+    this.resources = new CoherentCache(deps.database, store.RESOURCE_CHANGED_CHANNEL, RESOURCE_CACHE_MS);
+  }
+
+  /** Starts reusing resource definitions between calls (servers; a CLI run needs none). */
+  startCaching(): Promise<void> {
+    return this.resources.start();
+  }
+
+  /** Stops the definition cache and its listening connection. */
+  stopCaching(): Promise<void> {
+    return this.resources.stop();
+  }
 
   // ------------------------------------------------------------ catalogue
 
@@ -126,15 +145,17 @@ export class DatacentreService {
       });
       await store.insertResourceVersion(trx, { resourceId: id, version: 1, fields, change: 'Defined', createdBy: caller.id });
       await store.createRecordTable(trx, table, fields, spec.partitions);
+      await this.resources.announce(trx, spec.code);
       await this.deps.audit.append(trx, { action: 'datacentre.resource.define', actor: auditActor(caller), subject: { type: 'dc_resource', id: spec.code }, detail: { fields: fields.length } });
     });
+    await this.resources.withdrawn(spec.code);
     return this.getResource(caller, spec.code);
   }
 
   /** A new schema version: fields added (never required: existing records lack them) or deprecated. */
   async evolveResource(who: Principal | null, code: string, change: { add?: FieldSpec[]; deprecate?: string[]; note: string }): Promise<Resource> {
     const caller = requirePermission(who, 'catalogue:manage');
-    const resource = await this.resource(code);
+    const resource = await this.resource(code, { fresh: true });
     this.requireProvider(caller, resource.provider_org_code, 'change this resource');
     const fields = resource.fields.map((f) => ({ ...f }));
     const errors: { field: string; message: string }[] = [];
@@ -160,9 +181,10 @@ export class DatacentreService {
       for (const add of change.add ?? []) await store.addRecordColumn(trx, resource.table_name, storedField(add));
       await store.insertResourceVersion(trx, { resourceId: resource.id, version, fields, change: change.note, createdBy: caller.id });
       await store.setResourceVersion(trx, resource.id, version, searchText({ ...resource, nameEn: resource.name_en }, fields));
-      await store.announceResourceChange(trx, code);
+      await this.resources.announce(trx, code);
       await this.deps.audit.append(trx, { action: 'datacentre.resource.evolve', actor: auditActor(caller), subject: { type: 'dc_resource', id: code }, detail: { version, add: change.add?.map((f) => f.name) ?? [], deprecate: change.deprecate ?? [] } });
     });
+    await this.resources.withdrawn(code);
     return this.getResource(caller, code);
   }
 
@@ -248,13 +270,19 @@ export class DatacentreService {
   /** All current data about one subject (ID number, credit code or place code) across the resources the caller may read. */
   async subjectRecords(caller: Principal | null, subject: string, requestId?: string): Promise<{ resource: string; name: string; records: StoredRecord[] }[]> {
     requirePermission(caller, 'records:read');
-    const out: { resource: string; name: string; records: StoredRecord[] }[] = [];
-    for (const resource of await store.listSubjectResources(this.deps.db)) {
-      if (!this.mayRead(caller!, resource)) continue;
-      const code = resource.code;
-      const records = await store.findSubjectRecords(this.deps.db, resource.table_name, resource.fields, subject.trim().toUpperCase(), 100);
-      if (records.length > 0) out.push({ resource: code, name: resource.name, records: records.map((r) => presentRecord(r, resource, this.masks(caller!, resource))) });
-    }
+    const wanted = subject.trim().toUpperCase();
+    const readable = (await store.listSubjectResources(this.deps.db)).filter((r) => this.mayRead(caller!, r));
+    // One query per resource, all at once: on PostgreSQL they run side by side on the pool.
+    const found = await Promise.all(
+      readable.map(async (resource) => {
+        const subjectIsKey = resource.key_fields.length === 1 && resource.key_fields[0] === resource.subject_field;
+        const records = await store.findSubjectRecords(this.deps.db, resource.table_name, resource.fields, wanted, 100, subjectIsKey);
+        return { resource, records };
+      }),
+    );
+    const out = found
+      .filter((f) => f.records.length > 0)
+      .map(({ resource, records }) => ({ resource: resource.code, name: resource.name, records: records.map((r) => presentRecord(r, resource, this.masks(caller!, resource))) }));
     await this.deps.audit.record({ action: 'datacentre.subject.read', actor: auditActor(caller), dataSubject: subject, requestId: requestId ?? null, detail: { resources: out.map((o) => o.resource) } });
     return out;
   }
@@ -380,8 +408,8 @@ export class DatacentreService {
     return { database: this.deps.database, audit: this.deps.audit, events: this.deps.events, processId: this.processId, staleSeconds: this.deps.config.batchStaleSeconds };
   }
 
-  private async resource(code: string): Promise<ResourceWithFields> {
-    const resource = await store.findResource(this.deps.db, code);
+  private async resource(code: string, options: { fresh?: boolean } = {}): Promise<ResourceWithFields> {
+    const resource = options.fresh ? await store.findResource(this.deps.db, code) : await this.resources.get(code, () => store.findResource(this.deps.db, code));
     if (!resource) throw Problem.notFound(`No resource "${code}" in the catalogue`);
     return resource;
   }

@@ -277,10 +277,14 @@ export async function listRecordHistory(db: AnyDb, table: string, fields: readon
   return rows;
 }
 
-/** The current records of one subject in one record table. */
-export async function findSubjectRecords(db: AnyDb, table: string, fields: readonly StoredField[], subject: string, limit: number): Promise<RecordVersionRow[]> {
+/**
+ * The current records of one subject in one record table. `subjectIsKey`: the table's key is
+ * its subject (one person, one record), which lets PostgreSQL read one hash partition.
+ */
+export async function findSubjectRecords(db: AnyDb, table: string, fields: readonly StoredField[], subject: string, limit: number, subjectIsKey = false): Promise<RecordVersionRow[]> {
+  const byKey = subjectIsKey ? sql`and _key = ${subject}` : sql``;
   const { rows } = await sql<RecordVersionRow>`select ${fieldSelect(fields)} from ${ident(table)}
-    where _subject = ${subject} and _valid_to is null and not _deleted order by _key limit ${limit}`.execute(db);
+    where _subject = ${subject} ${byKey} and _valid_to is null and not _deleted order by _key limit ${limit}`.execute(db);
   return rows;
 }
 
@@ -319,11 +323,6 @@ export async function selectBatchVersions(db: AnyDb, table: string, fields: read
 
 /** The NOTIFY channel that tells every process a resource's definition changed (payload: its code). */
 export const RESOURCE_CHANGED_CHANNEL = 'ludao_resource_changed';
-
-/** Tells every process, when `db`'s transaction commits, that a resource's definition changed. */
-export async function announceResourceChange(db: AnyDb, code: string): Promise<void> {
-  await sql`select pg_notify(${RESOURCE_CHANGED_CHANNEL}, ${code})`.execute(db);
-}
 
 /** Current records, versions stored, versions written since `since`, and the last write. */
 export async function recordTableStats(db: AnyDb, table: string, since: Date): Promise<{ records: number; versions: number; recent: number; last: Date | null }> {

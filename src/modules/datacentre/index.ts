@@ -23,6 +23,8 @@ export const datacentreModule: LudaoModule = {
   migrations: { '0001-create-catalogue': createCatalogue },
   async register(ctx) {
     const service = createDatacentreService(ctx);
+    await service.startCaching();
+    ctx.http.addHook('onClose', () => service.stopCaching());
     await service.recoverBatches();
     registerDatacentreRoutes(ctx.http, service);
   },

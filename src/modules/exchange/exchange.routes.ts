@@ -269,7 +269,7 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
       },
     },
     async (request, reply) => {
-      const receivedAt = new Date();
+      const receivedAt = request.receivedAt ?? new Date();
       return send(request, reply, { resource: request.params.resource, operation: 'key', key: request.params.key, fields: fieldList(request.query.fields) }, receivedAt);
     },
   );
@@ -287,7 +287,7 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
       },
     },
     async (request, reply) => {
-      const receivedAt = new Date();
+      const receivedAt = request.receivedAt ?? new Date();
       return send(request, reply, { resource: request.params.resource, operation: 'subject', subject: request.params.subject, fields: fieldList(request.query.fields) }, receivedAt);
     },
   );
@@ -305,7 +305,7 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
       },
     },
     async (request, reply) => {
-      const receivedAt = new Date();
+      const receivedAt = request.receivedAt ?? new Date();
       return send(request, reply, { resource: request.params.resource, operation: 'changes', after: request.query.after, limit: request.query.limit, fields: fieldList(request.query.fields) }, receivedAt);
     },
   );
@@ -326,7 +326,7 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
       },
     },
     async (request, reply) => {
-      const receivedAt = new Date();
+      const receivedAt = request.receivedAt ?? new Date();
       const query = request.query as Record<string, unknown>;
       const conditions: FieldCondition[] = [];
       for (const [name, value] of Object.entries(query)) {

@@ -14,6 +14,13 @@ import { Type } from 'typebox';
 import { installAuthentication } from '../access/authenticate';
 import { Problem, PROBLEM_TYPES, ProblemSchema, type FieldError, type ProblemBody } from './problem';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** When the request arrived (set first thing, in onRequest). */
+    receivedAt: Date | null;
+  }
+}
+
 /** The Fastify instance Ludao's modules register routes on (TypeBox schemas give the types). */
 export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -57,7 +64,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const lenient = addFormats(new Ajv({ coerceTypes: 'array', removeAdditional: false, allErrors: true, useDefaults: true, strict: false }));
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema));
 
+  // When the request arrived, before parsing and authentication: evidence logs record it.
+  app.decorateRequest('receivedAt', null);
   app.addHook('onRequest', async (request, reply) => {
+    request.receivedAt = new Date();
     reply.header('x-request-id', request.id);
   });
 
