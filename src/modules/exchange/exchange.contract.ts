@@ -229,8 +229,12 @@ export const NewSubscriptionBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** A new webhook subscription's body. */
+export type NewSubscriptionBody = Static<typeof NewSubscriptionBody>;
+
 /** One delivery attempt. */
 export const Delivery = Type.Object({
+  id: Nullable(Type.String({ description: 'The X-Ludao-Delivery header the webhook received' })),
   attemptedAt: Type.String(),
   fromCursor: Type.String(),
   toCursor: Type.String(),
@@ -239,3 +243,5 @@ export const Delivery = Type.Object({
   outcome: Type.String(),
   error: Nullable(Type.String()),
 });
+/** One delivery attempt. */
+export type Delivery = Static<typeof Delivery>;

@@ -557,6 +557,7 @@ export class ExchangeService {
     const caller = this.requireReader(who);
     await this.visibleSubscription(caller, id);
     return (await store.listDeliveries(this.deps.db, id, 100)).map((d) => ({
+      id: d.delivery_id,
       attemptedAt: d.attempted_at.toISOString(),
       fromCursor: d.from_cursor,
       toCursor: d.to_cursor,

@@ -453,16 +453,16 @@ export async function wakeSubscriptions(db: AnyDb, resourceCode: string): Promis
 /** Records one delivery attempt. */
 export async function insertDelivery(
   db: AnyDb,
-  d: { subscriptionId: string; fromCursor: string; toCursor: string; changes: number; statusCode: number | null; outcome: 'delivered' | 'failed' | 'parked'; error: string | null },
+  d: { subscriptionId: string; deliveryId: string | null; fromCursor: string; toCursor: string; changes: number; statusCode: number | null; outcome: 'delivered' | 'failed' | 'parked'; error: string | null },
 ): Promise<void> {
-  await sql`insert into xc_delivery (subscription_id, from_cursor, to_cursor, changes, status_code, outcome, error)
-    values (${d.subscriptionId}, ${d.fromCursor}, ${d.toCursor}, ${d.changes}, ${d.statusCode}, ${d.outcome}, ${d.error})`.execute(db);
+  await sql`insert into xc_delivery (subscription_id, delivery_id, from_cursor, to_cursor, changes, status_code, outcome, error)
+    values (${d.subscriptionId}, ${d.deliveryId}, ${d.fromCursor}, ${d.toCursor}, ${d.changes}, ${d.statusCode}, ${d.outcome}, ${d.error})`.execute(db);
 }
 
 /** The latest delivery attempts of a subscription. */
 export async function listDeliveries(db: AnyDb, subscriptionId: string, limit: number) {
-  const { rows } = await sql<{ attempted_at: Date; from_cursor: string; to_cursor: string; changes: number; status_code: number | null; outcome: string; error: string | null }>`
-    select attempted_at, from_cursor, to_cursor, changes, status_code, outcome, error from xc_delivery
+  const { rows } = await sql<{ delivery_id: string | null; attempted_at: Date; from_cursor: string; to_cursor: string; changes: number; status_code: number | null; outcome: string; error: string | null }>`
+    select delivery_id, attempted_at, from_cursor, to_cursor, changes, status_code, outcome, error from xc_delivery
     where subscription_id = ${subscriptionId} order by id desc limit ${limit}`.execute(db);
   return rows;
 }

@@ -13,7 +13,21 @@ import { natsSignals, processSignals } from '../../platform/events/signals';
 import { loadWorkingDayCalendar } from './working-days';
 
 export { CALLS_LOGGED_ACTION, CallLog, type CallLogVerification } from './call-log';
-export type { ApproveBody, Call, Channel, DataUse, ExchangeStats, NewChannelBody, NewRequestBody, ReasonBody, ResourceAccess, SharingRequest } from './exchange.contract';
+export type {
+  ApproveBody,
+  Call,
+  Channel,
+  DataUse,
+  Delivery,
+  ExchangeStats,
+  NewChannelBody,
+  NewRequestBody,
+  NewSubscriptionBody,
+  ReasonBody,
+  ResourceAccess,
+  SharingRequest,
+  Subscription,
+} from './exchange.contract';
 export { CALL_HEADERS } from './exchange.routes';
 export { ANSWER_WITHIN_WORKING_DAYS, ExchangeService } from './exchange.service';
 export { loadWorkingDayCalendar, WorkingDayCalendar } from './working-days';

@@ -136,6 +136,7 @@ describe('change subscriptions', () => {
     expect(receiver.received.length - before).toBe(3);
     const deliveries = (await inject({ method: 'GET', url: `/api/exchange/subscriptions/${parked.id}/deliveries`, headers: { cookie: hrss } })).json();
     expect(deliveries.map((d: { outcome: string }) => d.outcome).slice(0, 3)).toEqual(['parked', 'failed', 'failed']);
+    expect(deliveries[0].id).toMatch(/^[0-9a-f-]{36}$/); // the X-Ludao-Delivery the webhook got
 
     receiver.answer(204);
     const replayed = await inject({ method: 'POST', url: `/api/exchange/subscriptions/${parked.id}/replay`, headers: { cookie: hrss }, payload: {} });

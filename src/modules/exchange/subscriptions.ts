@@ -175,7 +175,7 @@ export class ChangeDelivery {
     if (!channel || channel.status !== 'active' || channel.valid_until.getTime() <= now) {
       const error = `channel ${sub.channel_id} is ${channel?.status === 'revoked' ? 'revoked' : 'expired'}`;
       await store.settleSubscription(this.deps.db, sub.id, { status: 'parked', cursorSeq: from.seq, cursorRow: from.row, attempts: sub.attempts, nextAttemptAt: new Date(), lastError: error, deliveredMore: 0 });
-      await store.insertDelivery(this.deps.db, { subscriptionId: sub.id, fromCursor: formatCursor(from), toCursor: formatCursor(from), changes: 0, statusCode: null, outcome: 'parked', error });
+      await store.insertDelivery(this.deps.db, { subscriptionId: sub.id, deliveryId: null, fromCursor: formatCursor(from), toCursor: formatCursor(from), changes: 0, statusCode: null, outcome: 'parked', error });
       return true;
     }
     const { changes, next } = await readChanges(this.deps.db, this.deps.reader, sub.resource_code, channel.fields, from, this.options.pageSize);
@@ -244,6 +244,7 @@ export class ChangeDelivery {
     if (!ok && !park && wait < this.options.pollMs) setTimeout(() => this.kick(), wait + 5).unref();
     await store.insertDelivery(this.deps.db, {
       subscriptionId: sub.id,
+      deliveryId,
       fromCursor: formatCursor(from),
       toCursor: formatCursor(ok ? next : from),
       changes: changes.length,

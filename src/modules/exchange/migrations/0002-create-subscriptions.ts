@@ -43,6 +43,7 @@ export const createSubscriptions: Migration = {
       create table xc_delivery (
         id bigserial primary key,
         subscription_id text not null references xc_subscription (id),
+        delivery_id text,
         attempted_at timestamptz not null default now(),
         from_cursor text not null,
         to_cursor text not null,
