@@ -270,4 +270,75 @@ describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
     expect(error).toContain(`No call ${uses[1]!.callId} touched your data`);
     expect(await second.getByTestId('cz-reported').count()).toBe(0);
   });
+
+  it('subscribes a live channel to its changes, shows the secret once, replays and cancels', async () => {
+    // A channel of its own to an unconditional resource. This test comes after the operator's
+    // dashboard, which counts the live channels.
+    const hrss = await apiAs('hrss.admin');
+    const opened = await hrss.post('/api/exchange/channels', { data: { resource: 'population.person', purpose: '社保参保登记核对身份信息', fields: ['name'] } });
+    expect(opened.status()).toBe(201);
+    const channel = (await opened.json()).id as string;
+    await hrss.dispose();
+
+    await signIn('hrss.admin', '黄人社');
+    await byTestId('nav-department').click();
+    await byTestId('xc-tab-subscriptions').click();
+    expect(pathname()).toBe('/department/subscriptions');
+    await byTestId('xc-subs-empty').waitFor();
+    const offered = await byTestId('xc-sub-channel').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toContain(channel);
+    await byTestId('xc-sub-channel').selectOption(channel);
+    await waitForText('xc-sub-fields', '姓名');
+
+    // Refused: the server's own words.
+    await byTestId('xc-sub-url-input').fill('ftp://127.0.0.1/hook');
+    await byTestId('xc-sub-submit').click();
+    await byTestId('xc-sub-form-error').waitFor();
+    const error = await text('xc-sub-form-error');
+    expect(error).toContain('创建订阅失败（HTTP 400）');
+    expect(error).toContain('http or https');
+
+    // Nothing listens at port 9, and with no changes yet nothing is posted there either.
+    await byTestId('xc-sub-url-input').fill('http://127.0.0.1:9/hook');
+    await byTestId('xc-sub-submit').click();
+    const box = byTestId('xc-sub-secret');
+    await box.waitFor();
+    const id = (await box.getAttribute('data-id')) ?? '';
+    expect(id).toMatch(/^XS-/);
+    const secret = await byTestId('xc-sub-secret-value').inputValue();
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    for (const seen of [id, '只显示这一次', 'X-Ludao-Signature', 't=<时间戳>,v1=<签名>', 'HMAC-SHA256', '“t.body”']) expect(await box.textContent()).toContain(seen);
+
+    const row = web.page.locator(`[data-testid="xc-sub-row"][data-id="${id}"]`);
+    await row.waitFor();
+    expect(await row.getByTestId('xc-sub-status').textContent()).toBe('投递中');
+    const shown = (await row.textContent()) ?? '';
+    for (const seen of ['人口基础信息', channel, 'http://127.0.0.1:9/hook', '0.0']) expect(shown).toContain(seen);
+    expect(shown).not.toContain(secret);
+    await row.getByTestId('xc-sub-deliveries-toggle').click();
+    await byTestId('xc-sub-deliveries-empty').waitFor();
+
+    // The secret was in that answer only.
+    await byTestId('xc-sub-secret-done').click();
+    await byTestId('xc-sub-form').waitFor();
+    expect(await byTestId('xc-sub-secret').count()).toBe(0);
+    await web.page.reload();
+    await row.waitFor();
+    await byTestId('xc-sub-form').waitFor();
+    expect(await byTestId('xc-sub-secret').count()).toBe(0);
+    expect(await web.page.content()).not.toContain(secret);
+
+    await row.getByTestId('xc-sub-replay').click();
+    await byTestId('xc-sub-replay-start').check();
+    await byTestId('xc-sub-replay-submit').click();
+    await waitForText('xc-sub-done', `订阅 ${id} 将从游标 0.0 重新投递`);
+
+    await row.getByTestId('xc-sub-cancel').click();
+    await byTestId('xc-sub-cancel-confirm').click();
+    await row.getByTestId('xc-sub-status').filter({ hasText: '已取消' }).waitFor();
+    await waitForText('xc-sub-done', `订阅 ${id} 已取消`);
+    expect(await row.getAttribute('data-status')).toBe('cancelled');
+    expect(await row.getByTestId('xc-sub-replay').count()).toBe(0);
+    expect(await row.getByTestId('xc-sub-cancel').count()).toBe(0);
+  });
 });

@@ -1,5 +1,5 @@
 // The department workbench: data sharing between departments (requests both ways, asking for
-// data, channels, calls). API keys and data provision are still to come.
+// data, channels, change subscriptions, calls). API keys and data provision are still to come.
 import type { ReactNode } from 'react';
 import type { Me } from './api';
 import { AREA_INFO } from './areas';
@@ -9,12 +9,13 @@ import { AreaHeader, TabNav } from './ui';
 import { AskPage } from './xc-ask';
 import { CallsPage, ChannelsPage } from './xc-channels';
 import { RequestList, RequestPage } from './xc-requests';
+import { SubscriptionsPage } from './xc-subscriptions';
 
 /** Where the department workbench lives. */
 export const DEPARTMENT_PATH = AREA_INFO.department.path;
 
 /** A page of the workbench. */
-export type DepartmentRoute = { page: 'ours' } | { page: 'theirs' } | { page: 'ask' } | { page: 'channels' } | { page: 'calls' } | { page: 'request'; id: string };
+export type DepartmentRoute = { page: 'ours' } | { page: 'theirs' } | { page: 'ask' } | { page: 'channels' } | { page: 'subscriptions' } | { page: 'calls' } | { page: 'request'; id: string };
 
 type Tab = Exclude<DepartmentRoute['page'], 'request'>;
 
@@ -23,6 +24,7 @@ const TABS: readonly { tab: Tab; path: string; label: MessageKey }[] = [
   { tab: 'theirs', path: `${DEPARTMENT_PATH}/incoming`, label: 'xc.theirs' },
   { tab: 'ask', path: `${DEPARTMENT_PATH}/ask`, label: 'xc.ask' },
   { tab: 'channels', path: `${DEPARTMENT_PATH}/channels`, label: 'xc.channels' },
+  { tab: 'subscriptions', path: `${DEPARTMENT_PATH}/subscriptions`, label: 'xc.subscriptions' },
   { tab: 'calls', path: `${DEPARTMENT_PATH}/calls`, label: 'xc.calls' },
 ];
 
@@ -71,6 +73,12 @@ export function DepartmentWorkbench({ route, me }: { route: DepartmentRoute; me:
       return (
         <WorkbenchFrame tab="channels">
           <ChannelsPage me={me} />
+        </WorkbenchFrame>
+      );
+    case 'subscriptions':
+      return (
+        <WorkbenchFrame tab="subscriptions">
+          <SubscriptionsPage me={me} />
         </WorkbenchFrame>
       );
     case 'calls':

@@ -5,15 +5,37 @@ import { useCallback, useMemo, useState } from 'react';
 import { ApiError, type Me } from './api';
 import { dcPaths, useApiGet, type FieldSpec, type Named, type Resource } from './dc-api';
 import type { Lang } from './i18n';
+import type { Subscription } from '../../src/modules/exchange';
 
 // The shapes are the server's own contract (type-only imports: nothing of the server is bundled).
-export type { ApproveBody, Call, Channel, DataUse, ExchangeStats, NewChannelBody, NewRequestBody, ResourceAccess, SharingRequest } from '../../src/modules/exchange';
+export type {
+  ApproveBody,
+  Call,
+  Channel,
+  DataUse,
+  Delivery,
+  ExchangeStats,
+  NewChannelBody,
+  NewRequestBody,
+  NewSubscriptionBody,
+  ResourceAccess,
+  SharingRequest,
+  Subscription,
+} from '../../src/modules/exchange';
+/** What POST /api/exchange/subscriptions answers: the signing secret is in this answer only. */
+export interface CreatedSubscription {
+  subscription: Subscription;
+  secret: string;
+}
 
 /** Which side of a request a department is on. */
 export type Side = 'consumer' | 'provider';
 
 /** The statuses a request can have, in the order the filters list them. */
 export const REQUEST_STATUSES = ['pending', 'approved', 'refused', 'withdrawn'] as const;
+
+/** The cursor of a resource's change journal that means "from the start". */
+export const JOURNAL_START = '0.0';
 
 const enc = encodeURIComponent;
 
@@ -34,6 +56,10 @@ export const xcPaths = {
   access: (code: string) => `/api/exchange/resources/${enc(code)}/access`,
   channels: '/api/exchange/channels',
   revoke: (id: string) => `/api/exchange/channels/${enc(id)}/revoke`,
+  subscriptions: '/api/exchange/subscriptions',
+  deliveries: (id: string) => `/api/exchange/subscriptions/${enc(id)}/deliveries`,
+  replay: (id: string) => `/api/exchange/subscriptions/${enc(id)}/replay`,
+  cancelSubscription: (id: string) => `/api/exchange/subscriptions/${enc(id)}/cancel`,
   calls: (limit = 50) => `/api/exchange/calls?limit=${limit}`,
   stats: (days: number) => `/api/exchange/stats?days=${days}`,
   dataUses: '/api/me/data-uses',
