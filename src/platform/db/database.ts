@@ -2,8 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -193,9 +192,12 @@ export async function openDatabase(target: DatabaseTarget, options: { poolSize?:
   } else {
     await fs.mkdir(target.dataDir, { recursive: true });
     releaseLock = await lockDataDir(target.dataDir);
+    // Loaded only for the embedded engine: the WASM build costs ~40 MB a server process never needs.
+    const { PGlite } = await import('@electric-sql/pglite');
     pglite = new PGlite(target.dataDir);
   }
   await pglite.waitReady;
+  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
   const pool = new pg.Pool({ ...createPgConfig(pglite), types } as pg.PoolConfig);
   const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
   const instance = pglite;
