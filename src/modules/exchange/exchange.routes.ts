@@ -246,6 +246,7 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
       caseId: header(request, CALL_HEADERS.caseId),
       endUser: header(request, CALL_HEADERS.endUser),
       channelId: header(request, CALL_HEADERS.channel),
+      ip: request.ip,
     });
     // The body goes out exactly as hashed: X-Ludao-Response-Hash = SHA-256(request hash ‖ "\n" ‖ body).
     return reply

@@ -21,6 +21,11 @@ const DEFAULT_UNCONDITIONAL_DAYS = 365;
 const MAX_PAGE = 100;
 /** Longest page of the change feed. */
 const FEED_PAGE = 1000;
+/**
+ * Calls without valid credentials logged per address and minute; beyond it they are refused
+ * with 429 unlogged, so that nobody can fill the call log without a key.
+ */
+const ANONYMOUS_PER_MINUTE = 30;
 
 /** Dependencies of the exchange service. */
 export interface ExchangeDeps {
@@ -54,6 +59,8 @@ export interface DataCall {
   caseId?: string;
   endUser?: string;
   channelId?: string;
+  /** The caller's network address (limits calls without credentials). */
+  ip?: string;
 }
 
 /** A data-plane answer: the exact bytes sent, so the response hash can be checked against them. */
@@ -80,6 +87,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
  */
 export class ExchangeService {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly anonymous = new Map<string, { minute: number; count: number }>();
 
   constructor(private readonly deps: ExchangeDeps) {}
 
@@ -411,6 +419,7 @@ export class ExchangeService {
   async call(input: DataCall): Promise<DataAnswerOut> {
     const callId = randomUUID();
     const principal = input.principal;
+    if (!principal) this.limitAnonymous(input.ip ?? 'unknown');
     const consumerOrg = principal?.orgCode ?? null;
     const consumerSystem = principal?.kind === 'system' ? principal.name : null;
     const requestHash = sha256(
@@ -625,6 +634,16 @@ export class ExchangeService {
       throw Problem.forbidden(`${org} has no live channel to ${resource.code}${wanted ? ` with id ${wanted}` : ''} for this system; ${how}`);
     }
     return channel;
+  }
+
+  // Counts calls without credentials per address and minute (per process); throws past the limit.
+  private limitAnonymous(ip: string): void {
+    const minute = Math.floor(Date.now() / 60_000);
+    const seen = this.anonymous.get(ip);
+    const count = seen && seen.minute === minute ? seen.count + 1 : 1;
+    if (this.anonymous.size > 10_000) this.anonymous.clear();
+    this.anonymous.set(ip, { minute, count });
+    if (count > ANONYMOUS_PER_MINUTE) throw Problem.rateLimited('Too many calls without a valid API key from this address', 60 - (Math.floor(Date.now() / 1000) % 60));
   }
 
   // A token bucket per channel and process: `rate_limit_per_minute` calls, refilled evenly.

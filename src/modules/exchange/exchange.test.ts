@@ -131,6 +131,20 @@ describe('exchange', () => {
       expect(bad.json().detail).toContain('birth_date');
     });
 
+    it('logs calls without a key up to a limit per address, then refuses them unlogged', async () => {
+      const before = (await calls()).length;
+      const statuses: number[] = [];
+      for (let i = 0; i < 35; i++) {
+        const res = await inject({ method: 'GET', url: `/api/exchange/v1/population.person/subjects/${person.id}`, headers: purposeHeaders, remoteAddress: '203.0.113.9' });
+        statuses.push(res.statusCode);
+      }
+      expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
+      expect(statuses.slice(30).every((s) => s === 429)).toBe(true);
+      expect((await calls()).length - before).toBe(30);
+      // Another address is not held back.
+      expect((await inject({ method: 'GET', url: `/api/exchange/v1/population.person/subjects/${person.id}`, headers: purposeHeaders, remoteAddress: '203.0.113.10' })).statusCode).toBe(401);
+    });
+
     it('filters and pages over granted fields', async () => {
       const first = await plane(`population.person/records?limit=2&fields=name`);
       expect(first.statusCode).toBe(200);
