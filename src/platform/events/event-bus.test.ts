@@ -115,4 +115,23 @@ describe('event bus (transactional outbox)', () => {
     await bus.stop();
     expect(seen.sort()).toEqual(['early', 'late']);
   });
+
+  it('prunes old events every subscriber has passed, and keeps the rest', async () => {
+    const bus = new EventBus(tdb.db);
+    let slowSeen = 0;
+    bus.subscribe('fast', async () => {});
+    bus.subscribe('slow', async () => {
+      if (++slowSeen > 2) throw new Error('not yet');
+    });
+    await bus.start(60_000);
+    await bus.stop();
+    for (let i = 1; i <= 4; i++) await publishIn(bus, 'a', i);
+    await bus.drain();
+    // 'slow' took events 1 and 2, then failed on 3; everything is old except event 2.
+    await sql`update event_outbox set recorded_at = now() - interval '10 days' where (payload->>'n')::int <> 2`.execute(tdb.db);
+    expect(await bus.prune(7 * 86_400)).toBe(1);
+    const { rows } = await sql<{ n: number }>`select (payload->>'n')::int as n from event_outbox order by seq`.execute(tdb.db);
+    expect(rows.map((r) => r.n)).toEqual([2, 3, 4]);
+  });
 });
+

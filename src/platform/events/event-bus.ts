@@ -7,6 +7,7 @@ import {
   insertEvent,
   leaseCursor,
   listEventsAfter,
+  pruneDelivered,
   releaseCursor,
   sequenceEvents,
   type StoredEvent,
@@ -26,6 +27,9 @@ export type EventHandler = (event: StoredEvent) => Promise<void>;
 
 const LEASE_SECONDS = 30;
 const BATCH = 200;
+/** Delivered events are kept this long (for inspection and late redelivery), then deleted. */
+const DEFAULT_RETENTION_SECONDS = 7 * 86_400;
+const PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * The transactional outbox and its in-process dispatcher.
@@ -47,6 +51,7 @@ export class EventBus {
   private readonly handlers = new Map<string, EventHandler>();
   private readonly owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private timer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   // Rounds in one process run one at a time: two would hold the same lease and deliver twice.
@@ -66,13 +71,29 @@ export class EventBus {
     this.handlers.set(name, handler);
   }
 
-  /** Starts dispatching: soon after kick(), and every `intervalMs` for other processes' events. */
-  async start(intervalMs = 500): Promise<void> {
+  /**
+   * Starts dispatching: soon after kick(), and every `intervalMs` for other processes' events.
+   * Once an hour, events every subscriber has passed and older than `retentionSeconds` are
+   * deleted, so the outbox does not grow forever.
+   */
+  async start(intervalMs = 500, retentionSeconds = DEFAULT_RETENTION_SECONDS): Promise<void> {
     for (const name of this.handlers.keys()) await ensureCursor(this.db, name);
     this.stopped = false;
     this.timer = setInterval(() => this.kick(), intervalMs);
     this.timer.unref();
+    this.pruneTimer = setInterval(() => void this.prune(retentionSeconds).catch(() => undefined), PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
     this.kick();
+  }
+
+  /** Deletes delivered events older than `retentionSeconds`; returns how many went. */
+  async prune(retentionSeconds: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await pruneDelivered(this.db, retentionSeconds, 10_000);
+      total += n;
+      if (n < 10_000) return total;
+    }
   }
 
   /** Asks for a dispatch round soon (call after a transaction that published commits). */
@@ -89,6 +110,7 @@ export class EventBus {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.running;
   }
 

@@ -88,3 +88,17 @@ export async function listCursors(db: AnyDb): Promise<{ subscriber: string; last
     select subscriber, last_seq, failures, last_error from event_cursor order by subscriber`.execute(db);
   return rows;
 }
+
+/**
+ * Deletes sequenced events that every subscriber has passed and that are older than
+ * `olderThanSeconds` (a subscriber registered later starts at the oldest event kept);
+ * returns how many went.
+ */
+export async function pruneDelivered(db: AnyDb, olderThanSeconds: number, limit: number): Promise<number> {
+  const result = await sql`delete from event_outbox where id in (
+      select id from event_outbox
+      where seq is not null and seq <= (select coalesce(min(last_seq), 0) from event_cursor)
+        and recorded_at < now() - make_interval(secs => ${olderThanSeconds})
+      order by seq limit ${limit})`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
