@@ -16,11 +16,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { makeResidentId } from '../../src/platform/ids';
+import { benchArgs, createBenchDatabase } from '../support/bench-support';
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
-const GB = Number(args.get('gb') ?? 1);
-const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const GB = Number(benchArgs().get('gb') ?? 1);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 const DISTRICTS = ['350203', '350205', '350206', '350211', '350212', '350213'];
@@ -74,24 +72,18 @@ function peakRss(command: string, argv: string[], env: NodeJS.ProcessEnv): Promi
 }
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ludao-bench-mem-'));
-const name = `ludao_bench_mem_${process.pid}`;
-const admin = new pg.Client({ connectionString: SERVER_URL });
-await admin.connect();
-await admin.query(`create database ${name}`);
-await admin.end();
-const url = new URL(SERVER_URL);
-url.pathname = `/${name}`;
+const benchDb = await createBenchDatabase('ludao_bench_mem');
 try {
   const file = path.join(work, 'people.csv');
   let t = Date.now();
   const rows = await writeCsv(file, GB * 1024 ** 3);
   console.log(`bench/datacentre/memory on ${os.cpus().length} cores, Node ${process.version}: ${rows.toLocaleString()} rows, ${(fs.statSync(file).size / 1024 ** 3).toFixed(2)} GB CSV written in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-  const env = { ...process.env, DATABASE_URL: url.toString(), LUDAO_DEMO: '0', LOG_LEVEL: 'warn' };
+  const env = { ...process.env, DATABASE_URL: benchDb.url, LUDAO_DEMO: '0', LOG_LEVEL: 'warn' };
   t = Date.now();
   const baseline = await peakRss(process.execPath, ['-e', `let n=0;require('fs').createReadStream(${JSON.stringify(file)}).on('data',(b)=>{for(const c of b)if(c===10)n++}).on('end',()=>console.error('lines',n))`], env);
   const ludao = await peakRss(process.execPath, [path.join(root, 'bin/ludao.js'), 'import', 'population.person', file, '--on-invalid', 'skip'], env);
   const { rows: counted } = await (async () => {
-    const c = new pg.Client({ connectionString: url.toString() });
+    const c = new pg.Client({ connectionString: benchDb.url });
     await c.connect();
     const r = await c.query<{ n: number }>('select count(*)::int as n from dcr_population__person where _valid_to is null');
     await c.end();
@@ -102,8 +94,5 @@ try {
   console.log(`  goal: peak under 300 MB — ${ludao.peakMb < 300 ? 'met' : 'NOT met'}`);
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
-  const c = new pg.Client({ connectionString: SERVER_URL });
-  await c.connect();
-  await c.query(`drop database if exists ${name} with (force)`);
-  await c.end();
+  await benchDb.drop();
 }

@@ -12,62 +12,34 @@
  *
  * Usage: npm run bench:exchange [-- --people 20000 --seconds 10 --connections 50]
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { createLudao } from '../../src/app';
 import { loadDemoCity } from '../../src/flows/demo-city';
 import { createIdentityService } from '../../src/modules/identity';
 import { PLATFORM_PRINCIPAL } from '../../src/platform/access';
 import { loadConfig } from '../../src/platform/config';
 import { openDatabase } from '../../src/platform/db/database';
+import { benchArgs, createBenchDatabase, runLoad, type LoadResult } from '../support/bench-support';
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+const args = benchArgs();
 const PEOPLE = Number(args.get('people') ?? 20_000);
 const SECONDS = Number(args.get('seconds') ?? 10);
 const CONNECTIONS = Number(args.get('connections') ?? 50);
-const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ARTICLE_CALLS = 300_000_000;
-const here = path.dirname(new URL(import.meta.url).pathname);
 
-interface LoadResult {
-  rps: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  errors: number;
-  non2xx: number;
-}
-
-function runLoad(url: string, keysFile: string, headers: string[], seconds = SECONDS): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../kernel/load.ts'), url, `@${keysFile}`, String(CONNECTIONS), String(seconds), ...headers], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`))));
-  });
-}
+const load = (url: string, keysFile: string, headers: string[], seconds = SECONDS) => runLoad({ url, keys: `@${keysFile}`, connections: CONNECTIONS, seconds, headers });
 
 const bareLookup = (db: Kysely<object>, id: string) =>
   sql<{ name: string; birth_date: string }>`select _key, name, to_char(birth_date, 'YYYY-MM-DD') as birth_date from dcr_population__person
     where _subject = ${id} and _key = ${id} and _valid_to is null and not _deleted order by _key limit 100`.execute(db);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ludao-bench-xc-'));
-const name = `ludao_bench_xc_${process.pid}`;
-const admin = new pg.Client({ connectionString: SERVER_URL });
-await admin.connect();
-await admin.query(`create database ${name}`);
-await admin.end();
-const url = new URL(SERVER_URL);
-url.pathname = `/${name}`;
-const database = await openDatabase({ url: url.toString() }, { poolSize: 8 });
+const benchDb = await createBenchDatabase('ludao_bench_xc');
+const database = await openDatabase({ url: benchDb.url }, { poolSize: 8 });
 try {
   console.log(`bench/exchange on ${os.cpus().length} cores, Node ${process.version}, PostgreSQL; ${CONNECTIONS} connections, ${SECONDS} s per run`);
   const config = { ...loadConfig({ NODE_ENV: 'production', LUDAO_DEMO_PEOPLE: '0', LUDAO_DATA_DIR: work }), host: '127.0.0.1', port: 0, logLevel: 'warn' };
@@ -98,10 +70,10 @@ try {
   const bareUrl = `${await bare.listen({ host: '127.0.0.1', port: 0 })}/bare/:id`;
 
   const headers = [`authorization=Bearer ${key}`, `x-ludao-purpose=${encodeURIComponent('社保待遇资格核验')}`, 'x-ludao-case-id=BENCH-0001', 'x-ludao-end-user=bench-officer'];
-  await runLoad(bareUrl, keysFile, [], 2);
-  await runLoad(fullUrl, keysFile, headers, 2);
-  const bareResult = await runLoad(bareUrl, keysFile, []);
-  const fullResult = await runLoad(fullUrl, keysFile, headers);
+  await load(bareUrl, keysFile, [], 2);
+  await load(fullUrl, keysFile, headers, 2);
+  const bareResult = await load(bareUrl, keysFile, []);
+  const fullResult = await load(fullUrl, keysFile, headers);
   await ludao.close();
   await bare.close();
 
@@ -117,10 +89,7 @@ try {
   console.log(`the article's 300 M calls at ${fullResult.rps.toLocaleString()} req/s: ${days.toFixed(1)} days of continuous load on this machine`);
 } finally {
   await database.close();
-  const c = new pg.Client({ connectionString: SERVER_URL });
-  await c.connect();
-  await c.query(`drop database if exists ${name} with (force)`);
-  await c.end();
+  await benchDb.drop();
   fs.rmSync(work, { recursive: true, force: true });
 }
 

@@ -9,47 +9,25 @@
  *
  * Usage: npm run bench:kernel [-- --seconds 10 --connections 50 --rows 100000 --only postgres|pglite]
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { createLudao, type Ludao } from '../../src/app';
 import { createIdentityService } from '../../src/modules/identity';
 import { getPrincipal, PLATFORM_PRINCIPAL, requirePermission } from '../../src/platform/access';
 import { loadConfig } from '../../src/platform/config';
 import { openDatabase, type Database } from '../../src/platform/db/database';
+import { benchArgs, createBenchDatabase, runLoad, type LoadResult } from '../support/bench-support';
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+const args = benchArgs();
 const SECONDS = Number(args.get('seconds') ?? 10);
 const CONNECTIONS = Number(args.get('connections') ?? 50);
 const ROWS = Number(args.get('rows') ?? 100_000);
 const ONLY = args.get('only');
-const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const here = path.dirname(new URL(import.meta.url).pathname);
 
-interface LoadResult {
-  rps: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  errors: number;
-  non2xx: number;
-}
-
-function runLoad(url: string, headers: string[] = [], seconds = SECONDS): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'load.ts'), url, String(ROWS), String(CONNECTIONS), String(seconds), ...headers], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`))));
-  });
-}
+const load = (url: string, headers: string[] = [], seconds = SECONDS) => runLoad({ url, keys: String(ROWS), connections: CONNECTIONS, seconds, headers });
 
 async function fillTable(db: Kysely<object>): Promise<void> {
   await sql`create table bench_person (key text primary key, name text not null, district text not null, born date not null)`.execute(db);
@@ -106,21 +84,9 @@ async function benchEngine(engine: 'postgres' | 'pglite'): Promise<void> {
   let database: Database;
   let dropDb: (() => Promise<void>) | undefined;
   if (engine === 'postgres') {
-    const name = `ludao_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: SERVER_URL });
-    await admin.connect();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(SERVER_URL);
-    url.pathname = `/${name}`;
-    database = await openDatabase({ url: url.toString() }, { poolSize: 8 });
-    dropDb = async () => {
-      const c = new pg.Client({ connectionString: SERVER_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
+    const benchDb = await createBenchDatabase('ludao_bench');
+    database = await openDatabase({ url: benchDb.url }, { poolSize: 8 });
+    dropDb = benchDb.drop;
   } else {
     database = await openDatabase({ dataDir: path.join(dataDir, 'pglite') });
   }
@@ -130,10 +96,10 @@ async function benchEngine(engine: 'postgres' | 'pglite'): Promise<void> {
     console.log(`\n== ${engine}: ${ROWS.toLocaleString()} rows loaded in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${CONNECTIONS} connections, ${SECONDS} s per run`);
     const bare = await startBare(database.db);
     const full = await startFull(database, dataDir);
-    await runLoad(bare.url, [], 2); // warm-up
-    await runLoad(full.url, [`authorization=Bearer ${full.key}`], 2);
-    const bareResult = await runLoad(bare.url);
-    const fullResult = await runLoad(full.url, [`authorization=Bearer ${full.key}`]);
+    await load(bare.url, [], 2); // warm-up
+    await load(full.url, [`authorization=Bearer ${full.key}`], 2);
+    const bareResult = await load(bare.url);
+    const fullResult = await load(full.url, [`authorization=Bearer ${full.key}`]);
     await full.ludao.ctx.audit.chainPending();
     const verified = await full.ludao.ctx.audit.verify();
     const audited = (await sql<{ n: number }>`select count(*) as n from audit_entry where action = 'bench.person.read'`.execute(database.db)).rows[0]!.n;

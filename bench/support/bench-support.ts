@@ -1,0 +1,76 @@
+/**
+ * What the benchmarks share: their arguments, a throwaway PostgreSQL database, and the HTTP
+ * load generator (bench/kernel/load.ts, run as its own process).
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import pg from 'pg';
+
+/** The PostgreSQL server benchmarks use: DATABASE_URL, else the local one. */
+export const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/**
+ * `--name value` pairs from the command line.
+ *
+ * @example
+ * const args = benchArgs(); Number(args.get('seconds') ?? 10);
+ */
+export function benchArgs(argv: readonly string[] = process.argv): Map<string, string> {
+  const args = new Map<string, string>();
+  for (let i = 2; i < argv.length; i += 2) args.set(argv[i]!.replace(/^--/, ''), argv[i + 1] ?? '');
+  return args;
+}
+
+/**
+ * Creates an empty database on the server for one bench run; `drop()` removes it.
+ *
+ * @example
+ * const { url, drop } = await createBenchDatabase('ludao_bench_xc');
+ */
+export async function createBenchDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${process.pid}`;
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: SERVER_URL });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`drop database if exists ${name} with (force)`);
+  await run(`create database ${name}`);
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
+}
+
+/** What one load run measured. */
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+}
+
+const LOAD_SCRIPT = path.join(path.dirname(new URL(import.meta.url).pathname), '../kernel/load.ts');
+
+/**
+ * Runs the load generator against `url` (`:id` replaced by a key: `keys` is a count, or
+ * `@file` with one key per line) and resolves to its figures.
+ *
+ * @example
+ * const r = await runLoad({ url: `${base}/people/:id`, keys: '100000', connections: 50, seconds: 10 });
+ */
+export function runLoad(options: { url: string; keys: string; connections: number; seconds: number; headers?: string[] }): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', LOAD_SCRIPT, options.url, options.keys, String(options.connections), String(options.seconds), ...(options.headers ?? [])], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`))));
+  });
+}
