@@ -275,8 +275,7 @@ export class DatacentreService {
     // One query per resource, all at once: on PostgreSQL they run side by side on the pool.
     const found = await Promise.all(
       readable.map(async (resource) => {
-        const subjectIsKey = resource.key_fields.length === 1 && resource.key_fields[0] === resource.subject_field;
-        const records = await store.findSubjectRecords(this.deps.db, resource.table_name, resource.fields, wanted, 100, subjectIsKey);
+        const records = await store.findSubjectRecords(this.deps.db, resource.table_name, resource.fields, wanted, 100, store.subjectIsKey(resource));
         return { resource, records };
       }),
     );

@@ -278,9 +278,14 @@ export async function listRecordHistory(db: AnyDb, table: string, fields: readon
 }
 
 /**
- * The current records of one subject in one record table. `subjectIsKey`: the table's key is
- * its subject (one person, one record), which lets PostgreSQL read one hash partition.
+ * Whether a resource's key is its subject (one person, one record: the population registry):
+ * then a subject look-up can also say `_key = subject` and read one hash partition.
  */
+export function subjectIsKey(r: Pick<ResourceRow, 'key_fields' | 'subject_field'>): boolean {
+  return r.key_fields.length === 1 && r.key_fields[0] === r.subject_field;
+}
+
+/** The current records of one subject in one record table (`subjectIsKey`: see that function). */
 export async function findSubjectRecords(db: AnyDb, table: string, fields: readonly StoredField[], subject: string, limit: number, subjectIsKey = false): Promise<RecordVersionRow[]> {
   const byKey = subjectIsKey ? sql`and _key = ${subject}` : sql``;
   const { rows } = await sql<RecordVersionRow>`select ${fieldSelect(fields)} from ${ident(table)}

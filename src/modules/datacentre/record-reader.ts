@@ -104,10 +104,8 @@ export class RecordReader {
   async bySubject(code: string, subject: string, fields: readonly string[], limit = 100): Promise<SharedRecord[]> {
     const value = subject.trim().toUpperCase();
     const where = [{ column: '_subject', value }];
-    // Where the subject is the record key (the population registry: one person, one record),
-    // saying so lets PostgreSQL go to one hash partition by key instead of searching them all.
     const resource = await this.resource(code);
-    if (resource && resource.key_fields.length === 1 && resource.key_fields[0] === resource.subject_field) where.push({ column: '_key', value });
+    if (resource && store.subjectIsKey(resource)) where.push({ column: '_key', value });
     return this.select(code, fields, where, { limit });
   }
 

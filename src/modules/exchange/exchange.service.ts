@@ -164,11 +164,9 @@ export class ExchangeService {
 
   /** Requests the caller's department made or received; operators and auditors see all. */
   async listRequests(who: Principal | null, filter: { side?: 'consumer' | 'provider'; status?: string; limit?: number }): Promise<SharingRequest[]> {
-    const caller = this.requireReader(who);
-    const all = hasPermission(caller, 'exchange:oversee');
-    const rows = await store.listRequests(this.deps.db, { org: all ? null : caller.orgCode, side: filter.side ?? 'either', status: filter.status, limit: filter.limit ?? 100 });
-    const mine = all ? rows : rows.filter((r) => within(r.consumer_org, caller.orgCode) || within(r.provider_org, caller.orgCode));
-    return Promise.all(mine.map((r) => this.presentRequest(r, false)));
+    const org = this.scope(this.requireReader(who));
+    const rows = await store.listRequests(this.deps.db, { org, side: filter.side ?? 'either', status: filter.status, limit: filter.limit ?? 100 });
+    return Promise.all(rows.map((r) => this.presentRequest(r, false)));
   }
 
   /** One request with its steps, for either side (or an operator). */
@@ -214,7 +212,7 @@ export class ExchangeService {
         created_by: caller.id,
       });
       await store.insertRequestStep(trx, { requestId: id, actorId: caller.id, actorOrg: caller.orgCode, action: 'approved', note: body.note ?? null });
-      await store.announceChannelChange(trx, row.consumer_org, row.resource_code);
+      await this.deps.channelCache.announce(trx, channelKey(row.consumer_org, row.resource_code));
       await this.deps.audit.append(trx, {
         action: 'exchange.request.approve',
         actor: auditActor(caller),
@@ -223,6 +221,8 @@ export class ExchangeService {
         detail: { channel: channelId, fields, validUntil: until, narrowed: fields.length < row.fields.length || until < row.requested_until },
       });
     });
+    // A consumer's cached "no channel" must go now, in every process, not in a minute.
+    await this.deps.channelCache.withdrawn(channelKey(row.consumer_org, row.resource_code));
     return this.getRequest(caller, id);
   }
 
@@ -273,7 +273,7 @@ export class ExchangeService {
         valid_until: endOfChinaDay(until),
         created_by: caller.id,
       });
-      await store.announceChannelChange(trx, consumerOrg, resource.code);
+      await this.deps.channelCache.announce(trx, channelKey(consumerOrg, resource.code));
       await this.deps.audit.append(trx, {
         action: 'exchange.channel.open',
         actor: auditActor(caller),
@@ -283,15 +283,14 @@ export class ExchangeService {
         detail: { resource: resource.code, fields: body.fields, validUntil: until },
       });
     });
+    await this.deps.channelCache.withdrawn(channelKey(consumerOrg, resource.code));
     return presentChannel((await store.findChannel(this.deps.db, id))!);
   }
 
   /** Channels the caller's department consumes or provides; operators and auditors see all. */
   async listChannels(who: Principal | null): Promise<Channel[]> {
-    const caller = this.requireReader(who);
-    const all = hasPermission(caller, 'exchange:oversee');
-    const rows = await store.listChannels(this.deps.db, { org: all ? null : caller.orgCode, limit: 500 });
-    return rows.filter((c) => all || within(c.consumer_org, caller.orgCode) || within(c.provider_org, caller.orgCode)).map(presentChannel);
+    const org = this.scope(this.requireReader(who));
+    return (await store.listChannels(this.deps.db, { org, limit: 500 })).map(presentChannel);
   }
 
   /** Revokes a channel (its consumer, its provider, or an operator); the next call through it is refused. */
@@ -304,10 +303,10 @@ export class ExchangeService {
         (hasPermission(caller, 'exchange:request') && within(channel.consumer_org, caller.orgCode)) ||
         (hasPermission(caller, 'exchange:review') && within(channel.provider_org, caller.orgCode)));
     if (!channel || !mayRevoke) throw Problem.notFound(`No channel ${id} that you may revoke`);
-    const key = `${channel.consumer_org}|${channel.resource_code}`;
+    const key = channelKey(channel.consumer_org, channel.resource_code);
     const revoked = await this.deps.transaction(async (trx) => {
       if (!(await store.revokeChannel(trx, id, caller.id, reason))) return false;
-      await store.announceChannelChange(trx, channel.consumer_org, channel.resource_code);
+      await this.deps.channelCache.announce(trx, key);
       await this.deps.audit.append(trx, { action: 'exchange.channel.revoke', actor: auditActor(caller), subject: { type: 'xc_channel', id }, requestId: requestId ?? null, detail: { reason } });
       return true;
     });
@@ -319,21 +318,19 @@ export class ExchangeService {
 
   /** Logged calls the caller's department made or served (operators: all), newest first. */
   async listCalls(who: Principal | null, filter: { channel?: string; outcome?: string; limit?: number }): Promise<Call[]> {
-    const caller = this.requireReader(who);
-    const all = hasPermission(caller, 'exchange:oversee');
-    const rows = await store.listCalls(this.deps.db, { org: all ? null : caller.orgCode, channel: filter.channel, outcome: filter.outcome, limit: filter.limit ?? 100 });
-    return rows.filter((c) => all || within(c.consumer_org, caller.orgCode) || within(c.provider_org, caller.orgCode)).map(presentCall);
+    const org = this.scope(this.requireReader(who));
+    const rows = await store.listCalls(this.deps.db, { org, channel: filter.channel, outcome: filter.outcome, limit: filter.limit ?? 100 });
+    return rows.map(presentCall);
   }
 
   /** Channels, calls, latency and refusals over the last `days` days (the caller's department, or all). */
   async stats(who: Principal | null, days = 30): Promise<ExchangeStats> {
-    const caller = this.requireReader(who);
-    const org = hasPermission(caller, 'exchange:oversee') ? null : caller.orgCode;
+    const org = this.scope(this.requireReader(who));
     const since = new Date(Date.now() - days * 86_400_000);
-    const [calls, channels, pending] = await Promise.all([
+    const [calls, channels, open] = await Promise.all([
       store.callStatistics(this.deps.db, { org, since }),
       store.channelCounts(this.deps.db, org),
-      store.listRequests(this.deps.db, { org, side: 'either', status: 'pending', limit: 10_000 }),
+      store.countPendingRequests(this.deps.db, org),
     ]);
     const round = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
     return {
@@ -349,8 +346,8 @@ export class ExchangeService {
       byDay: calls.byDay,
       byChannel: calls.byChannel.map((c) => ({ channelId: c.channel_id, resource: c.resource_code, consumerOrg: c.consumer_org, calls: c.calls, p95: round(c.p95) })),
       byDepartment: calls.byDepartment,
-      overdueRequests: pending.filter((r) => r.due_at.getTime() < Date.now()).length,
-      pendingRequests: pending.length,
+      overdueRequests: open.overdue,
+      pendingRequests: open.pending,
     };
   }
 
@@ -556,8 +553,7 @@ export class ExchangeService {
 
   /** Subscriptions of the caller's department (operators: all). */
   async listSubscriptions(who: Principal | null): Promise<Subscription[]> {
-    const caller = this.requireReader(who);
-    const rows = await store.listSubscriptions(this.deps.db, hasPermission(caller, 'exchange:oversee') ? null : caller.orgCode);
+    const rows = await store.listSubscriptions(this.deps.db, this.scope(this.requireReader(who)));
     return rows.map(presentSubscription);
   }
 
@@ -624,7 +620,7 @@ export class ExchangeService {
 
   private async liveChannel(principal: Principal, resource: SharedResource, wanted: string | undefined): Promise<store.ChannelRow> {
     const org = principal.orgCode!;
-    const cacheKey = `${org}|${resource.code}`;
+    const cacheKey = channelKey(org, resource.code);
     const channels = await this.deps.channelCache.get(cacheKey, () => store.findLiveChannels(this.deps.db, org, resource.code));
     const now = Date.now();
     const usable = channels.filter((c) => c.status === 'active' && c.valid_until.getTime() > now && (c.consumer_system === null || c.consumer_system === principal.name));
@@ -693,6 +689,12 @@ export class ExchangeService {
     return caller.orgCode;
   }
 
+  // Whose rows a reader sees: everyone's (null) for operators and auditors, else their
+  // department's and its units' (the store applies it in SQL).
+  private scope(caller: Principal): string | null {
+    return hasPermission(caller, 'exchange:oversee') ? null : this.requireOrg(caller);
+  }
+
   private requireReader(who: Principal | null): Principal {
     if (hasPermission(who, 'exchange:oversee')) return who!;
     return requirePermission(who, 'exchange:request');
@@ -742,6 +744,9 @@ export class ExchangeService {
     };
   }
 }
+
+// The channel cache's key: a consumer department's channels to one resource.
+const channelKey = (consumerOrg: string, resourceCode: string) => `${consumerOrg}|${resourceCode}`;
 
 function notShared(resource: SharedResource): Problem {
   return Problem.forbidden(`${resource.code} is not shared (不予共享); legal basis: ${resource.legalBasis ?? '(none recorded)'}`);

@@ -133,6 +133,15 @@ export async function listRequests(db: AnyDb, filter: { org: string | null; side
   return rows;
 }
 
+/** Pending requests a department made or received (or all, for `org` null), and how many are overdue. */
+export async function countPendingRequests(db: AnyDb, org: string | null): Promise<{ pending: number; overdue: number }> {
+  const scope = org === null ? sql`true` : eitherSide(org);
+  const { rows } = await sql<{ pending: number; overdue: number }>`
+    select count(*)::int as pending, count(*) filter (where due_at < now())::int as overdue
+    from xc_request where status = 'pending' and ${scope}`.execute(db);
+  return rows[0]!;
+}
+
 /** Decides a pending request; false when it was no longer pending. */
 export async function decideRequest(
   db: AnyDb,
@@ -196,11 +205,6 @@ export async function revokeChannel(db: AnyDb, id: string, by: string, reason: s
 
 /** The NOTIFY channel that withdraws cached channels (payload: `consumerOrg|resourceCode`). */
 export const CHANNEL_CHANGED = 'ludao_xc_channel_changed';
-
-/** Tells every process, at commit, to re-read a consumer's channels to a resource. */
-export async function announceChannelChange(db: AnyDb, consumerOrg: string, resourceCode: string): Promise<void> {
-  await sql`select pg_notify(${CHANNEL_CHANGED}, ${`${consumerOrg}|${resourceCode}`})`.execute(db);
-}
 
 // ---------------------------------------------------------------- call log
 

@@ -48,7 +48,6 @@ export async function readChanges(
   const entries = await store.listChanges(db, resource, cursor.row > 0 ? cursor.seq : cursor.seq + 1, 100);
   for (const entry of entries) {
     const afterRow = entry.seq === cursor.seq ? cursor.row : 0;
-    if (entry.seq < cursor.seq) continue;
     const page = await reader.batchChanges(resource, entry.batch_id, fields, { afterRow, limit: limit - changes.length });
     for (const change of page) changes.push({ ...change, seq: entry.seq });
     if (changes.length >= limit) {
