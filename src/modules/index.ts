@@ -2,6 +2,7 @@ import type { LudaoModule } from '../platform/module';
 import { datacentreModule } from './datacentre';
 import { exchangeModule } from './exchange';
 import { identityModule } from './identity';
+import { opendataModule } from './opendata';
 
 /** Every module of this build, in registration order (a module's deps come before it). */
-export const MODULES: readonly LudaoModule[] = [identityModule, datacentreModule, exchangeModule];
+export const MODULES: readonly LudaoModule[] = [identityModule, datacentreModule, exchangeModule, opendataModule];

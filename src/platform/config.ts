@@ -39,6 +39,16 @@ export interface LudaoConfig {
   deliverChanges: boolean;
   /** How often a delivering process looks for due webhooks besides being signalled, ms. */
   deliveryPollMs: number;
+  /** The address the public reaches Ludao at (DCAT and CKAN links); unset: taken from each request. */
+  publicUrl: string | undefined;
+  /** Open-data calls without a key: per address per minute. */
+  openAnonymousPerMinute: number;
+  /** Open-data calls a new developer key may make per China day. */
+  openDailyQuota: number;
+  /** Longest an open-data records query may run, ms. */
+  openStatementTimeoutMs: number;
+  /** Extra words for Chinese segmentation (one per line), besides the city's places and departments. */
+  segmentDictionary: string | undefined;
 }
 
 /**
@@ -71,6 +81,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LudaoConfig {
     webhookMaxAttempts: positive(env, 'LUDAO_WEBHOOK_MAX_ATTEMPTS', 8),
     deliverChanges: env.LUDAO_DELIVER_CHANGES !== '0',
     deliveryPollMs: positive(env, 'LUDAO_DELIVERY_POLL_MS', 5000),
+    publicUrl: env.LUDAO_PUBLIC_URL ? env.LUDAO_PUBLIC_URL.replace(/\/+$/, '') : undefined,
+    openAnonymousPerMinute: positive(env, 'LUDAO_OPEN_ANONYMOUS_PER_MINUTE', 60),
+    openDailyQuota: positive(env, 'LUDAO_OPEN_DAILY_QUOTA', 10_000),
+    openStatementTimeoutMs: positive(env, 'LUDAO_OPEN_QUERY_TIMEOUT_MS', 5000),
+    segmentDictionary: env.LUDAO_SEGMENT_DICT ? path.resolve(env.LUDAO_SEGMENT_DICT) : undefined,
   };
 }
 

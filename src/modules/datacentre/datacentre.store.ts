@@ -319,6 +319,33 @@ export async function selectCurrentRecords(
   return rows;
 }
 
+/** One group of current records: the group's values, its record count and its measures. */
+export type AggregateRow = Record<string, string | number | boolean | null>;
+
+/**
+ * Counts current records grouped by `groupBy`, with sums, averages, minima or maxima of
+ * numeric fields named `${fn}_${field}`; values as text where a float would round them.
+ */
+export async function aggregateCurrentRecords(
+  db: AnyDb,
+  table: string,
+  groupBy: readonly StoredField[],
+  measures: readonly { fn: 'sum' | 'avg' | 'min' | 'max'; field: StoredField }[],
+): Promise<AggregateRow[]> {
+  const groups = groupBy.map((f) => (f.type === 'date' ? sql`to_char(${ident(f.name)}, 'YYYY-MM-DD') as ${ident(f.name)}` : f.type === 'decimal' ? sql`${ident(f.name)}::text as ${ident(f.name)}` : ident(f.name)));
+  const computed = measures.map((m) => {
+    const name = ident(`${m.fn}_${m.field.name}`);
+    const column = ident(m.field.name);
+    const value = m.fn === 'avg' ? sql`round(avg(${column}), 2)` : sql`${sql.raw(m.fn)}(${column})`;
+    return sql`${value}::text as ${name}`;
+  });
+  const positions = groupBy.map((_, i) => sql.raw(String(i + 1)));
+  const { rows } = await sql<AggregateRow>`select ${sql.join([...groups, sql`count(*)::int as count`, ...computed], sql`, `)}
+    from ${ident(table)} where _valid_to is null and not _deleted
+    group by ${sql.join(positions, sql`, `)} order by ${sql.join(positions, sql`, `)}`.execute(db);
+  return rows;
+}
+
 /** The versions one batch wrote (tombstones included), with only `fields`, in row order after `afterRow`. */
 export async function selectBatchVersions(db: AnyDb, table: string, fields: readonly StoredField[], batch: string, options: { afterRow: number; limit: number }): Promise<(RecordVersionRow & { _row: number })[]> {
   const { rows } = await sql<RecordVersionRow & { _row: number }>`select ${fieldSelect(fields)}, _row from ${ident(table)}

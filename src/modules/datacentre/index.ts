@@ -4,9 +4,12 @@ import { DatacentreService } from './datacentre.service';
 import { createCatalogue } from './migrations/0001-create-catalogue';
 
 export { BUILTIN_RESOURCES, DOMAINS, type BuiltinResource } from './catalogue';
+export { UpdateCycle } from './datacentre.contract';
 export type { Batch, FieldSpec, Resource, ResourceSpec, ResourceStats, StoredRecord } from './datacentre.contract';
 export { DatacentreService, maskValue, type DatacentreFigures, type FileImport } from './datacentre.service';
 export type { BatchOutcome, BatchProgress } from './ingest/batch';
+export type { AggregateRow } from './datacentre.store';
+export { formatOf, readRows, UnreadableFileError, type FileFormat, type RawRow, type ReadInfo } from './ingest/readers';
 export { RecordReader, type FieldCondition, type SharedChange, type SharedRecord, type SharedResource } from './record-reader';
 
 /** Builds the data centre service over a module context (the CLI and flows use it without HTTP). */

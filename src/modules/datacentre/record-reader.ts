@@ -15,6 +15,8 @@ export interface SharedResource {
   sharingType: 'unconditional' | 'conditional' | 'not_shared';
   sharingCondition: string | null;
   legalBasis: string | null;
+  /** Whether the public may see data derived from it (open data). */
+  openType: 'unconditional' | 'conditional' | 'not_open';
   subjectKind: string | null;
   keyFields: string[];
   /** Current fields; deprecated ones are kept (marked) so old grants still name them. */
@@ -89,6 +91,7 @@ export class RecordReader {
       sharingType: r.sharing_type as SharedResource['sharingType'],
       sharingCondition: r.sharing_condition,
       legalBasis: r.legal_basis,
+      openType: r.open_type as SharedResource['openType'],
       subjectKind: r.subject_kind,
       keyFields: r.key_fields,
       fields: r.fields.map((f) => ({ name: f.name, labelZh: f.labelZh, labelEn: f.labelEn, type: f.type, sensitivity: f.sensitivity, deprecated: f.deprecated === true })),
@@ -133,6 +136,21 @@ export class RecordReader {
       validFrom: row._valid_from.toISOString(),
       values: row._deleted ? {} : Object.fromEntries(projection.map((f) => [f.name, row[f.name] ?? null])),
     }));
+  }
+
+  /**
+   * Current records counted by the values of `groupBy`, with measures of numeric fields
+   * (named `sum_x`, `avg_x`, …). The caller applies disclosure control to small counts.
+   *
+   * @example
+   * await reader.aggregate('population.person', ['gender'], []); // [{ gender: 'F', count: 10210 }, …]
+   */
+  async aggregate(code: string, groupBy: readonly string[], measures: readonly { fn: 'sum' | 'avg' | 'min' | 'max'; field: string }[]): Promise<store.AggregateRow[]> {
+    const resource = await this.resource(code);
+    if (!resource) throw new Error(`no resource ${code}`);
+    const groups = this.project(resource, code, groupBy);
+    const fields = this.project(resource, code, measures.map((m) => m.field));
+    return store.aggregateCurrentRecords(this.db, resource.table_name, groups, measures.map((m, i) => ({ fn: m.fn, field: fields[i]! })));
   }
 
   private project(resource: store.ResourceWithFields, code: string, fieldNames: readonly string[]): store.StoredField[] {

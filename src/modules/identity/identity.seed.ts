@@ -48,6 +48,9 @@ const ORGS: OrgSeed[] = [
   { code: 'ent.luhua-pm', parent: null, kind: 'enterprise', name: '厦门鹭华物业服务有限公司', nameEn: 'Xiamen Luhua Property Services Co., Ltd.', creditPrefix: '91350203' },
   { code: 'ent.egret-data', parent: null, kind: 'enterprise', name: '厦门白鹭数据科技有限公司', nameEn: 'Xiamen Egret Data Technology Co., Ltd.', creditPrefix: '91350206' },
   { code: 'team.demo', parent: null, kind: 'team', name: '鹭岛示例参赛队', nameEn: 'Ludao Demo Team' },
+  // Appended (credit codes follow the position): the departments that open transport and environment data.
+  { code: 'xm.transport', parent: 'xm', kind: 'department', name: '厦门市交通运输局', nameEn: 'Xiamen Transport Bureau', creditPrefix: '11350200' },
+  { code: 'xm.ee', parent: 'xm', kind: 'department', name: '厦门市生态环境局', nameEn: 'Xiamen Ecology and Environment Bureau', creditPrefix: '11350200' },
 ];
 
 /** A demo account, as the README lists it. */

@@ -19,6 +19,7 @@ export const ROLES = [
   'community_staff',
   'competitor',
   'dept_system',
+  'developer',
 ] as const;
 /** A role name. */
 export type Role = (typeof ROLES)[number];
@@ -53,6 +54,9 @@ export const PERMISSIONS = [
   'exchange:call',
   'exchange:oversee',
   'my_data:read',
+  'opendata:publish',
+  'opendata:review',
+  'opendata:develop',
 ] as const;
 /** A permission name. */
 export type Permission = (typeof PERMISSIONS)[number];
@@ -61,19 +65,20 @@ const staffBasics = ['area:department', 'area:open-data', 'org:read', 'catalogue
 
 /** The policy table. */
 export const POLICY: Readonly<Record<Role, readonly Permission[]>> = {
-  operator: ['area:operator', ...staffBasics, 'org:manage', 'user:manage', 'api_key:manage_any_org', 'audit:read', 'audit:verify', 'catalogue:manage', 'records:read', 'records:write', 'exchange:oversee'],
+  operator: ['area:operator', ...staffBasics, 'org:manage', 'user:manage', 'api_key:manage_any_org', 'audit:read', 'audit:verify', 'catalogue:manage', 'records:read', 'records:write', 'exchange:oversee', 'opendata:publish', 'opendata:review'],
   auditor: ['area:operator', 'org:read', 'audit:read', 'audit:verify', 'catalogue:read', 'exchange:oversee'],
-  dept_admin: [...staffBasics, 'api_key:manage_own_org', 'catalogue:manage', 'records:read', 'records:write', 'exchange:request', 'exchange:review'],
-  dept_staff: [...staffBasics, 'records:read', 'records:write', 'exchange:request'],
+  dept_admin: [...staffBasics, 'api_key:manage_own_org', 'catalogue:manage', 'records:read', 'records:write', 'exchange:request', 'exchange:review', 'opendata:publish'],
+  dept_staff: [...staffBasics, 'records:read', 'records:write', 'exchange:request', 'opendata:publish'],
   case_handler: [...staffBasics],
-  citizen: ['area:citizen', 'area:open-data', 'my_data:read'],
-  enterprise: ['area:citizen', 'area:open-data', 'my_data:read'],
+  citizen: ['area:citizen', 'area:open-data', 'my_data:read', 'opendata:develop'],
+  enterprise: ['area:citizen', 'area:open-data', 'my_data:read', 'opendata:develop'],
   owner: ['area:community'],
   owners_committee: ['area:community'],
   property_company: ['area:community'],
   community_staff: ['area:community', 'org:read'],
-  competitor: ['area:arena', 'area:open-data'],
+  competitor: ['area:arena', 'area:open-data', 'opendata:develop'],
   dept_system: ['org:read', 'data:read', 'catalogue:read', 'records:read', 'records:write', 'exchange:call'],
+  developer: ['area:open-data', 'opendata:develop'],
 };
 
 /**

@@ -1,0 +1,101 @@
+import { CoherentCache } from '../../platform/db/coherent-cache';
+import type { LudaoModule, ModuleContext } from '../../platform/module';
+import { RecordReader } from '../datacentre';
+import { createIdentityService } from '../identity';
+import { createPortal } from './migrations/0001-create-portal';
+import { registerInteropRoutes } from './interop.routes';
+import { registerOpenDataRoutes } from './opendata.routes';
+import { OpenDataService } from './opendata.service';
+import type { DatasetWithVersion, KeyRow } from './opendata.store';
+import { PortalAccess } from './portal-access';
+import { Segmenter } from './segmenter';
+
+export type { Dataset, DatasetField, DatasetMeta, DatasetSearch, DatasetVersion, Pipeline, PublishFromResourceBody, RecordPage } from './opendata.contract';
+export { OpenDataService, PUBLISHED_ACTION, type DeveloperKey, type ExportResult, type UploadInput } from './opendata.service';
+export { controlCount, findPersonalValue, isPersonalColumn, PersonalDataRefusal } from './personal-data';
+export { chinaDay, KEY_PATTERN, PortalAccess, rateLimitHeaders, type Admission } from './portal-access';
+export { LICENCES, THEMES } from './portal-terms';
+export { Segmenter } from './segmenter';
+export { streamOf } from './upload';
+
+/** Published datasets and developer keys are reused this long without reading them again (changes are pushed). */
+const CACHE_MS = 60_000;
+/** Counted usage is written this often. */
+const USAGE_FLUSH_MS = 5_000;
+/** NOTIFY channels of the portal's caches. */
+const DATASET_CHANGED = 'ludao_open_dataset_changed';
+const KEY_CHANGED = 'ludao_open_key_changed';
+
+/** A running portal: the service, its access check, and what must be stopped with it. */
+export interface OpenData {
+  service: OpenDataService;
+  access: PortalAccess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the open-data portal over a module context, with its caches listening and usage
+ * flushed every few seconds (stop it when done).
+ *
+ * @example
+ * const portal = await startOpenData(ctx);
+ * await portal.service.search({ q: '公交' });
+ * await portal.stop();
+ */
+export async function startOpenData(ctx: Pick<ModuleContext, 'database' | 'db' | 'audit' | 'events' | 'transaction' | 'config'>): Promise<OpenData> {
+  const identity = createIdentityService(ctx);
+  const reader = new RecordReader(ctx.database);
+  const datasets = new CoherentCache<DatasetWithVersion | undefined>(ctx.database, DATASET_CHANGED, CACHE_MS);
+  const keys = new CoherentCache<KeyRow | undefined>(ctx.database, KEY_CHANGED, CACHE_MS);
+  await reader.start();
+  await datasets.start();
+  await keys.start();
+  const orgs = await identity.orgDirectory();
+  const segmenter = new Segmenter(
+    [...orgs.values()].map((o) => o.name),
+    ctx.config.segmentDictionary,
+  );
+  const access = new PortalAccess(ctx.db, keys, { anonymousPerMinute: ctx.config.openAnonymousPerMinute, defaultDailyQuota: ctx.config.openDailyQuota });
+  const service = new OpenDataService({
+    db: ctx.db,
+    database: ctx.database,
+    audit: ctx.audit,
+    transaction: ctx.transaction,
+    reader,
+    segmenter,
+    orgs: () => identity.orgDirectory(),
+    cache: datasets,
+    keyCache: keys,
+    statementTimeoutMs: ctx.config.openStatementTimeoutMs,
+    defaultDailyQuota: ctx.config.openDailyQuota,
+  });
+  const timer = setInterval(() => void access.flush().catch(() => undefined), USAGE_FLUSH_MS);
+  timer.unref();
+  return {
+    service,
+    access,
+    async stop() {
+      clearInterval(timer);
+      await access.flush().catch(() => undefined);
+      await keys.stop();
+      await datasets.stop();
+      await reader.stop();
+    },
+  };
+}
+
+/**
+ * The open-data portal (system 8): publishing from the catalogue or from files through the
+ * personal-data guard and review, versions, Chinese search, the query API and exports,
+ * developer keys with quotas.
+ */
+export const opendataModule: LudaoModule = {
+  name: 'opendata',
+  migrations: { '0001-create-portal': createPortal },
+  async register(ctx) {
+    const portal = await startOpenData(ctx);
+    ctx.http.addHook('onClose', () => portal.stop());
+    registerOpenDataRoutes(ctx.http, portal.service, portal.access);
+    registerInteropRoutes(ctx.http, portal.service, portal.access, ctx.config.publicUrl);
+  },
+};

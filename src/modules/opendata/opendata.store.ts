@@ -1,0 +1,405 @@
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import type { DatasetField, DatasetFieldType, Pipeline } from './opendata.contract';
+
+/**
+ * Every query on the open-data portal's tables: datasets, versions and their row tables,
+ * developer keys and usage, conditional-opening applications.
+ */
+
+type AnyDb = Kysely<object> | Transaction<object>;
+const ident = (name: string) => sql.id(name);
+
+/** A dataset row. */
+export interface DatasetRow {
+  id: string;
+  num: number;
+  title: string;
+  title_en: string;
+  description: string;
+  org_code: string;
+  theme: string;
+  tags: string[];
+  licence: string;
+  update_frequency: string;
+  open_type: 'unconditional' | 'conditional';
+  source: 'resource' | 'upload';
+  source_resource: string | null;
+  field_notes: Record<string, { description?: string; unit?: string }>;
+  status: 'draft' | 'review' | 'published' | 'withdrawn';
+  published_version: number | null;
+  downloads: number;
+  api_calls: number;
+  created_by: string;
+  created_at: Date;
+  modified_at: Date;
+}
+
+/** A version row. */
+export interface VersionRow {
+  dataset_id: string;
+  version: number;
+  status: 'draft' | 'review' | 'published' | 'rejected' | 'superseded';
+  changelog: string;
+  pipeline: Pipeline | null;
+  table_name: string;
+  fields: DatasetField[];
+  geo: { lat: string; lon: string } | null;
+  row_count: number;
+  created_by: string;
+  created_at: Date;
+  submitted_at: Date | null;
+  reviewed_by: string | null;
+  reviewed_at: Date | null;
+  review_note: string | null;
+  published_at: Date | null;
+}
+
+/** A dataset with the version it shows: the published one, else its latest. */
+export type DatasetWithVersion = DatasetRow & { version: VersionRow | null };
+
+const DATASET_COLUMNS = sql`d.id, d.num::int as num, d.title, d.title_en, d.description, d.org_code, d.theme, d.tags, d.licence, d.update_frequency,
+  d.open_type, d.source, d.source_resource, d.field_notes, d.status, d.published_version, d.downloads::int as downloads, d.api_calls::int as api_calls,
+  d.created_by, d.created_at, d.modified_at`;
+const VERSION_JSON = sql`(select to_jsonb(v) - 'pipeline' || jsonb_build_object('pipeline', v.pipeline) from od_version v
+  where v.dataset_id = d.id and v.version = coalesce(d.published_version, (select max(version) from od_version w where w.dataset_id = d.id))) as version`;
+
+function withVersion(row: DatasetRow & { version: Record<string, unknown> | null }): DatasetWithVersion {
+  return { ...row, version: row.version ? versionFromJson(row.version) : null };
+}
+
+function versionFromJson(v: Record<string, unknown>): VersionRow {
+  const date = (x: unknown) => (x == null ? null : new Date(String(x)));
+  return {
+    ...(v as unknown as VersionRow),
+    row_count: Number(v.row_count),
+    created_at: new Date(String(v.created_at)),
+    submitted_at: date(v.submitted_at),
+    reviewed_at: date(v.reviewed_at),
+    published_at: date(v.published_at),
+  };
+}
+
+/** A new dataset's columns. */
+export type NewDataset = Omit<DatasetRow, 'num' | 'published_version' | 'downloads' | 'api_calls' | 'created_at' | 'modified_at' | 'status'> & { search: string };
+
+/** Inserts a dataset (a draft until a version is published); returns its number (for table names). */
+export async function insertDataset(db: AnyDb, d: NewDataset): Promise<number> {
+  const { rows } = await sql<{ num: number }>`insert into od_dataset (id, title, title_en, description, org_code, theme, tags, licence, update_frequency,
+      open_type, source, source_resource, field_notes, status, search, created_by)
+    values (${d.id}, ${d.title}, ${d.title_en}, ${d.description}, ${d.org_code}, ${d.theme}, ${d.tags}, ${d.licence}, ${d.update_frequency},
+      ${d.open_type}, ${d.source}, ${d.source_resource}, ${JSON.stringify(d.field_notes)}::jsonb, 'draft', ${d.search}::tsvector, ${d.created_by})
+    returning num::int as num`.execute(db);
+  return rows[0]!.num;
+}
+
+/** Replaces a dataset's descriptive metadata (a new version's). */
+export async function updateDatasetMeta(db: AnyDb, id: string, d: Pick<NewDataset, 'title' | 'title_en' | 'description' | 'theme' | 'tags' | 'licence' | 'update_frequency' | 'open_type' | 'field_notes' | 'search'>): Promise<void> {
+  await sql`update od_dataset set title = ${d.title}, title_en = ${d.title_en}, description = ${d.description}, theme = ${d.theme}, tags = ${d.tags},
+      licence = ${d.licence}, update_frequency = ${d.update_frequency}, open_type = ${d.open_type}, field_notes = ${JSON.stringify(d.field_notes)}::jsonb,
+      search = ${d.search}::tsvector
+    where id = ${id}`.execute(db);
+}
+
+/** A dataset with its shown version. */
+export async function findDataset(db: AnyDb, id: string): Promise<DatasetWithVersion | undefined> {
+  const { rows } = await sql<DatasetRow & { version: Record<string, unknown> | null }>`select ${DATASET_COLUMNS}, ${VERSION_JSON} from od_dataset d where d.id = ${id}`.execute(db);
+  return rows[0] ? withVersion(rows[0]) : undefined;
+}
+
+/** The filter of a catalogue search. */
+export interface DatasetFilter {
+  /** A `tsquery` literal the dataset's words must match. */
+  query?: string;
+  org?: string;
+  theme?: string;
+  /** Every one of these tags. */
+  tags?: readonly string[];
+  licence?: string;
+  /** Modified within these bounds (ISO 8601, inclusive). */
+  modifiedFrom?: string;
+  modifiedTo?: string;
+  /** Only datasets with geo columns (GeoJSON), or without. */
+  geo?: boolean;
+  openType?: string;
+  /** Statuses to include (the public sees 'published' only). */
+  statuses: readonly string[];
+  /** Only these organisations' datasets (a department's own list). */
+  orgPrefix?: string;
+}
+
+function filterSql(f: DatasetFilter): RawBuilder<unknown> {
+  const where = [sql`d.status in (${sql.join(f.statuses.map((s) => sql`${s}`))})`];
+  if (f.query) where.push(sql`d.search @@ ${f.query}::tsquery`);
+  if (f.org) where.push(sql`d.org_code = ${f.org}`);
+  if (f.theme) where.push(sql`d.theme = ${f.theme}`);
+  if (f.tags?.length) where.push(sql`d.tags @> ${[...f.tags]}::text[]`);
+  if (f.licence) where.push(sql`d.licence = ${f.licence}`);
+  if (f.modifiedFrom) where.push(sql`d.modified_at >= ${f.modifiedFrom}::timestamptz`);
+  if (f.modifiedTo) where.push(sql`d.modified_at <= ${f.modifiedTo}::timestamptz`);
+  if (f.openType) where.push(sql`d.open_type = ${f.openType}`);
+  if (f.orgPrefix) where.push(sql`(d.org_code = ${f.orgPrefix} or d.org_code like ${`${f.orgPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`})`);
+  if (f.geo !== undefined) {
+    const hasGeo = sql`exists (select 1 from od_version v where v.dataset_id = d.id and v.version = d.published_version and v.geo is not null)`;
+    where.push(f.geo ? hasGeo : sql`not ${hasGeo}`);
+  }
+  return sql.join(where, sql` and `);
+}
+
+/** The facet values of one dataset. */
+export interface FacetRow {
+  org_code: string;
+  theme: string;
+  tags: string[];
+  open_type: string;
+  licence: string;
+  geo: boolean;
+}
+
+/** The facet values of every dataset matching a filter (one row each; the caller counts). */
+export async function facetRows(db: AnyDb, f: DatasetFilter): Promise<FacetRow[]> {
+  const { rows } = await sql<FacetRow>`
+    select d.org_code, d.theme, d.tags, d.open_type, d.licence,
+      exists (select 1 from od_version v where v.dataset_id = d.id and v.version = d.published_version and v.geo is not null) as geo
+    from od_dataset d where ${filterSql(f)}`.execute(db);
+  return rows;
+}
+
+/** A page of datasets matching a filter, best first. */
+export async function searchDatasets(db: AnyDb, f: DatasetFilter, order: 'relevance' | 'modified' | 'downloads' | 'title', page: { limit: number; offset: number }): Promise<DatasetWithVersion[]> {
+  const by =
+    order === 'relevance' && f.query
+      ? sql`ts_rank(d.search, ${f.query}::tsquery) desc, d.downloads desc, d.id`
+      : order === 'downloads'
+        ? sql`d.downloads desc, d.id`
+        : order === 'title'
+          ? sql`d.title, d.id`
+          : sql`d.modified_at desc, d.id`;
+  const { rows } = await sql<DatasetRow & { version: Record<string, unknown> | null }>`select ${DATASET_COLUMNS}, ${VERSION_JSON}
+    from od_dataset d where ${filterSql(f)} order by ${by} limit ${page.limit} offset ${page.offset}`.execute(db);
+  return rows.map(withVersion);
+}
+
+/** Sets a dataset's status (and, when publishing, its served version and modification time). */
+export async function setDatasetStatus(db: AnyDb, id: string, status: DatasetRow['status'], publishedVersion?: number): Promise<void> {
+  if (publishedVersion === undefined) {
+    await sql`update od_dataset set status = ${status} where id = ${id}`.execute(db);
+  } else {
+    await sql`update od_dataset set status = ${status}, published_version = ${publishedVersion}, modified_at = now() where id = ${id}`.execute(db);
+  }
+}
+
+/** Adds downloads and API calls to datasets' counters. */
+export async function addDatasetCounts(db: AnyDb, counts: readonly { id: string; calls: number; downloads: number }[]): Promise<void> {
+  for (const c of counts) {
+    await sql`update od_dataset set api_calls = api_calls + ${c.calls}, downloads = downloads + ${c.downloads} where id = ${c.id}`.execute(db);
+  }
+}
+
+// ---------------------------------------------------------------- versions
+
+/** The next version number of a dataset. */
+export async function nextVersion(db: AnyDb, id: string): Promise<number> {
+  const { rows } = await sql<{ v: number }>`select coalesce(max(version), 0)::int + 1 as v from od_version where dataset_id = ${id}`.execute(db);
+  return rows[0]!.v;
+}
+
+/** Inserts a version (a draft). */
+export async function insertVersion(db: AnyDb, v: Pick<VersionRow, 'dataset_id' | 'version' | 'changelog' | 'pipeline' | 'table_name' | 'fields' | 'geo' | 'row_count' | 'created_by'>): Promise<void> {
+  await sql`insert into od_version (dataset_id, version, status, changelog, pipeline, table_name, fields, geo, row_count, created_by)
+    values (${v.dataset_id}, ${v.version}, 'draft', ${v.changelog}, ${v.pipeline ? JSON.stringify(v.pipeline) : null}::jsonb, ${v.table_name},
+      ${JSON.stringify(v.fields)}::jsonb, ${v.geo ? JSON.stringify(v.geo) : null}::jsonb, ${v.row_count}, ${v.created_by})`.execute(db);
+}
+
+/** One version of a dataset. */
+export async function findVersion(db: AnyDb, id: string, version: number): Promise<VersionRow | undefined> {
+  const { rows } = await sql<VersionRow>`select dataset_id, version, status, changelog, pipeline, table_name, fields, geo, row_count::int as row_count, created_by,
+      created_at, submitted_at, reviewed_by, reviewed_at, review_note, published_at
+    from od_version where dataset_id = ${id} and version = ${version}`.execute(db);
+  return rows[0];
+}
+
+/** Every version of a dataset, newest first. */
+export async function listVersions(db: AnyDb, id: string): Promise<VersionRow[]> {
+  const { rows } = await sql<VersionRow>`select dataset_id, version, status, changelog, pipeline, table_name, fields, geo, row_count::int as row_count, created_by,
+      created_at, submitted_at, reviewed_by, reviewed_at, review_note, published_at
+    from od_version where dataset_id = ${id} order by version desc`.execute(db);
+  return rows;
+}
+
+/** Versions waiting for review, oldest first. */
+export async function listVersionsInReview(db: AnyDb): Promise<VersionRow[]> {
+  const { rows } = await sql<VersionRow>`select dataset_id, version, status, changelog, pipeline, table_name, fields, geo, row_count::int as row_count, created_by,
+      created_at, submitted_at, reviewed_by, reviewed_at, review_note, published_at
+    from od_version where status = 'review' order by submitted_at`.execute(db);
+  return rows;
+}
+
+/** Moves a version on: submitted for review, published (the previous one superseded), or rejected. */
+export async function setVersionStatus(db: AnyDb, id: string, version: number, to: 'review' | 'published' | 'rejected', by: string, note: string | null): Promise<void> {
+  if (to === 'review') {
+    await sql`update od_version set status = 'review', submitted_at = now() where dataset_id = ${id} and version = ${version}`.execute(db);
+    return;
+  }
+  if (to === 'published') {
+    await sql`update od_version set status = 'superseded' where dataset_id = ${id} and status = 'published'`.execute(db);
+  }
+  await sql`update od_version set status = ${to}, reviewed_by = ${by}, reviewed_at = now(), review_note = ${note},
+      published_at = case when ${to} = 'published' then now() else published_at end
+    where dataset_id = ${id} and version = ${version}`.execute(db);
+}
+
+// ---------------------------------------------------------------- row tables
+
+const SQL_TYPES: Record<DatasetFieldType, string> = {
+  text: 'text',
+  integer: 'bigint',
+  decimal: 'numeric',
+  date: 'date',
+  timestamp: 'timestamptz',
+  boolean: 'boolean',
+  json: 'jsonb',
+};
+
+/** The name of a version's row table. */
+export function rowTableName(datasetNum: number, version: number): string {
+  return `odr_${datasetNum}_v${version}`;
+}
+
+/** Creates a version's row table: `_id` (row number), the typed fields, `_search` (segmented words). */
+export async function createRowTable(db: AnyDb, table: string, fields: readonly DatasetField[]): Promise<void> {
+  const columns = fields.map((f) => sql`${ident(f.name)} ${sql.raw(SQL_TYPES[f.type])}`);
+  await sql`create table ${ident(table)} (_id bigint primary key, ${sql.join(columns, sql`, `)}, _search tsvector)`.execute(db);
+}
+
+/**
+ * Indexes a loaded row table for the query API: each filterable column (json excepted), and
+ * the words for full-text `q`. Built after loading, which is faster than indexing row by row.
+ */
+export async function indexRowTable(db: AnyDb, table: string, fields: readonly DatasetField[]): Promise<void> {
+  for (const f of fields.filter((x) => x.type !== 'json').slice(0, 16)) {
+    await sql`create index ${ident(`${table}_${f.name}`)} on ${ident(table)} (${ident(f.name)}, _id)`.execute(db);
+  }
+  if (fields.some((f) => f.type === 'text')) await sql`create index ${ident(`${table}__search`)} on ${ident(table)} using gin (_search)`.execute(db);
+  await sql`analyze ${ident(table)}`.execute(db);
+}
+
+/** Drops a row table (a draft that failed to load). */
+export async function dropRowTable(db: AnyDb, table: string): Promise<void> {
+  await sql`drop table if exists ${ident(table)}`.execute(db);
+}
+
+/** Rows of a row table in `_id` order after `afterId`, with values as the query API shows them. */
+export async function selectRows(db: AnyDb, table: string, fields: readonly DatasetField[], page: { afterId: number; limit: number }): Promise<Record<string, unknown>[]> {
+  const { rows } = await sql<Record<string, unknown>>`select _id, ${sql.join(fields.map(presentColumn), sql`, `)}
+    from ${ident(table)} where _id > ${page.afterId} order by _id limit ${page.limit}`.execute(db);
+  return rows.map((row) => normaliseRow(row, fields));
+}
+
+/** A column as the API shows it: dates as YYYY-MM-DD, timestamps ISO 8601 in UTC, numbers exact. */
+export function presentColumn(f: Pick<DatasetField, 'name' | 'type'>): RawBuilder<unknown> {
+  const c = ident(f.name);
+  if (f.type === 'date') return sql`to_char(${c}, 'YYYY-MM-DD') as ${c}`;
+  if (f.type === 'timestamp') return sql`to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as ${c}`;
+  if (f.type === 'decimal' || f.type === 'integer') return sql`${c}::text as ${c}`;
+  return c;
+}
+
+/** Numeric columns become numbers where a double holds them exactly; others stay exact text. */
+export function normaliseRow(row: Record<string, unknown>, fields: readonly Pick<DatasetField, 'name' | 'type'>[]): Record<string, unknown> {
+  for (const f of fields) {
+    const v = row[f.name];
+    if (typeof v === 'string' && (f.type === 'integer' || f.type === 'decimal')) row[f.name] = exactNumber(v);
+  }
+  return row;
+}
+
+function exactNumber(v: string): number | string {
+  const n = Number(v);
+  if (/^-?\d+$/.test(v)) return Number.isSafeInteger(n) ? n : v;
+  const trimmed = v.includes('.') ? v.replace(/0+$/, '').replace(/\.$/, '') : v;
+  return Number.isFinite(n) && String(n) === trimmed ? n : v;
+}
+
+// ---------------------------------------------------------------- keys and usage
+
+/** A developer key row. */
+export interface KeyRow {
+  id: string;
+  user_id: string;
+  name: string;
+  secret_hash: string;
+  daily_quota: number;
+  datasets: string[] | null;
+  application_id: string | null;
+  created_at: Date;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+}
+
+/** Inserts a key. */
+export async function insertKey(db: AnyDb, k: Omit<KeyRow, 'created_at' | 'revoked_at'>): Promise<void> {
+  await sql`insert into od_key (id, user_id, name, secret_hash, daily_quota, datasets, application_id, expires_at)
+    values (${k.id}, ${k.user_id}, ${k.name}, ${k.secret_hash}, ${k.daily_quota}, ${k.datasets}, ${k.application_id}, ${k.expires_at})`.execute(db);
+}
+
+/** A key by id. */
+export async function findKey(db: AnyDb, id: string): Promise<KeyRow | undefined> {
+  const { rows } = await sql<KeyRow>`select * from od_key where id = ${id}`.execute(db);
+  return rows[0];
+}
+
+/** A developer's keys, newest first. */
+export async function listKeys(db: AnyDb, userId: string): Promise<KeyRow[]> {
+  const { rows } = await sql<KeyRow>`select * from od_key where user_id = ${userId} order by created_at desc`.execute(db);
+  return rows;
+}
+
+/** Revokes a key. */
+export async function revokeKey(db: AnyDb, id: string, by: string): Promise<void> {
+  await sql`update od_key set revoked_at = now(), revoked_by = ${by} where id = ${id} and revoked_at is null`.execute(db);
+}
+
+/** Adds counted calls and downloads to the day's usage rows. */
+export async function addUsage(db: AnyDb, day: string, rows: readonly { keyId: string; datasetId: string; calls: number; downloads: number }[]): Promise<void> {
+  for (const r of rows) {
+    await sql`insert into od_usage (day, key_id, dataset_id, calls, downloads) values (${day}::date, ${r.keyId}, ${r.datasetId}, ${r.calls}, ${r.downloads})
+      on conflict (day, key_id, dataset_id) do update set calls = od_usage.calls + excluded.calls, downloads = od_usage.downloads + excluded.downloads`.execute(db);
+  }
+}
+
+/** Calls a key made on one day (all datasets). */
+export async function keyCallsOn(db: AnyDb, keyId: string, day: string): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select coalesce(sum(calls + downloads), 0)::int as n from od_usage where key_id = ${keyId} and day = ${day}::date`.execute(db);
+  return rows[0]!.n;
+}
+
+/** A key's usage per day and dataset, newest first. */
+export async function keyUsage(db: AnyDb, keyId: string, limit = 90): Promise<{ day: string; dataset_id: string; calls: number; downloads: number }[]> {
+  const { rows } = await sql<{ day: string; dataset_id: string; calls: number; downloads: number }>`
+    select to_char(day, 'YYYY-MM-DD') as day, dataset_id, calls::int as calls, downloads::int as downloads
+    from od_usage where key_id = ${keyId} order by day desc, dataset_id limit ${limit}`.execute(db);
+  return rows;
+}
+
+/**
+ * Rows of a row table as CKAN's datastore_search pages them: equality filters, full-text words,
+ * a sort over allowed columns, offset and limit; with the total of matching rows.
+ */
+export async function datastoreRows(
+  db: AnyDb,
+  table: string,
+  fields: readonly DatasetField[],
+  p: { filters: readonly { field: DatasetField; values: readonly string[] }[]; query?: string; sort: readonly { field: string; desc: boolean }[]; limit: number; offset: number },
+): Promise<{ rows: Record<string, unknown>[]; total: number }> {
+  const casts: Record<DatasetFieldType, string> = { text: 'text', integer: 'bigint', decimal: 'numeric', date: 'date', timestamp: 'timestamptz', boolean: 'boolean', json: 'jsonb' };
+  const where = p.filters.map((f) => sql`${ident(table)}.${ident(f.field.name)} in (${sql.join(f.values.map((v) => sql`${v}::${sql.raw(casts[f.field.type])}`))})`);
+  if (p.query) where.push(sql`_search @@ ${p.query}::tsquery`);
+  const condition = where.length ? sql.join(where, sql` and `) : sql`true`;
+  // Qualified: the output columns (numbers as text) carry the same names and would sort as text.
+  const order = sql.join([...p.sort.map((s) => sql`${ident(table)}.${ident(s.field)} ${sql.raw(s.desc ? 'desc nulls last' : 'asc nulls first')}`), sql`${ident(table)}._id`], sql`, `);
+  const [{ rows }, total] = await Promise.all([
+    sql<Record<string, unknown>>`select _id, ${sql.join(fields.map(presentColumn), sql`, `)} from ${ident(table)} where ${condition} order by ${order} limit ${p.limit} offset ${p.offset}`.execute(db),
+    sql<{ n: number }>`select count(*)::int as n from ${ident(table)} where ${condition}`.execute(db),
+  ]);
+  return { rows: rows.map((r) => normaliseRow({ ...r, _id: Number(r._id) }, fields)), total: total.rows[0]!.n };
+}

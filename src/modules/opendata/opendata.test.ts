@@ -1,0 +1,382 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import type { InjectOptions } from 'fastify';
+import iconv from 'iconv-lite';
+import { sql } from 'kysely';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn, startTestLudao, type TestLudao } from '../../../test/support/test-ludao';
+import { loadDemoCity } from '../../flows/demo-city';
+import { DEMO_PASSWORD } from '../identity';
+import type { Dataset, DatasetMeta } from './opendata.contract';
+
+const meta = (id: string, extra: Partial<DatasetMeta> = {}): DatasetMeta => ({
+  id,
+  title: '思明区公交站点',
+  titleEn: 'Bus stops in Siming',
+  description: '思明区内公交站点的位置、线路数与无障碍设施情况，每月更新。',
+  theme: 'transport',
+  tags: ['公交', '站点'],
+  updateFrequency: 'monthly',
+  openType: 'unconditional',
+  ...extra,
+});
+
+const STOPS_CSV = [
+  '站点名称,district,lines,accessible,opened_on,lat,lon',
+  '中山公园站,思明区,12,true,2001-05-01,24.4612,118.0891',
+  '火车站,思明区,25,true,1999-10-01,24.4689,118.1150',
+  '鼓浪屿轮渡,思明区,8,false,2005-03-15,24.4540,118.0700',
+  '"厦大,白城",思明区,6,true,2010-09-01,24.4370,118.1020',
+  '湖里公园,湖里区,4,false,,24.5120,118.1200',
+].join('\r\n');
+
+describe('open-data portal', () => {
+  let ludao: TestLudao;
+  let dir: string;
+  let operator: string;
+  let hrss: string;
+  let developer: string;
+  let ip = 0;
+  // Each call from its own address unless one is given, so the anonymous pool is not shared by accident.
+  const inject = (opts: InjectOptions & { remoteAddress?: string }) => ludao.app.inject({ remoteAddress: `10.0.${Math.floor(++ip / 250)}.${ip % 250}`, ...opts });
+
+  async function upload(id: string, body: Buffer | string, fileName: string, cookie = operator, extra: Partial<DatasetMeta> = {}, changelog = '首次发布') {
+    const qs = new URLSearchParams({ fileName, changelog, meta: JSON.stringify(meta(id, extra)) });
+    return inject({ method: 'POST', url: `/api/open/manage/uploads?${qs}`, headers: { cookie, 'content-type': 'application/octet-stream' }, payload: typeof body === 'string' ? Buffer.from(body) : body });
+  }
+  async function publish(id: string, version: number) {
+    const submitted = await inject({ method: 'POST', url: `/api/open/manage/datasets/${id}/versions/${version}/submit`, headers: { cookie: operator } });
+    expect(submitted.statusCode, submitted.body).toBe(200);
+    const reviewed = await inject({ method: 'POST', url: `/api/open/manage/datasets/${id}/versions/${version}/review`, headers: { cookie: operator }, payload: { decision: 'publish' } });
+    expect(reviewed.statusCode, reviewed.body).toBe(200);
+  }
+  const records = (id: string, query: Record<string, string>, headers: Record<string, string> = {}) =>
+    inject({ method: 'GET', url: `/api/open/v1/datasets/${id}/records?${new URLSearchParams(query)}`, headers });
+
+  beforeAll(async () => {
+    ludao = await startTestLudao({ openAnonymousPerMinute: 20, openDailyQuota: 5 });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ludao-od-'));
+    await loadDemoCity(ludao.ctx, { people: 300, seed: 'opendata-test', dir });
+    operator = await signIn(ludao, 'operator', DEMO_PASSWORD);
+    hrss = await signIn(ludao, 'hrss.admin', DEMO_PASSWORD);
+    developer = await signIn(ludao, 'enterprise', DEMO_PASSWORD);
+  }, 120_000);
+  afterAll(async () => {
+    await ludao?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('publishing from the catalogue', () => {
+    it('publishes people only as aggregates: small counts withheld, others rounded to 5', async () => {
+      const res = await inject({
+        method: 'POST',
+        url: '/api/open/manage/datasets',
+        headers: { cookie: operator },
+        payload: {
+          meta: meta('population-by-district', { title: '各区户籍人口（按性别）', titleEn: 'Residents by district and sex', description: '按居住区与性别统计的人口数，来自人口基础信息库，小于 8 的组不公布。', theme: 'population', tags: ['人口', '思明区'], updateFrequency: 'yearly' }),
+          resource: 'population.person',
+          pipeline: { kind: 'aggregate', groupBy: ['residence_district_code', 'sex'] },
+          changelog: '首次发布',
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const created = res.json() as { dataset: Dataset; version: { version: number; changelog: string } };
+      expect(created.dataset.status).toBe('draft');
+      expect(created.dataset.fields.map((f) => f.name)).toEqual(['residence_district_code', 'sex', 'count']);
+      // A draft is not on the portal.
+      expect((await inject({ method: 'GET', url: '/api/open/v1/datasets/population-by-district' })).statusCode).toBe(404);
+      await publish('population-by-district', 1);
+      const page = await records('population-by-district', { limit: '100' });
+      expect(page.statusCode, page.body).toBe(200);
+      const counts = page.json().records.map((r: { count: number }) => r.count);
+      expect(counts.length).toBeGreaterThan(0);
+      for (const c of counts) {
+        expect(c).toBeGreaterThan(7);
+        expect(c % 5).toBe(0);
+      }
+      const truth = await sql<{ n: number }>`select count(*)::int as n from dcr_population__person where _valid_to is null and not _deleted`.execute(ludao.ctx.db);
+      expect(counts.reduce((a: number, b: number) => a + b, 0)).toBeLessThanOrEqual(truth.rows[0]!.n + 5 * counts.length);
+    });
+
+    it('refuses raw rows of people, identifiers, names and exact dates of birth, with the reason, storing nothing', async () => {
+      const attempts = [
+        { resource: 'population.person', pipeline: { kind: 'select', fields: ['residence_district_code', 'sex'] }, reason: '不予开放' },
+        { resource: 'population.person', pipeline: { kind: 'aggregate', groupBy: ['name'] }, reason: 'cannot group by "name"' },
+        { resource: 'population.person', pipeline: { kind: 'aggregate', groupBy: ['birth_date'] }, reason: 'birth_date' },
+        { resource: 'population.person', pipeline: { kind: 'aggregate', groupBy: ['id'] }, reason: 'cannot group by "id"' },
+        { resource: 'legal_person.entity', pipeline: { kind: 'select', fields: ['name', 'legal_representative'] }, reason: 'legal_representative' },
+      ];
+      for (const [i, a] of attempts.entries()) {
+        const res = await inject({ method: 'POST', url: '/api/open/manage/datasets', headers: { cookie: operator }, payload: { meta: meta(`refused-${i}`), resource: a.resource, pipeline: a.pipeline, changelog: 'x1' } });
+        expect(res.statusCode, res.body).toBe(a.pipeline.kind === 'select' && a.resource === 'population.person' ? 403 : 400);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.json().detail).toContain(a.reason);
+      }
+      const stored = await sql<{ n: number }>`select count(*)::int as n from od_dataset where id like 'refused-%'`.execute(ludao.ctx.db);
+      expect(stored.rows[0]!.n).toBe(0);
+    });
+
+    it('publishes rows of legal persons without their representatives, and only from the provider', async () => {
+      const body = { meta: meta('companies', { title: '企业登记信息', theme: 'market', tags: ['企业', '市场主体'] }), resource: 'legal_person.entity', pipeline: { kind: 'select', fields: ['credit_code', 'name', 'district_code', 'industry', 'status'] }, changelog: '首次发布' };
+      const notProvider = await inject({ method: 'POST', url: '/api/open/manage/datasets', headers: { cookie: hrss }, payload: body });
+      expect(notProvider.statusCode).toBe(403);
+      const res = await inject({ method: 'POST', url: '/api/open/manage/datasets', headers: { cookie: operator }, payload: body });
+      expect(res.statusCode, res.body).toBe(201);
+      const truth = await sql<{ n: number }>`select count(*)::int as n from dcr_legal_person__entity where _valid_to is null and not _deleted`.execute(ludao.ctx.db);
+      expect(res.json().version.rows).toBe(truth.rows[0]!.n);
+      expect(res.json().dataset.org.code).toBe('xm.amr');
+    });
+  });
+
+  describe('uploads', () => {
+    it('reads a GBK CSV with Chinese headers, infers types and geo columns', async () => {
+      const res = await upload('bus-stops', iconv.encode(STOPS_CSV, 'gbk'), 'stops.csv');
+      expect(res.statusCode, res.body).toBe(201);
+      const d = res.json().dataset as Dataset;
+      expect(d.fields.map((f) => [f.labelZh, f.type])).toEqual([
+        ['站点名称', 'text'],
+        ['district', 'text'],
+        ['lines', 'integer'],
+        ['accessible', 'boolean'],
+        ['opened_on', 'date'],
+        ['lat', 'decimal'],
+        ['lon', 'decimal'],
+      ]);
+      expect(d.geo).toEqual({ lat: 'lat', lon: 'lon' });
+      expect(d.formats).toContain('GeoJSON');
+      await publish('bus-stops', 1);
+    });
+
+    it('refuses a file with resident ID numbers, mobile numbers or a name column, naming the row', async () => {
+      const [idNumber] = (await sql<{ id: string }>`select id from dcr_population__person limit 1`.execute(ludao.ctx.db)).rows.map((r) => r.id);
+      // Rows are numbered as lines of the file (the header is row 1), as a spreadsheet shows them.
+      const withId = await upload('leak-1', `站点,备注\n甲,ok\n乙,负责人 ${idNumber}\n`, 'a.csv');
+      expect(withId.statusCode).toBe(400);
+      expect(withId.json().detail).toMatch(/row 3, column "备注".*resident ID number/);
+      const withMobile = await upload('leak-2', JSON.stringify([{ stop: 'a', note: '电话 13912345678' }]), 'a.json');
+      expect(withMobile.json().detail).toContain('mobile number');
+      const withName = await upload('leak-3', '姓名,年龄\n张三,30\n', 'a.csv');
+      expect(withName.statusCode).toBe(400);
+      expect(withName.json().detail).toContain('姓名');
+      const broken = await upload('leak-4', '{"type":"FeatureCollection"', 'a.geojson');
+      expect(broken.statusCode).toBe(400);
+      expect(broken.json().detail).toContain('not valid JSON');
+      const stored = await sql<{ n: number }>`select count(*)::int as n from od_dataset where id like 'leak-%'`.execute(ludao.ctx.db);
+      expect(stored.rows[0]!.n).toBe(0);
+      const tables = await sql<{ n: number }>`select count(*)::int as n from pg_tables where tablename like 'odr\\_%'`.execute(ludao.ctx.db);
+      const versions = await sql<{ n: number }>`select count(*)::int as n from od_version`.execute(ludao.ctx.db);
+      expect(tables.rows[0]!.n).toBe(versions.rows[0]!.n);
+    });
+
+    it('keeps every version: a new one supersedes, the old one stays downloadable', async () => {
+      const v2 = STOPS_CSV + '\r\n新站,集美区,3,true,2026-01-01,24.6000,118.0500';
+      const res = await upload('bus-stops', v2, 'stops.csv', operator, {}, '新增集美区站点');
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json().version.version).toBe(2);
+      // Until it is published the portal still serves version 1.
+      expect((await records('bus-stops', {})).json().version).toBe(1);
+      await publish('bus-stops', 2);
+      expect((await records('bus-stops', {})).json().records).toHaveLength(6);
+      const versions = (await inject({ method: 'GET', url: '/api/open/v1/datasets/bus-stops/versions' })).json();
+      expect(versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([
+        [2, 'published'],
+        [1, 'superseded'],
+      ]);
+      const old = await inject({ method: 'GET', url: '/api/open/v1/datasets/bus-stops/export.csv?version=1' });
+      expect(old.statusCode).toBe(200);
+      expect(parseCsv(old.body, { columns: true })).toHaveLength(5);
+    });
+  });
+
+  describe('query API', () => {
+    it('filters, orders and pages with a cursor', async () => {
+      const first = await records('bus-stops', { where: "district = '思明区' and lines >= 8", order_by: 'lines desc', limit: '2' });
+      expect(first.statusCode, first.body).toBe(200);
+      expect(first.json().records.map((r: { lines: number }) => r.lines)).toEqual([25, 12]);
+      const second = await records('bus-stops', { where: "district = '思明区' and lines >= 8", order_by: 'lines desc', limit: '2', cursor: first.json().next });
+      expect(second.json().records.map((r: { lines: number }) => r.lines)).toEqual([8]);
+      expect(second.json().next).toBeNull();
+    });
+
+    it('groups, and searches rows by Chinese words', async () => {
+      const grouped = await records('bus-stops', { select: 'district, count(*) as n', group_by: 'district', order_by: 'n desc' });
+      expect(grouped.json().records[0]).toEqual({ district: '思明区', n: 4 });
+      const q = await records('bus-stops', { q: '鼓浪屿' });
+      expect(q.json().records.map((r: Record<string, unknown>) => Object.values(r)[0])).toEqual(['鼓浪屿轮渡']);
+    });
+
+    it('answers a malformed query with 400 naming the bad token, and an unknown column with 400', async () => {
+      const bad = await records('bus-stops', { where: "district = '思明区' adn lines > 3" });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().detail).toContain('adn');
+      const unknown = await records('bus-stops', { select: 'secret' });
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.json().detail).toContain('secret');
+      const injection = await records('bus-stops', { where: "district = '思明区'; drop table od_dataset --'" });
+      expect(injection.statusCode).toBe(400);
+      expect((await inject({ method: 'GET', url: '/api/open/v1/datasets/bus-stops' })).statusCode).toBe(200);
+      const tooMany = await records('bus-stops', { limit: '101' });
+      expect(tooMany.statusCode).toBe(400);
+    });
+
+    it('gives an ETag and Last-Modified, and 304 when unchanged', async () => {
+      const res = await records('bus-stops', { limit: '3' });
+      expect(res.headers.etag).toBeTruthy();
+      expect(new Date(String(res.headers['last-modified'])).getTime()).toBeGreaterThan(0);
+      const again = await records('bus-stops', { limit: '3' }, { 'if-none-match': String(res.headers.etag) });
+      expect(again.statusCode).toBe(304);
+      const other = await records('bus-stops', { limit: '4' }, { 'if-none-match': String(res.headers.etag) });
+      expect(other.statusCode).toBe(200);
+    });
+  });
+
+  describe('exports', () => {
+    it('streams CSV with a BOM for Excel, JSON, XLSX and GeoJSON', async () => {
+      const csv = await inject({ method: 'GET', url: '/api/open/v1/datasets/bus-stops/export.csv?bom=true' });
+      expect(csv.statusCode).toBe(200);
+      expect(csv.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+      const rows = parseCsv(csv.body.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+      expect(rows).toHaveLength(6);
+      expect(rows.map((r) => Object.values(r)[0])).toContain('厦大,白城');
+      const json = await inject({ method: 'GET', url: '/api/open/v1/datasets/bus-stops/export.json' });
+      expect(json.json()[1]).toMatchObject({ lines: 25, accessible: true, opened_on: '1999-10-01' });
+      const xlsx = await inject({ method: 'GET', url: '/api/open/v1/datasets/bus-stops/export.xlsx' });
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+      expect(book.worksheets[0]!.rowCount).toBe(7);
+      const geo = await inject({ method: 'GET', url: '/api/open/v1/datasets/bus-stops/export.geojson' });
+      expect(geo.json().features[0].geometry.coordinates).toEqual([118.0891, 24.4612]);
+      const noGeo = await inject({ method: 'GET', url: '/api/open/v1/datasets/population-by-district/export.geojson' });
+      expect(noGeo.statusCode).toBe(400);
+    });
+  });
+
+  describe('catalogue search', () => {
+    it('finds datasets by segmented Chinese words and counts facets', async () => {
+      const res = await inject({ method: 'GET', url: `/api/open/v1/datasets?q=${encodeURIComponent('思明区公交')}` });
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json();
+      expect(body.terms).toEqual(['思明区', '公交']);
+      expect(body.items.map((d: Dataset) => d.id)).toEqual(['bus-stops']);
+      const all = (await inject({ method: 'GET', url: '/api/open/v1/datasets' })).json();
+      expect(all.total).toBe(2);
+      expect(all.facets.theme.map((f: { value: string }) => f.value).sort()).toEqual(['population', 'transport']);
+      const byTheme = (await inject({ method: 'GET', url: '/api/open/v1/datasets?theme=population' })).json();
+      expect(byTheme.items.map((d: Dataset) => d.id)).toEqual(['population-by-district']);
+      expect(body.items[0].quality.score).toBeGreaterThan(50);
+    });
+  });
+
+  describe('keys and quotas', () => {
+    it('lets a developer create a key with a daily quota; 429 with X-RateLimit headers when spent; revoked keys refused', async () => {
+      const created = await inject({ method: 'POST', url: '/api/open/v1/keys', headers: { cookie: developer }, payload: { name: '公交 app' } });
+      expect(created.statusCode, created.body).toBe(201);
+      const key = created.json().key as string;
+      for (let i = 0; i < 5; i++) {
+        const ok = await records('bus-stops', {}, { 'x-api-key': key });
+        expect(ok.statusCode).toBe(200);
+        expect(ok.headers['x-ratelimit-limit']).toBe('5');
+        expect(ok.headers['x-ratelimit-remaining']).toBe(String(4 - i));
+      }
+      const spent = await records('bus-stops', {}, { 'x-api-key': key });
+      expect(spent.statusCode).toBe(429);
+      expect(spent.headers['x-ratelimit-remaining']).toBe('0');
+      expect(Number(spent.headers['x-ratelimit-reset'])).toBeGreaterThan(0);
+      const second = await inject({ method: 'POST', url: '/api/open/v1/keys', headers: { cookie: developer }, payload: { name: 'second' } });
+      const revoked = await inject({ method: 'DELETE', url: `/api/open/v1/keys/${second.json().id}`, headers: { cookie: developer } });
+      expect(revoked.statusCode).toBe(200);
+      expect((await records('bus-stops', {}, { authorization: `Bearer ${second.json().key}` })).statusCode).toBe(401);
+      expect((await records('bus-stops', {}, { 'x-api-key': 'odk_nonsense' })).statusCode).toBe(401);
+    });
+
+    it('limits calls without a key per address', async () => {
+      const limit = 20;
+      const from = { remoteAddress: '192.0.2.7' };
+      // The pool is counted per clock minute: start well inside one.
+      const intoMinute = Date.now() % 60_000;
+      if (intoMinute > 55_000) await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute));
+      let last;
+      for (let i = 0; i <= limit; i++) last = await inject({ method: 'GET', url: '/api/open/v1/datasets/bus-stops/records?limit=1', ...from });
+      expect(last!.statusCode).toBe(429);
+      expect(last!.headers['x-ratelimit-limit']).toBe(String(limit));
+      expect((await inject({ method: 'GET', url: '/api/open/v1/datasets/bus-stops/records?limit=1', remoteAddress: '192.0.2.8' })).statusCode).toBe(200);
+    });
+
+    it('counts API calls and downloads per dataset', async () => {
+      // Usage is counted in memory and written every few seconds.
+      const counts = async () => (await sql<{ api_calls: number; downloads: number }>`select api_calls::int, downloads::int from od_dataset where id = 'bus-stops'`.execute(ludao.ctx.db)).rows;
+      let rows = await counts();
+      for (let i = 0; i < 40 && rows[0]!.api_calls === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        rows = await counts();
+      }
+      expect(rows[0]!.api_calls).toBeGreaterThan(10);
+      expect(rows[0]!.downloads).toBeGreaterThanOrEqual(5);
+    });
+  });
+
+  describe('interoperability', () => {
+    it('answers CKAN clients in CKAN\'s shapes', async () => {
+      const status = (await inject({ method: 'GET', url: '/api/3/action/status_show' })).json();
+      expect(status).toMatchObject({ success: true, result: { ckan_version: expect.stringMatching(/^2\./) } });
+      const list = (await inject({ method: 'GET', url: '/api/3/action/package_list' })).json();
+      expect(list.result).toEqual(expect.arrayContaining(['bus-stops', 'population-by-district']));
+      const show = (await inject({ method: 'GET', url: '/api/3/action/package_show?id=bus-stops' })).json();
+      expect(show.result).toMatchObject({ name: 'bus-stops', title: '思明区公交站点', state: 'active', type: 'dataset' });
+      const csvResource = show.result.resources.find((r: { format: string }) => r.format === 'CSV');
+      expect(csvResource.datastore_active).toBe(true);
+      const search = (await inject({ method: 'POST', url: '/api/3/action/package_search', payload: { q: '公交', fq: 'groups:transport', rows: 5, 'facet.field': '["organization","tags"]' } })).json();
+      expect(search.result.count).toBe(1);
+      expect(search.result.results[0].name).toBe('bus-stops');
+      expect(search.result.search_facets.tags.items.map((i: { name: string }) => i.name)).toContain('公交');
+      const ds = (await inject({ method: 'GET', url: `/api/3/action/datastore_search?resource_id=${csvResource.id}&limit=2&sort=${encodeURIComponent('lines desc')}` })).json();
+      expect(ds.result.total).toBe(6);
+      expect(ds.result.records.map((r: { lines: number }) => r.lines)).toEqual([25, 12]);
+      expect(ds.result.fields[0]).toEqual({ id: '_id', type: 'int' });
+      expect(ds.result._links.next).toContain('offset=2');
+      const filtered = (await inject({ method: 'GET', url: `/api/3/action/datastore_search?resource_id=bus-stops&filters=${encodeURIComponent('{"district":"湖里区"}')}` })).json();
+      expect(filtered.result.total).toBe(1);
+      const missing = await inject({ method: 'GET', url: '/api/3/action/package_show?id=nope' });
+      expect(missing.statusCode).toBe(404);
+      expect(missing.json()).toMatchObject({ success: false, error: { __type: 'Not Found Error' } });
+      const badRows = await inject({ method: 'GET', url: '/api/3/action/package_search?rows=abc' });
+      expect(badRows.statusCode).toBe(409);
+      expect(badRows.json().error.rows).toBeTruthy();
+      const badColumn = await inject({ method: 'GET', url: `/api/3/action/datastore_search?resource_id=bus-stops&sort=secret` });
+      expect(badColumn.json().success).toBe(false);
+      const orgs = (await inject({ method: 'GET', url: '/api/3/action/organization_list?all_fields=true' })).json();
+      expect(orgs.result.map((o: { name: string }) => o.name)).toContain('xm.ic');
+      expect((await inject({ method: 'GET', url: '/api/3/action/group_list' })).json().result).toEqual(expect.arrayContaining(['population', 'transport']));
+      expect((await inject({ method: 'GET', url: '/api/3/action/tag_list' })).json().result).toContain('公交');
+    });
+
+    it('publishes the catalogue as DCAT-AP 3 in JSON-LD and Turtle', async () => {
+      const ttl = await inject({ method: 'GET', url: '/api/open/v1/catalog.ttl' });
+      expect(ttl.headers['content-type']).toContain('text/turtle');
+      expect(ttl.body).toContain('dcat:Dataset');
+      expect(ttl.body).toContain('"思明区公交站点"@zh');
+      const jsonld = await inject({ method: 'GET', url: '/api/open/v1/catalog.jsonld' });
+      expect(jsonld.headers['content-type']).toContain('application/ld+json');
+      expect(JSON.stringify(jsonld.json())).toContain('/open/datasets/bus-stops');
+      expect(JSON.stringify(jsonld.json())).not.toContain('companies'); // a draft is not in the catalogue
+    });
+  });
+
+  describe('conditional datasets', () => {
+    it('refuses the data of a conditional dataset without an approved key (403), while its metadata is public', async () => {
+      const res = await upload('clinic-waits', '诊所,平均候诊分钟\n甲,12\n乙,30\n', 'waits.csv', operator, { openType: 'conditional', theme: 'health', title: '诊所候诊时间' });
+      expect(res.statusCode, res.body).toBe(201);
+      await publish('clinic-waits', 1);
+      expect((await inject({ method: 'GET', url: '/api/open/v1/datasets/clinic-waits' })).statusCode).toBe(200);
+      const anonymous = await records('clinic-waits', {});
+      expect(anonymous.statusCode).toBe(403);
+      expect(anonymous.json().detail).toContain('有条件开放');
+      const key = (await inject({ method: 'POST', url: '/api/open/v1/keys', headers: { cookie: developer }, payload: { name: 'third' } })).json().key;
+      expect((await records('clinic-waits', {}, { 'x-api-key': key })).statusCode).toBe(403);
+      expect((await inject({ method: 'GET', url: '/api/open/v1/datasets/clinic-waits/export.csv' })).statusCode).toBe(403);
+    });
+  });
+});
