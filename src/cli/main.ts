@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { createLudao, migrateLudao, openConfiguredDatabase, openLudaoCore, VERSION } from '../app';
 import { loadDemoCity } from '../flows/demo-city';
 import { seedDemoExchange } from '../flows/demo-exchange';
+import { seedDemoOpenData } from '../flows/demo-opendata';
 import { createDatacentreService, type BatchProgress } from '../modules/datacentre';
 import { createIdentityService } from '../modules/identity';
 import { PLATFORM_PRINCIPAL, ROLES } from '../platform/access';
@@ -63,6 +64,8 @@ program
           const fresh = report.resources.filter((r) => !r.replayed);
           if (fresh.length > 0) console.log(`Demo city of ${report.people.toLocaleString()} people loaded into ${fresh.length} resources in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
           if (config.seedDemo && (await seedDemoExchange(ludao))) console.log('Demo exchange: a channel, a pending request and a few dozen logged calls.');
+          const opened = config.seedDemo ? await seedDemoOpenData(ludao) : 0;
+          if (opened > 0) console.log(`Demo open data: ${opened} datasets published on the portal.`);
         })
         .catch((error: Error) => console.error(`ludao: the demo city could not be loaded: ${error.message}`));
     }

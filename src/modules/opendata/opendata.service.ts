@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { auditActor, hashSecret, hasPermission, newSecret, requirePermission, type Principal } from '../../platform/access';
 import type { AuditLog } from '../../platform/audit';
@@ -8,7 +9,7 @@ import type { Database } from '../../platform/db/database';
 import { Problem } from '../../platform/http/problem';
 import type { RecordReader } from '../datacentre';
 import { exportStream, EXPORT_MEDIA_TYPES, type ExportFormat } from './export/export-formats';
-import type { Dataset, DatasetMeta, DatasetSearch, DatasetSearchQuery, DatasetVersion, Pipeline, PublishFromResourceBody, RecordPage, ReviewBody } from './opendata.contract';
+import type { Dataset, DatasetField, DatasetMeta, DatasetSearch, DatasetSearchQuery, DatasetVersion, Pipeline, PublishFromResourceBody, RecordPage, ReviewBody } from './opendata.contract';
 import * as store from './opendata.store';
 import { PersonalDataRefusal } from './personal-data';
 import { LICENCES, scoreQuality, THEMES } from './portal-terms';
@@ -449,6 +450,8 @@ export class OpenDataService {
     const { dataset, version } = await this.dataVersion(caller, admission, id, options.version);
     if (format === 'geojson' && !version.geo) throw Problem.validation(`${id} has no latitude and longitude columns: GeoJSON is not offered`, [{ field: '/params/format', message: 'no geo columns' }]);
     const fields = version.fields;
+    const result = { mediaType: EXPORT_MEDIA_TYPES[format], fileName: `${dataset.id}-v${version.version}.${format}`, etag: `"${dataset.id}-v${version.version}-${format}${options.bom ? '-bom' : ''}"`, lastModified: version.published_at };
+    if (format === 'csv' && this.deps.database.engine === 'postgres') return { ...result, stream: this.copyCsv(version.table_name, fields, options.bom === true) };
     const db = this.deps.db;
     async function* batches(): AsyncGenerator<Record<string, unknown>[]> {
       let after = 0;
@@ -462,13 +465,20 @@ export class OpenDataService {
       }
     }
     const stream = exportStream(format, fields.map((f) => ({ name: f.name, label: f.labelZh, type: f.type })), batches(), { bom: options.bom, geo: version.geo, sheetName: dataset.title.slice(0, 31) });
-    return {
-      stream,
-      mediaType: EXPORT_MEDIA_TYPES[format],
-      fileName: `${dataset.id}-v${version.version}.${format}`,
-      etag: `"${dataset.id}-v${version.version}-${format}${options.bom ? '-bom' : ''}"`,
-      lastModified: version.published_at,
-    };
+    return { ...result, stream };
+  }
+
+  // On PostgreSQL a CSV export is the server's own COPY … TO STDOUT, streamed through with
+  // back-pressure on a connection of its own (released, or closed if cut short, at the end).
+  private copyCsv(table: string, fields: readonly DatasetField[], bom: boolean): Readable {
+    const out = new PassThrough();
+    if (bom) out.write('\uFEFF');
+    void this.deps.database
+      .bulk(async (session) => {
+        await pipeline(session.copyOut!(store.csvExportQuery(table, fields), 'format csv, header'), out);
+      })
+      .catch((error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))));
+    return out;
   }
 
   // ------------------------------------------------------------ developer keys

@@ -304,6 +304,31 @@ export function presentColumn(f: Pick<DatasetField, 'name' | 'type'>): RawBuilde
   return c;
 }
 
+/**
+ * The SELECT whose rows a CSV export is: every field as the CSV shows it (the same text the
+ * streamed JSON path writes: true/false, ISO dates), in row order. Identifiers only — no
+ * parameters — so it can run inside `COPY (…) TO STDOUT`.
+ */
+export function csvExportQuery(table: string, fields: readonly DatasetField[]): string {
+  const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  const column = (f: DatasetField) => {
+    const c = q(f.name);
+    switch (f.type) {
+      case 'date':
+        return `to_char(${c}, 'YYYY-MM-DD') as ${c}`;
+      case 'timestamp':
+        return `to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as ${c}`;
+      case 'boolean':
+        return `case when ${c} then 'true' when not ${c} then 'false' end as ${c}`;
+      case 'json':
+        return `${c}::text as ${c}`;
+      default:
+        return c;
+    }
+  };
+  return `select ${fields.map(column).join(', ')} from ${q(table)} order by _id`;
+}
+
 /** Numeric columns become numbers where a double holds them exactly; others stay exact text. */
 export function normaliseRow(row: Record<string, unknown>, fields: readonly Pick<DatasetField, 'name' | 'type'>[]): Record<string, unknown> {
   for (const f of fields) {

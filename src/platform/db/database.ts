@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 
 /** Which engine answers: embedded PGlite (PostgreSQL 18 in WASM) or a PostgreSQL server. */
 export type DatabaseEngine = 'pglite' | 'postgres';
@@ -99,6 +99,12 @@ export interface BulkSession {
    * Returns the number of rows copied.
    */
   copyIn(table: string, columns: readonly string[], data: AsyncIterable<string>): Promise<number>;
+  /**
+   * Streams the output of `COPY (query) TO STDOUT WITH (options)` — PostgreSQL only (PGlite
+   * would hold the whole output in memory): undefined there. The query takes no parameters:
+   * build it from quoted identifiers only. Resolve the session's work when the stream ends.
+   */
+  readonly copyOut: ((query: string, options: string) => Readable) | undefined;
 }
 
 // On PGlite, COPY goes through its virtual /dev/blob in pieces of about this size
@@ -114,13 +120,19 @@ function copyStatement(table: string, columns: readonly string[], from: string):
 }
 
 // Bulk sessions over a pool: each takes one client for its whole run; engines differ only in COPY.
-function bulkSessions(pool: pg.Pool, copyIn: (client: pg.PoolClient) => BulkSession['copyIn']): Database['bulk'] {
+function bulkSessions(pool: pg.Pool, copyIn: (client: pg.PoolClient) => BulkSession['copyIn'], copyOut?: (client: pg.PoolClient) => NonNullable<BulkSession['copyOut']>): Database['bulk'] {
   return async (work) => {
     const client = await pool.connect();
     try {
-      return await work({ db: sessionKysely(client), query: sessionQuery(client), copyIn: copyIn(client) });
-    } finally {
+      const result = await work({ db: sessionKysely(client), query: sessionQuery(client), copyIn: copyIn(client), copyOut: copyOut?.(client) });
       client.release();
+      return result;
+    } catch (error) {
+      // On a server, a session that failed (a COPY cut short, …) may be mid-protocol: close it,
+      // never reuse it. (PGlite's one in-process client has no protocol state to lose.)
+      if (copyOut) client.release(error instanceof Error ? error : new Error(String(error)));
+      else client.release();
+      throw error;
     }
   };
 }
@@ -180,7 +192,7 @@ export async function openDatabase(target: DatabaseTarget, options: { poolSize?:
       const stream = client.query(copyFrom(copyStatement(table, columns, 'stdin')));
       await pipeline(Readable.from(data, { objectMode: false }), stream);
       return Number(stream.rowCount ?? 0);
-    });
+    }, (client) => (query, options) => client.query(copyTo(`copy (${query}) to stdout with (${options})`)));
     return { db, engine: 'postgres', pglite: undefined, bulk, listen: listenOnServer(target.url), close: () => db.destroy() };
   }
   let pglite: PGlite;
