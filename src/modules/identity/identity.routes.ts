@@ -10,6 +10,26 @@ import type { IdentityService } from './identity.service';
  */
 export function registerIdentityRoutes(app: HttpApp, service: IdentityService, options: { secureCookies: boolean }): void {
   app.post(
+    '/api/auth/register',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Register as a developer of the open-data portal (then sign in and create API keys)',
+        body: Type.Object(
+          {
+            username: Type.String({ minLength: 2, maxLength: 64 }),
+            displayName: Type.String({ minLength: 1, maxLength: 100 }),
+            password: Type.String({ minLength: 8, maxLength: 200 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ id: Type.String() }), ...problemResponses(400, 409, 429) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await service.registerDeveloper({ ...request.body, ip: request.ip })),
+  );
+
+  app.post(
     '/api/auth/login',
     {
       schema: {

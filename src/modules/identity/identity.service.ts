@@ -9,6 +9,7 @@ import {
   hashSecret,
   isRole,
   newSecret,
+  PLATFORM_PRINCIPAL,
   requirePermission,
   type Principal,
   type PrincipalResolver,
@@ -31,6 +32,10 @@ const MAX_FAILURES_PER_IP = 30;
 /** The one message every failed login gets, whichever part was wrong. */
 const LOGIN_FAILED = 'The username or password is incorrect';
 const API_KEY_PREFIX = 'ldk';
+// Developer sign-ups per address per hour (in this process).
+const SIGN_UPS_PER_WINDOW = 10;
+const SIGN_UP_WINDOW_MS = 3600_000;
+const signUps = new Map<string, number[]>();
 
 /** A user to create (CLI `users add`, seeding, operators). */
 export interface NewUser {
@@ -235,6 +240,21 @@ export class IdentityService {
       await store.setUserPerson(trx, user.id, idNumber);
       await this.deps.audit.append(trx, { action: 'identity.user.link_person', actor: auditActor(caller), subject: { type: 'user', id: user.id }, dataSubject: idNumber });
     });
+  }
+
+  /**
+   * A developer registers themself for the open-data portal (then signs in and creates API
+   * keys). The account holds only the `developer` role; sign-ups are limited per address.
+   */
+  async registerDeveloper(input: { username: string; displayName: string; password: string; ip: string }): Promise<{ id: string }> {
+    const now = Date.now();
+    const window = signUps.get(input.ip);
+    const recent = (window ?? []).filter((t) => now - t < SIGN_UP_WINDOW_MS);
+    if (recent.length >= SIGN_UPS_PER_WINDOW) throw Problem.rateLimited('Too many sign-ups from this address; try again in an hour', 3600);
+    recent.push(now);
+    if (signUps.size > 100_000) signUps.clear();
+    signUps.set(input.ip, recent);
+    return this.createUser(PLATFORM_PRINCIPAL, { username: input.username, displayName: input.displayName, password: input.password, kind: 'citizen', roles: ['developer'] });
   }
 
   /** Creates a user (operators, the CLI, seeding). */

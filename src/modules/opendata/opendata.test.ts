@@ -292,6 +292,21 @@ describe('open-data portal', () => {
       expect((await records('bus-stops', {}, { 'x-api-key': 'odk_nonsense' })).statusCode).toBe(401);
     });
 
+    it('lets anyone register as a developer, sign in and create a key', async () => {
+      const reg = await inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'dev.lin', displayName: '林开发', password: 'correct horse battery' } });
+      expect(reg.statusCode, reg.body).toBe(201);
+      const again = await inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'dev.lin', displayName: '林开发', password: 'correct horse battery' } });
+      expect(again.statusCode).toBe(409);
+      const weak = await inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'dev.wu', displayName: '吴', password: 'short' } });
+      expect(weak.statusCode).toBe(400);
+      const cookie = await signIn(ludao, 'dev.lin', 'correct horse battery');
+      const key = await inject({ method: 'POST', url: '/api/open/v1/keys', headers: { cookie }, payload: { name: '我的应用' } });
+      expect(key.statusCode).toBe(201);
+      expect(key.json().key).toMatch(/^odk_[0-9a-f]{20}_/);
+      // A developer account publishes nothing.
+      expect((await inject({ method: 'GET', url: '/api/open/manage/datasets', headers: { cookie } })).statusCode).toBe(403);
+    });
+
     it('limits calls without a key per address', async () => {
       const limit = 20;
       const from = { remoteAddress: '192.0.2.7' };
