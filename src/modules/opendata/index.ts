@@ -1,7 +1,10 @@
 import { CoherentCache } from '../../platform/db/coherent-cache';
 import type { LudaoModule, ModuleContext } from '../../platform/module';
 import { RecordReader } from '../datacentre';
+import { loadWorkingDayCalendar } from '../exchange';
 import { createIdentityService } from '../identity';
+import { ConditionalAccess } from './applications';
+import { registerApplicationRoutes } from './applications.routes';
 import { createPortal } from './migrations/0001-create-portal';
 import { registerInteropRoutes } from './interop.routes';
 import { registerOpenDataRoutes } from './opendata.routes';
@@ -11,6 +14,7 @@ import { PortalAccess } from './portal-access';
 import { Segmenter } from './segmenter';
 
 export type { Dataset, DatasetField, DatasetMeta, DatasetSearch, DatasetVersion, Pipeline, PublishFromResourceBody, RecordPage } from './opendata.contract';
+export { CHECK_WITHIN_WORKING_DAYS, ConditionalAccess } from './applications';
 export { OpenDataService, PUBLISHED_ACTION, type DeveloperKey, type ExportResult, type UploadInput } from './opendata.service';
 export { controlCount, findPersonalValue, isPersonalColumn, PersonalDataRefusal } from './personal-data';
 export { chinaDay, KEY_PATTERN, PortalAccess, rateLimitHeaders, type Admission } from './portal-access';
@@ -30,6 +34,7 @@ const KEY_CHANGED = 'ludao_open_key_changed';
 export interface OpenData {
   service: OpenDataService;
   access: PortalAccess;
+  applications: ConditionalAccess;
   stop(): Promise<void>;
 }
 
@@ -69,11 +74,20 @@ export async function startOpenData(ctx: Pick<ModuleContext, 'database' | 'db' |
     statementTimeoutMs: ctx.config.openStatementTimeoutMs,
     defaultDailyQuota: ctx.config.openDailyQuota,
   });
+  const applications = new ConditionalAccess({
+    db: ctx.db,
+    audit: ctx.audit,
+    transaction: ctx.transaction,
+    calendar: await loadWorkingDayCalendar(ctx.config.calendarFile ?? undefined),
+    keyCache: keys,
+    dailyQuota: ctx.config.openDailyQuota,
+  });
   const timer = setInterval(() => void access.flush().catch(() => undefined), USAGE_FLUSH_MS);
   timer.unref();
   return {
     service,
     access,
+    applications,
     async stop() {
       clearInterval(timer);
       await access.flush().catch(() => undefined);
@@ -97,5 +111,6 @@ export const opendataModule: LudaoModule = {
     ctx.http.addHook('onClose', () => portal.stop());
     registerOpenDataRoutes(ctx.http, portal.service, portal.access);
     registerInteropRoutes(ctx.http, portal.service, portal.access, ctx.config.publicUrl);
+    registerApplicationRoutes(ctx.http, portal.applications);
   },
 };

@@ -196,3 +196,54 @@ export const RecordPage = Type.Object({
   next: Nullable(Type.String()),
 });
 export type RecordPage = Static<typeof RecordPage>;
+
+/** An application to use a conditional dataset (有条件开放). */
+export const NewApplicationBody = Type.Object(
+  {
+    purpose: Type.String({ minLength: 4, maxLength: 1000, description: 'What the data will be used for' }),
+    scenario: Type.String({ minLength: 4, maxLength: 2000, description: 'The application scenario: product, users, how the data flows' }),
+    undertaking: Type.String({ minLength: 10, maxLength: 5000, description: 'The security undertaking (安全承诺) the applicant signs' }),
+    acceptUndertaking: Type.Literal(true, { description: 'The applicant accepts the undertaking' }),
+    requestedDays: Type.Integer({ minimum: 1, maximum: 366 }),
+  },
+  { additionalProperties: false },
+);
+export type NewApplicationBody = Static<typeof NewApplicationBody>;
+
+/** A decision on an application, with a note (required to return or refuse). */
+export const ApplicationDecisionBody = Type.Object(
+  { approve: Type.Boolean(), note: Type.Optional(Type.String({ maxLength: 1000 })), days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, description: 'A shorter validity than asked' })) },
+  { additionalProperties: false },
+);
+export type ApplicationDecisionBody = Static<typeof ApplicationDecisionBody>;
+
+/** An application as both sides see it: its steps, and the key's use once approved. */
+export const Application = Type.Object({
+  id: Type.String(),
+  dataset: Type.Object({ id: Type.String(), title: Type.String() }),
+  providerOrg: Type.String(),
+  applicant: Type.String(),
+  purpose: Type.String(),
+  scenario: Type.String(),
+  undertaking: Type.String(),
+  requestedDays: Type.Integer(),
+  status: Type.Union([
+    Type.Literal('submitted'),
+    Type.Literal('returned'),
+    Type.Literal('checked'),
+    Type.Literal('approved'),
+    Type.Literal('refused'),
+    Type.Literal('revoked'),
+    Type.Literal('expired'),
+  ]),
+  /** The completeness check is due by the end of this day (5 working days). */
+  checkDue: Type.String(),
+  checkOverdue: Type.Boolean(),
+  submittedAt: Type.String(),
+  validUntil: Nullable(Type.String()),
+  reason: Nullable(Type.String()),
+  keyIssued: Type.Boolean(),
+  steps: Type.Array(Type.Object({ at: Type.String(), actor: Type.String(), actorOrg: Nullable(Type.String()), action: Type.String(), note: Nullable(Type.String()) })),
+  usage: Type.Array(Type.Object({ day: Type.String(), calls: Type.Integer(), downloads: Type.Integer() })),
+});
+export type Application = Static<typeof Application>;

@@ -428,3 +428,84 @@ export async function datastoreRows(
   ]);
   return { rows: rows.map((r) => normaliseRow({ ...r, _id: Number(r._id) }, fields)), total: total.rows[0]!.n };
 }
+
+// ---------------------------------------------------------------- conditional-opening applications
+
+/** An application for a conditional dataset. */
+export interface ApplicationRow {
+  id: string;
+  dataset_id: string;
+  provider_org: string;
+  user_id: string;
+  applicant: string;
+  purpose: string;
+  scenario: string;
+  undertaking: string;
+  requested_days: number;
+  status: 'submitted' | 'returned' | 'checked' | 'approved' | 'refused' | 'revoked' | 'expired';
+  check_due: string;
+  submitted_at: Date;
+  key_id: string | null;
+  valid_until: Date | null;
+  reason: string | null;
+}
+
+/** A step in an application's life. */
+export interface ApplicationStepRow {
+  seq: number;
+  at: Date;
+  actor: string;
+  actor_org: string | null;
+  action: string;
+  note: string | null;
+}
+
+const APPLICATION_COLUMNS = sql`id, dataset_id, provider_org, user_id, applicant, purpose, scenario, undertaking, requested_days, status,
+  to_char(check_due, 'YYYY-MM-DD') as check_due, submitted_at, key_id, valid_until, reason`;
+
+/** Inserts an application. */
+export async function insertApplication(db: AnyDb, a: Omit<ApplicationRow, 'submitted_at' | 'key_id' | 'valid_until' | 'reason' | 'status'>): Promise<void> {
+  await sql`insert into od_application (id, dataset_id, provider_org, user_id, applicant, purpose, scenario, undertaking, requested_days, status, check_due)
+    values (${a.id}, ${a.dataset_id}, ${a.provider_org}, ${a.user_id}, ${a.applicant}, ${a.purpose}, ${a.scenario}, ${a.undertaking}, ${a.requested_days}, 'submitted', ${a.check_due}::date)`.execute(db);
+}
+
+/** An application by id. */
+export async function findApplication(db: AnyDb, id: string): Promise<ApplicationRow | undefined> {
+  const { rows } = await sql<ApplicationRow>`select ${APPLICATION_COLUMNS} from od_application where id = ${id}`.execute(db);
+  return rows[0];
+}
+
+/** Applications by applicant, or by provider department (with its units), or all; newest first. */
+export async function listApplications(db: AnyDb, by: { userId?: string; providerOrg?: string }): Promise<ApplicationRow[]> {
+  const where = by.userId
+    ? sql`user_id = ${by.userId}`
+    : by.providerOrg
+      ? sql`(provider_org = ${by.providerOrg} or provider_org like ${`${by.providerOrg.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`})`
+      : sql`true`;
+  const { rows } = await sql<ApplicationRow>`select ${APPLICATION_COLUMNS} from od_application where ${where} order by submitted_at desc limit 500`.execute(db);
+  return rows;
+}
+
+/** Moves an application on, with the fields that change. */
+export async function updateApplication(db: AnyDb, id: string, to: ApplicationRow['status'], change: { reason?: string | null; keyId?: string; validUntil?: Date; purpose?: string; scenario?: string; checkDue?: string } = {}): Promise<void> {
+  await sql`update od_application set status = ${to},
+      reason = coalesce(${change.reason ?? null}, reason),
+      key_id = coalesce(${change.keyId ?? null}, key_id),
+      valid_until = coalesce(${change.validUntil ?? null}::timestamptz, valid_until),
+      purpose = coalesce(${change.purpose ?? null}, purpose),
+      scenario = coalesce(${change.scenario ?? null}, scenario),
+      check_due = coalesce(${change.checkDue ?? null}::date, check_due)
+    where id = ${id}`.execute(db);
+}
+
+/** Appends a step to an application's timeline. */
+export async function addApplicationStep(db: AnyDb, id: string, step: { actor: string; actorOrg: string | null; action: string; note: string | null }): Promise<void> {
+  await sql`insert into od_application_step (application_id, seq, actor, actor_org, action, note)
+    values (${id}, (select coalesce(max(seq), 0) + 1 from od_application_step where application_id = ${id}), ${step.actor}, ${step.actorOrg}, ${step.action}, ${step.note})`.execute(db);
+}
+
+/** An application's timeline, oldest first. */
+export async function applicationSteps(db: AnyDb, id: string): Promise<ApplicationStepRow[]> {
+  const { rows } = await sql<ApplicationStepRow>`select seq, at, actor, actor_org, action, note from od_application_step where application_id = ${id} order by seq`.execute(db);
+  return rows;
+}

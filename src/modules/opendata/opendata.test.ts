@@ -393,5 +393,44 @@ describe('open-data portal', () => {
       expect((await records('clinic-waits', {}, { 'x-api-key': key })).statusCode).toBe(403);
       expect((await inject({ method: 'GET', url: '/api/open/v1/datasets/clinic-waits/export.csv' })).statusCode).toBe(403);
     });
+
+    it('opens it through application → completeness check → provider approval → agreement → scoped key → revocation', async () => {
+      const apply = (payload: object) => inject({ method: 'POST', url: '/api/open/v1/datasets/clinic-waits/applications', headers: { cookie: developer }, payload });
+      const body = { purpose: '候诊时间导航小程序', scenario: '向市民展示各诊所平均候诊时间，数据仅在服务端使用', undertaking: '本单位承诺仅在约定场景内使用数据，不转让、不再识别个人，发生安全事件立即报告。', acceptUndertaking: true, requestedDays: 90 };
+      expect((await apply({ ...body, acceptUndertaking: false })).statusCode).toBe(400);
+      const created = await apply(body);
+      expect(created.statusCode, created.body).toBe(201);
+      const application = created.json();
+      expect(application.status).toBe('submitted');
+      expect(application.checkDue > application.submittedAt.slice(0, 10)).toBe(true);
+      const act = (path: string, payload: object, cookie = operator) => inject({ method: 'POST', url: `/api/open/${path}`, headers: { cookie }, payload });
+      // The provider cannot decide before the completeness check; another department never.
+      expect((await act(`manage/applications/${application.id}/decide`, { approve: true })).statusCode).toBe(409);
+      expect((await act(`manage/applications/${application.id}/decide`, { approve: true }, hrss)).statusCode).toBe(403);
+      expect((await act(`manage/applications/${application.id}/check`, { approve: false })).statusCode).toBe(400);
+      const returned = await act(`manage/applications/${application.id}/check`, { approve: false, note: '请补充数据使用范围' });
+      expect(returned.json().status).toBe('returned');
+      expect((await act(`v1/applications/${application.id}/resubmit`, { scenario: '仅展示各诊所平均候诊分钟数，不留存原始数据' }, developer)).json().status).toBe('submitted');
+      expect((await act(`manage/applications/${application.id}/check`, { approve: true })).json().status).toBe('checked');
+      expect((await act(`manage/applications/${application.id}/decide`, { approve: true, days: 120 })).statusCode).toBe(400);
+      const approved = (await act(`manage/applications/${application.id}/decide`, { approve: true, days: 30 })).json();
+      expect(approved.status).toBe('approved');
+      const agreement = await act(`v1/applications/${application.id}/agreement`, {}, developer);
+      expect(agreement.statusCode, agreement.body).toBe(200);
+      const key = agreement.json().key as string;
+      expect((await act(`v1/applications/${application.id}/agreement`, {}, developer)).statusCode).toBe(409);
+      const data = await records('clinic-waits', {}, { 'x-api-key': key });
+      expect(data.statusCode, data.body).toBe(200);
+      expect(data.json().records).toHaveLength(2);
+      // Scoped: the key opens this dataset only (the public ones are open anyway).
+      const seen = (await inject({ method: 'GET', url: `/api/open/v1/applications/${application.id}`, headers: { cookie: operator } })).json();
+      expect(seen.steps.map((s: { action: string }) => s.action)).toEqual(['submitted', 'returned', 'resubmitted', 'checked_complete', 'approved', 'agreement_accepted']);
+      expect((await inject({ method: 'GET', url: `/api/open/v1/applications/${application.id}`, headers: { cookie: hrss } })).statusCode).toBe(404);
+      const revoked = await act(`manage/applications/${application.id}/revoke`, { reason: '超出约定场景使用' });
+      expect(revoked.json().status).toBe('revoked');
+      expect((await records('clinic-waits', {}, { 'x-api-key': key })).statusCode).toBe(401);
+      const audit = await sql<{ action: string }>`select action from audit_entry where action like 'opendata.application.%' order by seq`.execute(ludao.ctx.db);
+      expect(audit.rows.map((r) => r.action)).toContain('opendata.application.revoked');
+    });
   });
 });
