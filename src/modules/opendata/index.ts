@@ -5,7 +5,10 @@ import { loadWorkingDayCalendar } from '../exchange';
 import { createIdentityService } from '../identity';
 import { ConditionalAccess } from './applications';
 import { registerApplicationRoutes } from './applications.routes';
+import { Community } from './community';
+import { registerCommunityRoutes } from './community.routes';
 import { createPortal } from './migrations/0001-create-portal';
+import { createCommunity } from './migrations/0002-create-community';
 import { registerInteropRoutes } from './interop.routes';
 import { registerOpenDataRoutes } from './opendata.routes';
 import { OpenDataService } from './opendata.service';
@@ -15,6 +18,7 @@ import { Segmenter } from './segmenter';
 
 export type { Dataset, DatasetField, DatasetMeta, DatasetSearch, DatasetVersion, Pipeline, PublishFromResourceBody, RecordPage } from './opendata.contract';
 export { CHECK_WITHIN_WORKING_DAYS, ConditionalAccess } from './applications';
+export { Community, type DataRequest, type Feedback, type ShowcaseApp } from './community';
 export { OpenDataService, PUBLISHED_ACTION, type DeveloperKey, type ExportResult, type UploadInput } from './opendata.service';
 export { controlCount, findPersonalValue, isPersonalColumn, PersonalDataRefusal } from './personal-data';
 export { chinaDay, KEY_PATTERN, PortalAccess, rateLimitHeaders, type Admission } from './portal-access';
@@ -105,12 +109,13 @@ export async function startOpenData(ctx: Pick<ModuleContext, 'database' | 'db' |
  */
 export const opendataModule: LudaoModule = {
   name: 'opendata',
-  migrations: { '0001-create-portal': createPortal },
+  migrations: { '0001-create-portal': createPortal, '0002-create-community': createCommunity },
   async register(ctx) {
     const portal = await startOpenData(ctx);
     ctx.http.addHook('onClose', () => portal.stop());
     registerOpenDataRoutes(ctx.http, portal.service, portal.access);
     registerInteropRoutes(ctx.http, portal.service, portal.access, ctx.config.publicUrl);
     registerApplicationRoutes(ctx.http, portal.applications);
+    registerCommunityRoutes(ctx.http, new Community(ctx));
   },
 };

@@ -509,3 +509,132 @@ export async function applicationSteps(db: AnyDb, id: string): Promise<Applicati
   const { rows } = await sql<ApplicationStepRow>`select seq, at, actor, actor_org, action, note from od_application_step where application_id = ${id} order by seq`.execute(db);
   return rows;
 }
+
+// ---------------------------------------------------------------- community
+
+/** Feedback or an error report on a dataset. */
+export interface FeedbackRow {
+  id: string;
+  dataset_id: string;
+  provider_org: string;
+  kind: 'error' | 'comment';
+  body: string;
+  user_id: string;
+  author: string;
+  status: 'open' | 'answered';
+  reply: string | null;
+  replied_by: string | null;
+  created_at: Date;
+  replied_at: Date | null;
+}
+
+/** Inserts feedback. */
+export async function insertFeedback(db: AnyDb, f: Pick<FeedbackRow, 'id' | 'dataset_id' | 'provider_org' | 'kind' | 'body' | 'user_id' | 'author'>): Promise<void> {
+  await sql`insert into od_feedback (id, dataset_id, provider_org, kind, body, user_id, author, status)
+    values (${f.id}, ${f.dataset_id}, ${f.provider_org}, ${f.kind}, ${f.body}, ${f.user_id}, ${f.author}, 'open')`.execute(db);
+}
+
+/** Feedback on a dataset, or for a provider department (with its units), or all; newest first. */
+export async function listFeedback(db: AnyDb, by: { datasetId?: string; providerOrg?: string }): Promise<FeedbackRow[]> {
+  const where = by.datasetId
+    ? sql`dataset_id = ${by.datasetId}`
+    : by.providerOrg
+      ? sql`(provider_org = ${by.providerOrg} or provider_org like ${`${by.providerOrg.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`})`
+      : sql`true`;
+  const { rows } = await sql<FeedbackRow>`select * from od_feedback where ${where} order by created_at desc limit 500`.execute(db);
+  return rows;
+}
+
+/** One feedback item. */
+export async function findFeedback(db: AnyDb, id: string): Promise<FeedbackRow | undefined> {
+  const { rows } = await sql<FeedbackRow>`select * from od_feedback where id = ${id}`.execute(db);
+  return rows[0];
+}
+
+/** The provider's reply. */
+export async function replyFeedback(db: AnyDb, id: string, reply: string, by: string): Promise<void> {
+  await sql`update od_feedback set status = 'answered', reply = ${reply}, replied_by = ${by}, replied_at = now() where id = ${id}`.execute(db);
+}
+
+/** A request for data not yet open. */
+export interface DataRequestRow {
+  id: string;
+  title: string;
+  description: string;
+  theme: string | null;
+  user_id: string;
+  author: string;
+  status: 'open' | 'planned' | 'fulfilled' | 'declined';
+  reply: string | null;
+  dataset_id: string | null;
+  created_at: Date;
+  answered_at: Date | null;
+}
+
+/** Inserts a data request. */
+export async function insertDataRequest(db: AnyDb, r: Pick<DataRequestRow, 'id' | 'title' | 'description' | 'theme' | 'user_id' | 'author'>): Promise<void> {
+  await sql`insert into od_data_request (id, title, description, theme, user_id, author, status)
+    values (${r.id}, ${r.title}, ${r.description}, ${r.theme}, ${r.user_id}, ${r.author}, 'open')`.execute(db);
+}
+
+/** Data requests, newest first. */
+export async function listDataRequests(db: AnyDb): Promise<DataRequestRow[]> {
+  const { rows } = await sql<DataRequestRow>`select * from od_data_request order by created_at desc limit 500`.execute(db);
+  return rows;
+}
+
+/** One data request. */
+export async function findDataRequest(db: AnyDb, id: string): Promise<DataRequestRow | undefined> {
+  const { rows } = await sql<DataRequestRow>`select * from od_data_request where id = ${id}`.execute(db);
+  return rows[0];
+}
+
+/** The portal's answer to a data request. */
+export async function answerDataRequest(db: AnyDb, id: string, a: { status: DataRequestRow['status']; reply: string; datasetId: string | null }): Promise<void> {
+  await sql`update od_data_request set status = ${a.status}, reply = ${a.reply}, dataset_id = ${a.datasetId}, answered_at = now() where id = ${id}`.execute(db);
+}
+
+/** An app in the showcase. */
+export interface AppRow {
+  id: string;
+  name: string;
+  description: string;
+  url: string;
+  datasets: string[];
+  user_id: string;
+  author: string;
+  status: 'pending' | 'listed' | 'rejected';
+  note: string | null;
+  created_at: Date;
+}
+
+/** Inserts an app (pending until listed). */
+export async function insertApp(db: AnyDb, a: Pick<AppRow, 'id' | 'name' | 'description' | 'url' | 'datasets' | 'user_id' | 'author'>): Promise<void> {
+  await sql`insert into od_app (id, name, description, url, datasets, user_id, author, status)
+    values (${a.id}, ${a.name}, ${a.description}, ${a.url}, ${a.datasets}, ${a.user_id}, ${a.author}, 'pending')`.execute(db);
+}
+
+/** Apps by status (and using a dataset), newest first. */
+export async function listApps(db: AnyDb, by: { statuses: readonly string[]; datasetId?: string }): Promise<AppRow[]> {
+  const uses = by.datasetId ? sql`and ${by.datasetId} = any (datasets)` : sql``;
+  const { rows } = await sql<AppRow>`select * from od_app where status in (${sql.join(by.statuses.map((s) => sql`${s}`))}) ${uses} order by created_at desc limit 500`.execute(db);
+  return rows;
+}
+
+/** One app. */
+export async function findApp(db: AnyDb, id: string): Promise<AppRow | undefined> {
+  const { rows } = await sql<AppRow>`select * from od_app where id = ${id}`.execute(db);
+  return rows[0];
+}
+
+/** Lists or rejects an app. */
+export async function reviewApp(db: AnyDb, id: string, status: 'listed' | 'rejected', note: string | null): Promise<void> {
+  await sql`update od_app set status = ${status}, note = ${note} where id = ${id}`.execute(db);
+}
+
+/** Which of these ids are published datasets. */
+export async function publishedIds(db: AnyDb, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await sql<{ id: string }>`select id from od_dataset where status = 'published' and id in (${sql.join(ids.map((i) => sql`${i}`))})`.execute(db);
+  return rows.map((r) => r.id);
+}
