@@ -562,32 +562,38 @@ export class OpenDataService {
       field_notes: meta.fieldNotes ?? {},
       search: this.searchVector(meta, orgs.get(p.org)?.name ?? p.org, fields),
     };
-    const num = existing
-      ? existing.num
-      : await this.deps.transaction(async (trx) => {
-          const n = await store.insertDataset(trx, { id: meta.id, org_code: p.org, source: p.source, source_resource: p.resource, created_by: me.id, ...row });
-          await this.deps.audit.append(trx, { action: 'opendata.dataset.create', actor: auditActor(me), subject: { type: 'dataset', id: meta.id }, requestId, detail: { source: p.resource ?? 'upload' } });
-          return n;
-        });
-    const version = await store.nextVersion(this.deps.db, meta.id);
-    const table = store.rowTableName(num, version);
-    let rows: number;
+    const changelog = [p.changelog, ...source.notes].join('\n');
+    // The whole version — dataset row, row table, rows, indexes, version row, audit entries —
+    // is one transaction on one connection: a refusal, a crash or a kill leaves nothing behind,
+    // and the lock makes publishers of one dataset take turns, in every process.
+    let version = 0;
     try {
-      await store.dropRowTable(this.deps.db, table); // left by a load that died before its version was recorded
-      await store.createRowTable(this.deps.db, table, fields);
-      rows = await loadRows(this.deps.database, table, { ...source, fields }, this.deps.segmenter);
-      await store.indexRowTable(this.deps.db, table, fields);
+      await this.deps.database.bulk((session) =>
+        session.db.transaction().execute(async (trx) => {
+          await sql`select pg_advisory_xact_lock(hashtext(${`opendata.dataset:${meta.id}`}))`.execute(trx);
+          const current = await store.findDataset(trx, meta.id);
+          const open = current ? (await store.listVersions(trx, meta.id)).find((v) => v.status === 'draft' || v.status === 'review') : undefined;
+          if (open) throw Problem.conflict(`${meta.id} already has version ${open.version} in ${open.status}: publish or reject it first`);
+          let num = current?.num;
+          if (num === undefined) {
+            num = await store.insertDataset(trx, { id: meta.id, org_code: p.org, source: p.source, source_resource: p.resource, created_by: me.id, ...row });
+            await this.deps.audit.append(trx, { action: 'opendata.dataset.create', actor: auditActor(me), subject: { type: 'dataset', id: meta.id }, requestId, detail: { source: p.resource ?? 'upload' } });
+          } else {
+            await store.updateDatasetMeta(trx, meta.id, row);
+          }
+          version = await store.nextVersion(trx, meta.id);
+          const table = store.rowTableName(num, version);
+          await store.createRowTable(trx, table, fields);
+          const rows = await loadRows(session, table, { ...source, fields }, this.deps.segmenter);
+          await store.indexRowTable(trx, table, fields);
+          await store.insertVersion(trx, { dataset_id: meta.id, version, changelog, pipeline: p.pipeline, table_name: table, fields, geo: source.geo, row_count: rows, created_by: me.id });
+          await this.deps.audit.append(trx, { action: 'opendata.version.create', actor: auditActor(me), subject: { type: 'dataset', id: meta.id }, requestId, detail: { version, rows, source: p.resource ?? 'upload' } });
+        }),
+      );
     } catch (error) {
-      await store.dropRowTable(this.deps.db, table);
-      if (!existing) await sql`delete from od_dataset where id = ${meta.id} and not exists (select 1 from od_version where dataset_id = ${meta.id})`.execute(this.deps.db);
       throw this.refusal(error, me, meta.id, requestId);
     }
-    const changelog = [p.changelog, ...source.notes].join('\n');
-    await this.deps.transaction(async (trx) => {
-      await store.insertVersion(trx, { dataset_id: meta.id, version, changelog, pipeline: p.pipeline, table_name: table, fields, geo: source.geo, row_count: rows, created_by: me.id });
-      if (existing) await store.updateDatasetMeta(trx, meta.id, row);
-      await this.deps.audit.append(trx, { action: 'opendata.version.create', actor: auditActor(me), subject: { type: 'dataset', id: meta.id }, requestId, detail: { version, rows, source: p.resource ?? 'upload' } });
-    });
+    this.deps.audit.kick();
     const d = (await store.findDataset(this.deps.db, meta.id))!;
     const v = (await store.findVersion(this.deps.db, meta.id, version))!;
     return { dataset: this.present({ ...d, version: v }, orgs), version: presentVersion(v) };

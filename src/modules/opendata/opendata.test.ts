@@ -171,6 +171,13 @@ describe('open-data portal', () => {
       expect(tables.rows[0]!.n).toBe(versions.rows[0]!.n);
     });
 
+    it('lets two publishers of one dataset take turns: one draft, the other told so', async () => {
+      const [a, b] = await Promise.all([upload('twin', STOPS_CSV, 'a.csv'), upload('twin', STOPS_CSV, 'b.csv')]);
+      expect([a.statusCode, b.statusCode].sort()).toEqual([201, 409]);
+      const versions = await sql<{ n: number }>`select count(*)::int as n from od_version where dataset_id = 'twin'`.execute(ludao.ctx.db);
+      expect(versions.rows[0]!.n).toBe(1);
+    });
+
     it('keeps every version: a new one supersedes, the old one stays downloadable', async () => {
       const v2 = STOPS_CSV + '\r\n新站,集美区,3,true,2026-01-01,24.6000,118.0500';
       const res = await upload('bus-stops', v2, 'stops.csv', operator, {}, '新增集美区站点');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import type { Database } from '../../platform/db/database';
+import type { BulkSession } from '../../platform/db/database';
 import type { RecordReader, SharedResource } from '../datacentre';
 import type { DatasetField, DatasetFieldType, Pipeline } from './opendata.contract';
 import { checkPipeline, controlCount, findPersonalValue, isAboutPeople, PersonalDataRefusal } from './personal-data';
@@ -124,11 +124,11 @@ function copyValue(value: unknown, type: DatasetFieldType): string {
 }
 
 /**
- * Copies rows into a row table (`_id` numbered from 1, each row's words in `_search`),
- * refusing the whole load at the first row holding a resident ID or mobile number.
+ * Copies rows into a row table on a bulk session (`_id` numbered from 1, each row's words in
+ * `_search`), refusing the whole load at the first row holding a resident ID or mobile number.
  * Returns the number of rows.
  */
-export async function loadRows(database: Pick<Database, 'bulk'>, table: string, source: RowSource, segmenter: Segmenter): Promise<number> {
+export async function loadRows(session: Pick<BulkSession, 'copyIn'>, table: string, source: RowSource, segmenter: Segmenter): Promise<number> {
   const { fields } = source;
   const textFields = fields.filter((f) => f.type === 'text').map((f) => f.name);
   let id = 0;
@@ -146,7 +146,7 @@ export async function loadRows(database: Pick<Database, 'bulk'>, table: string, 
       yield out.join('');
     }
   }
-  await database.bulk((session) => session.copyIn(table, ['_id', ...fields.map((f) => f.name), '_search'], lines()));
+  await session.copyIn(table, ['_id', ...fields.map((f) => f.name), '_search'], lines());
   return id;
 }
 
