@@ -121,8 +121,10 @@ export interface ExportResult {
 export const PUBLISHED_ACTION = 'opendata.version.publish';
 const EXPORT_PAGE = 5000;
 
+// A dataset belongs to a department when its org is that department or one of its units
+// ('xm.hrss.si' belongs to 'xm.hrss'), the rule the exchange applies too.
 function belongsTo(org: string, caller: string | null): boolean {
-  return caller !== null && (org === caller || org.startsWith(`${caller}.`) || caller.startsWith(`${org}.`));
+  return caller !== null && (org === caller || org.startsWith(`${caller}.`));
 }
 
 /**

@@ -5,7 +5,7 @@ import readline from 'node:readline';
 import type { BulkSession } from '../../platform/db/database';
 import type { RecordReader, SharedResource } from '../datacentre';
 import type { DatasetField, DatasetFieldType, Pipeline } from './opendata.contract';
-import { checkPipeline, controlCount, findPersonalValue, isAboutPeople, PersonalDataRefusal } from './personal-data';
+import { checkPipeline, controlCount, findPersonalValue, isAboutPeople, PersonalDataRefusal, ROUND_TO, SUPPRESS_AT_MOST } from './personal-data';
 import type { Segmenter } from './segmenter';
 import { tsvectorLiteral } from './segmenter';
 
@@ -81,11 +81,12 @@ export async function deriveRows(reader: RecordReader, resource: SharedResource,
     return { fields, geo: findGeo(fields), batches: pages(), notes: [] };
   }
   const measures = pipeline.measures ?? [];
-  const controlled = isAboutPeople(resource);
+  // People, and any resource that is not open itself: a group of one would publish its record.
+  const controlled = isAboutPeople(resource) || resource.openType === 'not_open';
   const rows = await reader.aggregate(resource.code, pipeline.groupBy, measures);
   const fields: DatasetField[] = [
     ...pipeline.groupBy.map(column),
-    { name: 'count', labelZh: '数量', labelEn: 'Count', type: 'integer', description: controlled ? `记录数；不超过 ${7} 的组不公布，其余取整到 5。Records; groups of 7 or fewer are withheld, others rounded to 5.` : '记录数。Number of records.', unit: null },
+    { name: 'count', labelZh: '数量', labelEn: 'Count', type: 'integer', description: controlled ? `记录数；不超过 ${SUPPRESS_AT_MOST} 的组不公布，其余取整到 ${ROUND_TO}。Records; groups of ${SUPPRESS_AT_MOST} or fewer are withheld, others rounded to ${ROUND_TO}.` : '记录数。Number of records.', unit: null },
     ...measures.map((m) => {
       const f = byName.get(m.field)!;
       const fn = { sum: ['合计', 'Sum'], avg: ['平均', 'Average'], min: ['最小', 'Minimum'], max: ['最大', 'Maximum'] }[m.fn];
