@@ -588,6 +588,9 @@ export class OpenDataService {
           await store.createRowTable(trx, table, fields);
           const rows = await loadRows(session, table, { ...source, fields }, this.deps.segmenter);
           await store.indexRowTable(trx, table, fields);
+          // Words of the data itself (districts, kinds, …) let "思明区公交" find the bus stops of Siming.
+          const values = await store.fewDistinctValues(trx, table, fields);
+          await store.addSearchWords(trx, meta.id, tsvectorLiteral(this.deps.segmenter.indexWords(values.join(' ')), 'D'));
           await store.insertVersion(trx, { dataset_id: meta.id, version, changelog, pipeline: p.pipeline, table_name: table, fields, geo: source.geo, row_count: rows, created_by: me.id });
           await this.deps.audit.append(trx, { action: 'opendata.version.create', actor: auditActor(me), subject: { type: 'dataset', id: meta.id }, requestId, detail: { version, rows, source: p.resource ?? 'upload' } });
         }),

@@ -283,6 +283,24 @@ export async function indexRowTable(db: AnyDb, table: string, fields: readonly D
   await sql`analyze ${ident(table)}`.execute(db);
 }
 
+/**
+ * The values of a row table's text columns that have few distinct values (districts, kinds,
+ * statuses): words of the data itself for catalogue search. At most `perColumn` each.
+ */
+export async function fewDistinctValues(db: AnyDb, table: string, fields: readonly DatasetField[], perColumn = 30): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of fields.filter((x) => x.type === 'text').slice(0, 8)) {
+    const { rows } = await sql<{ v: string }>`select distinct ${ident(f.name)} as v from ${ident(table)} where ${ident(f.name)} is not null limit ${perColumn + 1}`.execute(db);
+    if (rows.length <= perColumn) out.push(...rows.map((r) => r.v).filter((v) => v.length <= 40));
+  }
+  return out;
+}
+
+/** Adds words (a `tsvector` literal) to a dataset's search words. */
+export async function addSearchWords(db: AnyDb, id: string, words: string): Promise<void> {
+  if (words) await sql`update od_dataset set search = search || ${words}::tsvector where id = ${id}`.execute(db);
+}
+
 /** Drops a row table (a draft that failed to load). */
 export async function dropRowTable(db: AnyDb, table: string): Promise<void> {
   await sql`drop table if exists ${ident(table)}`.execute(db);

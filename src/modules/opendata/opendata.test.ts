@@ -271,6 +271,9 @@ describe('open-data portal', () => {
       const all = (await inject({ method: 'GET', url: '/api/open/v1/datasets' })).json();
       expect(all.total).toBe(2);
       expect(all.facets.theme.map((f: { value: string }) => f.value).sort()).toEqual(['population', 'transport']);
+      // Words of the data count too: 湖里区 appears only in the rows of bus-stops.
+      const fromRows = (await inject({ method: 'GET', url: `/api/open/v1/datasets?q=${encodeURIComponent('湖里区')}` })).json();
+      expect(fromRows.items.map((d: Dataset) => d.id)).toEqual(['bus-stops']);
       const byTheme = (await inject({ method: 'GET', url: '/api/open/v1/datasets?theme=population' })).json();
       expect(byTheme.items.map((d: Dataset) => d.id)).toEqual(['population-by-district']);
       expect(body.items[0].quality.score).toBeGreaterThan(50);
