@@ -156,7 +156,9 @@ describe('exportStream', () => {
     const stalled = pulled;
     await settle();
     expect(pulled).toBe(stalled);
-    expect(pulled).toBeLessThan(3);
+    // zlib and the archive hold a batch or two of XLSX output (how much depends on how well the
+    // random names compress and when zlib's thread answers); an eager writer would pull all 200.
+    expect(pulled).toBeLessThan(format === 'xlsx' ? 6 : 3);
     stream.destroy();
     await settle();
     expect(closed).toBe(true);
