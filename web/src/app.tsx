@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError, fetchMe, logout, type Me } from './api';
 import { useI18n } from './i18n';
 import { LoginPage } from './login';
+import { isPublicPath, PublicPortal } from './open-data';
 import { pageFor } from './pages';
 import { navigate, usePath } from './router';
 import { Shell } from './shell';
@@ -31,9 +32,10 @@ export function App() {
     void load();
   }, [load]);
 
-  // Signed out: every path shows the login page at /login. Signed in: /login goes home.
+  // Signed out: the open-data portal's public pages show as they are; every other path shows the
+  // login page at /login. Signed in: /login goes home.
   useEffect(() => {
-    if (session.state === 'anonymous' && path !== LOGIN_PATH) navigate(LOGIN_PATH, { replace: true });
+    if (session.state === 'anonymous' && path !== LOGIN_PATH && !isPublicPath(path)) navigate(LOGIN_PATH, { replace: true });
     if (session.state === 'signed-in' && path === LOGIN_PATH) navigate('/', { replace: true });
   }, [session.state, path]);
 
@@ -71,7 +73,7 @@ export function App() {
         </div>
       );
     case 'anonymous':
-      return <LoginPage onSignedIn={signedIn} />;
+      return isPublicPath(path) ? <PublicPortal path={path} /> : <LoginPage onSignedIn={signedIn} />;
     case 'signed-in':
       return (
         <Shell me={session.me} onSignOut={signOut}>

@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import type { Area } from './api';
 import type { MessageKey } from './i18n';
+import { OPEN_PATH } from './od-api';
 
 interface AreaInfo {
   path: string;
@@ -39,7 +40,7 @@ export const AREA_INFO: Readonly<Record<Area, AreaInfo>> = {
     ),
   },
   'open-data': {
-    path: '/open-data',
+    path: OPEN_PATH,
     features: feature('open-data', 3),
     icon: (
       <>

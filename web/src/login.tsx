@@ -3,6 +3,7 @@ import { ApiError, login, type Me } from './api';
 import { Logo } from './areas';
 import { useI18n } from './i18n';
 import { LangSwitch } from './lang-switch';
+import { Link } from './router';
 import { useTitle } from './title';
 
 interface LoginFailure {
@@ -67,6 +68,13 @@ export function LoginPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
             </div>
           </div>
           <p>{t('app.intro')}</p>
+          <Link to="/open" className="login-open" data-testid="login-open-data">
+            <span>
+              <strong>{t('login.openData')}</strong>
+              <span className="login-open-text">{t('login.openDataText')}</span>
+            </span>
+            <span aria-hidden="true">→</span>
+          </Link>
         </section>
         <form className="login-form" onSubmit={submit} data-testid="login-form">
           <h1>{t('login.title')}</h1>

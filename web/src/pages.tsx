@@ -4,6 +4,7 @@ import { AREA_INFO, Icon } from './areas';
 import { CITIZEN_PATH, CitizenPortal } from './citizen';
 import { DEPARTMENT_PATH, departmentRoute, DepartmentWorkbench } from './department';
 import { translateMaybe, useI18n } from './i18n';
+import { OpenDataPortal, openDataRoute } from './open-data';
 import { OperatorConsole, operatorRoute } from './operator';
 import { Link } from './router';
 import { useTitle } from './title';
@@ -19,6 +20,9 @@ export function pageFor(path: string, me: Me) {
   const workbenchRoute = departmentRoute(clean);
   if (workbenchRoute && me.areas.includes('department') && sharesData(me)) return <DepartmentWorkbench route={workbenchRoute} me={me} />;
   if (workbenchRoute && clean !== DEPARTMENT_PATH) return me.areas.includes('department') ? <NotFoundPage path={path} /> : <NoAccessPage area="department" />;
+  // The portal's catalogue and datasets are public; its own tabs say what the user's roles open.
+  const portalRoute = openDataRoute(clean);
+  if (portalRoute) return <OpenDataPortal route={portalRoute} me={me} />;
   if (clean === CITIZEN_PATH) return me.areas.includes('citizen') ? <CitizenPortal /> : <NoAccessPage area="citizen" />;
   const area = AREAS.find((a) => AREA_INFO[a].path === clean);
   if (area) return me.areas.includes(area) ? <AreaPage key={area} area={area} /> : <NoAccessPage area={area} />;
