@@ -327,9 +327,9 @@ export function presentColumn(f: Pick<DatasetField, 'name' | 'type'>): RawBuilde
  * streamed JSON path writes: true/false, ISO dates), in row order. Identifiers only — no
  * parameters — so it can run inside `COPY (…) TO STDOUT`.
  */
-export function csvExportQuery(table: string, fields: readonly DatasetField[]): string {
+export function csvExportQuery(table: string, fields: readonly Pick<DatasetField, 'name' | 'type'>[]): string {
   const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
-  const column = (f: DatasetField) => {
+  const column = (f: Pick<DatasetField, 'name' | 'type'>) => {
     const c = q(f.name);
     switch (f.type) {
       case 'date':
