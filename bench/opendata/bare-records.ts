@@ -1,18 +1,17 @@
 /**
- * The baseline of the records API: the SQL it runs for a readings chain, written out by hand
- * and issued with plain `pg` — the same columns as the API shows them, the same filters
- * (text compared `collate "C"`, literals bound with casts), the same order and keyset cursor
- * (`order by key, _id` with the API's null placement) and `limit + 1` rows.
+ * The baseline of the records API: the very SQL it runs for a readings chain (compiled by the
+ * API's own `compileRecordQuery`, so the two cannot drift apart), issued with plain `pg` — no
+ * HTTP, no keys, quotas, access checks, statement timeout or JSON.
  *
- * Beside it, a what-if (`indexed`): the same page written so that the row table's
- * `(column, _id)` indexes can serve it — the sort key qualified with the table (a bare name in
- * ORDER BY means the output column of that name, here the `to_char` text of a timestamp),
- * `_id` in the key's direction, the cursor as a row comparison `(key, _id) < (…)`, text
- * compared in the indexes' collation. Ties sort differently (by `_id` descending after a
- * descending key) and nulls are not handled: the readings have none.
+ * Beside it, a what-if (`indexed`): the same page written by hand for the row table's
+ * `(column, _id)` indexes — the sort key qualified with the table, `_id` in the key's
+ * direction, the cursor as a row comparison `(key, _id) < (…)`. Nulls are not handled: the
+ * readings have none.
  */
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import type pg from 'pg';
-import { columnType, type ReadingFilter, type RecordChain } from './synthetic';
+import { compileRecordQuery, type QueryColumn } from '../../src/modules/opendata/query/record-query';
+import { apiQuery, columnType, type RecordChain } from './synthetic';
 
 const q = (name: string) => `"${name}"`;
 const CAST = { text: 'text', decimal: 'numeric', integer: 'bigint', timestamp: 'timestamptz' } as const;
@@ -27,17 +26,31 @@ const OUTPUT = [
   q('lon'),
 ].join(', ');
 
-/** The API's SQL as it is, or the what-if that its indexes can serve. */
+// Compiles SQL text without a database.
+const compiler = new Kysely<unknown>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
+
+/** The API's SQL as it is, or the hand-written what-if. */
 export type BareVariant = 'api' | 'indexed';
 
-/** Where a keyset page ends: the last row's sort key (as exact text) and `_id`. */
+/** Where a keyset page ends: the last row's sort key (as exact text) and `_id`, and the API's cursor for it. */
 export interface BareCursor {
   key: string | null;
   id: string;
+  token: string | null;
 }
 
-function sortable(column: ReadingFilter['column']): string {
-  return columnType(column) === 'text' ? `${q(column)} collate "C"` : q(column);
+/** One page as SQL, and how to read the next page's cursor from its rows. */
+export interface BarePage {
+  text: string;
+  values: unknown[];
+  cursorAfter(rows: Record<string, unknown>[]): BareCursor | null;
 }
 
 function keySql(column: RecordChain['order']['column']): string {
@@ -45,53 +58,50 @@ function keySql(column: RecordChain['order']['column']): string {
 }
 
 /**
- * One page of a chain as SQL text and parameters.
+ * One page of a chain as SQL text and parameters. `columns` are the version's columns as the
+ * API compiles them (with what it knows of their nulls).
  *
  * @example
- * const { text, values } = bareRecordsSql('odr_1_v1', chain, 100, null);
- * await client.query(text, values);
+ * const page = bareRecordsSql('odr_1_v1', columns, chain, 100, null);
+ * const { rows } = await client.query(page.text, page.values);
+ * const cursor = page.cursorAfter(rows);
  */
-export function bareRecordsSql(table: string, chain: RecordChain, limit: number, cursor: BareCursor | null, variant: BareVariant = 'api'): { text: string; values: string[] } {
+export function bareRecordsSql(table: string, columns: readonly QueryColumn[], chain: RecordChain, limit: number, cursor: BareCursor | null, variant: BareVariant = 'api'): BarePage {
   if (variant === 'indexed') return indexedRecordsSql(table, chain, limit, cursor);
-  const values: string[] = [];
-  const bind = (type: keyof typeof CAST, value: string) => {
-    values.push(value);
-    return `$${values.length}::${CAST[type]}`;
+  const compiled = compileRecordQuery(table, columns, { ...apiQuery(chain, limit), cursor: cursor?.token ?? undefined }, { tokenize: (text) => [text] });
+  const { sql: text, parameters } = compiled.query.compile(compiler);
+  return {
+    text,
+    values: [...parameters],
+    cursorAfter(rows) {
+      const { next } = compiled.page(rows);
+      const last = rows[limit - 1];
+      return next && last ? { key: (last._k0 ?? null) as string | null, id: String(last._id), token: next } : null;
+    },
   };
-  const conditions = chain.filters.map((f) => `${sortable(f.column)} ${f.op} ${bind(columnType(f.column), f.value)}`);
-  const filters = [conditions.length > 1 ? `(${conditions.join(' and ')})` : conditions[0]!];
-  const order = chain.order;
-  if (cursor) {
-    const x = sortable(order.column);
-    let rest = `${q('_id')} > ${bind('integer', cursor.id)}`;
-    if (cursor.key === null) {
-      rest = order.desc ? `(${x} is not null or (${x} is null and ${rest}))` : `(${x} is null and ${rest})`;
-    } else {
-      const v = bind(columnType(order.column), cursor.key);
-      const beyond = order.desc ? `${x} < ${v}` : `(${x} > ${v} or ${x} is null)`;
-      rest = `(${beyond} or (${x} = ${v} and ${rest}))`;
-    }
-    filters.push(rest);
-  }
-  const text = `select ${OUTPUT}, ${q('_id')}, ${keySql(order.column)} as ${q('_k0')} from ${q(table)} where ${filters.join(' and ')}
-    order by ${sortable(order.column)} ${order.desc ? 'desc nulls first' : 'asc nulls last'}, ${q('_id')} asc limit ${limit + 1}`;
-  return { text, values };
 }
 
-function indexedRecordsSql(table: string, chain: RecordChain, limit: number, cursor: BareCursor | null): { text: string; values: string[] } {
+function indexedRecordsSql(table: string, chain: RecordChain, limit: number, cursor: BareCursor | null): BarePage {
   const values: string[] = [];
   const bind = (type: keyof typeof CAST, value: string) => {
     values.push(value);
     return `$${values.length}::${CAST[type]}`;
   };
-  const filters = chain.filters.map((f) => `${q(f.column)} ${f.op} ${bind(columnType(f.column), f.value)}`);
+  const filters = chain.filters.map((f) => `${q(f.column)}${columnType(f.column) === 'text' ? ' collate "C"' : ''} ${f.op} ${bind(columnType(f.column), f.value)}`);
   const { column, desc } = chain.order;
   const key = `${q(table)}.${q(column)}`;
   if (cursor?.key != null) filters.push(`(${key}, ${q('_id')}) ${desc ? '<' : '>'} (${bind(columnType(column), cursor.key)}, ${bind('integer', cursor.id)})`);
   const direction = desc ? 'desc' : 'asc';
   const text = `select ${OUTPUT}, ${q('_id')}, ${keySql(column)} as ${q('_k0')} from ${q(table)} where ${filters.join(' and ')}
     order by ${key} ${direction}, ${q('_id')} ${direction} limit ${limit + 1}`;
-  return { text, values };
+  return {
+    text,
+    values,
+    cursorAfter(rows) {
+      const last = rows[limit - 1];
+      return rows.length > limit && last ? { key: (last._k0 ?? null) as string | null, id: String(last._id), token: null } : null;
+    },
+  };
 }
 
 /**
@@ -104,6 +114,7 @@ function indexedRecordsSql(table: string, chain: RecordChain, limit: number, cur
 export async function followBareChain(
   client: Pick<pg.Client, 'query'>,
   table: string,
+  columns: readonly QueryColumn[],
   chain: RecordChain,
   limit: number,
   onPage: (readingIds: string[], elapsedMs: number) => void,
@@ -111,19 +122,17 @@ export async function followBareChain(
   let cursor: BareCursor | null = null;
   let issued = 0;
   for (let page = 0; page < chain.pages; page++) {
-    const { text, values } = bareRecordsSql(table, chain, limit, cursor);
+    const bare = bareRecordsSql(table, columns, chain, limit, cursor);
     const started = performance.now();
-    const { rows } = await client.query<{ reading_id: string; _id: string; _k0: string | null }>(text, values);
+    const { rows } = await client.query<Record<string, unknown>>(bare.text, bare.values);
     const elapsed = performance.now() - started;
     issued += 1;
-    const shown = rows.slice(0, limit);
     onPage(
-      shown.map((r) => String(r.reading_id)),
+      rows.slice(0, limit).map((r) => String(r.reading_id)),
       elapsed,
     );
-    const last = shown[shown.length - 1];
-    if (rows.length <= limit || !last) break;
-    cursor = { key: last._k0, id: String(last._id) };
+    cursor = bare.cursorAfter(rows);
+    if (!cursor) break;
   }
   return issued;
 }

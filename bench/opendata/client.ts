@@ -19,6 +19,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
+import type { QueryColumn } from '../../src/modules/opendata/query/record-query';
 import { bareRecordsSql, type BareCursor, type BareVariant } from './bare-records';
 import { apiQuery, type RecordChain } from './synthetic';
 
@@ -26,7 +27,7 @@ import { apiQuery, type RecordChain } from './synthetic';
 export type ClientPlan =
   | { mode: 'upload'; url: string; file: string; headers: Record<string, string> }
   | { mode: 'records-http'; base: string; datasetId: string; chains: RecordChain[]; limit: number; concurrency: number; requests: number; seconds?: number; once?: boolean }
-  | { mode: 'records-pg'; dbUrl: string; table: string; chains: RecordChain[]; limit: number; concurrency: number; requests: number; seconds?: number; once?: boolean; variant?: BareVariant }
+  | { mode: 'records-pg'; dbUrl: string; table: string; columns: QueryColumn[]; chains: RecordChain[]; limit: number; concurrency: number; requests: number; seconds?: number; once?: boolean; variant?: BareVariant }
   | { mode: 'get'; urls: string[]; concurrency: number; requests: number; seconds?: number }
   | { mode: 'download'; url: string }
   | { mode: 'copy'; dbUrl: string; sql: string };
@@ -126,13 +127,12 @@ async function recordsPg(plan: Extract<ClientPlan, { mode: 'records-pg' }>): Pro
         let cursor: BareCursor | null = null;
         for (let page = 0; page < chain.pages; page++) {
           if (!take()) return;
-          const { text, values } = bareRecordsSql(plan.table, chain, plan.limit, cursor, plan.variant);
+          const bare = bareRecordsSql(plan.table, plan.columns, chain, plan.limit, cursor, plan.variant);
           const started = performance.now();
-          const { rows } = await client.query<{ _id: string; _k0: string | null }>(text, values);
+          const { rows } = await client.query<Record<string, unknown>>(bare.text, bare.values);
           samples.push([chain.shape, page, performance.now() - started]);
-          const last = rows.slice(0, plan.limit).pop();
-          if (rows.length <= plan.limit || !last) break;
-          cursor = { key: last._k0, id: String(last._id) };
+          cursor = bare.cursorAfter(rows);
+          if (!cursor) break;
         }
       }
     } finally {

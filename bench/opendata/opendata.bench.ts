@@ -5,10 +5,10 @@
  *   setup    N synthetic traffic sensor readings (CSV) uploaded through the API on a real
  *            socket, submitted and published; how long it took (informative);
  *   records  filtered, ordered record queries followed through their `next` cursors, at
- *            concurrency 1 and C — vs the same keyset SQL issued with plain `pg` (bare-records.ts);
- *            then one query of each shape followed deep (informative: how a page's cost grows);
- *            and, informative, the same pages as SQL the row table's indexes can serve
- *            (bare-records.ts, `indexed`): what the API's query compilation costs;
+ *            concurrency 1 and C — vs the same keyset SQL (compiled by the API's own compiler)
+ *            issued with plain `pg` (bare-records.ts); then one query of each shape followed
+ *            deep (informative: how a page's cost grows); and, informative, the same pages as
+ *            SQL written by hand for the row table's indexes (bare-records.ts, `indexed`);
  *   export   the whole dataset as CSV through the API into a counting sink, with the server's
  *            peak RSS (it runs in this process) — vs `COPY (select …) TO STDOUT` through
  *            pg-copy-streams; JSON through the API too (informative);
@@ -321,9 +321,12 @@ try {
   t = Date.now();
   await publishVersion(ludao, cookie, READINGS_META.id);
   const reviewSeconds = (Date.now() - t) / 1000;
-  const version = (await sql<{ table_name: string; row_count: number; fields: Pick<DatasetField, 'name' | 'type'>[] }>`select table_name, row_count::bigint as row_count, fields
+  const version = (await sql<{ table_name: string; row_count: number; fields: Pick<DatasetField, 'name' | 'type'>[]; not_null: string[] }>`select table_name,
+      row_count::bigint as row_count, fields, not_null
     from od_version where dataset_id = ${READINGS_META.id} and version = 1`.execute(database.db)).rows[0]!;
   const table = version.table_name;
+  // The columns as the API compiles its queries over them.
+  const queryColumns = version.fields.map((f) => ({ name: f.name, type: f.type, notNull: version.not_null.includes(f.name) }));
   const publishSeconds = uploaded.seconds + reviewSeconds;
   const publishOthers = load.stop();
   console.log(`uploaded and published ${int(Number(version.row_count))} rows as ${table} in ${secs(publishSeconds)}: ${int(ROWS / publishSeconds)} rows/s, ${((csvBytes / MB) / publishSeconds).toFixed(1)} MB/s`);
@@ -349,12 +352,12 @@ try {
   let checkedPages = 0;
   for (const chain of uniqueShapes(chains)) {
     const barePages: string[][] = [];
-    await followBareChain(checker, table, chain, LIMIT, (ids) => barePages.push(ids));
+    await followBareChain(checker, table, queryColumns, chain, LIMIT, (ids) => barePages.push(ids));
     const apiPages = await followApiChain(base, chain);
     const same = barePages.length === apiPages.length && barePages.every((p, i) => p.join() === apiPages[i]!.join());
     checkedPages += barePages.length;
     if (!same) console.log(`  WARNING: "${chain.shape}": the bare SQL and the API disagree (${barePages.length} vs ${apiPages.length} pages) — the baseline is not the same query`);
-    const first = bareRecordsSql(table, chain, LIMIT, null);
+    const first = bareRecordsSql(table, queryColumns, chain, LIMIT, null);
     const explained = (await checker.query<{ 'QUERY PLAN': string }>(`explain ${first.text}`, first.values)).rows.map((r) => r['QUERY PLAN']);
     const jit = explained.findIndex((l) => /^\s*JIT:/.test(l));
     const plan = jit < 0 ? explained : explained.slice(0, jit);
@@ -366,7 +369,7 @@ try {
   const recordsPlan = (kind: 'http' | 'pg' | 'indexed', concurrency: number, requests = REQUESTS, seconds = MAX_SECONDS): ClientPlan =>
     kind === 'http'
       ? { mode: 'records-http', base, datasetId: READINGS_META.id, chains, limit: LIMIT, concurrency, requests, seconds }
-      : { mode: 'records-pg', dbUrl: benchDb.url, table, chains, limit: LIMIT, concurrency, requests, seconds, variant: kind === 'indexed' ? 'indexed' : 'api' };
+      : { mode: 'records-pg', dbUrl: benchDb.url, table, columns: queryColumns, chains, limit: LIMIT, concurrency, requests, seconds, variant: kind === 'indexed' ? 'indexed' : 'api' };
   await runClient(work, recordsPlan('pg', CONCURRENCY, WARM_UP.requests, WARM_UP.seconds)); // warm-up
   await runClient(work, recordsPlan('http', CONCURRENCY, WARM_UP.requests, WARM_UP.seconds));
   for (const concurrency of [1, CONCURRENCY]) {
@@ -422,8 +425,8 @@ try {
     let worst = { api: 0, bare: 0, indexed: 0, page: 0, label: '' };
     for (const chain of uniqueShapes(chains).map((c) => ({ ...c, pages: DEEP_PAGES }))) {
       const deepPlan = { chains: [chain], limit: LIMIT, concurrency: 1, requests: DEEP_PAGES, seconds: budget, once: true };
-      const bareDeep = await runClient<LatencyResult>(work, { mode: 'records-pg', dbUrl: benchDb.url, table, ...deepPlan });
-      const indexedDeep = await runClient<LatencyResult>(work, { mode: 'records-pg', dbUrl: benchDb.url, table, variant: 'indexed', ...deepPlan });
+      const bareDeep = await runClient<LatencyResult>(work, { mode: 'records-pg', dbUrl: benchDb.url, table, columns: queryColumns, ...deepPlan });
+      const indexedDeep = await runClient<LatencyResult>(work, { mode: 'records-pg', dbUrl: benchDb.url, table, columns: queryColumns, variant: 'indexed', ...deepPlan });
       const apiDeep = await runClient<LatencyResult>(work, { mode: 'records-http', base, datasetId: READINGS_META.id, ...deepPlan });
       const at = (run: LatencyResult, page: number) => run.samples.find((x) => x[1] === page - 1)?.[2];
       const cell = (x: number | undefined) => (x === undefined ? '—' : ms(x));

@@ -9,6 +9,7 @@ import { Community } from './community';
 import { registerCommunityRoutes } from './community.routes';
 import { createPortal } from './migrations/0001-create-portal';
 import { createCommunity } from './migrations/0002-create-community';
+import { versionNotNull } from './migrations/0003-version-not-null';
 import { registerInteropRoutes } from './interop.routes';
 import { registerOpenDataRoutes } from './opendata.routes';
 import { OpenDataService } from './opendata.service';
@@ -72,7 +73,7 @@ export async function startOpenData(ctx: Pick<ModuleContext, 'database' | 'db' |
     transaction: ctx.transaction,
     reader,
     segmenter,
-    orgs: () => identity.orgDirectory(),
+    orgs: remembered(ORG_DIRECTORY_TTL_MS, () => identity.orgDirectory()),
     cache: datasets,
     keyCache: keys,
     statementTimeoutMs: ctx.config.openStatementTimeoutMs,
@@ -109,7 +110,7 @@ export async function startOpenData(ctx: Pick<ModuleContext, 'database' | 'db' |
  */
 export const opendataModule: LudaoModule = {
   name: 'opendata',
-  migrations: { '0001-create-portal': createPortal, '0002-create-community': createCommunity },
+  migrations: { '0001-create-portal': createPortal, '0002-create-community': createCommunity, '0003-version-not-null': versionNotNull },
   async register(ctx) {
     const portal = await startOpenData(ctx);
     ctx.http.addHook('onClose', () => portal.stop());
@@ -119,3 +120,24 @@ export const opendataModule: LudaoModule = {
     registerCommunityRoutes(ctx.http, new Community(ctx));
   },
 };
+
+// Every catalogue search names organisations: their directory is read again after this long
+// (a renamed department shows under its new name within seconds).
+const ORG_DIRECTORY_TTL_MS = 5_000;
+
+/** `load`, called at most once per `ttlMs` (concurrent callers share one call; a failure is not kept). */
+function remembered<T>(ttlMs: number, load: () => Promise<T>): () => Promise<T> {
+  let kept: { value: Promise<T>; at: number } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!kept || now - kept.at > ttlMs) {
+      const value = load();
+      const entry = { value, at: now };
+      kept = entry;
+      value.catch(() => {
+        if (kept === entry) kept = undefined;
+      });
+    }
+    return kept.value;
+  };
+}

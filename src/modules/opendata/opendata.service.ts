@@ -172,27 +172,31 @@ export class OpenDataService {
       modifiedFrom: p.modifiedFrom,
       modifiedTo: p.modifiedTo,
     };
-    const [facetRows, page, orgs] = await Promise.all([
-      store.facetRows(this.deps.db, filter),
+    const [counts, page, orgs] = await Promise.all([
+      store.facetCounts(this.deps.db, filter),
       store.searchDatasets(this.deps.db, filter, p.sort ?? (terms.length ? 'relevance' : 'modified'), { limit: p.limit, offset: p.offset }),
       this.deps.orgs(),
     ]);
-    const count = (values: string[], label: (v: string) => string) => {
-      const counts = new Map<string, number>();
-      for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-      return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([value, n]) => ({ value, label: label(value), count: n }));
-    };
+    const facet = (name: store.FacetCount['facet'], label: (v: string) => string) =>
+      counts
+        .filter((c) => c.facet === name)
+        .sort((a, b) => b.n - a.n || a.value.localeCompare(b.value))
+        .map((c) => ({ value: c.value, label: label(c.value), count: c.n }));
     const themeName = (code: string) => THEMES.find((t) => t.code === code)?.name ?? code;
+    // Every dataset offers CSV, JSON and XLSX; those with geo columns GeoJSON too.
+    const total = counts.filter((c) => c.facet === 'openType').reduce((n, c) => n + c.n, 0);
+    const withGeo = counts.find((c) => c.facet === 'geo' && c.value === 'true')?.n ?? 0;
+    const format = [...(total ? ['CSV', 'JSON', 'XLSX'].map((f) => ({ value: f, label: f, count: total })) : []), ...(withGeo ? [{ value: 'GeoJSON', label: 'GeoJSON', count: withGeo }] : [])];
     return {
-      total: facetRows.length,
+      total,
       items: page.map((d) => this.present(d, orgs)),
       facets: {
-        org: count(facetRows.map((r) => r.org_code), (c) => orgs.get(c)?.name ?? c),
-        theme: count(facetRows.map((r) => r.theme), themeName),
-        tags: count(facetRows.flatMap((r) => r.tags), (t) => t),
-        format: count(facetRows.flatMap((r) => (r.geo ? ['CSV', 'JSON', 'XLSX', 'GeoJSON'] : ['CSV', 'JSON', 'XLSX'])), (f) => f),
-        openType: count(facetRows.map((r) => r.open_type), (o) => (o === 'conditional' ? '有条件开放' : '无条件开放')),
-        licence: count(facetRows.map((r) => r.licence), (l) => LICENCES.find((x) => x.id === l)?.title ?? l),
+        org: facet('org', (c) => orgs.get(c)?.name ?? c),
+        theme: facet('theme', themeName),
+        tags: facet('tag', (t) => t),
+        format: format.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)),
+        openType: facet('openType', (o) => (o === 'conditional' ? '有条件开放' : '无条件开放')),
+        licence: facet('licence', (l) => LICENCES.find((x) => x.id === l)?.title ?? l),
       },
       terms,
     };
@@ -389,7 +393,8 @@ export class OpenDataService {
     const { dataset, version } = await this.dataVersion(caller, admission, id, input.version);
     let compiled;
     try {
-      compiled = compileRecordQuery(version.table_name, version.fields, input, { tokenize: (q) => this.deps.segmenter.words(q) });
+      const columns = version.fields.map((f) => ({ name: f.name, type: f.type, notNull: version.not_null.includes(f.name) }));
+      compiled = compileRecordQuery(version.table_name, columns, input, { tokenize: (q) => this.deps.segmenter.words(q) });
     } catch (error) {
       if (error instanceof QueryError) throw Problem.validation(error.message, [{ field: `/querystring/${error.parameter}`, message: error.message }]);
       throw error;
@@ -587,11 +592,11 @@ export class OpenDataService {
           const table = store.rowTableName(num, version);
           await store.createRowTable(trx, table, fields);
           const rows = await loadRows(session, table, { ...source, fields }, this.deps.segmenter);
-          await store.indexRowTable(trx, table, fields);
+          const notNull = await store.indexRowTable(trx, table, fields);
           // Words of the data itself (districts, kinds, …) let "思明区公交" find the bus stops of Siming.
           const values = await store.fewDistinctValues(trx, table, fields);
           await store.addSearchWords(trx, meta.id, tsvectorLiteral(this.deps.segmenter.indexWords(values.join(' ')), 'D'));
-          await store.insertVersion(trx, { dataset_id: meta.id, version, changelog, pipeline: p.pipeline, table_name: table, fields, geo: source.geo, row_count: rows, created_by: me.id });
+          await store.insertVersion(trx, { dataset_id: meta.id, version, changelog, pipeline: p.pipeline, table_name: table, fields, geo: source.geo, row_count: rows, not_null: notNull, created_by: me.id });
           await this.deps.audit.append(trx, { action: 'opendata.version.create', actor: auditActor(me), subject: { type: 'dataset', id: meta.id }, requestId, detail: { version, rows, source: p.resource ?? 'upload' } });
         }),
       );

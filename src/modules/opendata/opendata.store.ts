@@ -45,6 +45,8 @@ export interface VersionRow {
   fields: DatasetField[];
   geo: { lat: string; lon: string } | null;
   row_count: number;
+  /** Columns that hold no null. */
+  not_null: string[];
   created_by: string;
   created_at: Date;
   submitted_at: Date | null;
@@ -145,22 +147,30 @@ function filterSql(f: DatasetFilter): RawBuilder<unknown> {
   return sql.join(where, sql` and `);
 }
 
-/** The facet values of one dataset. */
-export interface FacetRow {
-  org_code: string;
-  theme: string;
-  tags: string[];
-  open_type: string;
-  licence: string;
-  geo: boolean;
+/** How many matching datasets have a value of a facet. */
+export interface FacetCount {
+  facet: 'org' | 'theme' | 'tag' | 'openType' | 'licence' | 'geo';
+  value: string;
+  n: number;
 }
 
-/** The facet values of every dataset matching a filter (one row each; the caller counts). */
-export async function facetRows(db: AnyDb, f: DatasetFilter): Promise<FacetRow[]> {
-  const { rows } = await sql<FacetRow>`
-    select d.org_code, d.theme, d.tags, d.open_type, d.licence,
-      exists (select 1 from od_version v where v.dataset_id = d.id and v.version = d.published_version and v.geo is not null) as geo
-    from od_dataset d where ${filterSql(f)}`.execute(db);
+/**
+ * The facet counts of every dataset matching a filter, counted in the database (a few rows
+ * back, however many datasets match). Every dataset has one open type, so those counts sum to
+ * the number of matches.
+ */
+export async function facetCounts(db: AnyDb, f: DatasetFilter): Promise<FacetCount[]> {
+  const { rows } = await sql<FacetCount>`
+    with m as materialized (
+      select d.org_code, d.theme, d.tags, d.open_type, d.licence,
+        exists (select 1 from od_version v where v.dataset_id = d.id and v.version = d.published_version and v.geo is not null) as geo
+      from od_dataset d where ${filterSql(f)})
+    select 'org' as facet, org_code as value, count(*)::int as n from m group by org_code
+    union all select 'theme', theme, count(*)::int from m group by theme
+    union all select 'tag', t, count(*)::int from m, unnest(m.tags) as t group by t
+    union all select 'openType', open_type, count(*)::int from m group by open_type
+    union all select 'licence', licence, count(*)::int from m group by licence
+    union all select 'geo', geo::text, count(*)::int from m group by geo`.execute(db);
   return rows;
 }
 
@@ -204,15 +214,15 @@ export async function nextVersion(db: AnyDb, id: string): Promise<number> {
 }
 
 /** Inserts a version (a draft). */
-export async function insertVersion(db: AnyDb, v: Pick<VersionRow, 'dataset_id' | 'version' | 'changelog' | 'pipeline' | 'table_name' | 'fields' | 'geo' | 'row_count' | 'created_by'>): Promise<void> {
-  await sql`insert into od_version (dataset_id, version, status, changelog, pipeline, table_name, fields, geo, row_count, created_by)
+export async function insertVersion(db: AnyDb, v: Pick<VersionRow, 'dataset_id' | 'version' | 'changelog' | 'pipeline' | 'table_name' | 'fields' | 'geo' | 'row_count' | 'not_null' | 'created_by'>): Promise<void> {
+  await sql`insert into od_version (dataset_id, version, status, changelog, pipeline, table_name, fields, geo, row_count, not_null, created_by)
     values (${v.dataset_id}, ${v.version}, 'draft', ${v.changelog}, ${v.pipeline ? JSON.stringify(v.pipeline) : null}::jsonb, ${v.table_name},
-      ${JSON.stringify(v.fields)}::jsonb, ${v.geo ? JSON.stringify(v.geo) : null}::jsonb, ${v.row_count}, ${v.created_by})`.execute(db);
+      ${JSON.stringify(v.fields)}::jsonb, ${v.geo ? JSON.stringify(v.geo) : null}::jsonb, ${v.row_count}, ${v.not_null}::text[], ${v.created_by})`.execute(db);
 }
 
 /** One version of a dataset. */
 export async function findVersion(db: AnyDb, id: string, version: number): Promise<VersionRow | undefined> {
-  const { rows } = await sql<VersionRow>`select dataset_id, version, status, changelog, pipeline, table_name, fields, geo, row_count::int as row_count, created_by,
+  const { rows } = await sql<VersionRow>`select dataset_id, version, status, changelog, pipeline, table_name, fields, geo, row_count::int as row_count, not_null, created_by,
       created_at, submitted_at, reviewed_by, reviewed_at, review_note, published_at
     from od_version where dataset_id = ${id} and version = ${version}`.execute(db);
   return rows[0];
@@ -220,7 +230,7 @@ export async function findVersion(db: AnyDb, id: string, version: number): Promi
 
 /** Every version of a dataset, newest first. */
 export async function listVersions(db: AnyDb, id: string): Promise<VersionRow[]> {
-  const { rows } = await sql<VersionRow>`select dataset_id, version, status, changelog, pipeline, table_name, fields, geo, row_count::int as row_count, created_by,
+  const { rows } = await sql<VersionRow>`select dataset_id, version, status, changelog, pipeline, table_name, fields, geo, row_count::int as row_count, not_null, created_by,
       created_at, submitted_at, reviewed_by, reviewed_at, review_note, published_at
     from od_version where dataset_id = ${id} order by version desc`.execute(db);
   return rows;
@@ -228,7 +238,7 @@ export async function listVersions(db: AnyDb, id: string): Promise<VersionRow[]>
 
 /** Versions waiting for review, oldest first. */
 export async function listVersionsInReview(db: AnyDb): Promise<VersionRow[]> {
-  const { rows } = await sql<VersionRow>`select dataset_id, version, status, changelog, pipeline, table_name, fields, geo, row_count::int as row_count, created_by,
+  const { rows } = await sql<VersionRow>`select dataset_id, version, status, changelog, pipeline, table_name, fields, geo, row_count::int as row_count, not_null, created_by,
       created_at, submitted_at, reviewed_by, reviewed_at, review_note, published_at
     from od_version where status = 'review' order by submitted_at`.execute(db);
   return rows;
@@ -272,15 +282,25 @@ export async function createRowTable(db: AnyDb, table: string, fields: readonly 
 }
 
 /**
- * Indexes a loaded row table for the query API: each filterable column (json excepted), and
- * the words for full-text `q`. Built after loading, which is faster than indexing row by row.
+ * Indexes a loaded row table for the query API: each filterable column (json excepted) with
+ * `_id`, text in the `collate "C"` order the query API compares and sorts in, and the words for
+ * full-text `q`. Built after loading, which is faster than indexing row by row. Returns the
+ * columns that hold no null (found in one pass), which lets the API page them by index alone.
  */
-export async function indexRowTable(db: AnyDb, table: string, fields: readonly DatasetField[]): Promise<void> {
+export async function indexRowTable(db: AnyDb, table: string, fields: readonly DatasetField[]): Promise<string[]> {
   for (const f of fields.filter((x) => x.type !== 'json').slice(0, 16)) {
-    await sql`create index ${ident(`${table}_${f.name}`)} on ${ident(table)} (${ident(f.name)}, _id)`.execute(db);
+    const column = f.type === 'text' ? sql`${ident(f.name)} collate "C"` : ident(f.name);
+    await sql`create index ${ident(`${table}_${f.name}`)} on ${ident(table)} (${column}, _id)`.execute(db);
   }
   if (fields.some((f) => f.type === 'text')) await sql`create index ${ident(`${table}__search`)} on ${ident(table)} using gin (_search)`.execute(db);
   await sql`analyze ${ident(table)}`.execute(db);
+  if (!fields.length) return [];
+  const { rows } = await sql<Record<string, boolean | null>>`select ${sql.join(
+    fields.map((f, i) => sql`bool_or(${ident(f.name)} is null) as ${ident(`n${i}`)}`),
+    sql`, `,
+  )} from ${ident(table)}`.execute(db);
+  // An empty table has no nulls either (bool_or of no rows is null).
+  return fields.filter((_, i) => rows[0]?.[`n${i}`] !== true).map((f) => f.name);
 }
 
 /**

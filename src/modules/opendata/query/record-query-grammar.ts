@@ -23,6 +23,8 @@ export type QueryColumnType = 'text' | 'integer' | 'decimal' | 'date' | 'timesta
 export interface QueryColumn {
   name: string;
   type: QueryColumnType;
+  /** Known to hold no nulls (lets cursors after an ascending key use the index alone). */
+  notNull?: boolean;
 }
 
 /**

@@ -10,7 +10,7 @@ import { compileRecordQuery, QueryError, type QueryColumn, type RecordQueryInput
 const TABLE = 'od_query_test_rows';
 const DISTRICTS = ['思明区', '湖里区', '集美区', '海沧区'];
 const COLUMNS: QueryColumn[] = [
-  { name: 'code', type: 'text' },
+  { name: 'code', type: 'text', notNull: true },
   { name: 'name', type: 'text' },
   { name: 'district', type: 'text' },
   { name: 'pop', type: 'integer' },
@@ -20,6 +20,8 @@ const COLUMNS: QueryColumn[] = [
   { name: 'active', type: 'boolean' },
   { name: 'meta', type: 'json' },
 ];
+
+const SHOWN_COLUMNS = COLUMNS.map(({ name, type }) => ({ name, type }));
 
 interface Row {
   _id: number;
@@ -46,7 +48,8 @@ const ROWS: Row[] = Array.from({ length: 50 }, (_, k) => {
     pop: i % 5 === 0 ? null : ((i * 37) % 11) * 100,
     area: i === 49 ? '98765432109876543210' : i % 6 === 0 ? null : (((i * 13) % 17) / 4).toFixed(2),
     opened: i % 8 === 0 ? null : `2024-0${1 + (i % 3)}-${String(1 + (i % 28)).padStart(2, '0')}`,
-    updated: i % 9 === 0 ? null : new Date(Date.UTC(2024, 2, 1, i % 10, 0, 0, 123)).toISOString(),
+    // Microseconds tell rows of one hour apart, though the API shows milliseconds only.
+    updated: i % 9 === 0 ? null : `2024-03-01T0${i % 10}:00:00.123${i % 7}Z`,
     active: i % 4 === 0 ? null : i % 3 === 0,
     meta: i % 10 === 0 ? null : { i, tags: ['a'] },
     words: [district ?? '', i % 2 ? '公交' : '地铁', '站点'].filter(Boolean),
@@ -54,6 +57,8 @@ const ROWS: Row[] = Array.from({ length: 50 }, (_, k) => {
 });
 
 const codes = (rows: readonly Row[]) => rows.map((r) => r.code);
+/** A stored timestamp as the API shows it (milliseconds). */
+const shownTimestamp = (t: string | null) => (t === null ? null : `${t.slice(0, 23)}Z`);
 const tokenize = (q: string) => q.split(/[\s\p{P}]+/u).filter(Boolean);
 
 let tdb: TestDatabase;
@@ -117,7 +122,7 @@ async function tableRowCount(): Promise<number> {
 describe('projection and output values', () => {
   it('returns every column by default, typed for JSON, without _id or _search', async () => {
     const page = await fetchPage({ limit: 1 });
-    expect(page.columns).toEqual(COLUMNS);
+    expect(page.columns).toEqual(SHOWN_COLUMNS);
     expect(page.grouped).toBe(false);
     expect(page.records).toEqual([
       {
@@ -142,7 +147,7 @@ describe('projection and output values', () => {
     ]);
     expect(compile({ select: 'count(*) AS Total' }).columns).toEqual([{ name: 'total', type: 'integer' }]);
     expect(page.records).toEqual([{ name: '集美站点2', people: 800 }]);
-    expect((await fetchPage({ select: '*', limit: 1 })).columns).toEqual(COLUMNS);
+    expect((await fetchPage({ select: '*', limit: 1 })).columns).toEqual(SHOWN_COLUMNS);
   });
 
   it('keeps NULLs, and numbers too large for a double as exact strings', async () => {
@@ -156,7 +161,7 @@ describe('projection and output values', () => {
   it('binds every literal as a parameter with a cast', () => {
     const { sql: text, parameters } = compile({ where: "district = '思明区' and opened < '2024-02-01'" }).query.compile(tdb.db);
     expect(text).not.toContain('思明区');
-    expect(text).toMatch(/"district" collate "C" = \$1::text and "opened" < \$2::date/);
+    expect(text).toMatch(/"r"."district" collate "C" = \$1::text and "r"."opened" < \$2::date/);
     expect(parameters).toEqual(['思明区', '2024-02-01', 21]);
   });
 });
@@ -179,7 +184,7 @@ describe('where', () => {
     ["opened < '2024-02-01'", (r) => r.opened !== null && r.opened < '2024-02-01'],
     ["updated >= '2024-03-01T05:00:00Z'", (r) => r.updated !== null && r.updated >= '2024-03-01T05:00:00.000Z'],
     ["updated < '2024-03-01T13:00:00+08:00'", (r) => r.updated !== null && r.updated < '2024-03-01T05:00:00.000Z'],
-    ["updated = '2024-03-01 01:00:00.123'", (r) => r.updated === '2024-03-01T01:00:00.123Z'],
+    ["updated = '2024-03-01 01:00:00.1231'", (r) => r.updated === '2024-03-01T01:00:00.1231Z'],
     ["updated < '2024-03-01'", () => false],
     ['active = true', (r) => r.active === true],
     ['active = false', (r) => r.active === false],
@@ -347,7 +352,7 @@ describe('aggregates and group_by', () => {
           sum_pop: sum,
           avg_pop: sum / pops.length,
           min_opened: minOf(rs.map((r) => r.opened)),
-          max_updated: maxOf(rs.map((r) => r.updated)),
+          max_updated: shownTimestamp(maxOf(rs.map((r) => r.updated))),
           min_name: minOf(rs.map((r) => r.name)),
           max_code: maxOf(rs.map((r) => r.code)),
         };
@@ -415,7 +420,8 @@ describe('cursor paging', () => {
         const c = compareValues(x[k], y[k]);
         if (c !== 0) return dir === 'asc' ? c : -c;
       }
-      return x._id - y._id;
+      // Ties break on _id in the direction of the last key.
+      return keys.length && keys[keys.length - 1]![1] === 'desc' ? y._id - x._id : x._id - y._id;
     });
   const orders: [string, Key[]][] = [
     ['', []],
@@ -428,11 +434,15 @@ describe('cursor paging', () => {
     ['updated desc, active', [['updated', 'desc'], ['active', 'asc']]],
     ['name', [['name', 'asc']]],
     ['code desc', [['code', 'desc']]],
+    ['code', [['code', 'asc']]],
+    ['district desc, pop desc', [['district', 'desc'], ['pop', 'desc']]],
+    ['district, updated', [['district', 'asc'], ['updated', 'asc']]],
   ];
 
   it.each(orders)('order_by "%s" visits every row exactly once, in order', async (orderBy, keys) => {
-    for (const limit of [1, 7]) {
-      const { records, pages } = await fetchAll({ select: 'code', order_by: orderBy, limit });
+    // With every column selected too: the sort key is then also an output column (a date's text).
+    for (const [limit, select] of [[1, 'code'], [7, 'code'], [7, undefined]] as const) {
+      const { records, pages } = await fetchAll({ select, order_by: orderBy, limit });
       expect(records.map((r) => r.code)).toEqual(codes(sorted(ROWS, keys)));
       expect(pages).toBe(Math.ceil(50 / limit));
     }
@@ -443,6 +453,19 @@ describe('cursor paging', () => {
     const rows = ROWS.filter((r) => r.pop === null || r.district !== null);
     expect(records.map((r) => r.code)).toEqual(codes(sorted(rows, [['pop', 'desc']])));
     expect(Object.keys(records[0]!)).toEqual(['code', 'people']);
+  });
+
+  it('writes the cursor as a row comparison in index order wherever nulls allow it', async () => {
+    // 12 rows: past the ten without a pop, which sort first descending.
+    const cursorSql = async (order_by: string) => {
+      const { next } = await fetchPage({ order_by, limit: 12 });
+      return compile({ order_by, limit: 12, cursor: next! }).query.compile(tdb.db).sql;
+    };
+    // A column without nulls, ascending; any column descending (its nulls came first).
+    expect(await cursorSql('code')).toMatch(/\("r"\."code" collate "C", "r"\."_id"\) > \(\$1::text, \$2::bigint\) order by "r"\."code" collate "C" asc nulls last, "r"\."_id" asc/);
+    expect(await cursorSql('pop desc')).toMatch(/\("r"\."pop", "r"\."_id"\) < \(\$1::bigint, \$2::bigint\) order by "r"\."pop" desc nulls first, "r"\."_id" desc/);
+    // Ascending on a column with nulls: they still follow, so the cursor says so.
+    expect(await cursorSql('pop')).toMatch(/"r"\."pop" is null/);
   });
 
   it('ends without a cursor when the last page is full', async () => {

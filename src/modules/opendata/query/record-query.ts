@@ -22,6 +22,12 @@ import {
  * SELECT. Identifiers come only from the dataset's column list; every literal is a bound
  * parameter with an explicit cast. Text is compared and sorted `collate "C"` (code-point order)
  * and timestamps are read in UTC, so PGlite and a PostgreSQL server answer alike.
+ *
+ * The SQL is written for the row table's `(column collate "C", _id)` indexes: columns are
+ * qualified with the table's alias (a bare name in ORDER BY would mean the output column, the
+ * `to_char` text of a date), `_id` breaks ties in the direction of the last sort key, and the
+ * cursor is a row comparison `(key, _id) < (…)` wherever nulls allow, so a page deep in ten
+ * million rows is an index range scan, not a sort.
  */
 
 export { QueryError, type QueryColumn, type QueryColumnType } from './record-query-grammar';
@@ -98,8 +104,11 @@ function bound(type: QueryColumnType, value: string): RawBuilder<unknown> {
   return sql`${value}::${CAST[type]}`;
 }
 
-function ref(col: QueryColumn): RawBuilder<unknown> {
-  return sql.id(col.name);
+// The row table's alias in FROM: every column is qualified with it.
+const ROW = 'r';
+
+function ref(col: QueryColumn | string): RawBuilder<unknown> {
+  return sql.id(ROW, typeof col === 'string' ? col : col.name);
 }
 
 /** The column as compared and sorted: text in code-point order on every engine. */
@@ -160,11 +169,22 @@ function whereSql(c: Condition): RawBuilder<unknown> {
 }
 
 /**
- * Rows after the cursor's row in `order by keys…, _id`, with nulls after every value ascending
- * and before every value descending (`asc nulls last` / `desc nulls first`).
+ * Rows after the cursor's row in `order by keys…, _id` (`_id` in the last key's direction),
+ * with nulls after every value ascending and before every value descending (`asc nulls last` /
+ * `desc nulls first`). Where every key runs one way and no null can follow the cursor, it is a
+ * row comparison, which the `(key, _id)` index answers as a range.
  */
 function afterSql(keys: readonly OrderTerm[], values: readonly (string | null)[], id: string): RawBuilder<unknown> {
-  let rest = sql`${sql.id('_id')} > ${bound('integer', id)}`;
+  const idDesc = idDescending(keys);
+  const oneWay = keys.every((k) => k.desc === idDesc);
+  // Descending, nulls come first, so none follows a non-null cursor; ascending, only in a column without nulls.
+  const noNullAfter = keys.every((k, i) => values[i] != null && (k.desc || k.col!.notNull === true));
+  if (oneWay && noNullAfter) {
+    const left = [...keys.map((k) => sortable(k.col!)), ref('_id')];
+    const right = [...keys.map((k, i) => bound(k.col!.type, values[i]!)), bound('integer', id)];
+    return sql`(${sql.join(left)}) ${idDesc ? sql`<` : sql`>`} (${sql.join(right)})`;
+  }
+  let rest = sql`${ref('_id')} ${idDesc ? sql`<` : sql`>`} ${bound('integer', id)}`;
   for (let i = keys.length - 1; i >= 0; i--) {
     const col = keys[i]!.col!;
     const desc = keys[i]!.desc;
@@ -179,6 +199,11 @@ function afterSql(keys: readonly OrderTerm[], values: readonly (string | null)[]
     }
   }
   return rest;
+}
+
+/** Ties break on `_id` in the direction of the last sort key (ascending without one). */
+function idDescending(keys: readonly OrderTerm[]): boolean {
+  return keys.length > 0 && keys[keys.length - 1]!.desc;
 }
 
 function orderSql(term: OrderTerm): RawBuilder<unknown> {
@@ -273,8 +298,9 @@ function searchWords(q: string | undefined, tokenize: (q: string) => string[]): 
  * parameterised SELECT on `table` (a version's row table: `_id bigint`, the typed columns,
  * `_search tsvector`). Throws QueryError for anything the caller got wrong.
  *
- * Without aggregates, pages are keyset pages in `order_by` then `_id`; with them (or group_by),
- * pages are offsets over the groups, ordered by `order_by` then the group_by columns.
+ * Without aggregates, pages are keyset pages in `order_by` then `_id` (in the direction of the
+ * last `order_by` term); with them (or group_by), pages are offsets over the groups, ordered
+ * by `order_by` then the group_by columns.
  *
  * @example
  * const compiled = compileRecordQuery('od_rows_bus_stops_v1', [{ name: 'district', type: 'text' }, { name: 'stops', type: 'integer' }],
@@ -324,10 +350,10 @@ export function compileRecordQuery(
 
   const filters: RawBuilder<unknown>[] = [];
   if (where) filters.push(whereSql(where));
-  if (words) filters.push(sql`${sql.id(options.searchColumn ?? '_search')} @@ plainto_tsquery('simple', ${words.join(' ')}::text)`);
+  if (words) filters.push(sql`${ref(options.searchColumn ?? '_search')} @@ plainto_tsquery('simple', ${words.join(' ')}::text)`);
   if (cursor && !grouped) filters.push(afterSql(order, cursor.k!, cursor.i!));
   const outputs = items.map((i) => sql`${outputSql(i)} as ${sql.id(i.name)}`);
-  const from = sql`from ${sql.table(table)}${filters.length ? sql` where ${sql.join(filters, sql` and `)}` : sql``}`;
+  const from = sql`from ${sql.table(table)} as ${sql.id(ROW)}${filters.length ? sql` where ${sql.join(filters, sql` and `)}` : sql``}`;
 
   let query: RawBuilder<Record<string, unknown>>;
   const offset = cursor?.o ?? 0;
@@ -339,8 +365,8 @@ export function compileRecordQuery(
     } limit ${limit + 1} offset ${offset}`;
   } else {
     const keys = order.map((o, i) => sql`${keySql(o.col!)} as ${sql.id(`_k${i}`)}`);
-    const orderBy = [...order.map(orderSql), sql`${sql.id('_id')} asc`];
-    query = sql`select ${sql.join([...outputs, sql.id('_id'), ...keys])} ${from} order by ${sql.join(orderBy)} limit ${limit + 1}`;
+    const orderBy = [...order.map(orderSql), idDescending(order) ? sql`${ref('_id')} desc` : sql`${ref('_id')} asc`];
+    query = sql`select ${sql.join([...outputs, ref('_id'), ...keys])} ${from} order by ${sql.join(orderBy)} limit ${limit + 1}`;
   }
 
   return {
