@@ -3,6 +3,7 @@ import { datacentreModule } from './datacentre';
 import { exchangeModule } from './exchange';
 import { identityModule } from './identity';
 import { opendataModule } from './opendata';
+import { sandboxModule } from './sandbox';
 
 /** Every module of this build, in registration order (a module's deps come before it). */
-export const MODULES: readonly LudaoModule[] = [identityModule, datacentreModule, exchangeModule, opendataModule];
+export const MODULES: readonly LudaoModule[] = [identityModule, datacentreModule, exchangeModule, opendataModule, sandboxModule];

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { BulkSession } from '../../platform/db/database';
 import { columnType, type FieldType } from './field-types';
 
@@ -291,6 +291,16 @@ export async function findSubjectRecords(db: AnyDb, table: string, fields: reado
   const { rows } = await sql<RecordVersionRow>`select ${fieldSelect(fields)} from ${ident(table)}
     where _subject = ${subject} ${byKey} and _valid_to is null and not _deleted order by _key limit ${limit}`.execute(db);
   return rows;
+}
+
+/**
+ * The current records of a record table as a relation (`_key`, `_subject` and the fields
+ * given, in their stored types) for set-based predicates composed elsewhere (the sandbox's
+ * verifications): a subquery the planner flattens, so the current-by-subject index serves it.
+ */
+export function currentRecordsRelation(table: string, fields: readonly StoredField[]): RawBuilder<unknown> {
+  const columns = [sql`_key`, sql`_subject`, ...fields.map((f) => ident(f.name))];
+  return sql`(select ${sql.join(columns, sql`, `)} from ${ident(table)} where _valid_to is null and not _deleted)`;
 }
 
 /** A page of current records, in key order after `afterKey`. */

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import { CoherentCache } from '../../platform/db/coherent-cache';
 import type { Database } from '../../platform/db/database';
 import * as store from './datacentre.store';
@@ -151,6 +151,21 @@ export class RecordReader {
     const groups = this.project(resource, code, groupBy);
     const fields = this.project(resource, code, measures.map((m) => m.field));
     return store.aggregateCurrentRecords(this.db, resource.table_name, groups, measures.map((m, i) => ({ fn: m.fn, field: fields[i]! })));
+  }
+
+  /**
+   * The current records of a resource as a SQL relation with `_key`, `_subject` and `fields`
+   * (stored types: dates as `date`), for a module that evaluates its own set-based predicates
+   * (the sandbox). Nothing but these columns can be read through it.
+   *
+   * @example
+   * const periods = await reader.currentRelation('social_security.contribution_period', ['first_month', 'last_month']);
+   * await sql`select count(*) from ${periods} r where r._subject = ${id}`.execute(db);
+   */
+  async currentRelation(code: string, fields: readonly string[]): Promise<RawBuilder<unknown>> {
+    const resource = await this.resource(code);
+    if (!resource) throw new Error(`no resource ${code}`);
+    return store.currentRecordsRelation(resource.table_name, this.project(resource, code, fields));
   }
 
   private project(resource: store.ResourceWithFields, code: string, fieldNames: readonly string[]): store.StoredField[] {

@@ -57,6 +57,10 @@ export const PERMISSIONS = [
   'opendata:publish',
   'opendata:review',
   'opendata:develop',
+  'sandbox:verify',
+  'sandbox:consent',
+  'sandbox:aggregate',
+  'sandbox:oversee',
 ] as const;
 /** A permission name. */
 export type Permission = (typeof PERMISSIONS)[number];
@@ -65,19 +69,19 @@ const staffBasics = ['area:department', 'area:open-data', 'org:read', 'catalogue
 
 /** The policy table. */
 export const POLICY: Readonly<Record<Role, readonly Permission[]>> = {
-  operator: ['area:operator', ...staffBasics, 'org:manage', 'user:manage', 'api_key:manage_any_org', 'audit:read', 'audit:verify', 'catalogue:manage', 'records:read', 'records:write', 'exchange:oversee', 'opendata:publish', 'opendata:review'],
-  auditor: ['area:operator', 'org:read', 'audit:read', 'audit:verify', 'catalogue:read', 'exchange:oversee'],
-  dept_admin: [...staffBasics, 'api_key:manage_own_org', 'catalogue:manage', 'records:read', 'records:write', 'exchange:request', 'exchange:review', 'opendata:publish'],
+  operator: ['area:operator', ...staffBasics, 'org:manage', 'user:manage', 'api_key:manage_any_org', 'audit:read', 'audit:verify', 'catalogue:manage', 'records:read', 'records:write', 'exchange:oversee', 'opendata:publish', 'opendata:review', 'sandbox:aggregate', 'sandbox:oversee'],
+  auditor: ['area:operator', 'org:read', 'audit:read', 'audit:verify', 'catalogue:read', 'exchange:oversee', 'sandbox:oversee'],
+  dept_admin: [...staffBasics, 'api_key:manage_own_org', 'catalogue:manage', 'records:read', 'records:write', 'exchange:request', 'exchange:review', 'opendata:publish', 'sandbox:aggregate'],
   dept_staff: [...staffBasics, 'records:read', 'records:write', 'exchange:request', 'opendata:publish'],
-  case_handler: [...staffBasics],
-  citizen: ['area:citizen', 'area:open-data', 'my_data:read', 'opendata:develop'],
+  case_handler: [...staffBasics, 'sandbox:verify', 'sandbox:aggregate'],
+  citizen: ['area:citizen', 'area:open-data', 'my_data:read', 'opendata:develop', 'sandbox:consent'],
   enterprise: ['area:citizen', 'area:open-data', 'my_data:read', 'opendata:develop'],
   owner: ['area:community'],
   owners_committee: ['area:community'],
   property_company: ['area:community'],
   community_staff: ['area:community', 'org:read'],
   competitor: ['area:arena', 'area:open-data', 'opendata:develop'],
-  dept_system: ['org:read', 'data:read', 'catalogue:read', 'records:read', 'records:write', 'exchange:call'],
+  dept_system: ['org:read', 'data:read', 'catalogue:read', 'records:read', 'records:write', 'exchange:call', 'sandbox:verify'],
   developer: ['area:open-data', 'opendata:develop'],
 };
 

@@ -1,0 +1,600 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Kysely, RawBuilder, Transaction } from 'kysely';
+import { auditActor, hasPermission, requirePermission, type Principal } from '../../platform/access';
+import { canonicalJson, type AuditLog } from '../../platform/audit';
+import { Problem } from '../../platform/http/problem';
+import { isValidResidentId } from '../../platform/ids';
+import type { RecordReader } from '../datacentre';
+import type { CallLog } from '../exchange';
+import type { Aggregate, AggregateBody, BatchVerification, CaseClaims, CaseType, Consent, NewConsentBody, Refusal, Template, Verification } from './sandbox.contract';
+import * as store from './sandbox.store';
+import { claimDigest, type Receipt, type ReceiptSigner } from './receipts';
+import { checkParams, PREDICATE_KINDS } from './templates';
+
+/** The problem type of every refusal: one shape, whatever the reason. */
+export const REFUSED_PROBLEM_TYPE = 'urn:ludao:problem:verification-refused';
+/** How far back a sweep of parameters over one subject is looked for. */
+export const SWEEP_WINDOW_DAYS = 365;
+/**
+ * Distinct parameter sets one template may be answered with for one subject within the window
+ * (from any case): two lets a person apply for two services with different thresholds; a
+ * third is refused, since each answer tells a little more of the value.
+ */
+export const SWEEP_MAX_DISTINCT = 2;
+/** Longest a consent may run. */
+const CONSENT_MAX_DAYS = 731;
+/** Disclosure control of aggregates (DOMAIN.md): counts up to this are withheld. */
+const SUPPRESS_AT_MOST = 7;
+/** Fields of the population registry an aggregate may group applicants by. */
+const GROUP_FIELDS = { street: 'residence_street_code', district: 'residence_district_code' } as const;
+
+/** Dependencies of the sandbox service. */
+export interface SandboxDeps {
+  db: Kysely<object>;
+  audit: AuditLog;
+  transaction<T>(work: (trx: Transaction<object>) => Promise<T>): Promise<T>;
+  reader: RecordReader;
+  signer: ReceiptSigner;
+  /** The exchange's call log: every claim, answered or refused, lands in "who used my data". */
+  callLog: CallLog;
+}
+
+/** One case of a request as the guards judge it. */
+interface CaseOutcome {
+  caseId: string;
+  subject: string;
+  claims: { template: string; params: Record<string, string | number>; reason: Refusal | null; result?: store.ClaimResult }[];
+  refused: boolean;
+  receipt?: Receipt;
+}
+
+// An org is within a caller's org when it is that org or one of its units.
+const within = (org: string | null | undefined, callerOrg: string | null | undefined): boolean =>
+  !!org && !!callerOrg && (org === callerOrg || org.startsWith(`${callerOrg}.`));
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+// The calendar day in China time (validity dates and "today" in predicates).
+const chinaToday = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+const chinaDayStart = (at: Date) => new Date(Date.parse(`${chinaToday(at)}T00:00:00+08:00`));
+
+/** Disclosure control: ≤ 7 withheld, others rounded to the nearest 5. */
+export function controlCount(n: number): number | null {
+  return n <= SUPPRESS_AT_MOST ? null : Math.round(n / 5) * 5;
+}
+
+/**
+ * The sandbox (system 3): verification without disclosure. A case handler's claims about an
+ * applicant are checked against the data centre inside Ludao and answered `match`,
+ * `no_match` or `unverifiable`, never with a value — after the guards: the handler's
+ * department owns the case type, the case type whitelists the claim, the applicant consented,
+ * each claim once per case, throttles per case, applicant and handler, and no sweep of
+ * parameters over one subject. Every attempt is stored, audited and logged in the exchange's
+ * call log (the citizen's "who used my data"); every answer is signed.
+ */
+export class SandboxService {
+  constructor(private readonly deps: SandboxDeps) {}
+
+  // ------------------------------------------------------------ templates and case types
+
+  /** Every verification template, with its parameters. */
+  async listTemplates(who: Principal | null): Promise<Template[]> {
+    if (!who) throw Problem.unauthenticated();
+    return (await store.listTemplates(this.deps.db)).map(presentTemplate);
+  }
+
+  /** Every case type, with its whitelist and throttles. */
+  async listCaseTypes(who: Principal | null): Promise<CaseType[]> {
+    if (!who) throw Problem.unauthenticated();
+    return (await store.listCaseTypes(this.deps.db)).map(presentCaseType);
+  }
+
+  // ------------------------------------------------------------ consent
+
+  /** A citizen authorises a case type to check some of its claims about them, until a date. */
+  async createConsent(who: Principal | null, body: NewConsentBody, requestId?: string): Promise<Consent> {
+    const caller = requirePermission(who, 'sandbox:consent');
+    const subject = this.requireSubject(caller);
+    const caseType = await this.caseType(body.caseType);
+    const outside = body.templates.filter((t) => !caseType.templates.includes(t));
+    if (outside.length > 0) {
+      throw Problem.validation(`templates: ${caseType.code} does not check ${outside.join(', ')}`, [{ field: '/body/templates', message: `not checked by this case type: ${outside.join(', ')}` }]);
+    }
+    const today = chinaToday(new Date());
+    const latest = chinaToday(new Date(Date.now() + CONSENT_MAX_DAYS * 86_400_000));
+    if (!(body.validUntil >= today && body.validUntil <= latest)) {
+      throw Problem.validation(`validUntil: from today to ${latest} (at most two years ahead)`, [{ field: '/body/validUntil', message: 'today or later, at most two years ahead' }]);
+    }
+    const id = `SC-${randomUUID().slice(0, 13)}`;
+    await this.deps.transaction(async (trx) => {
+      await store.insertConsent(trx, { id, subject, case_type: caseType.code, templates: body.templates, valid_until: new Date(Date.parse(`${body.validUntil}T23:59:59.999+08:00`)), created_by: caller.id });
+      await this.deps.audit.append(trx, {
+        action: 'sandbox.consent.create',
+        actor: auditActor(caller),
+        subject: { type: 'sb_consent', id },
+        dataSubject: subject,
+        requestId: requestId ?? null,
+        detail: { caseType: caseType.code, templates: body.templates, validUntil: body.validUntil },
+      });
+    });
+    return (await this.listConsents(caller)).find((c) => c.id === id)!;
+  }
+
+  /** The citizen's consents, newest first. */
+  async listConsents(who: Principal | null): Promise<Consent[]> {
+    const caller = requirePermission(who, 'sandbox:consent');
+    const subject = this.requireSubject(caller);
+    const [rows, caseTypes, templates] = await Promise.all([store.listConsents(this.deps.db, subject), this.caseTypesByCode(), this.templatesByCode()]);
+    const now = Date.now();
+    return rows.map((c) => {
+      const ct = caseTypes.get(c.case_type);
+      return {
+        id: c.id,
+        caseType: c.case_type,
+        caseTypeName: { zh: ct?.name ?? c.case_type, en: ct?.name_en ?? c.case_type },
+        department: ct?.owner_org ?? '',
+        templates: c.templates.map((code) => ({ code, name: { zh: templates.get(code)?.name ?? code, en: templates.get(code)?.name_en ?? code } })),
+        validUntil: chinaToday(c.valid_until),
+        createdAt: c.created_at.toISOString(),
+        withdrawnAt: c.withdrawn_at ? c.withdrawn_at.toISOString() : null,
+        status: c.withdrawn_at ? 'withdrawn' : c.valid_until.getTime() <= now ? 'expired' : 'live',
+      };
+    });
+  }
+
+  /** The citizen withdraws a consent; checks after this are refused. */
+  async withdrawConsent(who: Principal | null, id: string, requestId?: string): Promise<Consent> {
+    const caller = requirePermission(who, 'sandbox:consent');
+    const subject = this.requireSubject(caller);
+    const consent = await store.findConsent(this.deps.db, id, subject);
+    if (!consent) throw Problem.notFound(`No consent ${id} of yours`);
+    await this.deps.transaction(async (trx) => {
+      if (!(await store.withdrawConsent(trx, id))) throw Problem.conflict(`Consent ${id} is already withdrawn`);
+      await this.deps.audit.append(trx, { action: 'sandbox.consent.withdraw', actor: auditActor(caller), subject: { type: 'sb_consent', id }, dataSubject: subject, requestId: requestId ?? null });
+    });
+    return (await this.listConsents(caller)).find((c) => c.id === id)!;
+  }
+
+  // ------------------------------------------------------------ verification
+
+  /**
+   * Verifies one case's claims. All or nothing: if any claim is refused, none is evaluated
+   * and the answer is the one refusal problem (403), whatever the reasons.
+   */
+  async verify(who: Principal | null, body: { caseType: string } & CaseClaims, requestId?: string): Promise<Verification> {
+    const { cases } = await this.run(who, body.caseType, [body], requestId);
+    const outcome = cases[0]!;
+    if (outcome.refused) throw refusal(outcome);
+    return { caseType: body.caseType, caseId: outcome.caseId, results: outcome.claims.map((c) => ({ template: c.template, result: c.result! })), receipt: outcome.receipt! };
+  }
+
+  /** Verifies many cases of one case type in one call; each case is answered or refused whole. */
+  async verifyBatch(who: Principal | null, body: { caseType: string; items: CaseClaims[] }, requestId?: string): Promise<BatchVerification> {
+    const { batchId, cases } = await this.run(who, body.caseType, body.items, requestId);
+    let answered = 0;
+    let claims = 0;
+    const items = cases.map((c) => {
+      claims += c.claims.length;
+      if (c.refused) return { caseId: c.caseId, status: 'refused' as const, refusals: c.claims.map((x, i) => ({ claim: i, template: x.template, reason: x.reason! })) };
+      answered += 1;
+      return { caseId: c.caseId, status: 'answered' as const, results: c.claims.map((x) => ({ template: x.template, result: x.result! })), receiptId: c.receipt!.id };
+    });
+    return { batchId, caseType: body.caseType, answered, refused: cases.length - answered, claims, items };
+  }
+
+  /** A receipt of the caller's department (operators: any). */
+  async getReceipt(who: Principal | null, id: string): Promise<Receipt> {
+    const caller = hasPermission(who, 'sandbox:oversee') ? who! : requirePermission(who, 'sandbox:verify');
+    const row = await store.findReceipt(this.deps.db, id);
+    if (!row || !(hasPermission(caller, 'sandbox:oversee') || within(row.consumer_org, caller.orgCode))) throw Problem.notFound(`No receipt ${id} of your department`);
+    return row.body as unknown as Receipt;
+  }
+
+  /** The public keys receipts are signed with. */
+  async receiptKeys() {
+    return { algorithm: 'Ed25519', keys: await this.deps.signer.publicKeys() };
+  }
+
+  /** Verification attempts of the caller's department's cases (operators, auditors: all). */
+  async listVerifications(who: Principal | null, filter: { caseType?: string; caseId?: string; limit?: number }) {
+    const overseer = hasPermission(who, 'sandbox:oversee');
+    const caller = overseer ? who! : requirePermission(who, 'sandbox:verify');
+    const rows = await store.listVerifications(this.deps.db, { org: overseer ? null : (caller.orgCode ?? '-'), ...filter, limit: filter.limit ?? 200 });
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.requested_at.toISOString(),
+      caseType: r.case_type,
+      caseId: r.case_id,
+      template: r.template,
+      department: r.consumer_org,
+      handler: r.handler,
+      outcome: r.outcome,
+      result: r.result,
+      refusal: r.refusal,
+      receiptId: r.receipt_id,
+    }));
+  }
+
+  /** Every verification about the signed-in citizen: who, when, which case, which claim, what it came to. */
+  async myVerifications(who: Principal | null, limit = 200) {
+    const caller = requirePermission(who, 'my_data:read');
+    if (!caller.subjectId) return [];
+    const [rows, caseTypes, templates] = await Promise.all([store.listSubjectVerifications(this.deps.db, caller.subjectId, limit), this.caseTypesByCode(), this.templatesByCode()]);
+    return rows.map((r) => {
+      const ct = caseTypes.get(r.case_type);
+      const t = templates.get(r.template);
+      return {
+        id: r.id,
+        at: r.requested_at.toISOString(),
+        department: r.consumer_org,
+        caseType: r.case_type,
+        caseTypeName: ct ? { zh: ct.name, en: ct.name_en } : null,
+        caseId: r.case_id,
+        template: r.template,
+        templateName: t ? { zh: t.name, en: t.name_en } : null,
+        outcome: r.outcome,
+        result: r.result,
+        refusal: r.refusal,
+      };
+    });
+  }
+
+  // ------------------------------------------------------------ aggregates
+
+  /**
+   * Counts a case type's applicants, and those for whom a claim holds, per street or district
+   * of residence, under disclosure control: ≤ 7 withheld, others rounded to 5.
+   */
+  async aggregate(who: Principal | null, body: AggregateBody, requestId?: string): Promise<Aggregate> {
+    const caller = requirePermission(who, 'sandbox:aggregate');
+    const caseType = await this.caseType(body.caseType);
+    if (!hasPermission(caller, 'sandbox:oversee') && !within(caller.orgCode, caseType.owner_org)) {
+      throw Problem.forbidden(`Only ${caseType.owner_org} counts the applicants of ${caseType.code}`);
+    }
+    if (!caseType.templates.includes(body.template)) throw Problem.forbidden(`${caseType.code} does not check ${body.template}`);
+    const template = (await this.templatesByCode()).get(body.template)!;
+    const kind = PREDICATE_KINDS[template.kind]!;
+    const checked = checkParams(kind, body.params);
+    if (!checked.ok) throw Problem.validation(`params: ${checked.message}`, [{ field: '/body/params', message: checked.message }]);
+    const relations = await this.relations(kind);
+    const raw = relations
+      ? await store.aggregateCaseTypeClaims(this.deps.db, {
+          caseType: caseType.code,
+          kind: kind.kind,
+          relations: relations.records,
+          primary: kind.resources[0]!.code,
+          people: relations.people,
+          groupField: GROUP_FIELDS[body.groupBy],
+          params: checked.params,
+          today: chinaToday(new Date()),
+        })
+      : [];
+    await this.deps.audit.record({
+      action: 'sandbox.aggregate',
+      actor: auditActor(caller),
+      subject: { type: 'sb_case_type', id: caseType.code },
+      purpose: caseType.purpose,
+      requestId: requestId ?? null,
+      detail: { template: body.template, params: checked.params, groupBy: body.groupBy, groups: raw.length },
+    });
+    return {
+      caseType: caseType.code,
+      template: body.template,
+      groupBy: body.groupBy,
+      rule: `counts of ${SUPPRESS_AT_MOST} or fewer are withheld (null); others are rounded to the nearest 5`,
+      groups: raw.map((g) => ({ group: g.group, applicants: controlCount(g.applicants), matched: controlCount(g.matched) })),
+    };
+  }
+
+  // ------------------------------------------------------------ the verification run
+
+  // Guards every claim, evaluates the admitted ones set-based, signs, stores and logs.
+  private async run(who: Principal | null, caseTypeCode: string, items: readonly CaseClaims[], requestId?: string): Promise<{ batchId: string; cases: CaseOutcome[] }> {
+    const caller = requirePermission(who, 'sandbox:verify');
+    const receivedAt = new Date();
+    const caseType = await this.caseType(caseTypeCode);
+    const templates = await this.templatesByCode();
+    const cases = this.validate(items, caseType, templates);
+    const history = await store.readGuardHistory(this.deps.db, {
+      caseType: caseType.code,
+      caseIds: [...new Set(cases.map((c) => c.caseId))],
+      subjects: [...new Set(cases.map((c) => c.subject))],
+      handler: caller.id,
+      dayStart: chinaDayStart(receivedAt),
+      sweepSince: new Date(receivedAt.getTime() - SWEEP_WINDOW_DAYS * 86_400_000),
+    });
+    const consents = await store.findLiveConsents(this.deps.db, caseType.code, [...new Set(cases.map((c) => c.subject))]);
+    const caseSubjects = await store.findCaseSubjects(this.deps.db, caseType.code, [...new Set(cases.map((c) => c.caseId))]);
+    const boundBefore = new Set(caseSubjects.keys());
+    const ownDepartment = within(caller.orgCode, caseType.owner_org);
+    const sweeps: { subject: string; template: string }[] = [];
+    for (const c of cases) this.guard(c, { caseType, ownDepartment, history, consents, caseSubjects, sweeps });
+    const authorisedAt = new Date();
+
+    await this.evaluate(cases, templates);
+    const dataReadyAt = new Date();
+
+    const batchId = `SB-${randomUUID()}`;
+    const consumerOrg = caller.orgCode ?? '-';
+    const verifications: store.VerificationRow[] = [];
+    const receipts: store.ReceiptRow[] = [];
+    for (const c of cases) {
+      if (!c.refused) {
+        const nonce = randomBytes(12).toString('base64url');
+        c.receipt = this.deps.signer.sign({
+          id: `SR-${randomUUID()}`,
+          issuedAt: dataReadyAt.toISOString(),
+          caseType: caseType.code,
+          caseId: c.caseId,
+          consumerOrg,
+          nonce,
+          claims: c.claims.map((x) => ({ template: x.template, digest: claimDigest(nonce, { subject: c.subject, template: x.template, params: x.params }), result: x.result! })),
+        });
+        receipts.push({ id: c.receipt.id, batch_id: batchId, case_type: caseType.code, case_id: c.caseId, consumer_org: consumerOrg, issued_at: dataReadyAt, body: c.receipt as unknown as Record<string, unknown> });
+      }
+      for (const x of c.claims) {
+        verifications.push({
+          id: `SV-${randomUUID()}`,
+          batch_id: batchId,
+          receipt_id: c.receipt?.id ?? null,
+          case_type: caseType.code,
+          case_id: c.caseId,
+          subject: c.subject,
+          template: x.template,
+          params: x.params,
+          params_digest: paramsDigest(x.params),
+          consumer_org: consumerOrg,
+          handler: caller.id,
+          requested_at: receivedAt,
+          outcome: c.refused ? 'refused' : 'answered',
+          result: c.refused ? null : x.result!,
+          refusal: c.refused ? x.reason : null,
+        });
+      }
+    }
+    const count = (pick: (v: store.VerificationRow) => string | null) =>
+      verifications.reduce<Record<string, number>>((acc, v) => {
+        const key = pick(v);
+        if (key) acc[key] = (acc[key] ?? 0) + 1;
+        return acc;
+      }, {});
+    try {
+      await this.deps.transaction(async (trx) => {
+        await store.insertCases(trx, cases.filter((c) => !c.refused && !boundBefore.has(c.caseId)).map((c) => ({ case_type: caseType.code, case_id: c.caseId, subject: c.subject, consumer_org: consumerOrg })));
+        await store.insertVerifications(trx, verifications);
+        await store.insertReceipts(trx, receipts);
+        await this.deps.audit.append(trx, {
+          action: 'sandbox.verify',
+          actor: auditActor(caller),
+          subject: { type: 'sb_batch', id: batchId },
+          purpose: caseType.purpose,
+          requestId: requestId ?? null,
+          detail: { caseType: caseType.code, cases: cases.length, claims: verifications.length, results: count((v) => v.result), refusals: count((v) => v.refusal) },
+        });
+        for (const s of sweeps) {
+          await this.deps.audit.append(trx, {
+            action: 'sandbox.sweep.refused',
+            actor: auditActor(caller),
+            subject: { type: 'sb_batch', id: batchId },
+            dataSubject: s.subject,
+            requestId: requestId ?? null,
+            detail: { caseType: caseType.code, template: s.template, distinctAllowed: SWEEP_MAX_DISTINCT, windowDays: SWEEP_WINDOW_DAYS },
+          });
+        }
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw Problem.conflict('A claim of one of these cases was answered by a concurrent request; nothing of this one was stored');
+      throw error;
+    }
+    // Evidence before answers: the calls are in the exchange's log (and so in every data
+    // subject's "who used my data") before the handler sees a result.
+    await Promise.all(verifications.map((v) => this.deps.callLog.write(this.callRecord(v, { caller, caseType, templates, receivedAt, authorisedAt, dataReadyAt }))));
+    return { batchId, cases };
+  }
+
+  // Checks the shape of every claim (400 for the whole request when one is malformed); claims
+  // outside the whitelist are not checked here but refused by the guards.
+  private validate(items: readonly CaseClaims[], caseType: store.CaseTypeRow, templates: Map<string, store.TemplateRow>): CaseOutcome[] {
+    return items.map((item, i) => {
+      const subject = item.subject.trim().toUpperCase();
+      if (!isValidResidentId(subject)) throw Problem.validation(`items/${i}/subject: not a valid resident ID number`, [{ field: `/body/items/${i}/subject`, message: 'not a valid resident ID number' }]);
+      const claims = item.claims.map((claim, j) => {
+        const template = templates.get(claim.template);
+        if (!template || !caseType.templates.includes(claim.template)) return { template: claim.template, params: {}, reason: 'not_whitelisted' as Refusal };
+        const checked = checkParams(PREDICATE_KINDS[template.kind]!, claim.params);
+        if (!checked.ok) throw Problem.validation(`items/${i}/claims/${j}: ${checked.message}`, [{ field: `/body/items/${i}/claims/${j}/params`, message: checked.message }]);
+        return { template: claim.template, params: checked.params, reason: null };
+      });
+      return { caseId: item.caseId, subject, claims, refused: false };
+    });
+  }
+
+  // The guards, in order, on one case; mutates the history with what this request adds.
+  private guard(
+    c: CaseOutcome,
+    g: {
+      caseType: store.CaseTypeRow;
+      ownDepartment: boolean;
+      history: store.GuardHistory;
+      consents: Map<string, Set<string>>;
+      caseSubjects: Map<string, string>;
+      sweeps: { subject: string; template: string }[];
+    },
+  ): void {
+    const { caseType, history } = g;
+    const bound = g.caseSubjects.get(c.caseId);
+    const answered = history.answered.get(c.caseId) ?? new Set<string>();
+    const inThisCase = new Set<string>();
+    const newDigests = new Map<string, string>();
+    for (const x of c.claims) {
+      const attempts = (history.attemptsPerCase.get(c.caseId) ?? 0) + 1;
+      const subjectClaims = (history.claimsPerSubject.get(c.subject) ?? 0) + 1;
+      const handlerClaims = history.handlerClaims + 1;
+      history.attemptsPerCase.set(c.caseId, attempts);
+      history.claimsPerSubject.set(c.subject, subjectClaims);
+      history.handlerClaims = handlerClaims;
+      if (x.reason) continue;
+      const sweepKey = `${c.subject}|${x.template}`;
+      const seen = history.paramsSeen.get(sweepKey) ?? new Set<string>();
+      const digest = paramsDigest(x.params);
+      if (!g.ownDepartment) x.reason = 'wrong_department';
+      else if (bound !== undefined && bound !== c.subject) x.reason = 'case_subject_mismatch';
+      else if (!g.consents.get(c.subject)?.has(x.template)) x.reason = 'no_consent';
+      else if (answered.has(x.template) || inThisCase.has(x.template)) x.reason = 'repeated';
+      else if (attempts > caseType.per_case_per_day || subjectClaims > caseType.per_applicant_per_day || handlerClaims > caseType.per_handler_per_day) x.reason = 'throttled';
+      else if (!seen.has(digest) && seen.size >= SWEEP_MAX_DISTINCT) {
+        x.reason = 'sweep';
+        g.sweeps.push({ subject: c.subject, template: x.template });
+      }
+      inThisCase.add(x.template);
+      if (!x.reason) newDigests.set(sweepKey, digest);
+    }
+    const first = c.claims.find((x) => x.reason)?.reason;
+    if (first) {
+      c.refused = true;
+      for (const x of c.claims) x.reason ??= first;
+      return;
+    }
+    // Admitted: what it is answered with becomes history for the cases after it.
+    history.answered.set(c.caseId, new Set([...answered, ...inThisCase]));
+    g.caseSubjects.set(c.caseId, c.subject);
+    for (const [key, digest] of newDigests) history.paramsSeen.set(key, (history.paramsSeen.get(key) ?? new Set()).add(digest));
+  }
+
+  // Evaluates the admitted claims: one statement per template kind, for all cases at once.
+  private async evaluate(cases: CaseOutcome[], templates: Map<string, store.TemplateRow>): Promise<void> {
+    const byKind = new Map<string, { claim: CaseOutcome['claims'][number]; input: store.ClaimInput }[]>();
+    for (const c of cases) {
+      if (c.refused) continue;
+      for (const claim of c.claims) {
+        const kind = templates.get(claim.template)!.kind;
+        const list = byKind.get(kind) ?? [];
+        list.push({ claim, input: { idx: list.length, subject: c.subject, p: claim.params } });
+        byKind.set(kind, list);
+      }
+    }
+    const today = chinaToday(new Date());
+    for (const [kindName, list] of byKind) {
+      const kind = PREDICATE_KINDS[kindName]!;
+      const relations = await this.relations(kind);
+      const results = relations
+        ? await store.evaluateClaims(this.deps.db, kind.kind, relations.records, kind.resources[0]!.code, relations.people, list.map((l) => l.input), today)
+        : new Map<number, store.ClaimResult>();
+      for (const l of list) l.claim.result = results.get(l.input.idx) ?? 'unverifiable';
+    }
+  }
+
+  // The data centre's current records a kind reads, or null when a resource is not in the catalogue.
+  private async relations(kind: (typeof PREDICATE_KINDS)[string]): Promise<{ records: store.Relations; people: RawBuilder<unknown> } | null> {
+    const records: Record<string, RawBuilder<unknown>> = {};
+    for (const r of kind.resources) {
+      if (!(await this.deps.reader.describe(r.code))) return null;
+      records[r.code] = await this.deps.reader.currentRelation(r.code, r.fields);
+    }
+    if (!(await this.deps.reader.describe('population.person'))) return null;
+    const people = await this.deps.reader.currentRelation('population.person', Object.values(GROUP_FIELDS));
+    return { records, people };
+  }
+
+  private callRecord(
+    v: store.VerificationRow,
+    ctx: { caller: Principal; caseType: store.CaseTypeRow; templates: Map<string, store.TemplateRow>; receivedAt: Date; authorisedAt: Date; dataReadyAt: Date },
+  ) {
+    const template = ctx.templates.get(v.template);
+    const kind = template ? PREDICATE_KINDS[template.kind] : undefined;
+    // People named in the parameters (a spouse, a child) see the use of their data too.
+    const named = kind ? kind.params.filter((p) => p.person).map((p) => String(v.params[p.name])) : [];
+    const requestHash = sha256(canonicalJson({ id: v.id, batch: v.batch_id, receivedAt: ctx.receivedAt.toISOString(), consumer: v.consumer_org, caseType: v.case_type, caseId: v.case_id, template: v.template, subject: v.subject, params: v.params }));
+    const answered = v.outcome === 'answered';
+    return {
+      id: v.id,
+      received_at: ctx.receivedAt,
+      authorised_at: answered ? ctx.authorisedAt : null,
+      data_ready_at: answered ? ctx.dataReadyAt : null,
+      responded_at: new Date(),
+      channel_id: null,
+      consumer_org: v.consumer_org,
+      consumer_system: ctx.caller.kind === 'system' ? ctx.caller.name : null,
+      provider_org: template?.provider_org ?? null,
+      resource_code: kind?.resources[0]!.code ?? null,
+      operation: 'verify',
+      fields: kind?.resources[0]!.fields ?? [],
+      purpose: ctx.caseType.purpose,
+      case_id: v.case_id,
+      end_user: ctx.caller.kind === 'user' ? ctx.caller.name : null,
+      subjects: [...new Set([v.subject, ...named])],
+      record_count: 0,
+      outcome: answered ? ('ok' as const) : ('refused' as const),
+      status_code: answered ? 200 : 403,
+      reason: answered ? null : `verification refused: ${v.refusal}`,
+      request_hash: requestHash,
+      response_hash: answered ? sha256(`${requestHash}\n${v.receipt_id}:${v.template}:${v.result}`) : null,
+    };
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private requireSubject(caller: Principal): string {
+    if (!caller.subjectId) throw Problem.forbidden('Your account is not linked to a person (resident ID number)');
+    return caller.subjectId;
+  }
+
+  private async caseType(code: string): Promise<store.CaseTypeRow> {
+    const row = await store.findCaseType(this.deps.db, code);
+    if (!row) throw Problem.notFound(`No case type "${code}"`);
+    return row;
+  }
+
+  private async templatesByCode(): Promise<Map<string, store.TemplateRow>> {
+    return new Map((await store.listTemplates(this.deps.db)).map((t) => [t.code, t]));
+  }
+
+  private async caseTypesByCode(): Promise<Map<string, store.CaseTypeRow>> {
+    return new Map((await store.listCaseTypes(this.deps.db)).map((c) => [c.code, c]));
+  }
+}
+
+// The parameters' fingerprint: equal parameters, equal digest (sweeps compare these).
+function paramsDigest(params: Record<string, string | number>): string {
+  return sha256(canonicalJson(params));
+}
+
+// One refusal problem for every reason: the same type, title, status and sentence; the reason
+// of each claim (which depends only on the request and its history) in `errors`.
+function refusal(outcome: CaseOutcome): Problem {
+  return new Problem(
+    403,
+    REFUSED_PROBLEM_TYPE,
+    'Verification refused',
+    'The verification was refused and nothing was evaluated; each claim’s reason is listed in errors.',
+    outcome.claims.map((c, i) => ({ field: `/body/claims/${i}`, message: c.reason! })),
+  );
+}
+
+function presentTemplate(t: store.TemplateRow): Template {
+  const kind = PREDICATE_KINDS[t.kind];
+  return {
+    code: t.code,
+    kind: t.kind,
+    name: t.name,
+    nameEn: t.name_en,
+    description: t.description,
+    providerOrg: t.provider_org,
+    resources: t.resources,
+    params: (kind?.params ?? []).map((p) => ({ name: p.name, type: p.type, labelZh: p.labelZh, labelEn: p.labelEn })),
+    declaredAt: t.declared_at.toISOString(),
+  };
+}
+
+function presentCaseType(c: store.CaseTypeRow): CaseType {
+  return {
+    code: c.code,
+    name: c.name,
+    nameEn: c.name_en,
+    ownerOrg: c.owner_org,
+    purpose: c.purpose,
+    legalBasis: c.legal_basis,
+    templates: c.templates,
+    perCasePerDay: c.per_case_per_day,
+    perApplicantPerDay: c.per_applicant_per_day,
+    perHandlerPerDay: c.per_handler_per_day,
+  };
+}

@@ -1,0 +1,167 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkReceipt, claimDigest, controlCount, type Receipt } from './index';
+import { citizen, monthsInWindow, NOBODY, startSandboxCity, today, type SandboxCity } from './fixtures.test-support';
+
+const inFuture = (days: number) => new Date(Date.now() + days * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+
+describe('sandbox', () => {
+  let city: SandboxCity;
+  const consent = (subject: string, caseType: string, templates: string[]) =>
+    city.sandbox.service.createConsent(citizen(subject), { caseType, templates, validUntil: inFuture(30) });
+  const verify = (cookie: string, payload: object) => city.inject({ method: 'POST', url: '/api/sandbox/verifications', headers: { cookie }, payload });
+
+  beforeAll(async () => {
+    city = await startSandboxCity('sandbox-test', 600);
+  }, 180_000);
+  afterAll(async () => {
+    await city?.close();
+  });
+
+  it('lists the templates the providers declared and the case types that whitelist them', async () => {
+    expect((await city.inject({ method: 'GET', url: '/api/sandbox/templates' })).statusCode).toBe(401);
+    const templates = await city.inject({ method: 'GET', url: '/api/sandbox/templates', headers: { cookie: city.cookies.edu } });
+    expect(templates.statusCode).toBe(200);
+    const byCode = Object.fromEntries(templates.json().map((t: { code: string }) => [t.code, t]));
+    expect(Object.keys(byCode).sort()).toEqual([
+      'birth.parent_of_child',
+      'employment.employed_by_since',
+      'housing.owns_residence_in_district',
+      'marriage.married_to',
+      'residence_permit.held_since',
+      'si.months_insured',
+    ]);
+    expect(byCode['si.months_insured']).toMatchObject({ providerOrg: 'xm.hrss.si', resources: ['social_security.contribution_period'] });
+    expect(byCode['si.months_insured'].params.map((p: { name: string }) => p.name)).toEqual(['months', 'from', 'to']);
+    const caseTypes = (await city.inject({ method: 'GET', url: '/api/sandbox/case-types', headers: { cookie: city.cookies.edu } })).json();
+    expect(caseTypes.find((c: { code: string }) => c.code === 'maternity_claim')).toMatchObject({ ownerOrg: 'xm.medsec', templates: ['marriage.married_to', 'birth.parent_of_child', 'si.months_insured'] });
+  });
+
+  it('lets a citizen give, list and withdraw consent, only for claims the case type checks', async () => {
+    const { husband } = city.facts.marriage;
+    const given = await consent(husband, 'maternity_claim', ['marriage.married_to']);
+    expect(given).toMatchObject({ caseType: 'maternity_claim', department: 'xm.medsec', status: 'live', templates: [{ code: 'marriage.married_to', name: { zh: '与某人登记结婚' } }] });
+    await expect(consent(husband, 'maternity_claim', ['housing.owns_residence_in_district'])).rejects.toThrow(/does not check/);
+    await expect(city.sandbox.service.createConsent(citizen(husband), { caseType: 'maternity_claim', templates: ['marriage.married_to'], validUntil: inFuture(800) })).rejects.toThrow(/two years/);
+    const listed = await city.sandbox.service.listConsents(citizen(husband));
+    expect(listed.map((c) => c.id)).toContain(given.id);
+    await expect(city.sandbox.service.withdrawConsent(citizen(city.facts.marriage.wife), given.id)).rejects.toThrow(/No consent/);
+    const withdrawn = await city.sandbox.service.withdrawConsent(citizen(husband), given.id);
+    expect(withdrawn).toMatchObject({ status: 'withdrawn' });
+    await expect(city.sandbox.service.withdrawConsent(citizen(husband), given.id)).rejects.toThrow(/already withdrawn/);
+  });
+
+  it('answers each template match, no_match or unverifiable, with a receipt the public key checks', async () => {
+    const f = city.facts;
+    const cases: { cookie: string; caseType: string; subject: string; claim: { template: string; params: Record<string, string> }; expected: string }[] = [
+      { cookie: city.cookies.medsec, caseType: 'maternity_claim', subject: f.marriage.wife, claim: { template: 'marriage.married_to', params: { spouse: f.marriage.husband } }, expected: 'match' },
+      { cookie: city.cookies.medsec, caseType: 'maternity_claim', subject: f.marriage.husband, claim: { template: 'marriage.married_to', params: { spouse: f.birth.child } }, expected: 'no_match' },
+      { cookie: city.cookies.medsec, caseType: 'maternity_claim', subject: f.birth.mother, claim: { template: 'birth.parent_of_child', params: { child: f.birth.child } }, expected: 'match' },
+      { cookie: city.cookies.edu, caseType: 'school_admission.sm', subject: f.job.person, claim: { template: 'employment.employed_by_since', params: { creditCode: f.job.employer, since: f.job.since } }, expected: 'match' },
+      { cookie: city.cookies.edu, caseType: 'school_admission.sm', subject: f.owner.person, claim: { template: 'housing.owns_residence_in_district', params: { district: f.owner.district } }, expected: 'match' },
+      { cookie: city.cookies.edu, caseType: 'school_admission.sm', subject: f.permit.person, claim: { template: 'residence_permit.held_since', params: { since: f.permit.firstIssued } }, expected: 'match' },
+      { cookie: city.cookies.edu, caseType: 'school_admission.sm', subject: NOBODY, claim: { template: 'residence_permit.held_since', params: { since: '2020-01-01' } }, expected: 'unverifiable' },
+    ];
+    const keys = (await city.inject({ method: 'GET', url: '/api/sandbox/receipt-keys' })).body;
+    for (const [i, c] of cases.entries()) {
+      await consent(c.subject, c.caseType, [c.claim.template]);
+      const res = await verify(c.cookie, { caseType: c.caseType, caseId: `T-${i}`, subject: c.subject, claims: [c.claim] });
+      expect(res.statusCode, `${c.claim.template}: ${res.body}`).toBe(200);
+      const body = res.json();
+      expect(body.results).toEqual([{ template: c.claim.template, result: c.expected }]);
+      const receipt = body.receipt as Receipt;
+      expect(receipt.claims[0]).toMatchObject({ template: c.claim.template, result: c.expected, digest: claimDigest(receipt.nonce, { subject: c.subject, template: c.claim.template, params: c.claim.params }) });
+      const check = checkReceipt(JSON.stringify(receipt), keys);
+      expect(check.ok, check.line).toBe(true);
+      expect(check.line).toContain(`T-${i}`);
+      const forged = { ...receipt, claims: [{ ...receipt.claims[0]!, result: c.expected === 'match' ? 'no_match' : 'match' }] };
+      expect(checkReceipt(JSON.stringify(forged), keys)).toMatchObject({ ok: false, line: expect.stringMatching(/NOT valid/) });
+      const stored = await city.inject({ method: 'GET', url: `/api/sandbox/receipts/${receipt.id}`, headers: { cookie: c.cookie } });
+      expect(stored.json()).toEqual(receipt);
+    }
+    // Another department cannot fetch the receipt.
+    const last = (await sql<{ id: string }>`select id from sb_receipt where consumer_org = 'xm.medsec' limit 1`.execute(city.ludao.ctx.db)).rows[0]!;
+    expect((await city.inject({ method: 'GET', url: `/api/sandbox/receipts/${last.id}`, headers: { cookie: city.cookies.edu } })).statusCode).toBe(404);
+  });
+
+  it('verifies a batch of cases set-based, each claim as the records say', async () => {
+    const subjects = [...city.facts.periods.keys()].slice(0, 120);
+    const withNobody = [...subjects, NOBODY];
+    for (const s of withNobody) await consent(s, 'school_admission.sm', ['si.months_insured', 'residence_permit.held_since']);
+    const window = { from: '2023-01', to: '2026-06' };
+    const items = withNobody.map((subject, i) => ({
+      caseId: `B-${i}`,
+      subject,
+      claims: [
+        { template: 'si.months_insured', params: { months: 24, ...window } },
+        { template: 'residence_permit.held_since', params: { since: '2024-01-01' } },
+      ],
+    }));
+    const res = await city.inject({ method: 'POST', url: '/api/sandbox/verifications/batch', headers: { cookie: city.cookies.edu }, payload: { caseType: 'school_admission.sm', items } });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ caseType: 'school_admission.sm', answered: items.length, refused: 0, claims: items.length * 2 });
+    const permits = new Set(
+      (
+        await sql<{ person: string }>`select person_id as person from dcr_population__residence_permit
+          where _valid_to is null and not _deleted and status = 'valid' and first_issued_on <= '2024-01-01' and expires_on >= ${today()}::date`.execute(city.ludao.ctx.db)
+      ).rows.map((r) => r.person),
+    );
+    const known = new Set(city.facts.people);
+    let matches = 0;
+    for (const [i, item] of body.items.entries()) {
+      const subject = withNobody[i]!;
+      const months = known.has(subject) ? (monthsInWindow(city.facts.periods.get(subject) ?? [], window.from, window.to) >= 24 ? 'match' : 'no_match') : 'unverifiable';
+      const permit = known.has(subject) ? (permits.has(subject) ? 'match' : 'no_match') : 'unverifiable';
+      expect(item, subject).toMatchObject({ caseId: `B-${i}`, status: 'answered', results: [{ result: months }, { result: permit }] });
+      if (months === 'match') matches += 1;
+    }
+    expect(matches).toBeGreaterThan(0);
+    expect(matches).toBeLessThan(subjects.length);
+  });
+
+  it('shows every verification in the citizen’s "who used my data", the spouse’s included', async () => {
+    const { ctx } = city.ludao;
+    const { createIdentityService, DEMO_PASSWORD } = await import('../identity');
+    const { PLATFORM_PRINCIPAL } = await import('../../platform/access');
+    const { signIn } = await import('../../../test/support/test-ludao');
+    const identity = createIdentityService(ctx);
+    await identity.createUser(PLATFORM_PRINCIPAL, { username: 'wife.one', displayName: '测试妻子', password: DEMO_PASSWORD, kind: 'citizen', roles: ['citizen'], personIdNumber: city.facts.marriage.wife });
+    await identity.createUser(PLATFORM_PRINCIPAL, { username: 'husband.one', displayName: '测试丈夫', password: DEMO_PASSWORD, kind: 'citizen', roles: ['citizen'], personIdNumber: city.facts.marriage.husband });
+    const wife = await signIn(city.ludao, 'wife.one', DEMO_PASSWORD);
+    const husband = await signIn(city.ludao, 'husband.one', DEMO_PASSWORD);
+    const uses = (await city.inject({ method: 'GET', url: '/api/me/data-uses', headers: { cookie: wife } })).json();
+    expect(uses.find((u: { resource: string }) => u.resource === 'civil_affairs.marriage')).toMatchObject({
+      department: 'xm.medsec',
+      provider: 'xm.ca',
+      purpose: '生育保险待遇申领核验',
+      caseId: 'T-0',
+      outcome: 'ok',
+    });
+    const spouseUses = (await city.inject({ method: 'GET', url: '/api/me/data-uses', headers: { cookie: husband } })).json();
+    expect(spouseUses.some((u: { caseId: string }) => u.caseId === 'T-0')).toBe(true);
+    const mine = (await city.inject({ method: 'GET', url: '/api/sandbox/my-verifications', headers: { cookie: wife } })).json();
+    expect(mine.find((v: { caseId: string }) => v.caseId === 'T-0')).toMatchObject({ template: 'marriage.married_to', result: 'match', department: 'xm.medsec', templateName: { zh: '与某人登记结婚' } });
+  });
+
+  it('counts applicants per street for planning: ≤ 7 withheld, others rounded to 5', async () => {
+    const payload = { caseType: 'school_admission.sm', template: 'si.months_insured', params: { months: 36, from: '2023-07', to: '2026-06' }, groupBy: 'street' };
+    expect((await city.inject({ method: 'POST', url: '/api/sandbox/aggregates', headers: { cookie: city.cookies.medsec }, payload })).statusCode).toBe(403);
+    const res = await city.inject({ method: 'POST', url: '/api/sandbox/aggregates', headers: { cookie: city.cookies.edu }, payload });
+    expect(res.statusCode, res.body).toBe(200);
+    const { groups } = res.json();
+    const raw = (
+      await sql<{ street: string | null; n: number }>`select p.residence_street_code as street, count(*)::int as n
+        from (select distinct subject from sb_case where case_type = 'school_admission.sm') s
+        left join dcr_population__person p on p.id = s.subject and p._valid_to is null group by 1`.execute(city.ludao.ctx.db)
+    ).rows;
+    expect(groups).toHaveLength(raw.length);
+    for (const r of raw) {
+      const g = groups.find((x: { group: string | null }) => x.group === r.street);
+      expect(g.applicants, String(r.street)).toBe(r.n <= 7 ? null : Math.round(r.n / 5) * 5);
+      if (g.matched !== null) expect(g.matched % 5).toBe(0);
+    }
+    expect(raw.length).toBeGreaterThan(0);
+    expect([5, 7, 8, 12, 13, 100].map(controlCount)).toEqual([null, null, 10, 10, 15, 100]);
+  });
+});
