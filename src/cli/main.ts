@@ -7,6 +7,7 @@ import { seedDemoExchange } from '../flows/demo-exchange';
 import { seedDemoOpenData } from '../flows/demo-opendata';
 import { createDatacentreService, type BatchProgress } from '../modules/datacentre';
 import { createIdentityService } from '../modules/identity';
+import { checkReceipt, ReceiptSigner } from '../modules/sandbox';
 import { PLATFORM_PRINCIPAL, ROLES } from '../platform/access';
 import { ConfigError, loadConfig } from '../platform/config';
 import { DataDirLockedError } from '../platform/db/database';
@@ -259,6 +260,41 @@ keys
       await core.close();
     }
   });
+
+program
+  .command('verify-receipt')
+  .description("Check a sandbox receipt's Ed25519 signature offline; exit 0 when valid, 1 when not")
+  .argument('<file>', 'the receipt (JSON, as GET /api/sandbox/receipts/:id gives it)')
+  .option('--key <file>', 'the public keys: a PEM, or the JSON of GET /api/sandbox/receipt-keys (default: read from this installation\'s database)')
+  .action(async (file: string, opts: { key?: string }) => {
+    const receiptText = readTextFile(file, 'receipt');
+    let keysText: string;
+    if (opts.key) {
+      keysText = readTextFile(opts.key, 'key file');
+    } else {
+      const core = await openLudaoCore(loadConfig(), { seed: false });
+      try {
+        const keys = await new ReceiptSigner(core.ctx.db).publicKeys();
+        if (keys.length === 0) throw new UsageError('this installation has no signing key yet (the first `ludao start` makes it); give the public keys with --key');
+        keysText = JSON.stringify(keys);
+      } finally {
+        await core.close();
+      }
+    }
+    const check = checkReceipt(receiptText, keysText);
+    if (!check.ok) throw new UsageError(check.line);
+    console.log(check.line);
+  });
+
+// Reads a small text file named on the command line, or says in one line why it cannot.
+function readTextFile(file: string, what: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new UsageError(e.code === 'ENOENT' ? `no ${what} at ${file}` : `cannot read the ${what} ${file} (${e.code ?? e.message})`);
+  }
+}
 
 async function main(): Promise<void> {
   try {

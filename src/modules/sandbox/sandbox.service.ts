@@ -160,7 +160,7 @@ export class SandboxService {
    * and the answer is the one refusal problem (403), whatever the reasons.
    */
   async verify(who: Principal | null, body: { caseType: string } & CaseClaims, requestId?: string): Promise<Verification> {
-    const { cases } = await this.run(who, body.caseType, [body], requestId);
+    const { cases } = await this.run(who, body.caseType, [body], false, requestId);
     const outcome = cases[0]!;
     if (outcome.refused) throw refusal(outcome);
     return { caseType: body.caseType, caseId: outcome.caseId, results: outcome.claims.map((c) => ({ template: c.template, result: c.result! })), receipt: outcome.receipt! };
@@ -168,7 +168,7 @@ export class SandboxService {
 
   /** Verifies many cases of one case type in one call; each case is answered or refused whole. */
   async verifyBatch(who: Principal | null, body: { caseType: string; items: CaseClaims[] }, requestId?: string): Promise<BatchVerification> {
-    const { batchId, cases } = await this.run(who, body.caseType, body.items, requestId);
+    const { batchId, cases } = await this.run(who, body.caseType, body.items, true, requestId);
     let answered = 0;
     let claims = 0;
     const items = cases.map((c) => {
@@ -287,12 +287,12 @@ export class SandboxService {
   // ------------------------------------------------------------ the verification run
 
   // Guards every claim, evaluates the admitted ones set-based, signs, stores and logs.
-  private async run(who: Principal | null, caseTypeCode: string, items: readonly CaseClaims[], requestId?: string): Promise<{ batchId: string; cases: CaseOutcome[] }> {
+  private async run(who: Principal | null, caseTypeCode: string, items: readonly CaseClaims[], batch: boolean, requestId?: string): Promise<{ batchId: string; cases: CaseOutcome[] }> {
     const caller = requirePermission(who, 'sandbox:verify');
     const receivedAt = new Date();
     const caseType = await this.caseType(caseTypeCode);
     const templates = await this.templatesByCode();
-    const cases = this.validate(items, caseType, templates);
+    const cases = this.validate(items, caseType, templates, batch);
     const history = await store.readGuardHistory(this.deps.db, {
       caseType: caseType.code,
       caseIds: [...new Set(cases.map((c) => c.caseId))],
@@ -392,15 +392,16 @@ export class SandboxService {
 
   // Checks the shape of every claim (400 for the whole request when one is malformed); claims
   // outside the whitelist are not checked here but refused by the guards.
-  private validate(items: readonly CaseClaims[], caseType: store.CaseTypeRow, templates: Map<string, store.TemplateRow>): CaseOutcome[] {
+  private validate(items: readonly CaseClaims[], caseType: store.CaseTypeRow, templates: Map<string, store.TemplateRow>, batch: boolean): CaseOutcome[] {
     return items.map((item, i) => {
+      const at = batch ? `/body/items/${i}` : '/body';
       const subject = item.subject.trim().toUpperCase();
-      if (!isValidResidentId(subject)) throw Problem.validation(`items/${i}/subject: not a valid resident ID number`, [{ field: `/body/items/${i}/subject`, message: 'not a valid resident ID number' }]);
+      if (!isValidResidentId(subject)) throw Problem.validation(`${at}/subject: not a valid resident ID number`, [{ field: `${at}/subject`, message: 'not a valid resident ID number' }]);
       const claims = item.claims.map((claim, j) => {
         const template = templates.get(claim.template);
         if (!template || !caseType.templates.includes(claim.template)) return { template: claim.template, params: {}, reason: 'not_whitelisted' as Refusal };
         const checked = checkParams(PREDICATE_KINDS[template.kind]!, claim.params);
-        if (!checked.ok) throw Problem.validation(`items/${i}/claims/${j}: ${checked.message}`, [{ field: `/body/items/${i}/claims/${j}/params`, message: checked.message }]);
+        if (!checked.ok) throw Problem.validation(`${at}/claims/${j}/params: ${checked.message}`, [{ field: `${at}/claims/${j}/params`, message: checked.message }]);
         return { template: claim.template, params: checked.params, reason: null };
       });
       return { caseId: item.caseId, subject, claims, refused: false };

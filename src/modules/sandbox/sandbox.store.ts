@@ -197,7 +197,7 @@ export interface GuardHistory {
   attemptsPerCase: Map<string, number>;
   /** Claims about each subject, any case type, since the start of the day. */
   claimsPerSubject: Map<string, number>;
-  /** The handler's claims since the start of the day. */
+  /** The handler's claims in this case type since the start of the day. */
   handlerClaims: number;
   /** Distinct parameter digests answered per `subject|template` within the sweep window. */
   paramsSeen: Map<string, Set<string>>;
@@ -215,7 +215,8 @@ export async function readGuardHistory(
       where case_type = ${q.caseType} and case_id = any(${q.caseIds}::text[]) and requested_at >= ${q.dayStart} group by case_id`.execute(db),
     sql<{ subject: string; n: number }>`select subject, count(*)::int as n from sb_verification
       where subject = any(${q.subjects}::text[]) and requested_at >= ${q.dayStart} group by subject`.execute(db),
-    sql<{ n: number }>`select count(*)::int as n from sb_verification where handler = ${q.handler} and requested_at >= ${q.dayStart}`.execute(db),
+    sql<{ n: number }>`select count(*)::int as n from sb_verification
+      where handler = ${q.handler} and case_type = ${q.caseType} and requested_at >= ${q.dayStart}`.execute(db),
     sql<{ subject: string; template: string; params_digest: string }>`select distinct subject, template, params_digest from sb_verification
       where subject = any(${q.subjects}::text[]) and outcome = 'answered' and requested_at >= ${q.sweepSince}`.execute(db),
   ]);

@@ -1,0 +1,93 @@
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase, type TestDatabase } from '../platform/db/testing';
+import { ReceiptSigner } from '../modules/sandbox';
+import { createSandbox } from '../modules/sandbox/migrations/0001-create-sandbox';
+
+const run = promisify(execFile);
+const BIN = path.resolve('bin/ludao.js');
+
+async function ludao(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('ludao verify-receipt', () => {
+  let dir: string;
+  let tdb: TestDatabase;
+  let receiptFile: string;
+  let keysFile: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ludao-receipt-'));
+    tdb = await openTestDatabase();
+    await createSandbox.up(tdb.db as never);
+    const signer = new ReceiptSigner(tdb.db);
+    await signer.start();
+    const receipt = signer.sign({
+      id: 'SR-test-1',
+      issuedAt: '2026-11-26T08:00:00.000Z',
+      caseType: 'maternity_claim',
+      caseId: 'MC-2026-0001',
+      consumerOrg: 'xm.medsec',
+      nonce: 'n0nce',
+      claims: [{ template: 'marriage.married_to', digest: 'ab'.repeat(32), result: 'match' }],
+    });
+    receiptFile = path.join(dir, 'receipt.json');
+    keysFile = path.join(dir, 'keys.json');
+    fs.writeFileSync(receiptFile, JSON.stringify(receipt, null, 2));
+    fs.writeFileSync(keysFile, JSON.stringify({ algorithm: 'Ed25519', keys: await signer.publicKeys() }));
+  });
+  afterAll(async () => {
+    await tdb?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says a good receipt is valid, in one line, against the published keys or a PEM', async () => {
+    const ok = await ludao(['verify-receipt', receiptFile, '--key', keysFile]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout.trim()).toBe('receipt SR-test-1 is valid: case MC-2026-0001 (maternity_claim) of xm.medsec, issued 2026-11-26T08:00:00.000Z by key ' + JSON.parse(fs.readFileSync(receiptFile, 'utf8')).keyId + ': marriage.married_to=match');
+    const pem = path.join(dir, 'key.pem');
+    fs.writeFileSync(pem, (await sql<{ public_key: string }>`select public_key from sb_signing_key`.execute(tdb.db)).rows[0]!.public_key);
+    expect((await ludao(['verify-receipt', receiptFile, '--key', pem])).code).toBe(0);
+  });
+
+  it('refuses a changed receipt, another key and bad input with a readable line', async () => {
+    const changed = path.join(dir, 'changed.json');
+    const receipt = JSON.parse(fs.readFileSync(receiptFile, 'utf8'));
+    fs.writeFileSync(changed, JSON.stringify({ ...receipt, claims: [{ ...receipt.claims[0], result: 'no_match' }] }));
+    const bad = await ludao(['verify-receipt', changed, '--key', keysFile]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^ludao: receipt SR-test-1 is NOT valid: the signature does not match its contents/);
+
+    const other = path.join(dir, 'other.pem');
+    fs.writeFileSync(other, generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    expect((await ludao(['verify-receipt', receiptFile, '--key', other])).stderr).toMatch(/NOT valid/);
+
+    const cases: [string, string, RegExp][] = [
+      ['not json', '{', /not a receipt: the file is not JSON/],
+      ['no signature', JSON.stringify({ ...receipt, signature: undefined }), /not a receipt: "signature" is missing/],
+    ];
+    for (const [name, text, message] of cases) {
+      const file = path.join(dir, `${name.replace(/ /g, '-')}.json`);
+      fs.writeFileSync(file, text);
+      const res = await ludao(['verify-receipt', file, '--key', keysFile]);
+      expect(res.code, name).toBe(1);
+      expect(res.stderr.trim(), name).toMatch(message);
+      expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect((await ludao(['verify-receipt', path.join(dir, 'missing.json'), '--key', keysFile])).stderr.trim()).toBe(`ludao: no receipt at ${path.join(dir, 'missing.json')}`);
+    expect((await ludao(['verify-receipt', receiptFile, '--key', receiptFile])).stderr.trim()).toBe('ludao: the key file holds neither a PEM public key nor the JSON of /api/sandbox/receipt-keys');
+  });
+});
