@@ -19,7 +19,7 @@
  * asserted; goals are shown as met or not met.
  *
  * Usage: npm run bench:opendata [-- --rows 10000000 --requests 2000 --pages 5 --concurrency 10
- *        --deep-pages 100 --datasets 1000 --searches 2000 --max-seconds 90]
+ *        --deep-pages 100 --datasets 1000 --searches 2000 --max-seconds 90 --keep 1]
  * Each load run stops after its requests or after --max-seconds, whichever comes first.
  */
 import { spawn } from 'node:child_process';
@@ -580,7 +580,9 @@ try {
   await bare.close();
   await ludao?.close();
   await database.close();
-  await benchDb.drop();
+  // --keep 1 leaves the database for a look at its plans afterwards.
+  if (args.get('keep') === undefined) await benchDb.drop();
+  else console.log(`kept the database: ${benchDb.url}`);
   fs.rmSync(work, { recursive: true, force: true });
 }
 

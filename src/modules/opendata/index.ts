@@ -10,6 +10,7 @@ import { registerCommunityRoutes } from './community.routes';
 import { createPortal } from './migrations/0001-create-portal';
 import { createCommunity } from './migrations/0002-create-community';
 import { versionNotNull } from './migrations/0003-version-not-null';
+import { searchIndexFastupdateOff } from './migrations/0004-search-index-fastupdate-off';
 import { registerInteropRoutes } from './interop.routes';
 import { registerOpenDataRoutes } from './opendata.routes';
 import { OpenDataService } from './opendata.service';
@@ -110,7 +111,7 @@ export async function startOpenData(ctx: Pick<ModuleContext, 'database' | 'db' |
  */
 export const opendataModule: LudaoModule = {
   name: 'opendata',
-  migrations: { '0001-create-portal': createPortal, '0002-create-community': createCommunity, '0003-version-not-null': versionNotNull },
+  migrations: { '0001-create-portal': createPortal, '0002-create-community': createCommunity, '0003-version-not-null': versionNotNull, '0004-search-index-fastupdate-off': searchIndexFastupdateOff },
   async register(ctx) {
     const portal = await startOpenData(ctx);
     ctx.http.addHook('onClose', () => portal.stop());
