@@ -43,7 +43,7 @@ export interface SandboxDeps {
 interface CaseOutcome {
   caseId: string;
   subject: string;
-  claims: { template: string; params: Record<string, string | number>; reason: Refusal | null; result?: store.ClaimResult }[];
+  claims: { template: string; params: Record<string, string | number>; digest: string; reason: Refusal | null; result?: store.ClaimResult }[];
   refused: boolean;
   receipt?: Receipt;
 }
@@ -312,15 +312,19 @@ export class SandboxService {
     await this.evaluate(cases, templates);
     const dataReadyAt = new Date();
 
-    const batchId = `SB-${randomUUID()}`;
+    // Ids in batch order (a random batch key, then the position): inserts append to the indexes.
+    const batchKey = randomBytes(8).toString('hex');
+    const batchId = `SB-${batchKey}`;
     const consumerOrg = caller.orgCode ?? '-';
     const verifications: store.VerificationRow[] = [];
     const receipts: store.ReceiptRow[] = [];
-    for (const c of cases) {
+    const calls: ReturnType<SandboxService['callRecord']>[] = [];
+    for (const [n, c] of cases.entries()) {
+      const first = verifications.length;
       if (!c.refused) {
         const nonce = randomBytes(12).toString('base64url');
         c.receipt = this.deps.signer.sign({
-          id: `SR-${randomUUID()}`,
+          id: `SR-${batchKey}-${n}`,
           issuedAt: dataReadyAt.toISOString(),
           caseType: caseType.code,
           caseId: c.caseId,
@@ -332,7 +336,7 @@ export class SandboxService {
       }
       for (const x of c.claims) {
         verifications.push({
-          id: `SV-${randomUUID()}`,
+          id: `SV-${batchKey}-${verifications.length}`,
           batch_id: batchId,
           receipt_id: c.receipt?.id ?? null,
           case_type: caseType.code,
@@ -340,7 +344,7 @@ export class SandboxService {
           subject: c.subject,
           template: x.template,
           params: x.params,
-          params_digest: paramsDigest(x.params),
+          params_digest: x.digest,
           consumer_org: consumerOrg,
           handler: caller.id,
           requested_at: receivedAt,
@@ -349,6 +353,7 @@ export class SandboxService {
           refusal: c.refused ? x.reason : null,
         });
       }
+      calls.push(this.callRecord(c, verifications.slice(first), { caller, caseType, templates, receivedAt, authorisedAt, dataReadyAt }));
     }
     const count = (pick: (v: store.VerificationRow) => string | null) =>
       verifications.reduce<Record<string, number>>((acc, v) => {
@@ -386,7 +391,7 @@ export class SandboxService {
     }
     // Evidence before answers: the calls are in the exchange's log (and so in every data
     // subject's "who used my data") before the handler sees a result.
-    await Promise.all(verifications.map((v) => this.deps.callLog.write(this.callRecord(v, { caller, caseType, templates, receivedAt, authorisedAt, dataReadyAt }))));
+    await Promise.all(calls.map((call) => this.deps.callLog.write(call)));
     return { batchId, cases };
   }
 
@@ -399,10 +404,10 @@ export class SandboxService {
       if (!isValidResidentId(subject)) throw Problem.validation(`${at}/subject: not a valid resident ID number`, [{ field: `${at}/subject`, message: 'not a valid resident ID number' }]);
       const claims = item.claims.map((claim, j) => {
         const template = templates.get(claim.template);
-        if (!template || !caseType.templates.includes(claim.template)) return { template: claim.template, params: {}, reason: 'not_whitelisted' as Refusal };
+        if (!template || !caseType.templates.includes(claim.template)) return { template: claim.template, params: {}, digest: '', reason: 'not_whitelisted' as Refusal };
         const checked = checkParams(PREDICATE_KINDS[template.kind]!, claim.params);
         if (!checked.ok) throw Problem.validation(`${at}/claims/${j}/params: ${checked.message}`, [{ field: `${at}/claims/${j}/params`, message: checked.message }]);
-        return { template: claim.template, params: checked.params, reason: null };
+        return { template: claim.template, params: checked.params, digest: paramsDigest(checked.params), reason: null };
       });
       return { caseId: item.caseId, subject, claims, refused: false };
     });
@@ -435,7 +440,7 @@ export class SandboxService {
       if (x.reason) continue;
       const sweepKey = `${c.subject}|${x.template}`;
       const seen = history.paramsSeen.get(sweepKey) ?? new Set<string>();
-      const digest = paramsDigest(x.params);
+      const digest = x.digest;
       if (!g.ownDepartment) x.reason = 'wrong_department';
       else if (bound !== undefined && bound !== c.subject) x.reason = 'case_subject_mismatch';
       else if (!g.consents.get(c.subject)?.has(x.template)) x.reason = 'no_consent';
@@ -495,39 +500,47 @@ export class SandboxService {
     return { records, people };
   }
 
+  // One call per case in the exchange's log: its claims, the applicant and every person named
+  // in a parameter (a spouse, a child) as subjects, so each sees it in "who used my data".
+  // A case of one provider's resource names it and the fields read; a case spanning several
+  // names its templates instead (the sandbox's own view has each claim).
   private callRecord(
-    v: store.VerificationRow,
+    c: CaseOutcome,
+    rows: readonly store.VerificationRow[],
     ctx: { caller: Principal; caseType: store.CaseTypeRow; templates: Map<string, store.TemplateRow>; receivedAt: Date; authorisedAt: Date; dataReadyAt: Date },
   ) {
-    const template = ctx.templates.get(v.template);
-    const kind = template ? PREDICATE_KINDS[template.kind] : undefined;
-    // People named in the parameters (a spouse, a child) see the use of their data too.
-    const named = kind ? kind.params.filter((p) => p.person).map((p) => String(v.params[p.name])) : [];
-    const requestHash = sha256(canonicalJson({ id: v.id, batch: v.batch_id, receivedAt: ctx.receivedAt.toISOString(), consumer: v.consumer_org, caseType: v.case_type, caseId: v.case_id, template: v.template, subject: v.subject, params: v.params }));
-    const answered = v.outcome === 'answered';
+    const kinds = c.claims.map((x) => {
+      const template = ctx.templates.get(x.template);
+      return { template, kind: template ? PREDICATE_KINDS[template.kind] : undefined, params: x.params };
+    });
+    const resources = new Set(kinds.map((k) => k.kind?.resources[0]!.code ?? null));
+    const providers = new Set(kinds.map((k) => k.template?.provider_org ?? null));
+    const single = resources.size === 1 ? kinds[0]!.kind : undefined;
+    const named = kinds.flatMap((k) => (k.kind ? k.kind.params.filter((p) => p.person).map((p) => String(k.params[p.name])) : []));
+    const requestHash = sha256(canonicalJson({ ids: rows.map((r) => r.id), receivedAt: ctx.receivedAt.toISOString(), consumer: rows[0]!.consumer_org, caseType: ctx.caseType.code, caseId: c.caseId, subject: c.subject, claims: c.claims.map((x) => ({ template: x.template, params: x.params })) }));
     return {
-      id: v.id,
+      id: `${rows[0]!.id}-call`,
       received_at: ctx.receivedAt,
-      authorised_at: answered ? ctx.authorisedAt : null,
-      data_ready_at: answered ? ctx.dataReadyAt : null,
+      authorised_at: c.refused ? null : ctx.authorisedAt,
+      data_ready_at: c.refused ? null : ctx.dataReadyAt,
       responded_at: new Date(),
       channel_id: null,
-      consumer_org: v.consumer_org,
+      consumer_org: rows[0]!.consumer_org,
       consumer_system: ctx.caller.kind === 'system' ? ctx.caller.name : null,
-      provider_org: template?.provider_org ?? null,
-      resource_code: kind?.resources[0]!.code ?? null,
+      provider_org: providers.size === 1 ? [...providers][0]! : null,
+      resource_code: single ? single.resources[0]!.code : null,
       operation: 'verify',
-      fields: kind?.resources[0]!.fields ?? [],
+      fields: single ? single.resources[0]!.fields : c.claims.map((x) => x.template),
       purpose: ctx.caseType.purpose,
-      case_id: v.case_id,
+      case_id: c.caseId,
       end_user: ctx.caller.kind === 'user' ? ctx.caller.name : null,
-      subjects: [...new Set([v.subject, ...named])],
+      subjects: [...new Set([c.subject, ...named])],
       record_count: 0,
-      outcome: answered ? ('ok' as const) : ('refused' as const),
-      status_code: answered ? 200 : 403,
-      reason: answered ? null : `verification refused: ${v.refusal}`,
+      outcome: c.refused ? ('refused' as const) : ('ok' as const),
+      status_code: c.refused ? 403 : 200,
+      reason: c.refused ? `verification refused: ${[...new Set(c.claims.map((x) => x.reason))].join(', ')}` : null,
       request_hash: requestHash,
-      response_hash: answered ? sha256(`${requestHash}\n${v.receipt_id}:${v.template}:${v.result}`) : null,
+      response_hash: c.receipt ? sha256(`${requestHash}\n${c.receipt.signature}`) : null,
     };
   }
 
