@@ -29,6 +29,36 @@ export const Template = Type.Object({
 });
 export type Template = Static<typeof Template>;
 
+/** A provider department declares a template: a predicate kind on its resources, named. */
+export const NewTemplateBody = Type.Object(
+  {
+    code: CODE,
+    kind: Type.String({ minLength: 1, maxLength: 80 }),
+    name: Type.String({ minLength: 2, maxLength: 200 }),
+    nameEn: Type.String({ minLength: 2, maxLength: 200 }),
+    description: Type.String({ minLength: 2, maxLength: 2000 }),
+  },
+  { additionalProperties: false },
+);
+export type NewTemplateBody = Static<typeof NewTemplateBody>;
+
+/** A consuming department declares a case type: purpose, legal basis, whitelist, throttles. */
+export const NewCaseTypeBody = Type.Object(
+  {
+    code: CODE,
+    name: Type.String({ minLength: 2, maxLength: 200 }),
+    nameEn: Type.String({ minLength: 2, maxLength: 200 }),
+    purpose: Type.String({ minLength: 4, maxLength: 500 }),
+    legalBasis: Type.String({ minLength: 4, maxLength: 1000 }),
+    templates: Type.Array(CODE, { minItems: 1, maxItems: 20, uniqueItems: true }),
+    perCasePerDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    perApplicantPerDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    perHandlerPerDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
+  },
+  { additionalProperties: false },
+);
+export type NewCaseTypeBody = Static<typeof NewCaseTypeBody>;
+
 /** A case type: its owner, purpose, claim whitelist and throttles. */
 export const CaseType = Type.Object({
   code: Type.String(),

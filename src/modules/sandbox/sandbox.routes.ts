@@ -8,7 +8,9 @@ import {
   CaseType,
   Consent,
   MyVerification,
+  NewCaseTypeBody,
   NewConsentBody,
+  NewTemplateBody,
   Receipt,
   ReceiptKeys,
   Template,
@@ -34,6 +36,18 @@ export function registerSandboxRoutes(app: HttpApp, service: SandboxService): vo
     '/api/sandbox/templates',
     { schema: { tags, summary: 'Verification templates the provider departments declared', response: { 200: Type.Array(Template), ...problemResponses(401) } } },
     async (request) => service.listTemplates(await getPrincipal(request)),
+  );
+
+  app.post(
+    '/api/sandbox/templates',
+    { schema: { tags, summary: 'Declare a template on my department’s resources (a predicate kind, named)', body: NewTemplateBody, response: { 201: Template, ...problemResponses(400, 401, 403, 404, 409) } } },
+    async (request, reply) => reply.code(201).send(await service.declareTemplate(await getPrincipal(request), request.body, request.id)),
+  );
+
+  app.post(
+    '/api/sandbox/case-types',
+    { schema: { tags, summary: 'Declare a case type of my department: purpose, legal basis, claim whitelist, throttles', body: NewCaseTypeBody, response: { 201: CaseType, ...problemResponses(400, 401, 403, 409) } } },
+    async (request, reply) => reply.code(201).send(await service.declareCaseType(await getPrincipal(request), request.body, request.id)),
   );
 
   app.get(

@@ -6,7 +6,7 @@ import { Problem } from '../../platform/http/problem';
 import { isValidResidentId } from '../../platform/ids';
 import type { RecordReader } from '../datacentre';
 import type { CallLog } from '../exchange';
-import type { Aggregate, AggregateBody, BatchVerification, CaseClaims, CaseType, Consent, NewConsentBody, Refusal, Template, Verification } from './sandbox.contract';
+import type { Aggregate, AggregateBody, BatchVerification, CaseClaims, CaseType, Consent, NewCaseTypeBody, NewConsentBody, NewTemplateBody, Refusal, Template, Verification } from './sandbox.contract';
 import * as store from './sandbox.store';
 import { claimDigest, type Receipt, type ReceiptSigner } from './receipts';
 import { checkParams, PREDICATE_KINDS } from './templates';
@@ -27,6 +27,9 @@ const CONSENT_MAX_DAYS = 731;
 const SUPPRESS_AT_MOST = 7;
 /** Fields of the population registry an aggregate may group applicants by. */
 const GROUP_FIELDS = { street: 'residence_street_code', district: 'residence_district_code' } as const;
+
+/** Throttles of a case type declared without them: a counter's day, not a batch's. */
+export const DEFAULT_THROTTLES = { perCasePerDay: 20, perApplicantPerDay: 20, perHandlerPerDay: 500 } as const;
 
 /** Dependencies of the sandbox service. */
 export interface SandboxDeps {
@@ -85,6 +88,53 @@ export class SandboxService {
   async listCaseTypes(who: Principal | null): Promise<CaseType[]> {
     if (!who) throw Problem.unauthenticated();
     return (await store.listCaseTypes(this.deps.db)).map(presentCaseType);
+  }
+
+  /**
+   * A provider department declares a template on its own resources: a predicate kind,
+   * under a code and name of its choosing. Only the provider of every resource the kind reads
+   * first (or its parent department) may.
+   */
+  async declareTemplate(who: Principal | null, body: NewTemplateBody, requestId?: string): Promise<Template> {
+    const caller = requirePermission(who, 'sandbox:declare');
+    const kind = PREDICATE_KINDS[body.kind];
+    if (!kind) throw Problem.validation(`kind: one of ${Object.keys(PREDICATE_KINDS).join(', ')}`, [{ field: '/body/kind', message: 'unknown predicate kind' }]);
+    const primary = await this.deps.reader.describe(kind.resources[0]!.code);
+    if (!primary) throw Problem.notFound(`The catalogue has no ${kind.resources[0]!.code}, which ${body.kind} reads`);
+    if (!within(primary.providerOrgCode, caller.orgCode)) throw Problem.forbidden(`Only ${primary.providerOrgCode}, which provides ${primary.code}, declares templates on it`);
+    const row = { code: body.code, kind: kind.kind, name: body.name, name_en: body.nameEn, description: body.description, provider_org: primary.providerOrgCode, resources: kind.resources.map((r) => r.code), declared_by: caller.id };
+    await this.deps.transaction(async (trx) => {
+      if (!(await store.insertTemplate(trx, row))) throw Problem.conflict(`A template ${body.code} exists`);
+      await this.deps.audit.append(trx, { action: 'sandbox.template.declare', actor: auditActor(caller), subject: { type: 'sb_template', id: body.code }, requestId: requestId ?? null, detail: { kind: kind.kind, provider: primary.providerOrgCode } });
+    });
+    return presentTemplate((await store.listTemplates(this.deps.db)).find((t) => t.code === body.code)!);
+  }
+
+  /** A consuming department declares a case type for its cases: purpose, legal basis, whitelist, throttles. */
+  async declareCaseType(who: Principal | null, body: NewCaseTypeBody, requestId?: string): Promise<CaseType> {
+    const caller = requirePermission(who, 'sandbox:declare');
+    if (!caller.orgCode) throw Problem.forbidden('Only a department declares case types');
+    const templates = await this.templatesByCode();
+    const unknown = body.templates.filter((t) => !templates.has(t));
+    if (unknown.length > 0) throw Problem.validation(`templates: no template ${unknown.join(', ')}`, [{ field: '/body/templates', message: `unknown: ${unknown.join(', ')}` }]);
+    const row = {
+      code: body.code,
+      name: body.name,
+      name_en: body.nameEn,
+      owner_org: caller.orgCode,
+      purpose: body.purpose,
+      legal_basis: body.legalBasis,
+      templates: body.templates,
+      per_case_per_day: body.perCasePerDay ?? DEFAULT_THROTTLES.perCasePerDay,
+      per_applicant_per_day: body.perApplicantPerDay ?? DEFAULT_THROTTLES.perApplicantPerDay,
+      per_handler_per_day: body.perHandlerPerDay ?? DEFAULT_THROTTLES.perHandlerPerDay,
+      created_by: caller.id,
+    };
+    await this.deps.transaction(async (trx) => {
+      if (!(await store.insertCaseType(trx, row))) throw Problem.conflict(`A case type ${body.code} exists`);
+      await this.deps.audit.append(trx, { action: 'sandbox.case_type.declare', actor: auditActor(caller), subject: { type: 'sb_case_type', id: body.code }, purpose: body.purpose, requestId: requestId ?? null, detail: { templates: body.templates } });
+    });
+    return presentCaseType((await store.findCaseType(this.deps.db, body.code))!);
   }
 
   // ------------------------------------------------------------ consent

@@ -103,11 +103,12 @@ const CHUNK = 5000;
 
 // ---------------------------------------------------------------- templates and case types
 
-/** Stores a template unless one with its code exists. */
-export async function insertTemplate(db: AnyDb, t: Omit<TemplateRow, 'declared_at'>): Promise<void> {
-  await sql`insert into sb_template (code, kind, name, name_en, description, provider_org, resources, declared_by)
+/** Stores a template unless one with its code exists; true when stored. */
+export async function insertTemplate(db: AnyDb, t: Omit<TemplateRow, 'declared_at'>): Promise<boolean> {
+  const result = await sql`insert into sb_template (code, kind, name, name_en, description, provider_org, resources, declared_by)
     values (${t.code}, ${t.kind}, ${t.name}, ${t.name_en}, ${t.description}, ${t.provider_org}, ${t.resources}, ${t.declared_by})
     on conflict (code) do nothing`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
 }
 
 /** Every template, by code. */
@@ -116,11 +117,12 @@ export async function listTemplates(db: AnyDb): Promise<TemplateRow[]> {
   return rows;
 }
 
-/** Stores a case type unless one with its code exists. */
-export async function insertCaseType(db: AnyDb, c: Omit<CaseTypeRow, 'created_at'>): Promise<void> {
-  await sql`insert into sb_case_type (code, name, name_en, owner_org, purpose, legal_basis, templates, per_case_per_day, per_applicant_per_day, per_handler_per_day, created_by)
+/** Stores a case type unless one with its code exists; true when stored. */
+export async function insertCaseType(db: AnyDb, c: Omit<CaseTypeRow, 'created_at'>): Promise<boolean> {
+  const result = await sql`insert into sb_case_type (code, name, name_en, owner_org, purpose, legal_basis, templates, per_case_per_day, per_applicant_per_day, per_handler_per_day, created_by)
     values (${c.code}, ${c.name}, ${c.name_en}, ${c.owner_org}, ${c.purpose}, ${c.legal_basis}, ${c.templates}, ${c.per_case_per_day}, ${c.per_applicant_per_day}, ${c.per_handler_per_day}, ${c.created_by})
     on conflict (code) do nothing`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
 }
 
 /** Every case type, by code. */

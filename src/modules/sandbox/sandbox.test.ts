@@ -37,6 +37,36 @@ describe('sandbox', () => {
     expect(caseTypes.find((c: { code: string }) => c.code === 'maternity_claim')).toMatchObject({ ownerOrg: 'xm.medsec', templates: ['marriage.married_to', 'birth.parent_of_child', 'si.months_insured'] });
   });
 
+  it('lets a provider declare templates on its own resources, and a department its case types', async () => {
+    const { createIdentityService, DEMO_PASSWORD } = await import('../identity');
+    const { PLATFORM_PRINCIPAL } = await import('../../platform/access');
+    const { signIn } = await import('../../../test/support/test-ludao');
+    const hrss = await signIn(city.ludao, 'hrss.admin', DEMO_PASSWORD);
+    const ca = await signIn(city.ludao, 'ca.admin', DEMO_PASSWORD);
+    const template = { code: 'si.months_insured_recent', kind: 'months_insured', name: '近期连续缴纳社保', nameEn: 'Recently insured', description: '近期窗口内的缴费月数。Months insured in a recent window.' };
+    const declared = await city.inject({ method: 'POST', url: '/api/sandbox/templates', headers: { cookie: hrss }, payload: template });
+    expect(declared.statusCode, declared.body).toBe(201);
+    expect(declared.json()).toMatchObject({ code: 'si.months_insured_recent', providerOrg: 'xm.hrss.si', resources: ['social_security.contribution_period'] });
+    expect((await city.inject({ method: 'POST', url: '/api/sandbox/templates', headers: { cookie: hrss }, payload: template })).statusCode).toBe(409);
+    const foreign = await city.inject({ method: 'POST', url: '/api/sandbox/templates', headers: { cookie: ca }, payload: { ...template, code: 'ca.months' } });
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json().detail).toMatch(/Only xm\.hrss\.si/);
+    expect((await city.inject({ method: 'POST', url: '/api/sandbox/templates', headers: { cookie: city.cookies.edu }, payload: { ...template, code: 'edu.months' } })).statusCode).toBe(403);
+
+    await createIdentityService(city.ludao.ctx).createUser(PLATFORM_PRINCIPAL, { username: 'smedu.admin', displayName: '思明教育管理员', password: DEMO_PASSWORD, kind: 'staff', orgCode: 'xm.sm.edu', roles: ['dept_admin'] });
+    const edu = await signIn(city.ludao, 'smedu.admin', DEMO_PASSWORD);
+    const caseType = { code: 'kindergarten.sm', name: '思明区幼儿园招生', nameEn: 'Kindergarten enrolment (Siming)', purpose: '幼儿园招生材料核验', legalBasis: '思明区幼儿园招生工作意见', templates: ['si.months_insured_recent', 'birth.parent_of_child'] };
+    const made = await city.inject({ method: 'POST', url: '/api/sandbox/case-types', headers: { cookie: edu }, payload: caseType });
+    expect(made.statusCode, made.body).toBe(201);
+    expect(made.json()).toMatchObject({ code: 'kindergarten.sm', ownerOrg: 'xm.sm.edu', perCasePerDay: 20 });
+    expect((await city.inject({ method: 'POST', url: '/api/sandbox/case-types', headers: { cookie: edu }, payload: { ...caseType, code: 'kindergarten.x', templates: ['nope.nothing'] } })).statusCode).toBe(400);
+    // The new case type works at once for the department's handlers.
+    const { mother, child } = city.facts.birth;
+    await consent(mother, 'kindergarten.sm', ['birth.parent_of_child']);
+    const res = await verify(city.cookies.edu, { caseType: 'kindergarten.sm', caseId: 'K-1', subject: mother, claims: [{ template: 'birth.parent_of_child', params: { child } }] });
+    expect(res.json().results).toEqual([{ template: 'birth.parent_of_child', result: 'match' }]);
+  });
+
   it('lets a citizen give, list and withdraw consent, only for claims the case type checks', async () => {
     const { husband } = city.facts.marriage;
     const given = await consent(husband, 'maternity_claim', ['marriage.married_to']);
