@@ -13,9 +13,12 @@ import { createSandbox } from '../modules/sandbox/migrations/0001-create-sandbox
 const run = promisify(execFile);
 const BIN = path.resolve('bin/ludao.js');
 
-async function ludao(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function ludao(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  // Never the suite's own DATABASE_URL: a command that opens a database gets a data directory of its own.
+  const { DATABASE_URL: _server, ...base } = process.env;
+  void _server;
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...base, ...env, LOG_LEVEL: 'silent' }, timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -61,7 +64,7 @@ describe('ludao verify-receipt', () => {
     const pem = path.join(dir, 'key.pem');
     fs.writeFileSync(pem, (await sql<{ public_key: string }>`select public_key from sb_signing_key`.execute(tdb.db)).rows[0]!.public_key);
     expect((await ludao(['verify-receipt', receiptFile, '--key', pem])).code).toBe(0);
-  });
+  }, 120_000);
 
   it('refuses a changed receipt, another key and bad input with a readable line', async () => {
     const changed = path.join(dir, 'changed.json');
@@ -74,7 +77,10 @@ describe('ludao verify-receipt', () => {
     const other = path.join(dir, 'other.pem');
     fs.writeFileSync(other, generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString());
     expect((await ludao(['verify-receipt', receiptFile, '--key', other])).stderr).toMatch(/NOT valid/);
+  }, 180_000);
 
+  it('says in one line what is wrong with a file that is not a receipt or not a key', async () => {
+    const receipt = JSON.parse(fs.readFileSync(receiptFile, 'utf8'));
     const cases: [string, string, RegExp][] = [
       ['not json', '{', /not a receipt: the file is not JSON/],
       ['no signature', JSON.stringify({ ...receipt, signature: undefined }), /not a receipt: "signature" is missing/],
@@ -89,5 +95,9 @@ describe('ludao verify-receipt', () => {
     }
     expect((await ludao(['verify-receipt', path.join(dir, 'missing.json'), '--key', keysFile])).stderr.trim()).toBe(`ludao: no receipt at ${path.join(dir, 'missing.json')}`);
     expect((await ludao(['verify-receipt', receiptFile, '--key', receiptFile])).stderr.trim()).toBe('ludao: the key file holds neither a PEM public key nor the JSON of /api/sandbox/receipt-keys');
-  });
+    // Without --key it reads this installation's keys, and says when there are none yet.
+    const fresh = await ludao(['verify-receipt', receiptFile], { LUDAO_DATA_DIR: path.join(dir, 'data') });
+    expect(fresh.code).toBe(1);
+    expect(fresh.stderr.trim()).toBe('ludao: this installation has no signing key yet (the first `ludao start` makes it); give the public keys with --key');
+  }, 240_000);
 });
