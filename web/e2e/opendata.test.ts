@@ -336,4 +336,140 @@ describe.skipIf(!hasChromium)('the open-data portal in Chromium', () => {
     expect(await row.getByTestId('od-key-revoke').count()).toBe(0);
     expect((await fetch(`${web.base}/api/open/v1/datasets/ferry-piers/records`, { headers: { 'x-api-key': key } })).status).toBe(401);
   });
+
+  it('opens a conditional dataset on application: apply, completeness check, return and resubmit, approval, agreement and key, revocation', async () => {
+    await publishThroughApi(
+      { id: 'job-fair-vacancies', title: '招聘会岗位需求', description: '各行业在招聘会上登记的岗位数与求职人数。', theme: 'social_security', updateFrequency: 'monthly', openType: 'conditional', publisher: 'xm.hrss' },
+      'vacancies.csv',
+      ['行业,岗位数,求职人数', '软件和信息技术,320,410', '批发和零售,150,220', ''].join('\n'),
+    );
+    const dataset = '/open/datasets/job-fair-vacancies';
+    const card = byTestId('od-app').filter({ hasText: '招聘会岗位需求' });
+    /** Signs out, signs in as someone else and opens the applications tab. */
+    async function applicationsAs(username: string, displayName: string): Promise<void> {
+      await byTestId('sign-out').click();
+      await signIn(username, displayName);
+      await web.page.goto('/open/applications');
+      await card.waitFor();
+    }
+    const status = () => card.getByTestId('od-app-status').textContent();
+
+    // Signed out, the dataset page offers to sign in to apply.
+    await web.page.goto(dataset);
+    await waitForText('od-dataset-title', '招聘会岗位需求');
+    expect(await text('od-apply')).toContain('经平台完整性查验和提供部门审核批准');
+    expect(await byTestId('od-apply-sign-in').getAttribute('href')).toBe('/login');
+
+    // The enterprise applies: purpose, scenario, and the undertaking it must tick.
+    await signIn('enterprise', '白鹭数据');
+    await web.page.goto(dataset);
+    await byTestId('od-apply-form').waitFor();
+    expect(await text('od-apply-undertaking')).toContain('不向任何第三方提供');
+    await byTestId('od-apply-purpose').fill('求职匹配小程序');
+    await byTestId('od-apply-scenario').fill('按行业向求职者展示岗位供需，数据仅在服务端汇总使用');
+    await byTestId('od-apply-days').fill('60');
+    await byTestId('od-apply-submit').click();
+    // Unticked, nothing is sent.
+    expect(await byTestId('od-apply-accept').evaluate((box: HTMLInputElement) => box.validity.valueMissing)).toBe(true);
+    expect(await byTestId('od-apply-current').count()).toBe(0);
+    await byTestId('od-apply-accept').check();
+    await byTestId('od-apply-submit').click();
+    await waitForText('od-apply-done', '申请已提交');
+    expect(await text('od-apply-status')).toBe('待完整性查验');
+    expect(await text('od-apply-next')).toMatch(/平台将在 \d{4}\/\d{2}\/\d{2} 前完成完整性查验/);
+    await byTestId('od-apply-open').click();
+    await card.waitFor();
+    expect(pathname()).toBe('/open/applications');
+    expect(await card.getByTestId('od-app-step').count()).toBe(1);
+    expect(await card.getByTestId('od-app-step').textContent()).toContain('提交申请白鹭数据');
+    expect(await card.getByTestId('od-app-waiting').textContent()).toContain('等待平台完整性查验');
+    expect(await card.getByTestId('od-app-meta').textContent()).toContain('厦门市人力资源和社会保障局');
+
+    // The operator checks: returning it needs a note (the server says so), then it goes back.
+    await applicationsAs('operator', '林运维');
+    expect(await card.getByTestId('od-app-due').count()).toBe(1);
+    expect(await card.getByTestId('od-decide-form').count()).toBe(0);
+    await card.getByTestId('od-check-no').click();
+    await card.getByTestId('od-check-error').waitFor();
+    expect(await card.getByTestId('od-check-error').textContent()).toContain('say what is missing');
+    await card.getByTestId('od-check-note').fill('请说明数据保存期限与销毁方式');
+    await card.getByTestId('od-check-no').click();
+    await waitForText('od-apps-manage-done', '已退回补正');
+    await expect.poll(status).toBe('退回补正');
+
+    // The enterprise reads why, corrects the scenario and sends it again.
+    await applicationsAs('enterprise', '白鹭数据');
+    expect(await card.getByTestId('od-app-reason').textContent()).toBe('请说明数据保存期限与销毁方式');
+    await card.getByTestId('od-resubmit-scenario').fill('按行业向求职者展示岗位供需；数据仅在服务端汇总，保存不超过 60 天，到期删除');
+    await card.getByTestId('od-resubmit-submit').click();
+    await waitForText('od-apps-done', '已重新提交');
+    await expect.poll(status).toBe('待完整性查验');
+
+    // The operator finds it complete; the decision is the provider's, not the operator's.
+    await applicationsAs('operator', '林运维');
+    await card.getByTestId('od-check-yes').click();
+    await expect.poll(status).toBe('待提供部门审核');
+    expect(await card.getByTestId('od-decide-form').count()).toBe(0);
+    expect(await card.textContent()).toContain('等待厦门市人力资源和社会保障局审核');
+
+    // The providing department approves it for fewer days than asked.
+    await applicationsAs('hrss.admin', '黄人社');
+    expect(await card.getByTestId('od-decide-days').inputValue()).toBe('60');
+    await card.getByTestId('od-decide-days').fill('30');
+    await card.getByTestId('od-decide-yes').click();
+    await waitForText('od-apps-manage-done', '已批准');
+    await expect.poll(status).toBe('已批准');
+    expect(await card.getByTestId('od-app-waiting').textContent()).toContain('等待申请人签署协议');
+
+    // The enterprise accepts the agreement and sees its key once; the key reads this dataset.
+    await applicationsAs('enterprise', '白鹭数据');
+    expect(await card.getByTestId('od-agreement-terms').textContent()).toContain('密钥只能读取和下载“招聘会岗位需求”');
+    await card.getByTestId('od-agreement-accept').click();
+    await card.getByTestId('od-key-secret').waitFor();
+    const key = await card.getByTestId('od-key-secret-value').inputValue();
+    expect(key).toMatch(/^odk_[0-9a-f]{20}_[A-Za-z0-9_-]{43}$/);
+    expect(await card.getByTestId('od-key-secret').textContent()).toContain('只能读取“招聘会岗位需求”');
+    await card.getByTestId('od-app-usage').waitFor();
+    const steps = await card.getByTestId('od-app-step').evaluateAll((items) => items.map((li) => li.getAttribute('data-action')));
+    expect(steps).toEqual(['submitted', 'returned', 'resubmitted', 'checked_complete', 'approved', 'agreement_accepted']);
+    expect(await card.getByTestId('od-app-steps').textContent()).toContain('valid 30 days');
+    const read = await fetch(`${web.base}/api/open/v1/datasets/job-fair-vacancies/records?limit=5`, { headers: { 'x-api-key': key } });
+    expect(read.status).toBe(200);
+    expect(((await read.json()) as { records: unknown[] }).records).toHaveLength(2);
+    await byTestId('od-key-secret-done').click();
+    await expect
+      .poll(
+        async () => {
+          await byTestId('od-apps-refresh').click();
+          await web.page.locator('[data-testid="od-apps-refresh"]:enabled').waitFor();
+          return card.getByTestId('od-app-usage-total').textContent();
+        },
+        { timeout: 20_000, interval: 1_000 },
+      )
+      .toBe('共 1 次');
+    // On the dataset's page, the application stands instead of the form.
+    await web.page.goto(dataset);
+    await waitForText('od-apply-status', '已批准');
+    expect(await text('od-apply-next')).toContain('已签署协议并领取密钥');
+    expect(await byTestId('od-apply-form').count()).toBe(0);
+
+    // The provider revokes the approval, with a reason; the key stops.
+    await applicationsAs('hrss.admin', '黄人社');
+    expect(await card.getByTestId('od-app-usage-total').textContent()).toBe('共 1 次');
+    await card.getByTestId('od-revoke-open').click();
+    await card.getByTestId('od-revoke-reason').fill('超出约定场景使用');
+    await card.getByTestId('od-revoke-submit').click();
+    await waitForText('od-apps-manage-done', '已撤销');
+    await expect.poll(status).toBe('已撤销');
+    expect((await fetch(`${web.base}/api/open/v1/datasets/job-fair-vacancies/records`, { headers: { 'x-api-key': key } })).status).toBe(401);
+
+    // The enterprise sees it revoked, and why; it may apply again.
+    await applicationsAs('enterprise', '白鹭数据');
+    expect(await status()).toBe('已撤销');
+    expect(await card.getByTestId('od-app-reason').textContent()).toBe('超出约定场景使用');
+    expect(await card.getByTestId('od-app-step').last().textContent()).toContain('撤销授权黄人社');
+    await web.page.goto(dataset);
+    await byTestId('od-apply-form').waitFor();
+    expect(await text('od-apply-previous')).toContain('已撤销');
+  });
 });

@@ -1,13 +1,32 @@
 // The open-data portal's API (/api/open) as the portal pages use it: shapes, paths, the export
 // links and the curl example, what a user may do there, and the search in the address.
 import type { Me } from './api';
-import type { Dataset, DatasetVersion, DeveloperKey } from '../../src/modules/opendata';
+import type { Application, Dataset, DatasetVersion, DeveloperKey } from '../../src/modules/opendata';
 
 // The shapes are the server's own contract (type-only imports: nothing of the server is bundled).
-export type { Dataset, DatasetField, DatasetMeta, DatasetSearch, DatasetVersion, DeveloperKey, Pipeline, PublishFromResourceBody, RecordPage } from '../../src/modules/opendata';
+export type {
+  Application,
+  ApplicationDecisionBody,
+  Dataset,
+  DatasetField,
+  DatasetMeta,
+  DatasetSearch,
+  DatasetVersion,
+  DeveloperKey,
+  NewApplicationBody,
+  Pipeline,
+  PublishFromResourceBody,
+  RecordPage,
+} from '../../src/modules/opendata';
 
 /** A new developer key as POST /api/open/v1/keys answers it: the secret is in this answer only. */
 export type CreatedKey = DeveloperKey & { key: string };
+
+/** An application's status (有条件开放: submitted → checked → approved, or returned, refused, revoked, expired). */
+export type ApplicationStatus = Application['status'];
+
+/** What accepting an approved application's agreement answers: the application and its key, shown this once. */
+export type AgreedApplication = Application & { key: string };
 
 /** One day's use of a key on one dataset (GET /api/open/v1/keys/:id/usage). */
 export interface KeyUsage {
@@ -119,6 +138,14 @@ export const odPaths = {
   keys: '/api/open/v1/keys',
   key: (id: string) => `/api/open/v1/keys/${enc(id)}`,
   keyUsage: (id: string) => `/api/open/v1/keys/${enc(id)}/usage`,
+  apply: (id: string) => `/api/open/v1/datasets/${enc(id)}/applications`,
+  myApplications: '/api/open/v1/applications',
+  resubmit: (id: string) => `/api/open/v1/applications/${enc(id)}/resubmit`,
+  agreement: (id: string) => `/api/open/v1/applications/${enc(id)}/agreement`,
+  managedApplications: '/api/open/manage/applications',
+  checkApplication: (id: string) => `/api/open/manage/applications/${enc(id)}/check`,
+  decideApplication: (id: string) => `/api/open/manage/applications/${enc(id)}/decide`,
+  revokeApplication: (id: string) => `/api/open/manage/applications/${enc(id)}/revoke`,
   manage: '/api/open/manage/datasets',
   upload: (fileName: string, changelog: string, meta: object) =>
     `/api/open/manage/uploads?${new URLSearchParams({ fileName: fileName.slice(-255), changelog, meta: JSON.stringify(meta) }).toString()}`,

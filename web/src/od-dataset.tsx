@@ -2,14 +2,15 @@
 // records page by page, a chart and a map drawn from the records API, downloads, the API call
 // that reads it, and its versions with their changelogs.
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { ApiError } from './api';
+import type { ApiError, Me } from './api';
 import { BarChart, LineChart, PointMap, type Bar, type MapPoint } from './charts';
 import { valueLabel } from './dc-batches';
 import { useApiGet } from './dc-api';
 import { useFormat } from './format';
 import { useI18n, type Lang, type MessageKey } from './i18n';
+import { ApplyPanel } from './od-applications';
 import { QualityBadge } from './od-catalogue';
-import { curlExample, odPaths, OPEN_PATH, type Dataset, type DatasetField, type DatasetVersion, type ExportFormat, type RecordPage } from './od-api';
+import { curlExample, odPaths, OPEN_PATH, openDataAbilities, type Dataset, type DatasetField, type DatasetVersion, type ExportFormat, type RecordPage } from './od-api';
 import { Link } from './router';
 import { useTitle } from './title';
 import { FigureCard, ListTable, Loading, LoadError, LoadState } from './ui';
@@ -19,8 +20,8 @@ const PREVIEW_ROWS = 20;
 /** Points fetched per page for the map (the records API's largest page). */
 const MAP_PAGE = 100;
 
-/** One dataset, by its id. */
-export function DatasetPage({ id }: { id: string }) {
+/** One dataset, by its id; `me` is who reads it (null: signed out), for applying to a conditional one. */
+export function DatasetPage({ id, me }: { id: string; me: Me | null }) {
   const { lang, t } = useI18n();
   const dataset = useApiGet<Dataset>(odPaths.dataset(id));
   const versions = useApiGet<DatasetVersion[]>(odPaths.versions(id));
@@ -61,6 +62,7 @@ export function DatasetPage({ id }: { id: string }) {
               <strong>{valueLabel(lang, 'open', 'conditional')}</strong> {t('od.ds.conditional')}
             </div>
           )}
+          <ApplyPanel dataset={d} me={me} abilities={openDataAbilities(me)} />
           <Downloads dataset={d} version={version} />
           <section className="section panel" aria-labelledby="od-meta-h">
             <h3 id="od-meta-h">{t('od.ds.metadata')}</h3>

@@ -20,7 +20,13 @@ export function KeysPage() {
       <section className="section panel" aria-labelledby="od-key-new-h">
         <h2 id="od-key-new-h">{t('od.keys.new')}</h2>
         {created ? (
-          <KeySecret created={created} onDone={() => setCreated(null)} />
+          <KeySecret
+            secret={created.key}
+            keyId={created.id}
+            lead={t('od.keys.secretLead', { name: created.name })}
+            example={`curl -H 'X-API-Key: ${created.key}' \\\n  '${window.location.origin}/api/open/v1/datasets?limit=5'`}
+            onDone={() => setCreated(null)}
+          />
         ) : (
           <>
             <p className="muted small">{t('od.keys.newHelp')}</p>
@@ -83,8 +89,14 @@ function NewKeyForm({ onCreated }: { onCreated: (created: CreatedKey) => void })
   );
 }
 
-/** The new key's secret, shown this once, with a way to copy it and how to send it. */
-function KeySecret({ created, onDone }: { created: CreatedKey; onDone: () => void }) {
+/**
+ * A new key's secret, shown this once, with a way to copy it and how to send it (`example`, a
+ * curl line); `lead` says what the key is. Developer keys and the keys of approved applications.
+ *
+ * @example
+ * <KeySecret secret={out.key} keyId={out.id} lead={t('od.keys.secretLead', { name })} example={curl} onDone={close} />
+ */
+export function KeySecret({ secret, keyId, lead, example, onDone }: { secret: string; keyId: string; lead: string; example: string; onDone: () => void }) {
   const { t } = useI18n();
   const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
   const input = useRef<HTMLInputElement>(null);
@@ -92,7 +104,7 @@ function KeySecret({ created, onDone }: { created: CreatedKey; onDone: () => voi
   async function copy(): Promise<void> {
     try {
       // No clipboard outside a secure context (plain http on an intranet name): select instead.
-      await navigator.clipboard.writeText(created.key);
+      await navigator.clipboard.writeText(secret);
       setCopied('yes');
     } catch {
       input.current?.select();
@@ -101,17 +113,17 @@ function KeySecret({ created, onDone }: { created: CreatedKey; onDone: () => voi
   }
 
   return (
-    <div className="secret-box" role="region" aria-labelledby="od-key-secret-h" data-testid="od-key-secret" data-id={created.id}>
+    <div className="secret-box" role="region" aria-labelledby="od-key-secret-h" data-testid="od-key-secret" data-id={keyId}>
       <h3 id="od-key-secret-h" className="secret-title">
         {t('od.keys.secretTitle')}
       </h3>
       <p className="secret-lead">
-        <strong>{t('od.keys.secretLead', { name: created.name })}</strong>
+        <strong>{lead}</strong>
       </p>
       <div className="field">
         <label htmlFor="od-key-secret-value">{t('od.keys.secretLabel')}</label>
         <div className="secret-value">
-          <input ref={input} id="od-key-secret-value" readOnly value={created.key} spellCheck={false} autoFocus onFocus={(e) => e.currentTarget.select()} data-testid="od-key-secret-value" />
+          <input ref={input} id="od-key-secret-value" readOnly value={secret} spellCheck={false} autoFocus onFocus={(e) => e.currentTarget.select()} data-testid="od-key-secret-value" />
           <button type="button" className="button" onClick={() => void copy()} data-testid="od-key-secret-copy">
             {copied === 'yes' ? t('xc.secret.copied') : t('xc.secret.copy')}
           </button>
@@ -122,7 +134,7 @@ function KeySecret({ created, onDone }: { created: CreatedKey; onDone: () => voi
       </div>
       <div>
         <strong>{t('od.keys.howTitle')}</strong>
-        <pre className="snippet">{`curl -H 'X-API-Key: ${created.key}' \\\n  '${window.location.origin}/api/open/v1/datasets?limit=5'`}</pre>
+        <pre className="snippet">{example}</pre>
       </div>
       <div className="form-actions">
         <button type="button" className="button primary" onClick={onDone} data-testid="od-key-secret-done">

@@ -5,6 +5,7 @@ import type { Me } from './api';
 import { Logo } from './areas';
 import { useI18n, type MessageKey } from './i18n';
 import { LangSwitch } from './lang-switch';
+import { APPLICATIONS_PATH, ApplicationsPage } from './od-applications';
 import { CataloguePage } from './od-catalogue';
 import { DatasetPage } from './od-dataset';
 import { KeysPage } from './od-keys';
@@ -16,13 +17,14 @@ import { Title } from './title';
 import { AreaHeader, TabNav } from './ui';
 
 /** A page of the portal. */
-export type OpenDataRoute = { page: 'catalogue' } | { page: 'dataset'; id: string } | { page: 'keys' } | { page: 'publish' } | { page: 'reviews' };
+export type OpenDataRoute = { page: 'catalogue' } | { page: 'dataset'; id: string } | { page: 'keys' } | { page: 'applications' } | { page: 'publish' } | { page: 'reviews' };
 
 type Tab = Exclude<OpenDataRoute['page'], 'dataset'>;
 
 const TABS: readonly { tab: Tab; path: string; label: MessageKey; allowed: (a: OpenDataAbilities) => boolean }[] = [
   { tab: 'catalogue', path: OPEN_PATH, label: 'od.tab.catalogue', allowed: () => true },
   { tab: 'keys', path: `${OPEN_PATH}/keys`, label: 'od.tab.keys', allowed: (a) => a.develop },
+  { tab: 'applications', path: APPLICATIONS_PATH, label: 'od.tab.applications', allowed: (a) => a.develop || a.publish },
   { tab: 'publish', path: `${OPEN_PATH}/publish`, label: 'od.tab.publish', allowed: (a) => a.publish },
   { tab: 'reviews', path: `${OPEN_PATH}/reviews`, label: 'od.tab.reviews', allowed: (a) => a.review },
 ];
@@ -76,7 +78,7 @@ export function OpenDataPortal({ route, me }: { route: OpenDataRoute; me: Me }) 
         <PortalPage route={route} me={me} abilities={abilities} />
       ) : (
         <p className="note" role="alert" data-testid="od-not-allowed">
-          {t(`od.notAllowed.${tab as 'keys' | 'publish' | 'reviews'}`)}
+          {t(`od.notAllowed.${tab as 'keys' | 'applications' | 'publish' | 'reviews'}`)}
         </p>
       )}
     </div>
@@ -88,9 +90,11 @@ function PortalPage({ route, me, abilities }: { route: OpenDataRoute; me: Me; ab
     case 'catalogue':
       return <CataloguePage />;
     case 'dataset':
-      return <DatasetPage key={route.id} id={route.id} />;
+      return <DatasetPage key={route.id} id={route.id} me={me} />;
     case 'keys':
       return <KeysPage />;
+    case 'applications':
+      return <ApplicationsPage me={me} abilities={abilities} />;
     case 'publish':
       return <PublishPage me={me} abilities={abilities} />;
     case 'reviews':
@@ -108,7 +112,7 @@ export function PublicPortal({ path }: { path: string }) {
   const route = openDataRoute(clean);
   let page: ReactNode = null;
   if (route?.page === 'catalogue') page = <CataloguePage />;
-  else if (route?.page === 'dataset') page = <DatasetPage key={route.id} id={route.id} />;
+  else if (route?.page === 'dataset') page = <DatasetPage key={route.id} id={route.id} me={null} />;
   return (
     <div className="shell public" data-testid="public-portal">
       <a className="skip-link" href="#main">

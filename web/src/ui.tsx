@@ -1,10 +1,12 @@
 // Small pieces the console pages share: an area's heading, tabs, figure cards, a load error with
 // retry, a refused action with the server's words, a loading line, a refresh button, a section
-// that lists what a GET returned, and tables: column heads, a list of rows, a row holding a form.
+// that lists what a GET returned, a term of a description list, a step of a timeline, and tables:
+// column heads, a list of rows, a row holding a form.
 import type { ReactNode } from 'react';
 import type { ApiError, Area } from './api';
 import { AREA_INFO, Icon } from './areas';
 import type { Loaded } from './dc-api';
+import { useFormat } from './format';
 import { useI18n } from './i18n';
 import { Link } from './router';
 
@@ -259,6 +261,39 @@ export function FormRow({ columns, children }: { columns: number; children: Reac
     <tr className="row-form">
       <td colSpan={columns}>{children}</td>
     </tr>
+  );
+}
+
+/** One term of a `<dl className="meta">`: its label and what it says (`testId` on the value). */
+export function Term({ label, testId, children }: { label: string; testId?: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd data-testid={testId}>{children}</dd>
+    </div>
+  );
+}
+
+/**
+ * One step of an `<ol className="timeline">`: what was done (`action`, its CSS tone `step-<tone>`),
+ * its label, who did it, when, and the note left with it.
+ *
+ * @example
+ * <TimelineStep action={s.action} tone="approved" label={t('…')} who={s.actor} at={s.at} note={s.note} testId="xc-step" />
+ */
+export function TimelineStep({ action, tone = action, label, who, at, note, testId }: { action: string; tone?: string; label: string; who: ReactNode; at: string; note: string | null; testId: string }) {
+  const f = useFormat();
+  return (
+    <li className={`step step-${tone}`} data-testid={testId} data-action={action}>
+      <div className="step-head">
+        <strong>{label}</strong>
+        <span data-testid={`${testId}-who`}>{who}</span>
+        <time className="muted small" dateTime={at}>
+          {f.dateTime(at)}
+        </time>
+      </div>
+      {note && <p className="step-note">{note}</p>}
+    </li>
   );
 }
 

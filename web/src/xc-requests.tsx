@@ -1,13 +1,13 @@
 // Sharing requests in the department workbench: the two lists (made by us, made to us) and one
 // request with its steps, where the provider approves or refuses and the consumer withdraws.
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, type Me } from './api';
 import { useApiGet } from './dc-api';
 import { useFormat } from './format';
 import { useI18n } from './i18n';
 import { Link } from './router';
 import { useTitle } from './title';
-import { ActionError, LoadedSection, LoadError, Loading, Notice } from './ui';
+import { ActionError, LoadedSection, LoadError, Loading, Notice, Term, TimelineStep } from './ui';
 import {
   chinaDay,
   REQUEST_STATUSES,
@@ -178,15 +178,6 @@ export function RequestPage({ id, me }: { id: string; me: Me }) {
   );
 }
 
-function Term({ label, testId, children }: { label: string; testId?: string; children: ReactNode }) {
-  return (
-    <div>
-      <dt>{label}</dt>
-      <dd data-testid={testId}>{children}</dd>
-    </div>
-  );
-}
-
 /** The request's steps, oldest first, and while it is pending, the answer it waits for. */
 function Steps({ request: r, orgName }: { request: SharingRequest; orgName: (code: string | null | undefined) => string }) {
   const { lang, t } = useI18n();
@@ -194,16 +185,7 @@ function Steps({ request: r, orgName }: { request: SharingRequest; orgName: (cod
   return (
     <ol className="timeline" data-testid="xc-steps">
       {(r.steps ?? []).map((s, i) => (
-        <li key={`${s.at}-${i}`} className={`step step-${s.action}`} data-testid="xc-step" data-action={s.action}>
-          <div className="step-head">
-            <strong>{xcLabel(lang, 'step', s.action)}</strong>
-            <span>{orgName(s.actorOrg)}</span>
-            <time className="muted small" dateTime={s.at}>
-              {f.dateTime(s.at)}
-            </time>
-          </div>
-          {s.note && <p className="step-note">{s.note}</p>}
-        </li>
+        <TimelineStep key={`${s.at}-${i}`} action={s.action} label={xcLabel(lang, 'step', s.action)} who={orgName(s.actorOrg)} at={s.at} note={s.note} testId="xc-step" />
       ))}
       {r.status === 'pending' && (
         <li className={`step step-waiting${r.overdue ? ' late' : ''}`} data-testid="xc-step-waiting">

@@ -18,7 +18,7 @@ import type { DatasetWithVersion, KeyRow } from './opendata.store';
 import { PortalAccess } from './portal-access';
 import { Segmenter } from './segmenter';
 
-export type { Dataset, DatasetField, DatasetMeta, DatasetSearch, DatasetVersion, Pipeline, PublishFromResourceBody, RecordPage } from './opendata.contract';
+export type { Application, ApplicationDecisionBody, Dataset, DatasetField, DatasetMeta, DatasetSearch, DatasetVersion, NewApplicationBody, Pipeline, PublishFromResourceBody, RecordPage } from './opendata.contract';
 export { CHECK_WITHIN_WORKING_DAYS, ConditionalAccess } from './applications';
 export { Community, type DataRequest, type Feedback, type ShowcaseApp } from './community';
 export { OpenDataService, PUBLISHED_ACTION, type DeveloperKey, type ExportResult, type UploadInput } from './opendata.service';
