@@ -302,6 +302,8 @@ export class SandboxService {
     if (!caseType.templates.includes(body.template)) throw Problem.forbidden(`${caseType.code} does not check ${body.template}`);
     const template = (await this.templatesByCode()).get(body.template)!;
     const kind = PREDICATE_KINDS[template.kind]!;
+    // A count of applicants "married to S" is a question about S, not a statistic.
+    if (kind.params.some((p) => p.person)) throw Problem.forbidden(`${body.template} names a person in its parameters; it is not counted in aggregates`);
     const checked = checkParams(kind, body.params);
     if (!checked.ok) throw Problem.validation(`params: ${checked.message}`, [{ field: '/body/params', message: checked.message }]);
     const relations = await this.relations(kind);

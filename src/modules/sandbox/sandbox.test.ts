@@ -192,6 +192,10 @@ describe('sandbox', () => {
       if (g.matched !== null) expect(g.matched % 5).toBe(0);
     }
     expect(raw.length).toBeGreaterThan(0);
+    const aboutSomeone = { caseType: 'maternity_claim', template: 'marriage.married_to', params: { spouse: city.facts.marriage.husband }, groupBy: 'district' };
+    const medsecAdmin = await city.inject({ method: 'POST', url: '/api/sandbox/aggregates', headers: { cookie: city.cookies.medsec }, payload: aboutSomeone });
+    expect(medsecAdmin.statusCode).toBe(403);
+    expect(medsecAdmin.json().detail).toMatch(/names a person/);
     expect([5, 7, 8, 12, 13, 100].map(controlCount)).toEqual([null, null, 10, 10, 15, 100]);
   });
 });
