@@ -149,6 +149,16 @@ describe('sandbox red team', () => {
     expect(reasons(await verify(city.cookies.edu, 'throttle_test', nextCase(), c, [permit]))).toEqual(['throttled']);
   });
 
+  it('rejects malformed claims before any guard or read, naming the field', async () => {
+    const s = subjects[12]!;
+    const badId = await verify(city.cookies.edu, 'school_admission.sm', nextCase(), `${s.slice(0, 17)}${s[17] === '0' ? '1' : '0'}`, [months(12)]);
+    expect(badId.statusCode).toBe(400);
+    expect(badId.json().errors).toEqual([{ field: '/body/subject', message: 'not a valid resident ID number' }]);
+    const badParams = await verify(city.cookies.edu, 'school_admission.sm', nextCase(), s, [{ template: 'si.months_insured', params: { months: 12, from: '2026-07', to: '2026-06' } }]);
+    expect(badParams.statusCode).toBe(400);
+    expect(badParams.json().errors).toEqual([{ field: '/body/claims/0/params', message: 'from must not be after to' }]);
+  });
+
   it('gives every refusal one shape: status, type, title and sentence; only the reason code differs', async () => {
     expect(refusals.length).toBeGreaterThan(10);
     const seen = new Set<string>();

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { makeCreditCode, residentIdCheckChar } from '../../platform/ids';
+import { checkParams, PREDICATE_KINDS } from './templates';
+
+const kind = (name: string) => PREDICATE_KINDS[name]!;
+const ID = `35020319900101123${residentIdCheckChar('35020319900101123')}`;
+
+describe('template parameters', () => {
+  it('takes well-formed parameters, in canonical form', () => {
+    expect(checkParams(kind('months_insured'), { months: '36', from: '2023-07', to: '2026-06' })).toEqual({ ok: true, params: { months: 36, from: '2023-07', to: '2026-06' } });
+    expect(checkParams(kind('married_to'), { spouse: ID.toLowerCase() })).toEqual({ ok: true, params: { spouse: ID } });
+    const code = makeCreditCode('91350200MA2Y00001');
+    expect(checkParams(kind('employed_by_since'), { creditCode: code, since: '2024-02-29' })).toEqual({ ok: true, params: { creditCode: code, since: '2024-02-29' } });
+  });
+
+  it('says what is wrong, looking only at the input', () => {
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ['months_insured', { months: 0, from: '2023-07', to: '2026-06' }, /months must be a whole number/],
+      ['months_insured', { months: 12, from: '2023-13', to: '2026-06' }, /from must be a month/],
+      ['months_insured', { months: 12, from: '2026-07', to: '2026-06' }, /from must not be after to/],
+      ['months_insured', { months: 12, from: '2023-07' }, /to is required/],
+      ['months_insured', { months: 12, from: '2023-07', to: '2026-06', extra: 1 }, /unknown parameter extra/],
+      ['married_to', { spouse: '350203199001011230' }, /not a valid resident ID/],
+      ['employed_by_since', { creditCode: '91350200MA2Y000010', since: '2024-01-01' }, /not a valid unified social credit code/],
+      ['residence_permit_since', { since: '2023-02-29' }, /since must be a date/],
+      ['owns_residence_in_district', { district: '110101' }, /district codes/],
+    ];
+    for (const [name, params, message] of cases) {
+      const result = checkParams(kind(name), params);
+      expect(result.ok, `${name} ${JSON.stringify(params)}`).toBe(false);
+      if (!result.ok) expect(result.message).toMatch(message);
+    }
+  });
+});
