@@ -114,7 +114,9 @@ describe('ludao CLI', () => {
     const verify = await ludao(['audit', 'verify'], env);
     expect(verify.code).toBe(0);
     expect(verify.stdout).toMatch(/Audit log intact: \d+ entries, head #\d+ [0-9a-f]{64}/);
-  });
+    // Seven CLI processes, each loading TypeScript and opening PGlite: on two busy cores that
+    // can pass the default 60 s. Nothing here is about time.
+  }, 180_000);
 
   it('exits non-zero naming the first entry that was changed', async () => {
     await tamper([

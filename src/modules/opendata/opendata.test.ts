@@ -471,6 +471,8 @@ describe('open-data portal', () => {
       const revoked = await act(`manage/applications/${application.id}/revoke`, { reason: '超出约定场景使用' });
       expect(revoked.json().status).toBe('revoked');
       expect((await records('clinic-waits', {}, { 'x-api-key': key })).statusCode).toBe(401);
+      // Entries commit as pending and are chained in the background: chain them all before reading.
+      while ((await ludao.ctx.audit.chainPending()) > 0);
       const audit = await sql<{ action: string }>`select action from audit_entry where action like 'opendata.application.%' order by seq`.execute(ludao.ctx.db);
       expect(audit.rows.map((r) => r.action)).toContain('opendata.application.revoked');
     });
