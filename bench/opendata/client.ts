@@ -79,11 +79,32 @@ async function lanes(concurrency: number, requests: number, seconds: number | un
   return (performance.now() - started) / 1000;
 }
 
-async function recordsHttp(plan: Extract<ClientPlan, { mode: 'records-http' }>): Promise<LatencyResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: plan.concurrency });
+/** A keep-alive HTTP client that times every GET as a sample and keeps the first failure. */
+function timedHttp(concurrency: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const samples: LatencyResult['samples'] = [];
   let errors = 0;
   let firstError: string | null = null;
+  return {
+    async get(url: string, label: string, page: number): Promise<{ status: number; body: string }> {
+      const started = performance.now();
+      const res = await request(agent, url);
+      samples.push([label, page, performance.now() - started]);
+      if (res.status !== 200) {
+        errors += 1;
+        firstError ??= `${res.status} ${res.body.slice(0, 300)}`;
+      }
+      return res;
+    },
+    result(seconds: number): LatencyResult {
+      agent.destroy();
+      return { samples, seconds, errors, firstError };
+    },
+  };
+}
+
+async function recordsHttp(plan: Extract<ClientPlan, { mode: 'records-http' }>): Promise<LatencyResult> {
+  const client = timedHttp(plan.concurrency);
   let next = 0;
   const seconds = await lanes(plan.concurrency, plan.requests, plan.seconds, async (take) => {
     for (;;) {
@@ -94,21 +115,14 @@ async function recordsHttp(plan: Extract<ClientPlan, { mode: 'records-http' }>):
       for (let page = 0; page < chain.pages; page++) {
         if (!take()) return;
         const qs = new URLSearchParams(cursor ? { ...params, cursor } : params);
-        const started = performance.now();
-        const res = await request(agent, `${plan.base}/api/open/v1/datasets/${plan.datasetId}/records?${qs}`);
-        samples.push([chain.shape, page, performance.now() - started]);
-        if (res.status !== 200) {
-          errors += 1;
-          firstError ??= `${res.status} ${res.body.slice(0, 300)}`;
-          break;
-        }
+        const res = await client.get(`${plan.base}/api/open/v1/datasets/${plan.datasetId}/records?${qs}`, chain.shape, page);
+        if (res.status !== 200) break;
         cursor = (JSON.parse(res.body) as { next: string | null }).next;
         if (!cursor) break;
       }
     }
   });
-  agent.destroy();
-  return { samples, seconds, errors, firstError };
+  return client.result(seconds);
 }
 
 async function recordsPg(plan: Extract<ClientPlan, { mode: 'records-pg' }>): Promise<LatencyResult> {
@@ -144,25 +158,15 @@ async function recordsPg(plan: Extract<ClientPlan, { mode: 'records-pg' }>): Pro
 }
 
 async function getUrls(plan: Extract<ClientPlan, { mode: 'get' }>): Promise<LatencyResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: plan.concurrency });
-  const samples: LatencyResult['samples'] = [];
-  let errors = 0;
-  let firstError: string | null = null;
+  const client = timedHttp(plan.concurrency);
   let next = 0;
   const seconds = await lanes(plan.concurrency, plan.requests, plan.seconds, async (take) => {
     while (take()) {
       const index = next++ % plan.urls.length;
-      const started = performance.now();
-      const res = await request(agent, plan.urls[index]!);
-      samples.push([String(index), 0, performance.now() - started]);
-      if (res.status !== 200) {
-        errors += 1;
-        firstError ??= `${res.status} ${res.body.slice(0, 300)}`;
-      }
+      await client.get(plan.urls[index]!, String(index), 0);
     }
   });
-  agent.destroy();
-  return { samples, seconds, errors, firstError };
+  return client.result(seconds);
 }
 
 /** A sink that counts bytes and newlines, and this process's peak RSS meanwhile. */
