@@ -1,25 +1,15 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../platform/db/testing';
-
-const run = promisify(execFile);
-const BIN = path.resolve('bin/ludao.js');
+import { runLudao } from './run-ludao.test-support';
 
 /** Runs `ludao …` as a user would; never throws, returns exit code and output. */
-async function ludao(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' }, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout, stderr: e.stderr };
-  }
+function ludao(args: string[], env: Record<string, string>) {
+  return runLudao(args, env);
 }
 
 describe('ludao CLI', () => {

@@ -1,29 +1,16 @@
-import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../platform/db/testing';
 import { ReceiptSigner } from '../modules/sandbox';
 import { createSandbox } from '../modules/sandbox/migrations/0001-create-sandbox';
+import { runLudao } from './run-ludao.test-support';
 
-const run = promisify(execFile);
-const BIN = path.resolve('bin/ludao.js');
-
-async function ludao(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  // Never the suite's own DATABASE_URL: a command that opens a database gets a data directory of its own.
-  const { DATABASE_URL: _server, ...base } = process.env;
-  void _server;
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...base, ...env, LOG_LEVEL: 'silent' }, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout, stderr: e.stderr };
-  }
+function ludao(args: string[], env: Record<string, string> = {}) {
+  return runLudao(args, env, { timeoutMs: 60_000, ownDatabase: true });
 }
 
 describe('ludao verify-receipt', () => {
