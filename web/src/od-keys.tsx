@@ -6,7 +6,7 @@ import { useApiGet } from './dc-api';
 import { useFormat } from './format';
 import { useI18n } from './i18n';
 import { odPaths, type CreatedKey, type DeveloperKey, type KeyUsage } from './od-api';
-import { ActionError, FormRow, ListTable, LoadedSection, LoadState, Notice, type ColumnHead } from './ui';
+import { ActionError, ConfirmForm, FormRow, ListTable, LoadedSection, LoadState, Notice, type ColumnHead } from './ui';
 import { useAction } from './xc-api';
 
 /** The developer's keys and the form for a new one. */
@@ -220,27 +220,17 @@ function KeyTable({ keys, onRevoked }: { keys: readonly DeveloperKey[]; onRevoke
 /** Revoking is for good, so it is confirmed first. */
 function RevokeForm({ apiKey, onCancel, onDone }: { apiKey: DeveloperKey; onCancel: () => void; onDone: () => void }) {
   const { t } = useI18n();
-  const action = useAction();
-
-  async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
-    event.preventDefault();
-    if (action.busy) return;
-    if (await action.run(() => api<DeveloperKey>('DELETE', odPaths.key(apiKey.id)))) onDone();
-  }
-
   return (
-    <form className="form" onSubmit={(e) => void submit(e)} data-testid="od-key-revoke-form" aria-busy={action.busy}>
-      <p>{t('od.keys.revokeText', { name: apiKey.name })}</p>
-      <div className="form-actions">
-        <button type="submit" className="button danger" disabled={action.busy} autoFocus data-testid="od-key-revoke-confirm">
-          {action.busy ? t('xc.sending') : t('od.keys.revokeConfirm')}
-        </button>
-        <button type="button" className="button" onClick={onCancel} disabled={action.busy}>
-          {t('xc.cancel')}
-        </button>
-      </div>
-      {action.error && <ActionError title={t('od.keys.revokeFailed')} error={action.error} testId="od-key-revoke-error" />}
-    </form>
+    <ConfirmForm
+      text={t('od.keys.revokeText', { name: apiKey.name })}
+      confirmLabel={t('od.keys.revokeConfirm')}
+      keepLabel={t('xc.cancel')}
+      failedTitle={t('od.keys.revokeFailed')}
+      testId="od-key-revoke"
+      run={() => api<DeveloperKey>('DELETE', odPaths.key(apiKey.id))}
+      onCancel={onCancel}
+      onDone={onDone}
+    />
   );
 }
 

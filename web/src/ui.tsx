@@ -1,14 +1,15 @@
 // Small pieces the console pages share: an area's heading, tabs, figure cards, a load error with
 // retry, a refused action with the server's words, a loading line, a refresh button, a section
-// that lists what a GET returned, a term of a description list, a step of a timeline, and tables:
+// that lists what a GET returned, a term of a description list, a step of a timeline, a confirmation of a for-good action, and tables:
 // column heads, a list of rows, a row holding a form.
-import type { ReactNode } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import type { ApiError, Area } from './api';
 import { AREA_INFO, Icon } from './areas';
 import type { Loaded } from './dc-api';
 import { useFormat } from './format';
 import { useI18n } from './i18n';
 import { Link } from './router';
+import { useAction } from './xc-api';
 
 /** An area's heading: its icon, its name and what it is for. */
 export function AreaHeader({ area }: { area: Area }) {
@@ -303,5 +304,54 @@ export function Notice({ children, testId }: { children: ReactNode; testId?: str
     <div className="notice" role="status" data-testid={testId}>
       {children}
     </div>
+  );
+}
+
+/**
+ * A for-good action (revoke, cancel), confirmed first: what will happen, a danger button that
+ * runs `run`, and a way back. The server's refusal is shown under it; `onDone` follows success.
+ * Test ids: `${testId}-form`, `-confirm`, `-error`.
+ */
+export function ConfirmForm({
+  text,
+  confirmLabel,
+  keepLabel,
+  failedTitle,
+  testId,
+  run,
+  onCancel,
+  onDone,
+}: {
+  text: string;
+  confirmLabel: string;
+  keepLabel: string;
+  failedTitle: string;
+  testId: string;
+  run: () => Promise<unknown>;
+  onCancel: () => void;
+  onDone: () => void;
+}) {
+  const { t } = useI18n();
+  const action = useAction();
+
+  async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
+    event.preventDefault();
+    if (action.busy) return;
+    if (await action.run(run)) onDone();
+  }
+
+  return (
+    <form className="form" onSubmit={(e) => void submit(e)} data-testid={`${testId}-form`} aria-busy={action.busy}>
+      <p>{text}</p>
+      <div className="form-actions">
+        <button type="submit" className="button danger" disabled={action.busy} autoFocus data-testid={`${testId}-confirm`}>
+          {action.busy ? t('xc.sending') : confirmLabel}
+        </button>
+        <button type="button" className="button" onClick={onCancel} disabled={action.busy}>
+          {keepLabel}
+        </button>
+      </div>
+      {action.error && <ActionError title={failedTitle} error={action.error} testId={`${testId}-error`} />}
+    </form>
   );
 }

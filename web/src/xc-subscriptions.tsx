@@ -7,7 +7,7 @@ import { useApiGet } from './dc-api';
 import { useFormat, type Formatters } from './format';
 import { useI18n } from './i18n';
 import { Link } from './router';
-import { ActionError, FormRow, ListTable, LoadedSection, LoadState, Notice, RefreshButton, type ColumnHead } from './ui';
+import { ActionError, ConfirmForm, FormRow, ListTable, LoadedSection, LoadState, Notice, RefreshButton, type ColumnHead } from './ui';
 import {
   JOURNAL_START,
   useAction,
@@ -273,27 +273,17 @@ function ReplayForm({ subscription: s, onCancel, onDone }: { subscription: Subsc
 /** Cancelling is for good, so it is confirmed first. */
 function CancelForm({ subscription: s, onCancel, onDone }: { subscription: Subscription; onCancel: () => void; onDone: (message: string) => void }) {
   const { t } = useI18n();
-  const action = useAction();
-
-  async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
-    event.preventDefault();
-    if (action.busy) return;
-    if (await action.run(() => api<Subscription>('POST', xcPaths.cancelSubscription(s.id)))) onDone(t('xc.sub.cancelDone', { id: s.id }));
-  }
-
   return (
-    <form className="form" onSubmit={(e) => void submit(e)} data-testid="xc-sub-cancel-form" aria-busy={action.busy}>
-      <p>{t('xc.sub.cancelText', { id: s.id })}</p>
-      <div className="form-actions">
-        <button type="submit" className="button danger" disabled={action.busy} autoFocus data-testid="xc-sub-cancel-confirm">
-          {action.busy ? t('xc.sending') : t('xc.sub.cancelConfirm')}
-        </button>
-        <button type="button" className="button" onClick={onCancel} disabled={action.busy}>
-          {t('xc.sub.keep')}
-        </button>
-      </div>
-      {action.error && <ActionError title={t('xc.sub.cancelFailed')} error={action.error} testId="xc-sub-cancel-error" />}
-    </form>
+    <ConfirmForm
+      text={t('xc.sub.cancelText', { id: s.id })}
+      confirmLabel={t('xc.sub.cancelConfirm')}
+      keepLabel={t('xc.sub.keep')}
+      failedTitle={t('xc.sub.cancelFailed')}
+      testId="xc-sub-cancel"
+      run={() => api<Subscription>('POST', xcPaths.cancelSubscription(s.id))}
+      onCancel={onCancel}
+      onDone={() => onDone(t('xc.sub.cancelDone', { id: s.id }))}
+    />
   );
 }
 
