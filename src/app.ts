@@ -10,6 +10,7 @@ import { migrateAll, type MigrationOwner, type MigrationReport } from './platfor
 import { EventBus, eventsMigrations } from './platform/events';
 import { createHttpApp, serveWebApp, type HttpApp } from './platform/http';
 import { makeTransaction, type ModuleContext } from './platform/module';
+import { Provisions } from './platform/provisions';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -54,7 +55,7 @@ export function migrateLudao(db: Database['db']): Promise<MigrationReport[]> {
 
 /** The platform without HTTP: what the CLI needs to migrate, seed and administer. */
 export interface LudaoCore {
-  readonly ctx: Omit<ModuleContext, 'http'>;
+  readonly ctx: Omit<ModuleContext, 'http' | 'provisions'>;
   close(): Promise<void>;
 }
 
@@ -109,7 +110,7 @@ export async function createLudao(config: LudaoConfig, options: { database?: Dat
     version: VERSION,
     isReady: async () => migrated && (await pingDatabase(db)),
   });
-  const ctx: ModuleContext = { config, database, db, audit, events, http, transaction: makeTransaction(db, audit, events) };
+  const ctx: ModuleContext = { config, database, db, audit, events, http, provisions: new Provisions(), transaction: makeTransaction(db, audit, events) };
 
   await migrateLudao(db);
   migrated = true;

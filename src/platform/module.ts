@@ -5,6 +5,7 @@ import type { Database } from './db/database';
 import type { MigrationSet } from './db/migrate';
 import type { EventBus } from './events';
 import type { HttpApp } from './http';
+import type { Provisions } from './provisions';
 
 /** What the platform hands a module when it registers (Backstage-style explicit deps). */
 export interface ModuleContext {
@@ -15,6 +16,8 @@ export interface ModuleContext {
   readonly events: EventBus;
   /** The HTTP app; register routes under `/api`. */
   readonly http: HttpApp;
+  /** What modules registered earlier provide to later ones (typed keys from their `index.ts`). */
+  readonly provisions: Provisions;
   /**
    * Runs `work` in one transaction; after it commits, the audit chainer and the event
    * dispatcher are nudged so entries and events move on at once.

@@ -2,6 +2,7 @@ import { CoherentCache } from '../../platform/db/coherent-cache';
 import type { LudaoModule, ModuleContext } from '../../platform/module';
 import { RecordReader } from '../datacentre';
 import { createIdentityService } from '../identity';
+import { provisionKey } from '../../platform/provisions';
 import { CallLog } from './call-log';
 import { registerExchangeRoutes } from './exchange.routes';
 import { ExchangeService } from './exchange.service';
@@ -35,6 +36,9 @@ export { ChangeDelivery, formatCursor, parseCursor, signWebhook, type FeedChange
 
 /** How long a consumer's live channels are reused without reading them again (changes are pushed). */
 const CHANNEL_CACHE_MS = 60_000;
+
+/** The exchange's call log, provided to modules registered after it (one writer per process). */
+export const CALL_LOG = provisionKey<CallLog>('exchange.call-log');
 
 /** A running exchange: the service and what must be stopped with it. */
 export interface Exchange {
@@ -110,5 +114,6 @@ export const exchangeModule: LudaoModule = {
     const exchange = await startExchange(ctx);
     ctx.http.addHook('onClose', () => exchange.stop());
     registerExchangeRoutes(ctx.http, exchange.service);
+    ctx.provisions.provide(CALL_LOG, exchange.callLog);
   },
 };

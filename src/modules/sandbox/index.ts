@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { LudaoModule, ModuleContext } from '../../platform/module';
 import { RecordReader } from '../datacentre';
-import { CallLog } from '../exchange';
+import { provisionKey } from '../../platform/provisions';
+import { CALL_LOG, CallLog } from '../exchange';
 import { createSandbox } from './migrations/0001-create-sandbox';
 import { ReceiptSigner } from './receipts';
 import { registerSandboxRoutes } from './sandbox.routes';
@@ -13,6 +14,9 @@ export type { Aggregate, BatchVerification, CaseType, Consent, Template, Verific
 export { checkReceipt, claimDigest, RECEIPT_ALGORITHM, ReceiptSigner, type PublicReceiptKey, type Receipt, type ReceiptCheck } from './receipts';
 export { controlCount, REFUSED_PROBLEM_TYPE, SandboxService, SWEEP_MAX_DISTINCT, SWEEP_WINDOW_DAYS } from './sandbox.service';
 export { BUILTIN_TEMPLATES, DEMO_CASE_TYPES, PREDICATE_KINDS } from './templates';
+
+/** The sandbox's service, provided to the services built on it (school admission, maternity claims). */
+export const SANDBOX_SERVICE = provisionKey<SandboxService>('sandbox.service');
 
 /** A running sandbox: the service and what must be stopped with it. */
 export interface Sandbox {
@@ -59,18 +63,19 @@ export async function seedSandbox(db: Kysely<object>, options: { demo: boolean }
  * await sandbox.service.verify(principal, { caseType, caseId, subject, claims });
  * await sandbox.stop();
  */
-export async function startSandbox(ctx: Pick<ModuleContext, 'database' | 'db' | 'audit' | 'transaction' | 'config'>): Promise<Sandbox> {
+export async function startSandbox(ctx: Pick<ModuleContext, 'database' | 'db' | 'audit' | 'transaction' | 'config'>, shared: { callLog?: CallLog } = {}): Promise<Sandbox> {
   await seedSandbox(ctx.db, { demo: ctx.config.seedDemo });
   const reader = new RecordReader(ctx.database);
   const signer = new ReceiptSigner(ctx.db);
-  const callLog = new CallLog(ctx.db, ctx.audit);
+  const ownCallLog = shared.callLog ? null : new CallLog(ctx.db, ctx.audit);
+  const callLog = shared.callLog ?? ownCallLog!;
   await signer.start();
   await reader.start();
   const service = new SandboxService({ db: ctx.db, audit: ctx.audit, transaction: ctx.transaction, reader, signer, callLog });
   return {
     service,
     async stop() {
-      await callLog.drain();
+      await ownCallLog?.drain();
       await reader.stop();
     },
   };
@@ -84,8 +89,10 @@ export const sandboxModule: LudaoModule = {
   name: 'sandbox',
   migrations: { '0001-create-sandbox': createSandbox },
   async register(ctx) {
-    const sandbox = await startSandbox(ctx);
+    // One call log per process: the exchange's (its partitions and group commit are shared).
+    const sandbox = await startSandbox(ctx, { callLog: ctx.provisions.use(CALL_LOG) });
     ctx.http.addHook('onClose', () => sandbox.stop());
     registerSandboxRoutes(ctx.http, sandbox.service);
+    ctx.provisions.provide(SANDBOX_SERVICE, sandbox.service);
   },
 };
