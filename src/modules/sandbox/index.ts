@@ -10,7 +10,22 @@ import { SandboxService } from './sandbox.service';
 import * as store from './sandbox.store';
 import { BUILTIN_TEMPLATES, DEMO_CASE_TYPES, PREDICATE_KINDS } from './templates';
 
-export type { Aggregate, BatchVerification, CaseType, Consent, Template, Verification } from './sandbox.contract';
+export type {
+  Aggregate,
+  AggregateBody,
+  BatchVerification,
+  CaseType,
+  ClaimBody,
+  Consent,
+  MyVerification,
+  NewConsentBody,
+  ReceiptKeys,
+  Refusal,
+  Template,
+  Verification,
+  VerificationAttempt,
+  VerifyBody,
+} from './sandbox.contract';
 export { checkReceipt, claimDigest, RECEIPT_ALGORITHM, ReceiptSigner, type PublicReceiptKey, type Receipt, type ReceiptCheck } from './receipts';
 export { controlCount, REFUSED_PROBLEM_TYPE, SandboxService, SWEEP_MAX_DISTINCT, SWEEP_WINDOW_DAYS } from './sandbox.service';
 export { BUILTIN_TEMPLATES, DEMO_CASE_TYPES, PREDICATE_KINDS } from './templates';

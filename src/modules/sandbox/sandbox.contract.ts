@@ -177,6 +177,23 @@ export const MyVerification = Type.Object({
   result: Nullable(Type.String()),
   refusal: Nullable(Type.String()),
 });
+export type MyVerification = Static<typeof MyVerification>;
+
+/** One claim's attempt as its department (or an overseer) lists it: answered or refused, never a value. */
+export const VerificationAttempt = Type.Object({
+  id: Type.String(),
+  at: Type.String(),
+  caseType: Type.String(),
+  caseId: Type.String(),
+  template: Type.String(),
+  department: Type.String(),
+  handler: Type.String(),
+  outcome: Type.String(),
+  result: Nullable(Type.String()),
+  refusal: Nullable(Type.String()),
+  receiptId: Nullable(Type.String()),
+});
+export type VerificationAttempt = Static<typeof VerificationAttempt>;
 
 /** A planning aggregate request. */
 export const AggregateBody = Type.Object(
@@ -205,3 +222,4 @@ export const ReceiptKeys = Type.Object({
   algorithm: Type.String(),
   keys: Type.Array(Type.Object({ keyId: Type.String(), algorithm: Type.String(), publicKeyPem: Type.String(), createdAt: Type.String(), retiredAt: Nullable(Type.String()) })),
 });
+export type ReceiptKeys = Static<typeof ReceiptKeys>;

@@ -15,6 +15,7 @@ import {
   ReceiptKeys,
   Template,
   Verification,
+  VerificationAttempt,
   VerifyBatchBody,
   VerifyBody,
 } from './sandbox.contract';
@@ -119,21 +120,7 @@ export function registerSandboxRoutes(app: HttpApp, service: SandboxService): vo
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
         }),
         response: {
-          200: Type.Array(
-            Type.Object({
-              id: Type.String(),
-              at: Type.String(),
-              caseType: Type.String(),
-              caseId: Type.String(),
-              template: Type.String(),
-              department: Type.String(),
-              handler: Type.String(),
-              outcome: Type.String(),
-              result: Type.Union([Type.String(), Type.Null()]),
-              refusal: Type.Union([Type.String(), Type.Null()]),
-              receiptId: Type.Union([Type.String(), Type.Null()]),
-            }),
-          ),
+          200: Type.Array(VerificationAttempt),
           ...problemResponses(400, 401, 403),
         },
       },
