@@ -29,7 +29,9 @@ export async function loadDemoCity(
   const { people, seed, dir } = options;
   const manifestPath = path.join(dir, MANIFEST_FILE);
   const manifest = fs.existsSync(manifestPath) ? (JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { people: number; seed: string }) : null;
-  if (!manifest || manifest.people !== people || manifest.seed !== seed) await writeCity({ people, seed, outDir: dir });
+  // A city written by an older generator lacks the registries added since: write it again.
+  const missing = BUILTIN_RESOURCES.some((b) => b.demoRegistry && !fs.existsSync(path.join(dir, `${b.demoRegistry}.ndjson`)));
+  if (!manifest || manifest.people !== people || manifest.seed !== seed || missing) await writeCity({ people, seed, outDir: dir });
   const datacentre = createDatacentreService(ctx);
   const report: DemoLoadReport = { people, seed, resources: [] };
   for (const builtin of BUILTIN_RESOURCES) {

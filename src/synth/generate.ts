@@ -20,6 +20,10 @@ import { REGISTRY_NAMES, type RegistryName, type RegistryRecords } from './recor
 const MEMBERS = streamTag('members');
 const COMPANY_CREDIT = streamTag('company-credit');
 const CAMERA = streamTag('camera');
+const BANK_ACCOUNT = streamTag('si-bank-account');
+// Bank codes of no real bank, and the start of every synthetic social-security card account.
+const BANK_CODES = ['991', '992', '993', '994', '995'] as const;
+const ACCOUNT_PREFIX = '629999';
 
 /** Months of monthly contribution lines written per job (the periods registry covers all). */
 export const CONTRIBUTION_MONTHS = 12;
@@ -98,6 +102,17 @@ function within(r: Random, day: number, lo: number, hi: number): number {
   if (day < lo) return lo + r.int(1096);
   if (day > hi) return hi - r.int(1096);
   return day;
+}
+
+// The Luhn check digit of a card number's body (what bank card numbers end with).
+function luhnDigit(body: string): string {
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) {
+    let d = Number(body[body.length - 1 - i]);
+    if (i % 2 === 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return String((10 - (sum % 10)) % 10);
 }
 
 function ageOn(birth: number, day: number): number {
@@ -418,7 +433,11 @@ class HouseholdWriter {
 
     for (const m of members) {
       const age = ageOn(m.birth, asOfDay);
-      if (age >= 18) this.jobs(r, m, age);
+      if (age >= 18) {
+        const periods = this.out.counts.social_insurance_periods;
+        this.jobs(r, m, age);
+        if (this.out.counts.social_insurance_periods > periods) this.bankAccount(m);
+      }
       if (migrant && age >= 16) this.residencePermit(r, m, hukouArea, unit, district.code, district.short);
       if (age >= 18) this.personCredit(r, m);
     }
@@ -505,6 +524,22 @@ class HouseholdWriter {
         employee_fen: employeeFen,
       });
     }
+  }
+
+  // The insured hold a social-security card whose bank account benefits are paid into. Its
+  // own random stream per account, so adding accounts left every other registry as it was.
+  private bankAccount(m: Member): void {
+    const k = this.out.counts.si_bank_accounts;
+    const r = this.ctx.seed.random(BANK_ACCOUNT, k);
+    const body = `${ACCOUNT_PREFIX}${scatter(k, 12, this.salt)}`;
+    const roll = r.int(100);
+    this.out.write('si_bank_accounts', {
+      person_id: m.id,
+      bank_code: r.pick(BANK_CODES),
+      account_number: `${body}${luhnDigit(body)}`,
+      status: roll < 94 ? 'active' : roll < 98 ? 'suspended' : 'closed',
+      opened_on: formatDay(Math.max(addYears(m.birth, 18), this.ctx.asOfDay - r.between(30, 3650))),
+    });
   }
 
   // Residence permits since 2016, after six months in the city, renewed yearly by most.

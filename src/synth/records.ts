@@ -189,6 +189,18 @@ export interface SocialInsurancePeriodRecord {
   ongoing: boolean;
 }
 
+/**
+ * The financial account of a social-security card (社保卡金融账户) that benefits are paid into.
+ * Account numbers are synthetic (a bank code of no real bank, a Luhn check digit).
+ */
+export interface SocialSecurityBankAccountRecord {
+  person_id: string;
+  bank_code: string;
+  account_number: string;
+  status: 'active' | 'suspended' | 'closed';
+  opened_on: string;
+}
+
 /** One owner's registered share of a unit (不动产权). */
 export interface PropertyOwnershipRecord {
   id: string;
@@ -261,6 +273,7 @@ export interface RegistryRecords {
   employment: EmploymentRecord;
   social_insurance: SocialInsuranceRecord;
   social_insurance_periods: SocialInsurancePeriodRecord;
+  si_bank_accounts: SocialSecurityBankAccountRecord;
   property_ownership: PropertyOwnershipRecord;
   residence_permits: ResidencePermitRecord;
   credit_records: CreditRecord;
@@ -299,6 +312,7 @@ export const REGISTRIES: readonly RegistryInfo[] = [
   { name: 'employment', key: ['id'], description: 'Jobs: person, employer, dates' },
   { name: 'social_insurance', key: ['person_id', 'month'], description: 'Monthly contributions (recent months)' },
   { name: 'social_insurance_periods', key: ['id'], description: 'Contribution periods, one per job' },
+  { name: 'si_bank_accounts', key: ['person_id'], description: 'Social-security card bank accounts of the insured (synthetic numbers)' },
   { name: 'property_ownership', key: ['id'], description: 'Registered owners of units and their shares' },
   { name: 'residence_permits', key: ['permit_no'], description: 'Residence permits of people registered elsewhere' },
   { name: 'credit_records', key: ['id'], description: 'Red and black list entries' },

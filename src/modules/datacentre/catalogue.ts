@@ -272,6 +272,30 @@ export const BUILTIN_RESOURCES: readonly BuiltinResource[] = [
     },
   },
   {
+    demoRegistry: 'si_bank_accounts',
+    spec: {
+      ...CONDITIONAL,
+      code: 'social_security.bank_account',
+      name: '社会保障卡金融账户信息',
+      nameEn: 'Social-security card bank accounts',
+      domain: 'social_security',
+      providerOrg: 'xm.hrss.si',
+      category: '部门信息资源',
+      item: '社会保障卡',
+      abstract: '参保人社会保障卡的金融账户：开户银行、账号与状态，社保待遇发放至该账户。The bank account of each insured person’s social-security card, into which benefits are paid.',
+      updateCycle: 'daily',
+      keyFields: ['person_id'],
+      subject: { field: 'person_id', kind: 'person' },
+      fields: [
+        f('person_id', '公民身份号码', 'Resident ID number', 'resident_id', { required: true, sensitivity: 4 }),
+        CODE('bank_code', '开户银行代码', 'Bank code', req),
+        CODE('account_number', '金融账号', 'Account number', { required: true, sensitivity: 4 }),
+        f('status', '账户状态', 'Status', 'enum', { values: ['active', 'suspended', 'closed'], required: true }),
+        f('opened_on', '开户日期', 'Opened on', 'date'),
+      ],
+    },
+  },
+  {
     demoRegistry: 'employment',
     spec: {
       ...CONDITIONAL,

@@ -16,6 +16,9 @@ export interface CityFacts {
   job: { person: string; employer: string; since: string };
   owner: { person: string; district: string };
   permit: { person: string; firstIssued: string };
+  /** A person's active social-security card account, and a person whose account is not active. */
+  account: { person: string; number: string };
+  inactiveAccount: { person: string; number: string };
   /** People with contribution periods, and their periods. */
   periods: Map<string, { first: string; last: string }[]>;
   /** Every person of the population registry. */
@@ -54,7 +57,6 @@ export async function startSandboxCity(seed: string, people: number): Promise<Sa
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ludao-sb-'));
   await loadDemoCity(ludao.ctx, { people, seed, dir });
   const identity = createIdentityService(ludao.ctx);
-  await identity.createUser(PLATFORM_PRINCIPAL, { username: 'medsec.handler', displayName: '医保经办', password: DEMO_PASSWORD, kind: 'staff', orgCode: 'xm.medsec', roles: ['case_handler'] });
   await identity.createUser(PLATFORM_PRINCIPAL, { username: 'huli.handler', displayName: '湖里经办', password: DEMO_PASSWORD, kind: 'staff', orgCode: 'xm.hl', roles: ['case_handler'] });
   const cookies = {
     edu: await signIn(ludao, 'edu.handler', DEMO_PASSWORD),
@@ -76,6 +78,10 @@ export async function startSandboxCity(seed: string, people: number): Promise<Sa
     where o._valid_to is null and not o._deleted and o.owner_kind = 'person' order by o._key limit 1`);
   const permit = await one(sql<{ person: string; firstIssued: string }>`select person_id as person, to_char(first_issued_on, 'YYYY-MM-DD') as "firstIssued"
     from dcr_population__residence_permit where _valid_to is null and not _deleted and status = 'valid' and expires_on >= ${today()}::date order by _key limit 1`);
+  const account = await one(sql<{ person: string; number: string }>`select person_id as person, account_number as number from dcr_social_security__bank_account
+    where _valid_to is null and not _deleted and status = 'active' order by _key limit 1`);
+  const inactiveAccount = await one(sql<{ person: string; number: string }>`select person_id as person, account_number as number from dcr_social_security__bank_account
+    where _valid_to is null and not _deleted and status <> 'active' order by _key limit 1`);
   const periods = new Map<string, { first: string; last: string }[]>();
   const { rows } = await sql<{ person: string; first: string; last: string }>`select person_id as person, first_month as first, last_month as last
     from dcr_social_security__contribution_period where _valid_to is null and not _deleted order by person_id, first_month`.execute(db);
@@ -86,7 +92,7 @@ export async function startSandboxCity(seed: string, people: number): Promise<Sa
   return {
     ludao,
     sandbox,
-    facts: { marriage, birth, job, owner, permit, periods, people: persons },
+    facts: { marriage, birth, job, owner, permit, account, inactiveAccount, periods, people: persons },
     cookies,
     bodies,
     async inject(opts) {

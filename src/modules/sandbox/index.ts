@@ -4,6 +4,7 @@ import { RecordReader } from '../datacentre';
 import { provisionKey } from '../../platform/provisions';
 import { CALL_LOG, CallLog } from '../exchange';
 import { createSandbox } from './migrations/0001-create-sandbox';
+import { maternityClaimBankAccount } from './migrations/0002-maternity-claim-bank-account';
 import { ReceiptSigner } from './receipts';
 import { registerSandboxRoutes } from './sandbox.routes';
 import { SandboxService } from './sandbox.service';
@@ -102,7 +103,7 @@ export async function startSandbox(ctx: Pick<ModuleContext, 'database' | 'db' | 
  */
 export const sandboxModule: LudaoModule = {
   name: 'sandbox',
-  migrations: { '0001-create-sandbox': createSandbox },
+  migrations: { '0001-create-sandbox': createSandbox, '0002-maternity-claim-bank-account': maternityClaimBankAccount },
   async register(ctx) {
     // One call log per process: the exchange's (its partitions and group commit are shared).
     const sandbox = await startSandbox(ctx, { callLog: ctx.provisions.use(CALL_LOG) });

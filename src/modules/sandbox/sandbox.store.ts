@@ -336,6 +336,8 @@ const MATCHED: Readonly<Record<string, (r: Relations, today: string) => RawBuild
         where m.wife_id = c.subject and m.status = 'married'`,
   parent_of_child: (r) => sql`select c.idx from claims c join ${r['health.birth_certificate']} b on b._subject = c.p->>'child'
       where b.mother_id = c.subject or b.father_id = c.subject`,
+  si_bank_account_is: (r) => sql`select c.idx from claims c join ${r['social_security.bank_account']} a on a._subject = c.subject
+      where a.account_number = c.p->>'account' and a.status = 'active'`,
   residence_permit_since: (r, today) => sql`select c.idx from claims c join ${r['population.residence_permit']} p on p._subject = c.subject
       where p.first_issued_on <= (c.p->>'since')::date and p.expires_on >= ${today}::date and p.status = 'valid'`,
 };

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkReceipt, claimDigest, controlCount, type Receipt } from './index';
+import { checkReceipt, claimDigest, controlCount, REFUSED_PROBLEM_TYPE, type Receipt } from './index';
 import { citizen, monthsInWindow, NOBODY, startSandboxCity, today, type SandboxCity } from './fixtures.test-support';
 
 const inFuture = (days: number) => new Date(Date.now() + days * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -29,12 +29,14 @@ describe('sandbox', () => {
       'housing.owns_residence_in_district',
       'marriage.married_to',
       'residence_permit.held_since',
+      'si.bank_account_is',
       'si.months_insured',
     ]);
     expect(byCode['si.months_insured']).toMatchObject({ providerOrg: 'xm.hrss.si', resources: ['social_security.contribution_period'] });
     expect(byCode['si.months_insured'].params.map((p: { name: string }) => p.name)).toEqual(['months', 'from', 'to']);
     const caseTypes = (await city.inject({ method: 'GET', url: '/api/sandbox/case-types', headers: { cookie: city.cookies.edu } })).json();
-    expect(caseTypes.find((c: { code: string }) => c.code === 'maternity_claim')).toMatchObject({ ownerOrg: 'xm.medsec', templates: ['marriage.married_to', 'birth.parent_of_child', 'si.months_insured'] });
+    expect(caseTypes.find((c: { code: string }) => c.code === 'maternity_claim')).toMatchObject({ ownerOrg: 'xm.medsec', templates: ['marriage.married_to', 'birth.parent_of_child', 'si.months_insured', 'si.bank_account_is'] });
+    expect(byCode['si.bank_account_is']).toMatchObject({ providerOrg: 'xm.hrss.si', resources: ['social_security.bank_account'], params: [{ name: 'account', type: 'bank_account' }] });
   });
 
   it('lets a provider declare templates on its own resources, and a department its case types', async () => {
@@ -112,6 +114,34 @@ describe('sandbox', () => {
     // Another department cannot fetch the receipt.
     const last = (await sql<{ id: string }>`select id from sb_receipt where consumer_org = 'xm.medsec' limit 1`.execute(city.ludao.ctx.db)).rows[0]!;
     expect((await city.inject({ method: 'GET', url: `/api/sandbox/receipts/${last.id}`, headers: { cookie: city.cookies.edu } })).statusCode).toBe(404);
+  });
+
+  it('checks a social-security card account: match only for the person’s own active account; guessing numbers is a sweep', async () => {
+    const { account, inactiveAccount } = city.facts;
+    const claim = (n: string) => ({ template: 'si.bank_account_is', params: { account: n } });
+    await consent(account.person, 'maternity_claim', ['si.bank_account_is']);
+    await consent(inactiveAccount.person, 'maternity_claim', ['si.bank_account_is']);
+    await consent(NOBODY, 'maternity_claim', ['si.bank_account_is']);
+    const results = async (caseId: string, subject: string, n: string) => {
+      const res = await verify(city.cookies.medsec, { caseType: 'maternity_claim', caseId, subject, claims: [claim(n)] });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json().results[0].result;
+    };
+    // Spaces between digit groups, as printed on a card, are the same number.
+    expect(await results('BA-1', account.person, account.number.replace(/(\d{4})/g, '$1 ').trim())).toBe('match');
+    expect(await results('BA-2', inactiveAccount.person, inactiveAccount.number)).toBe('no_match');
+    expect(await results('BA-3', NOBODY, account.number)).toBe('unverifiable');
+    // Someone else's account is not the applicant's.
+    expect(await results('BA-4', inactiveAccount.person, account.number)).toBe('no_match');
+    // A third distinct number for the same person is a sweep, whichever case asks it.
+    const swept = await verify(city.cookies.medsec, { caseType: 'maternity_claim', caseId: 'BA-5', subject: inactiveAccount.person, claims: [claim('6299990000000000001')] });
+    expect(swept.statusCode).toBe(403);
+    expect(swept.json()).toMatchObject({ type: REFUSED_PROBLEM_TYPE, errors: [{ message: 'sweep' }] });
+    expect(swept.body).not.toContain(inactiveAccount.number);
+    // Asking again what was answered is not a sweep.
+    expect(await results('BA-6', inactiveAccount.person, inactiveAccount.number)).toBe('no_match');
+    const malformed = await verify(city.cookies.medsec, { caseType: 'maternity_claim', caseId: 'BA-7', subject: account.person, claims: [claim('12ab')] });
+    expect(malformed.statusCode).toBe(400);
   });
 
   it('verifies a batch of cases set-based, each claim as the records say', async () => {

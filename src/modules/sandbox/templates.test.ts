@@ -10,6 +10,7 @@ describe('template parameters', () => {
     expect(checkParams(kind('months_insured'), { months: '36', from: '2023-07', to: '2026-06' })).toEqual({ ok: true, params: { months: 36, from: '2023-07', to: '2026-06' } });
     expect(checkParams(kind('married_to'), { spouse: ID.toLowerCase() })).toEqual({ ok: true, params: { spouse: ID } });
     const code = makeCreditCode('91350200MA2Y00001');
+    expect(checkParams(kind('si_bank_account_is'), { account: '6299 9900 0000 0000 018' })).toEqual({ ok: true, params: { account: '6299990000000000018' } });
     expect(checkParams(kind('employed_by_since'), { creditCode: code, since: '2024-02-29' })).toEqual({ ok: true, params: { creditCode: code, since: '2024-02-29' } });
   });
 
@@ -24,6 +25,7 @@ describe('template parameters', () => {
       ['employed_by_since', { creditCode: '91350200MA2Y000010', since: '2024-01-01' }, /not a valid unified social credit code/],
       ['residence_permit_since', { since: '2023-02-29' }, /since must be a date/],
       ['owns_residence_in_district', { district: '110101' }, /district codes/],
+      ['si_bank_account_is', { account: '6299-9900' }, /account number of 12–30 digits/],
     ];
     for (const [name, params, message] of cases) {
       const result = checkParams(kind(name), params);

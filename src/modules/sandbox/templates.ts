@@ -8,7 +8,7 @@ import { isValidCreditCode, isValidResidentId } from '../../platform/ids';
  */
 
 /** The type of a template parameter; each is checked before anything is read. */
-export type ParamType = 'integer' | 'month' | 'date' | 'resident_id' | 'credit_code' | 'district';
+export type ParamType = 'integer' | 'month' | 'date' | 'resident_id' | 'credit_code' | 'district' | 'bank_account';
 
 /** A parameter of a predicate kind. */
 export interface ParamSpec {
@@ -65,6 +65,12 @@ export const PREDICATE_KINDS: Readonly<Record<string, PredicateKind>> = {
     kind: 'parent_of_child',
     resources: [{ code: 'health.birth_certificate', fields: ['mother_id', 'father_id'] }],
     params: [{ name: 'child', type: 'resident_id', labelZh: '子女公民身份号码', labelEn: 'Child (resident ID)', person: true }],
+  },
+  si_bank_account_is: {
+    kind: 'si_bank_account_is',
+    resources: [{ code: 'social_security.bank_account', fields: ['account_number', 'status'] }],
+    // An account number names no person; guessing numbers is a sweep like any other.
+    params: [{ name: 'account', type: 'bank_account', labelZh: '社保卡金融账号', labelEn: 'Social-security card account number' }],
   },
   residence_permit_since: {
     kind: 'residence_permit_since',
@@ -126,6 +132,14 @@ export const BUILTIN_TEMPLATES: readonly TemplateSeed[] = [
     providerOrg: 'xm.health',
   },
   {
+    code: 'si.bank_account_is',
+    kind: 'si_bank_account_is',
+    name: '社保卡金融账户为某账号',
+    nameEn: 'Social-security card bank account is A',
+    description: '申请人社会保障卡的金融账户为该账号且状态正常，社保待遇可发放至该账户。The applicant’s social-security card account is this number and active, so benefits can be paid into it.',
+    providerOrg: 'xm.hrss.si',
+  },
+  {
     code: 'residence_permit.held_since',
     kind: 'residence_permit_since',
     name: '自某日起持有有效居住证',
@@ -170,7 +184,7 @@ export const DEMO_CASE_TYPES: readonly CaseTypeSeed[] = [
     ownerOrg: 'xm.medsec',
     purpose: '生育保险待遇申领核验',
     legalBasis: '《社会保险法》第五十四条；厦门市生育保险办法',
-    templates: ['marriage.married_to', 'birth.parent_of_child', 'si.months_insured'],
+    templates: ['marriage.married_to', 'birth.parent_of_child', 'si.months_insured', 'si.bank_account_is'],
     perCasePerDay: 10,
     perApplicantPerDay: 20,
     perHandlerPerDay: 20_000,
@@ -181,6 +195,8 @@ export const DEMO_CASE_TYPES: readonly CaseTypeSeed[] = [
 export const CITY_DISTRICTS: readonly string[] = ['350203', '350205', '350206', '350211', '350212', '350213'];
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+// A bank card or account number: 12 to 30 digits (spaces between groups are dropped).
+const ACCOUNT = /^\d{12,30}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
@@ -224,6 +240,12 @@ export function checkParams(kind: PredicateKind, raw: Record<string, unknown>): 
         if (!isValidCreditCode(text.toUpperCase())) return { ok: false, message: `${spec.name} is not a valid unified social credit code` };
         params[spec.name] = text.toUpperCase();
         break;
+      case 'bank_account': {
+        const digits = text.replace(/\s+/g, '');
+        if (!ACCOUNT.test(digits)) return { ok: false, message: `${spec.name} must be an account number of 12–30 digits` };
+        params[spec.name] = digits;
+        break;
+      }
       case 'district':
         if (!CITY_DISTRICTS.includes(text)) return { ok: false, message: `${spec.name} must be one of the city's district codes (${CITY_DISTRICTS.join(', ')})` };
         params[spec.name] = text;
