@@ -1,42 +1,84 @@
-// The citizen portal: who used my data (every exchange call that touched it), with a way to
-// report a use as misuse; the portal's other services are still to come.
-import { Fragment, useState } from 'react';
+// The citizen portal, one tab per service: who used my data (every exchange call that touched
+// it, with a way to report a use as misuse), consents to verification and the verifications
+// made about me (sb-citizen.tsx). A service adds its tab with one line in TABS.
+import { Fragment, useState, type ReactNode } from 'react';
+import type { Me } from './api';
 import { AREA_INFO } from './areas';
 import { useApiGet } from './dc-api';
 import { useFormat } from './format';
 import { useI18n, type MessageKey } from './i18n';
-import { useTitle } from './title';
-import { AreaHeader, FormRow, ListTable, LoadedSection, type ColumnHead } from './ui';
+import { pathSegments } from './router';
+import { ConsentsPage, MyVerificationsPage } from './sb-citizen';
+import { Title } from './title';
+import { AreaHeader, FormRow, ListTable, LoadedSection, TabNav, type ColumnHead } from './ui';
 import { xcPaths, type DataUse } from './xc-api';
 import { joinList, OutcomePill, ReasonForm } from './xc-parts';
 
 /** Where the citizen portal lives. */
 export const CITIZEN_PATH = AREA_INFO.citizen.path;
 
-// "My data" (f2) is built; the others are still planned.
-const PLANNED = ['area.citizen.f1', 'area.citizen.f3', 'area.citizen.f4'] as const;
+/** What a tab's page is given: the user, and the path's segments after the tab's own (decoded). */
+export interface CitizenPageProps {
+  me: Me;
+  rest: readonly string[];
+}
 
-/** The portal's page. */
-export function CitizenPortal() {
+/** A tab of the portal: its key, path, label and page; `subpaths` lets the page take paths below its own. */
+interface CitizenTab {
+  key: string;
+  path: string;
+  label: MessageKey;
+  Page: (props: CitizenPageProps) => ReactNode;
+  subpaths?: boolean;
+}
+
+// The portal's tabs, in order. A new service is one line here (and its label in i18n.ts).
+const TABS: readonly CitizenTab[] = [
+  { key: 'uses', path: CITIZEN_PATH, label: 'area.citizen.f2', Page: DataUses },
+  { key: 'consents', path: `${CITIZEN_PATH}/consents`, label: 'area.citizen.f3', Page: ConsentsPage },
+  { key: 'verifications', path: `${CITIZEN_PATH}/verifications`, label: 'sb.cz.verifications', Page: MyVerificationsPage },
+];
+
+// Still planned: shown greyed after the tabs.
+const PLANNED = ['area.citizen.f4'] as const;
+
+/** A page of the portal: a tab and the segments after its path. */
+export interface CitizenRoute {
+  tab: string;
+  rest: readonly string[];
+}
+
+/**
+ * The portal's page for a path under /citizen, or null when there is none
+ * (`/citizen/consents` is the consents tab; a tab with `subpaths` takes `/citizen/<tab>/…`).
+ */
+export function citizenRoute(path: string): CitizenRoute | null {
+  const segments = pathSegments(path, CITIZEN_PATH);
+  if (!segments) return null;
+  const [first, ...rest] = segments;
+  if (first === undefined) return { tab: TABS[0]!.key, rest: [] };
+  const tab = TABS.find((x) => x.path === `${CITIZEN_PATH}/${first}`);
+  if (!tab || (rest.length > 0 && !tab.subpaths)) return null;
+  return { tab: tab.key, rest };
+}
+
+/** The portal at one of its tabs. */
+export function CitizenPortal({ route, me }: { route: CitizenRoute; me: Me }) {
   const { t } = useI18n();
-  useTitle(t('area.citizen.name'));
+  const current = TABS.find((x) => x.key === route.tab) ?? TABS[0]!;
+  const { Page } = current;
   return (
     <div className="page console" data-testid="area-page-citizen">
+      <Title text={`${t(current.label)} · ${t('area.citizen.name')}`} />
       <AreaHeader area="citizen" />
-      <DataUses />
-      <section aria-labelledby="planned">
-        <h2 id="planned">{t('area.whatWillBeHere')}</h2>
-        <ul className="cards features">
-          {PLANNED.map((key) => (
-            <li key={key} className="card feature">
-              <span className="card-title">
-                {t(key)} <span className="badge">{t('area.planned')}</span>
-              </span>
-              <span className="card-text">{t(`${key}d` as MessageKey)}</span>
-            </li>
-          ))}
-        </ul>
-      </section>
+      <TabNav
+        label={t('area.citizen.name')}
+        testId="cz-tabs"
+        current={current.key}
+        tabs={TABS.map((x) => ({ key: x.key, path: x.path, label: t(x.label), testId: `cz-tab-${x.key}` }))}
+        planned={PLANNED.map((key) => ({ label: t(key), title: t(`${key}d` as MessageKey) }))}
+      />
+      <Page key={current.key} me={me} rest={route.rest} />
     </div>
   );
 }

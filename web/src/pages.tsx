@@ -1,7 +1,7 @@
 // The signed-in pages: home, one page per area, no access, not found.
 import { AREAS, type Area, type Me } from './api';
 import { AREA_INFO, Icon } from './areas';
-import { CITIZEN_PATH, CitizenPortal } from './citizen';
+import { CITIZEN_PATH, CitizenPortal, citizenRoute } from './citizen';
 import { DEPARTMENT_PATH, departmentRoute, DepartmentWorkbench } from './department';
 import { translateMaybe, useI18n } from './i18n';
 import { OpenDataPortal, openDataRoute } from './open-data';
@@ -23,7 +23,10 @@ export function pageFor(path: string, me: Me) {
   // The portal's catalogue and datasets are public; its own tabs say what the user's roles open.
   const portalRoute = openDataRoute(clean);
   if (portalRoute) return <OpenDataPortal route={portalRoute} me={me} />;
-  if (clean === CITIZEN_PATH) return me.areas.includes('citizen') ? <CitizenPortal /> : <NoAccessPage area="citizen" />;
+  // Every tab of the portal is routed by citizenRoute (citizen.tsx's TABS).
+  const portalTab = citizenRoute(clean);
+  if (portalTab) return me.areas.includes('citizen') ? <CitizenPortal route={portalTab} me={me} /> : <NoAccessPage area="citizen" />;
+  if (clean.startsWith(`${CITIZEN_PATH}/`)) return me.areas.includes('citizen') ? <NotFoundPage path={path} /> : <NoAccessPage area="citizen" />;
   const area = AREAS.find((a) => AREA_INFO[a].path === clean);
   if (area) return me.areas.includes(area) ? <AreaPage key={area} area={area} /> : <NoAccessPage area={area} />;
   return <NotFoundPage path={path} />;

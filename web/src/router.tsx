@@ -41,3 +41,19 @@ export function Link({ to, children, onClick, ...rest }: { to: string; children:
     </a>
   );
 }
+
+/**
+ * The decoded segments of a path below `base` (`[]` for `base` itself), or null when the path is
+ * not below it or a segment is not valid percent-encoding.
+ *
+ * @example
+ * pathSegments('/citizen/consents', '/citizen'); // ['consents']
+ */
+export function pathSegments(path: string, base: string): string[] | null {
+  if (path !== base && !path.startsWith(`${base}/`)) return null;
+  try {
+    return path.slice(base.length).split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return null;
+  }
+}
