@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createLudao, migrateLudao, openConfiguredDatabase, openLudaoCore, VERSION } from '../app';
 import { loadDemoCity } from '../flows/demo-city';
+import { seedDemoAdmission } from '../flows/demo-admission';
 import { seedDemoExchange } from '../flows/demo-exchange';
 import { seedDemoOpenData } from '../flows/demo-opendata';
 import { createDatacentreService, type BatchProgress } from '../modules/datacentre';
@@ -65,6 +66,8 @@ program
           const fresh = report.resources.filter((r) => !r.replayed);
           if (fresh.length > 0) console.log(`Demo city of ${report.people.toLocaleString()} people loaded into ${fresh.length} resources in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
           if (config.seedDemo && (await seedDemoExchange(ludao))) console.log('Demo exchange: a channel, a pending request and a few dozen logged calls.');
+          const applications = config.seedDemo ? await seedDemoAdmission(ludao) : 0;
+          if (applications > 0) console.log(`Demo school admission: an open round with ${applications} applications for edu.handler to verify.`);
           const opened = config.seedDemo ? await seedDemoOpenData(ludao) : 0;
           if (opened > 0) console.log(`Demo open data: ${opened} datasets published on the portal.`);
         })

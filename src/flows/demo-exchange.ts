@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Ludao } from '../app';
-import { createIdentityService, DEMO_PASSWORD } from '../modules/identity';
+import { createIdentityService } from '../modules/identity';
 import { PLATFORM_PRINCIPAL } from '../platform/access';
+import { demoSignIn } from './demo-support';
 
 /**
  * Gives the demo city some exchange activity, through the same HTTP API a department would
@@ -22,12 +23,7 @@ export async function seedDemoExchange(ludao: Pick<Ludao, 'app' | 'ctx'>): Promi
   const people = (await sql<{ id: string }>`select _subject as id from dcr_population__person where _valid_to is null order by _key limit 40`.execute(ctx.db)).rows;
   if (people.length === 0) return false;
 
-  const login = async (username: string) => {
-    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: DEMO_PASSWORD } });
-    const cookie = res.cookies.find((c) => c.name === 'ludao_session');
-    if (!cookie) throw new Error(`demo sign-in as ${username} failed (${res.statusCode})`);
-    return `ludao_session=${cookie.value}`;
-  };
+  const login = (username: string) => demoSignIn(app, username);
   const expect201 = (res: { statusCode: number; body: string }, what: string) => {
     if (res.statusCode !== 201) throw new Error(`demo exchange: ${what} failed (${res.statusCode}): ${res.body}`);
   };

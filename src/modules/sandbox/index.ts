@@ -29,6 +29,7 @@ export type {
 } from './sandbox.contract';
 export { checkReceipt, claimDigest, RECEIPT_ALGORITHM, ReceiptSigner, type PublicReceiptKey, type Receipt, type ReceiptCheck } from './receipts';
 export { controlCount, REFUSED_PROBLEM_TYPE, SandboxService, SWEEP_MAX_DISTINCT, SWEEP_WINDOW_DAYS } from './sandbox.service';
+export { checkParams } from './templates';
 export { BUILTIN_TEMPLATES, DEMO_CASE_TYPES, PREDICATE_KINDS } from './templates';
 
 /** The sandbox's service, provided to the services built on it (school admission, maternity claims). */

@@ -65,6 +65,9 @@ export const PERMISSIONS = [
   'maternity:apply',
   'maternity:handle',
   'maternity:configure',
+  'admission:configure',
+  'admission:handle',
+  'admission:apply',
 ] as const;
 /** A permission name. */
 export type Permission = (typeof PERMISSIONS)[number];
@@ -75,10 +78,10 @@ const staffBasics = ['area:department', 'area:open-data', 'org:read', 'catalogue
 export const POLICY: Readonly<Record<Role, readonly Permission[]>> = {
   operator: ['area:operator', ...staffBasics, 'org:manage', 'user:manage', 'api_key:manage_any_org', 'audit:read', 'audit:verify', 'catalogue:manage', 'records:read', 'records:write', 'exchange:oversee', 'opendata:publish', 'opendata:review', 'sandbox:aggregate', 'sandbox:oversee'],
   auditor: ['area:operator', 'org:read', 'audit:read', 'audit:verify', 'catalogue:read', 'exchange:oversee', 'sandbox:oversee'],
-  dept_admin: [...staffBasics, 'api_key:manage_own_org', 'catalogue:manage', 'records:read', 'records:write', 'exchange:request', 'exchange:review', 'opendata:publish', 'sandbox:declare', 'sandbox:aggregate', 'maternity:configure'],
+  dept_admin: [...staffBasics, 'api_key:manage_own_org', 'catalogue:manage', 'records:read', 'records:write', 'exchange:request', 'exchange:review', 'opendata:publish', 'sandbox:declare', 'sandbox:aggregate', 'maternity:configure', 'admission:configure'],
   dept_staff: [...staffBasics, 'records:read', 'records:write', 'exchange:request', 'opendata:publish'],
-  case_handler: [...staffBasics, 'sandbox:verify', 'sandbox:aggregate', 'maternity:handle'],
-  citizen: ['area:citizen', 'area:open-data', 'my_data:read', 'opendata:develop', 'sandbox:consent', 'maternity:apply'],
+  case_handler: [...staffBasics, 'sandbox:verify', 'sandbox:aggregate', 'maternity:handle', 'admission:handle'],
+  citizen: ['area:citizen', 'area:open-data', 'my_data:read', 'opendata:develop', 'sandbox:consent', 'maternity:apply', 'admission:apply'],
   enterprise: ['area:citizen', 'area:open-data', 'my_data:read', 'opendata:develop'],
   owner: ['area:community'],
   owners_committee: ['area:community'],
