@@ -22,13 +22,16 @@ export function benchArgs(argv: readonly string[] = process.argv): Map<string, s
 }
 
 /**
- * Creates an empty database on the server for one bench run; `drop()` removes it.
+ * Creates an empty database on the server for one bench run; `drop()` removes it. With
+ * `keep`, the database is named `prefix` alone and reused if it exists (`existed` says so),
+ * so a slow load is done once across runs.
  *
  * @example
  * const { url, drop } = await createBenchDatabase('ludao_bench_xc');
+ * const kept = await createBenchDatabase('ludao_bench_sb_1000000', { keep: true }); // kept.existed
  */
-export async function createBenchDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `${prefix}_${process.pid}`;
+export async function createBenchDatabase(prefix: string, options: { keep?: boolean } = {}): Promise<{ url: string; existed: boolean; drop: () => Promise<void> }> {
+  const name = options.keep ? prefix : `${prefix}_${process.pid}`;
   const run = async (statement: string) => {
     const client = new pg.Client({ connectionString: SERVER_URL });
     await client.connect();
@@ -38,11 +41,23 @@ export async function createBenchDatabase(prefix: string): Promise<{ url: string
       await client.end();
     }
   };
-  await run(`drop database if exists ${name} with (force)`);
-  await run(`create database ${name}`);
+  let existed = false;
+  if (options.keep) {
+    const client = new pg.Client({ connectionString: SERVER_URL });
+    await client.connect();
+    try {
+      existed = (await client.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
+    } finally {
+      await client.end();
+    }
+  }
+  if (!existed) {
+    await run(`drop database if exists ${name} with (force)`);
+    await run(`create database ${name}`);
+  }
   const url = new URL(SERVER_URL);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
+  return { url: url.toString(), existed, drop: () => run(`drop database if exists ${name} with (force)`) };
 }
 
 /** What one load run measured. */

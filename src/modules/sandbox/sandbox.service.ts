@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { channel } from 'node:diagnostics_channel';
 import type { Kysely, RawBuilder, Transaction } from 'kysely';
 import { auditActor, hasPermission, requirePermission, type Principal } from '../../platform/access';
 import { canonicalJson, type AuditLog } from '../../platform/audit';
@@ -27,6 +28,24 @@ const CONSENT_MAX_DAYS = 731;
 const SUPPRESS_AT_MOST = 7;
 /** Fields of the population registry an aggregate may group applicants by. */
 const GROUP_FIELDS = { street: 'residence_street_code', district: 'residence_district_code' } as const;
+
+/** The diagnostics channel each verification run reports its phases on (only while someone subscribes). */
+export const SANDBOX_PHASES_CHANNEL = 'ludao:sandbox:phases';
+
+/** How long each phase of one verification run took, in milliseconds (bench/sandbox prints them). */
+export interface SandboxPhases {
+  batchId: string;
+  cases: number;
+  claims: number;
+  validation: number;
+  guards: number;
+  evaluation: number;
+  receipts: number;
+  storing: number;
+  callLog: number;
+}
+
+const phasesChannel = channel(SANDBOX_PHASES_CHANNEL);
 
 /** Throttles of a case type declared without them: a counter's day, not a batch's. */
 export const DEFAULT_THROTTLES = { perCasePerDay: 20, perApplicantPerDay: 20, perHandlerPerDay: 500 } as const;
@@ -342,9 +361,11 @@ export class SandboxService {
   private async run(who: Principal | null, caseTypeCode: string, items: readonly CaseClaims[], batch: boolean, requestId?: string): Promise<{ batchId: string; cases: CaseOutcome[] }> {
     const caller = requirePermission(who, 'sandbox:verify');
     const receivedAt = new Date();
+    const clock = [performance.now()];
     const caseType = await this.caseType(caseTypeCode);
     const templates = await this.templatesByCode();
     const cases = this.validate(items, caseType, templates, batch);
+    clock.push(performance.now());
     const history = await store.readGuardHistory(this.deps.db, {
       caseType: caseType.code,
       caseIds: [...new Set(cases.map((c) => c.caseId))],
@@ -360,9 +381,11 @@ export class SandboxService {
     const sweeps: { subject: string; template: string }[] = [];
     for (const c of cases) this.guard(c, { caseType, ownDepartment, history, consents, caseSubjects, sweeps });
     const authorisedAt = new Date();
+    clock.push(performance.now());
 
     await this.evaluate(cases, templates);
     const dataReadyAt = new Date();
+    clock.push(performance.now());
 
     // Ids in batch order (a random batch key, then the position): inserts append to the indexes.
     const batchKey = randomBytes(8).toString('hex');
@@ -407,6 +430,7 @@ export class SandboxService {
       }
       calls.push(this.callRecord(c, verifications.slice(first), { caller, caseType, templates, receivedAt, authorisedAt, dataReadyAt }));
     }
+    clock.push(performance.now());
     const count = (pick: (v: store.VerificationRow) => string | null) =>
       verifications.reduce<Record<string, number>>((acc, v) => {
         const key = pick(v);
@@ -441,9 +465,16 @@ export class SandboxService {
       if ((error as { code?: string }).code === '23505') throw Problem.conflict('A claim of one of these cases was answered by a concurrent request; nothing of this one was stored');
       throw error;
     }
+    clock.push(performance.now());
     // Evidence before answers: the calls are in the exchange's log (and so in every data
     // subject's "who used my data") before the handler sees a result.
     await Promise.all(calls.map((call) => this.deps.callLog.write(call)));
+    clock.push(performance.now());
+    if (phasesChannel.hasSubscribers) {
+      const took = (i: number) => clock[i + 1]! - clock[i]!;
+      const phases: SandboxPhases = { batchId, cases: cases.length, claims: verifications.length, validation: took(0), guards: took(1), evaluation: took(2), receipts: took(3), storing: took(4), callLog: took(5) };
+      phasesChannel.publish(phases);
+    }
     return { batchId, cases };
   }
 
