@@ -5,6 +5,7 @@ import { createLudao, migrateLudao, openConfiguredDatabase, openLudaoCore, VERSI
 import { loadDemoCity } from '../flows/demo-city';
 import { seedDemoAdmission } from '../flows/demo-admission';
 import { seedDemoExchange } from '../flows/demo-exchange';
+import { seedDemoMaternity } from '../flows/demo-maternity';
 import { seedDemoOpenData } from '../flows/demo-opendata';
 import { createDatacentreService, type BatchProgress } from '../modules/datacentre';
 import { createIdentityService } from '../modules/identity';
@@ -68,6 +69,8 @@ program
           if (config.seedDemo && (await seedDemoExchange(ludao))) console.log('Demo exchange: a channel, a pending request and a few dozen logged calls.');
           const applications = config.seedDemo ? await seedDemoAdmission(ludao) : 0;
           if (applications > 0) console.log(`Demo school admission: an open round with ${applications} applications for edu.handler to verify.`);
+          const claims = config.seedDemo ? await seedDemoMaternity(ludao) : 0;
+          if (claims > 0) console.log(`Demo maternity claims: ${claims} filed, two waiting for medsec.handler; citizen can file their own.`);
           const opened = config.seedDemo ? await seedDemoOpenData(ludao) : 0;
           if (opened > 0) console.log(`Demo open data: ${opened} datasets published on the portal.`);
         })

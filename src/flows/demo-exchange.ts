@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Ludao } from '../app';
 import { createIdentityService } from '../modules/identity';
 import { PLATFORM_PRINCIPAL } from '../platform/access';
+import { findDemoFamilies } from './demo-maternity';
 import { demoSignIn } from './demo-support';
 
 /**
@@ -20,7 +21,10 @@ export async function seedDemoExchange(ludao: Pick<Ludao, 'app' | 'ctx'>): Promi
   const { app, ctx } = ludao;
   const { rows: existing } = await sql<{ n: number }>`select count(*)::int as n from xc_channel`.execute(ctx.db);
   if (existing[0]!.n > 0) return false;
-  const people = (await sql<{ id: string }>`select _subject as id from dcr_population__person where _valid_to is null order by _key limit 40`.execute(ctx.db)).rows;
+  const first = (await sql<{ id: string }>`select _subject as id from dcr_population__person where _valid_to is null order by _key limit 40`.execute(ctx.db)).rows;
+  // The demo citizen (people[0]) is a mother whose maternity claim matches every check, when the city has one.
+  const mother = (await findDemoFamilies(ctx.db, 1))[0]?.parent;
+  const people = mother ? [{ id: mother }, ...first.filter((p) => p.id !== mother)].slice(0, 40) : first;
   if (people.length === 0) return false;
 
   const login = (username: string) => demoSignIn(app, username);

@@ -73,6 +73,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'ca.admin', displayName: '钟民政', kind: 'staff', orgCode: 'xm.ca', roles: ['dept_admin'], purpose: 'Department administrator (civil affairs): answers requests for marriage data' },
   { username: 'edu.admin', displayName: '何局长', kind: 'staff', orgCode: 'xm.sm.edu', roles: ['dept_admin'], purpose: 'Department administrator (Siming education bureau): school admission rounds and rules' },
   { username: 'edu.handler', displayName: '许老师', kind: 'staff', orgCode: 'xm.sm.edu', roles: ['case_handler'], purpose: 'Case handler for points-based school admission' },
+  { username: 'medsec.admin', displayName: '林医保', kind: 'staff', orgCode: 'xm.medsec', roles: ['dept_admin'], purpose: 'Department administrator (healthcare security bureau): maternity allowance rules' },
   { username: 'medsec.handler', displayName: '蔡医保', kind: 'staff', orgCode: 'xm.medsec', roles: ['case_handler'], purpose: 'Case handler for maternity-insurance claims (healthcare security bureau)' },
   { username: 'citizen', displayName: '陈小鹭', kind: 'citizen', orgCode: null, roles: ['citizen'], purpose: 'A citizen: services, my data, consents' },
   { username: 'enterprise', displayName: '白鹭数据', kind: 'enterprise', orgCode: 'ent.egret-data', roles: ['enterprise'], purpose: 'An enterprise / developer: open data, enterprise services' },
