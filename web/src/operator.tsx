@@ -1,6 +1,7 @@
-// The operator console: the city's data dashboard, the resource catalogue, the batch history and
-// the exchange dashboard.
+// The operator console: the city's data dashboard, the resource catalogue, the batch history, the
+// exchange dashboard and the sandbox's oversight.
 import { useEffect, useState, type ReactNode } from 'react';
+import type { Me } from './api';
 import { AREA_INFO } from './areas';
 import { BarChart, ColumnChart, type Bar } from './charts';
 import { BatchTable, valueLabel } from './dc-batches';
@@ -10,6 +11,7 @@ import { useFormat } from './format';
 import { useI18n, type MessageKey } from './i18n';
 import { Link } from './router';
 import { Title } from './title';
+import { SandboxOversight } from './sb-oversight';
 import { AreaHeader, FigureCard, LoadedSection, LoadState, RefreshButton, TableHead, TabNav } from './ui';
 import { ExchangeDashboard } from './xc-dashboard';
 
@@ -17,7 +19,7 @@ import { ExchangeDashboard } from './xc-dashboard';
 export const OPERATOR_PATH = AREA_INFO.operator.path;
 
 /** A page of the console. */
-export type OperatorRoute = { page: 'dashboard' } | { page: 'catalogue' } | { page: 'batches' } | { page: 'exchange' } | { page: 'resource'; code: string };
+export type OperatorRoute = { page: 'dashboard' } | { page: 'catalogue' } | { page: 'batches' } | { page: 'exchange' } | { page: 'sandbox' } | { page: 'resource'; code: string };
 
 /**
  * The console page for a path under /operator, or null when there is none. Resource codes use
@@ -36,11 +38,12 @@ export function operatorRoute(path: string): OperatorRoute | null {
   if (first === 'catalogue') return rest.length === 0 ? { page: 'catalogue' } : { page: 'resource', code: rest.join('.') };
   if (first === 'batches' && rest.length === 0) return { page: 'batches' };
   if (first === 'exchange' && rest.length === 0) return { page: 'exchange' };
+  if (first === 'sandbox' && rest.length === 0) return { page: 'sandbox' };
   return null;
 }
 
-/** The operator console at one of its pages. */
-export function OperatorConsole({ route }: { route: OperatorRoute }) {
+/** The operator console at one of its pages (`me` decides what the sandbox page offers). */
+export function OperatorConsole({ route, me }: { route: OperatorRoute; me?: Me }) {
   switch (route.page) {
     case 'dashboard':
       return (
@@ -66,6 +69,12 @@ export function OperatorConsole({ route }: { route: OperatorRoute }) {
           <ExchangeDashboard />
         </ConsoleFrame>
       );
+    case 'sandbox':
+      return (
+        <ConsoleFrame tab="sandbox">
+          <SandboxOversight counts={me?.roles.includes('operator') ?? false} />
+        </ConsoleFrame>
+      );
     case 'resource':
       return (
         <ConsoleFrame tab="catalogue" titled={false}>
@@ -75,13 +84,14 @@ export function OperatorConsole({ route }: { route: OperatorRoute }) {
   }
 }
 
-type Tab = 'dashboard' | 'catalogue' | 'batches' | 'exchange';
+type Tab = 'dashboard' | 'catalogue' | 'batches' | 'exchange' | 'sandbox';
 
 const TABS: readonly { tab: Tab; path: string; label: MessageKey }[] = [
   { tab: 'dashboard', path: OPERATOR_PATH, label: 'area.operator.f3' },
   { tab: 'catalogue', path: `${OPERATOR_PATH}/catalogue`, label: 'area.operator.f1' },
   { tab: 'batches', path: `${OPERATOR_PATH}/batches`, label: 'area.operator.f2' },
   { tab: 'exchange', path: `${OPERATOR_PATH}/exchange`, label: 'xc.ops.tab' },
+  { tab: 'sandbox', path: `${OPERATOR_PATH}/sandbox`, label: 'sb.ops.tab' },
 ];
 
 /** The console's heading and tabs around one of its pages; `titled` false: the page sets the title. */

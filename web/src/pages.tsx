@@ -2,23 +2,22 @@
 import { AREAS, type Area, type Me } from './api';
 import { AREA_INFO, Icon } from './areas';
 import { CITIZEN_PATH, CitizenPortal, citizenRoute } from './citizen';
-import { DEPARTMENT_PATH, departmentRoute, DepartmentWorkbench } from './department';
+import { DEPARTMENT_PATH, departmentRoute, DepartmentWorkbench, opensWorkbench } from './department';
 import { translateMaybe, useI18n } from './i18n';
 import { OpenDataPortal, openDataRoute } from './open-data';
 import { OperatorConsole, operatorRoute } from './operator';
 import { Link } from './router';
 import { useTitle } from './title';
-import { sharesData } from './xc-api';
 
 /** The page for a path, for this user. */
 export function pageFor(path: string, me: Me) {
   const clean = path.length > 1 ? path.replace(/\/+$/, '') : path;
   if (clean === '/') return <HomePage me={me} />;
   const consoleRoute = operatorRoute(clean);
-  if (consoleRoute) return me.areas.includes('operator') ? <OperatorConsole route={consoleRoute} /> : <NoAccessPage area="operator" />;
-  // The workbench is for those who share data for a department; others in the area see what is planned.
-  const workbenchRoute = departmentRoute(clean);
-  if (workbenchRoute && me.areas.includes('department') && sharesData(me)) return <DepartmentWorkbench route={workbenchRoute} me={me} />;
+  if (consoleRoute) return me.areas.includes('operator') ? <OperatorConsole route={consoleRoute} me={me} /> : <NoAccessPage area="operator" />;
+  // The workbench is for those who share data for a department and for case handlers (each sees their own tabs); others in the area see what is planned.
+  const workbenchRoute = departmentRoute(clean, me);
+  if (workbenchRoute && me.areas.includes('department') && opensWorkbench(workbenchRoute, me)) return <DepartmentWorkbench route={workbenchRoute} me={me} />;
   if (workbenchRoute && clean !== DEPARTMENT_PATH) return me.areas.includes('department') ? <NotFoundPage path={path} /> : <NoAccessPage area="department" />;
   // The portal's catalogue and datasets are public; its own tabs say what the user's roles open.
   const portalRoute = openDataRoute(clean);

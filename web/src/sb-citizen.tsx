@@ -6,7 +6,7 @@ import { useApiGet } from './dc-api';
 import { useFormat } from './format';
 import { useI18n } from './i18n';
 import { labelIn, sbPaths, useSandboxNames, type CaseType, type Consent, type MyVerification, type NewConsentBody } from './sb-api';
-import { ResultPill } from './sb-parts';
+import { CaseTypeSelect, ResultPill } from './sb-parts';
 import { ActionError, ConfirmForm, FormRow, ListTable, LoadedSection, Notice, type ColumnHead } from './ui';
 import { chinaDay, useAction } from './xc-api';
 import { FieldChecks, joinList } from './xc-parts';
@@ -55,7 +55,7 @@ function ConsentTable({ consents, onWithdrawn }: { consents: readonly Consent[];
     <ListTable rows={consents} columns={columns} empty={t('sb.consents.none')} emptyTestId="sb-consents-empty" testId="sb-consents">
       {(c) => (
         <Fragment key={c.id}>
-          <tr data-testid="sb-consent-row" data-id={c.id} data-status={c.status}>
+          <tr data-testid="sb-consent-row" data-id={c.id} data-case-type={c.caseType} data-status={c.status}>
             <td>
               {labelIn(lang, c.caseTypeName, c.caseType)}
               <div className="code">{c.caseType}</div>
@@ -127,28 +127,23 @@ function ConsentForm({ onGiven }: { onGiven: (consent: Consent) => void }) {
 
   return (
     <form className="form" onSubmit={(e) => void submit(e)} data-testid="sb-consent-form" aria-busy={action.busy}>
-      <label className="field">
-        <span>{t('sb.consent.caseType')}</span>
-        <select
-          value={caseTypeCode}
-          required
-          onChange={(e) => {
-            setCaseTypeCode(e.target.value);
-            setClaims([]);
-            action.clear();
-          }}
-          disabled={action.busy}
-          data-testid="sb-consent-case-type"
-        >
-          <option value="">{t('sb.consent.choose')}</option>
-          {names.caseTypes.map((c) => (
-            <option key={c.code} value={c.code}>
-              {lang === 'en' ? c.nameEn : c.name} ({c.ownerOrg})
-            </option>
-          ))}
-        </select>
-        {caseType && <span className="hint">{t('sb.consent.purpose', { purpose: caseType.purpose, basis: caseType.legalBasis })}</span>}
-      </label>
+      <CaseTypeSelect
+        caseTypes={names.caseTypes}
+        value={caseTypeCode}
+        onChange={(code) => {
+          setCaseTypeCode(code);
+          setClaims([]);
+          action.clear();
+        }}
+        disabled={action.busy}
+        placeholder={t('sb.consent.choose')}
+        testId="sb-consent-case-type"
+      />
+      {caseType && (
+        <p className="hint" data-testid="sb-consent-purpose">
+          {t('sb.consent.purpose', { purpose: caseType.purpose, basis: caseType.legalBasis })} · {caseType.ownerOrg}
+        </p>
+      )}
       {caseType && (
         <>
           <FieldChecks
@@ -200,7 +195,7 @@ export function MyVerificationsPage() {
       {(items) => (
         <ListTable rows={items} columns={columns} compact empty={t('sb.my.none')} emptyTestId="sb-my-empty" testId="sb-my">
           {(v) => (
-            <tr key={v.id} data-testid="sb-my-row" data-id={v.id}>
+            <tr key={v.id} data-testid="sb-my-row" data-id={v.id} data-case={v.caseId}>
               <td className="nowrap">{f.dateTime(v.at)}</td>
               <td className="code">{v.department}</td>
               <td>{labelIn(lang, v.caseTypeName, v.caseType)}</td>

@@ -1,8 +1,9 @@
-// Pieces the sandbox pages share: a claim's result as a pill, a refusal reason in words, and the
-// refused verification's reasons per claim under the server's message.
+// Pieces the sandbox pages share: a claim's result as a pill, a refusal reason in words, the
+// refused verification's reasons per claim under the server's message, and the inputs of a
+// template's parameters generated from their specs.
 import { type ApiError } from './api';
 import { translateMaybe, useI18n, type Lang } from './i18n';
-import { refusalReasons } from './sb-api';
+import { refusalReasons, type CaseType, type Template } from './sb-api';
 import { ActionError } from './ui';
 
 /** A refusal reason (`sb.refusal.<reason>`) in words, or the code when there are none for it. */
@@ -45,5 +46,67 @@ export function RefusalError({ title, error, claimName, testId }: { title: strin
         </ul>
       )}
     </div>
+  );
+}
+
+/** A template parameter as the API describes it. */
+export type ParamSpec = Template['params'][number];
+
+// How each parameter type is typed in: the input's type and what it accepts.
+const INPUTS: Readonly<Record<string, { type: string; pattern?: string; maxLength?: number; min?: number; max?: number; placeholder?: string }>> = {
+  integer: { type: 'number', min: 1, max: 1200 },
+  month: { type: 'month', placeholder: 'YYYY-MM' },
+  date: { type: 'date' },
+  resident_id: { type: 'text', pattern: '[0-9]{17}[0-9Xx]', maxLength: 18, placeholder: '350203…' },
+  credit_code: { type: 'text', pattern: '[0-9A-HJ-NPQRTUWXY]{18}', maxLength: 18 },
+  district: { type: 'text', pattern: '[0-9]{6}', maxLength: 6, placeholder: '350203' },
+};
+
+/**
+ * The inputs of a template's parameters, one per spec, generated from its type; `values` by
+ * parameter name. Test ids: `<testId>-<param name>`.
+ */
+export function ParamInputs({ params, values, onChange, disabled, testId }: { params: readonly ParamSpec[]; values: Readonly<Record<string, string>>; onChange: (values: Record<string, string>) => void; disabled: boolean; testId: string }) {
+  const { lang } = useI18n();
+  return (
+    <div className="sb-params">
+      {params.map((p) => {
+        const input = INPUTS[p.type] ?? { type: 'text' };
+        return (
+          <label key={p.name} className="field">
+            <span>{lang === 'en' ? p.labelEn : p.labelZh}</span>
+            <input {...input} required value={values[p.name] ?? ''} onChange={(e) => onChange({ ...values, [p.name]: e.target.value })} disabled={disabled} data-testid={`${testId}-${p.name}`} />
+          </label>
+        );
+      })}
+    </div>
+  );
+}
+
+/** Parameters as the API takes them: whole numbers for `integer`, trimmed text (upper case for IDs) for the rest. */
+export function paramValues(params: readonly ParamSpec[], values: Readonly<Record<string, string>>): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const p of params) {
+    const text = (values[p.name] ?? '').trim();
+    out[p.name] = p.type === 'integer' && /^\d+$/.test(text) ? Number(text) : p.type === 'resident_id' || p.type === 'credit_code' ? text.toUpperCase() : text;
+  }
+  return out;
+}
+
+/** A choice of case type, named in the reader's language; `placeholder` adds an empty first option. */
+export function CaseTypeSelect({ caseTypes, value, onChange, disabled, placeholder, testId }: { caseTypes: readonly CaseType[]; value: string; onChange: (code: string) => void; disabled: boolean; placeholder?: string; testId: string }) {
+  const { lang, t } = useI18n();
+  return (
+    <label className="field">
+      <span>{t('sb.col.caseType')}</span>
+      <select value={value} required onChange={(e) => onChange(e.target.value)} disabled={disabled} data-testid={testId}>
+        {placeholder !== undefined && <option value="">{placeholder}</option>}
+        {caseTypes.map((c) => (
+          <option key={c.code} value={c.code}>
+            {lang === 'en' ? c.nameEn : c.name}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
