@@ -208,7 +208,7 @@ function makeCases(applicants: readonly Applicant[], employers: readonly string[
   const shift = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
   const run = Date.now().toString(36);
   return applicants.map((a, i) => ({
-    caseId: `BENCH-${run}-${i}`,
+    caseId: `BENCH-${run}-${String(i).padStart(6, '0')}`,
     subject: a.id,
     months: { months: 6 + Math.floor(random() * 60), from: '2021-01', to: '2025-12' },
     district: a.district && random() < 0.7 ? a.district : pick(CITY_DISTRICTS),

@@ -366,16 +366,21 @@ export class SandboxService {
     const templates = await this.templatesByCode();
     const cases = this.validate(items, caseType, templates, batch);
     clock.push(performance.now());
-    const history = await store.readGuardHistory(this.deps.db, {
-      caseType: caseType.code,
-      caseIds: [...new Set(cases.map((c) => c.caseId))],
-      subjects: [...new Set(cases.map((c) => c.subject))],
-      handler: caller.id,
-      dayStart: chinaDayStart(receivedAt),
-      sweepSince: new Date(receivedAt.getTime() - SWEEP_WINDOW_DAYS * 86_400_000),
-    });
-    const consents = await store.findLiveConsents(this.deps.db, caseType.code, [...new Set(cases.map((c) => c.subject))]);
-    const caseSubjects = await store.findCaseSubjects(this.deps.db, caseType.code, [...new Set(cases.map((c) => c.caseId))]);
+    const caseIds = [...new Set(cases.map((c) => c.caseId))];
+    const subjects = [...new Set(cases.map((c) => c.subject))];
+    // The guards' reads are independent of each other: they run side by side.
+    const [history, consents, caseSubjects] = await Promise.all([
+      store.readGuardHistory(this.deps.db, {
+        caseType: caseType.code,
+        caseIds,
+        subjects,
+        handler: caller.id,
+        dayStart: chinaDayStart(receivedAt),
+        sweepSince: new Date(receivedAt.getTime() - SWEEP_WINDOW_DAYS * 86_400_000),
+      }),
+      store.findLiveConsents(this.deps.db, caseType.code, subjects),
+      store.findCaseSubjects(this.deps.db, caseType.code, caseIds),
+    ]);
     const boundBefore = new Set(caseSubjects.keys());
     const ownDepartment = within(caller.orgCode, caseType.owner_org);
     const sweeps: { subject: string; template: string }[] = [];
@@ -387,8 +392,10 @@ export class SandboxService {
     const dataReadyAt = new Date();
     clock.push(performance.now());
 
-    // Ids in batch order (a random batch key, then the position): inserts append to the indexes.
+    // Ids in batch order (a random batch key, then the position, zero-padded so that text order
+    // is batch order): inserts append to the indexes instead of splitting pages all over them.
     const batchKey = randomBytes(8).toString('hex');
+    const position = (n: number) => String(n).padStart(7, '0');
     const batchId = `SB-${batchKey}`;
     const consumerOrg = caller.orgCode ?? '-';
     const verifications: store.VerificationRow[] = [];
@@ -399,7 +406,7 @@ export class SandboxService {
       if (!c.refused) {
         const nonce = randomBytes(12).toString('base64url');
         c.receipt = this.deps.signer.sign({
-          id: `SR-${batchKey}-${n}`,
+          id: `SR-${batchKey}-${position(n)}`,
           issuedAt: dataReadyAt.toISOString(),
           caseType: caseType.code,
           caseId: c.caseId,
@@ -411,7 +418,7 @@ export class SandboxService {
       }
       for (const x of c.claims) {
         verifications.push({
-          id: `SV-${batchKey}-${verifications.length}`,
+          id: `SV-${batchKey}-${position(verifications.length)}`,
           batch_id: batchId,
           receipt_id: c.receipt?.id ?? null,
           case_type: caseType.code,
@@ -561,14 +568,17 @@ export class SandboxService {
       }
     }
     const today = chinaToday(new Date());
-    for (const [kindName, list] of byKind) {
-      const kind = PREDICATE_KINDS[kindName]!;
-      const relations = await this.relations(kind);
-      const results = relations
-        ? await store.evaluateClaims(this.deps.db, kind.kind, relations.records, kind.resources[0]!.code, relations.people, list.map((l) => l.input), today)
-        : new Map<number, store.ClaimResult>();
-      for (const l of list) l.claim.result = results.get(l.input.idx) ?? 'unverifiable';
-    }
+    // One statement per kind, each on its own connection: the kinds are evaluated side by side.
+    await Promise.all(
+      [...byKind].map(async ([kindName, list]) => {
+        const kind = PREDICATE_KINDS[kindName]!;
+        const relations = await this.relations(kind);
+        const results = relations
+          ? await store.evaluateClaims(this.deps.db, kind.kind, relations.records, kind.resources[0]!.code, relations.people, list.map((l) => l.input), today)
+          : new Map<number, store.ClaimResult>();
+        for (const l of list) l.claim.result = results.get(l.input.idx) ?? 'unverifiable';
+      }),
+    );
   }
 
   // The data centre's current records a kind reads, or null when a resource is not in the catalogue.

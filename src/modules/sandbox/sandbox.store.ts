@@ -393,7 +393,9 @@ export async function evaluateClaims(
     rows = await db.transaction().execute(async (trx) => {
       await sql`create temporary table sb_claims (idx int not null, subject text not null, p jsonb not null) on commit drop`.execute(trx);
       await sql`insert into sb_claims select * from jsonb_to_recordset(${json}::jsonb) as x(idx int, subject text, p jsonb)`.execute(trx);
-      await sql`analyze sb_claims`.execute(trx);
+      // Only the join column: its statistics and the row count are what the planner uses
+      // (none are kept for expressions over the parameters' JSON, whose sampling cost a third more).
+      await sql`analyze sb_claims (subject)`.execute(trx);
       return (await sql<{ idx: number; result: ClaimResult }>`with claims as (select * from sb_claims)
         ${resultsOf(kind, relations, primary, people, today)}`.execute(trx)).rows;
     });
