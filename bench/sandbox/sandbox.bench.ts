@@ -1,8 +1,8 @@
 /**
  * bench/sandbox — one batch of verifications through the sandbox (issue 5, "Performance").
  *
- * On one PostgreSQL database holding a synthetic city (the generator, loaded through the data
- * centre like `ludao demo --load`), N applicants (parents with a birth certificate) consent to
+ * On one PostgreSQL database holding a synthetic city (the generator; the registries the
+ * predicates read, loaded through the data centre like `ludao demo --load`), N applicants (parents with a birth certificate) consent to
  * `school_admission.sm`; then, in one run:
  *   full: ONE `verifyBatch` of N cases × 5 claims through the real SandboxService, in this
  *         process (no HTTP: the figure is the service's) — guards, set-based evaluation,
@@ -38,6 +38,18 @@ const KEEP = args.get('keep') !== undefined;
 const SEED = 'bench-sandbox';
 const CASE_TYPE = 'school_admission.sm';
 const GOAL_SECONDS = 60;
+// The registries the five predicates (and the choice of applicants) read; the others are not loaded.
+const CITY_RESOURCES = [
+  'population.person',
+  'legal_person.entity',
+  'social_security.contribution_period',
+  'social_security.employment',
+  'housing.property_ownership',
+  'spatial.unit',
+  'spatial.estate',
+  'population.residence_permit',
+  'health.birth_certificate',
+];
 const TEMPLATES = ['si.months_insured', 'housing.owns_residence_in_district', 'employment.employed_by_since', 'residence_permit.held_since', 'birth.parent_of_child'] as const;
 type Result = 'match' | 'no_match' | 'unverifiable';
 
@@ -81,7 +93,7 @@ try {
   if (loaded) console.log(`city of ${PEOPLE.toLocaleString()} people reused from the kept database ${new URL(benchDb.url).pathname.slice(1)}`);
   else {
     t0 = performance.now();
-    await loadDemoCity(ludao.ctx, { people: PEOPLE, seed: SEED, dir: path.join(work, 'city') });
+    await loadDemoCity(ludao.ctx, { people: PEOPLE, seed: SEED, dir: path.join(work, 'city'), only: CITY_RESOURCES });
     await sql`insert into bench_sandbox_city values (${PEOPLE}, ${SEED})`.execute(db);
     await sql`analyze`.execute(db);
     console.log(`city of ${PEOPLE.toLocaleString()} people loaded in ${seconds(t0).toFixed(1)} s`);

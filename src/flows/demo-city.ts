@@ -24,7 +24,14 @@ export interface DemoLoadReport {
  */
 export async function loadDemoCity(
   ctx: Pick<ModuleContext, 'database' | 'db' | 'audit' | 'events' | 'transaction' | 'config'>,
-  options: { people: number; seed: string; dir: string; onProgress?: (code: string, progress: BatchProgress) => void },
+  options: {
+    people: number;
+    seed: string;
+    dir: string;
+    /** Load only these resources (codes), e.g. those a benchmark reads; default: every registry. */
+    only?: readonly string[];
+    onProgress?: (code: string, progress: BatchProgress) => void;
+  },
 ): Promise<DemoLoadReport> {
   const { people, seed, dir } = options;
   const manifestPath = path.join(dir, MANIFEST_FILE);
@@ -35,7 +42,7 @@ export async function loadDemoCity(
   const datacentre = createDatacentreService(ctx);
   const report: DemoLoadReport = { people, seed, resources: [] };
   for (const builtin of BUILTIN_RESOURCES) {
-    if (!builtin.demoRegistry) continue;
+    if (!builtin.demoRegistry || (options.only && !options.only.includes(builtin.spec.code))) continue;
     const code = builtin.spec.code;
     const fileName = `${builtin.demoRegistry}.ndjson`;
     const outcome = await datacentre.importFile(PLATFORM_PRINCIPAL, {
