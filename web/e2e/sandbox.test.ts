@@ -90,7 +90,7 @@ describe.skipIf(!hasChromium)('the sandbox in Chromium', () => {
     await byTestId('sb-consent-claims').getByTestId('xc-field-birth.parent_of_child').check();
     await byTestId('sb-consent-claims').getByTestId('xc-field-si.months_insured').check();
     const consentText = await text('sb-consent-text');
-    for (const seen of ['xm.sm.edu', '思明区积分入学', '持有子女出生医学证明', '在本市缴纳社会保险满N个月', '不会向该部门提供任何数据本身']) expect(consentText).toContain(seen);
+    for (const seen of ['我同意 思明区教育局 在办理“思明区积分入学”时', '持有子女出生医学证明', '在本市缴纳社会保险满N个月', '不会向该部门提供任何数据本身']) expect(consentText).toContain(seen);
     expect(consentText).not.toContain('在某区拥有住宅');
     await byTestId('sb-consent-submit').click();
 
@@ -98,7 +98,7 @@ describe.skipIf(!hasChromium)('the sandbox in Chromium', () => {
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.getAttribute('data-status')).toBe('live');
     const shown = (await row.textContent()) ?? '';
-    for (const seen of ['思明区积分入学', 'xm.sm.edu', '持有子女出生医学证明', '有效']) expect(shown).toContain(seen);
+    for (const seen of ['思明区积分入学', '思明区教育局', '持有子女出生医学证明', '有效']) expect(shown).toContain(seen);
   });
 
   it('lets the case handler verify a case: results per claim, a signed receipt that checks out', async () => {
@@ -161,7 +161,7 @@ describe.skipIf(!hasChromium)('the sandbox in Chromium', () => {
     const mine = web.page.locator(`[data-testid="sb-my-row"][data-case="${FIRST_CASE}"]`);
     await expect.poll(() => mine.count()).toBe(2);
     const rows = await mine.allTextContents();
-    expect(rows.every((r) => r.includes(FIRST_CASE) && r.includes('xm.sm.edu') && r.includes('思明区积分入学'))).toBe(true);
+    expect(rows.every((r) => r.includes(FIRST_CASE) && r.includes('思明区教育局') && r.includes('思明区积分入学'))).toBe(true);
     expect(rows.some((r) => r.includes('持有子女出生医学证明') && r.includes('符合'))).toBe(true);
     expect(rows.some((r) => r.includes('在本市缴纳社会保险满N个月') && r.includes('不符合'))).toBe(true);
 
@@ -199,7 +199,7 @@ describe.skipIf(!hasChromium)('the sandbox in Chromium', () => {
     await web.page.goto('/operator/sandbox');
     const ours = (caseId: string) => web.page.locator(`[data-testid="sb-ops-row"][data-case="${caseId}"]`);
     await expect.poll(() => ours(FIRST_CASE).count()).toBe(2);
-    expect(await ours(FIRST_CASE).first().textContent()).toContain('xm.sm.edu');
+    await expect.poll(() => ours(FIRST_CASE).first().textContent()).toContain('思明区教育局');
     await byTestId('sb-ops-refused-only').check();
     expect(await ours(FIRST_CASE).count()).toBe(0);
     expect(await ours(SECOND_CASE).count()).toBe(1);

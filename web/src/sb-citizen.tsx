@@ -60,7 +60,7 @@ function ConsentTable({ consents, onWithdrawn }: { consents: readonly Consent[];
               {labelIn(lang, c.caseTypeName, c.caseType)}
               <div className="code">{c.caseType}</div>
             </td>
-            <td className="code">{c.department}</td>
+            <td>{labelIn(lang, c.departmentName, c.department)}</td>
             <td className="fields-cell">{joinList(lang, c.templates.map((x) => labelIn(lang, x.name, x.code)))}</td>
             <td className="nowrap">{f.day(c.validUntil)}</td>
             <td>
@@ -80,7 +80,7 @@ function ConsentTable({ consents, onWithdrawn }: { consents: readonly Consent[];
           {withdrawing === c.id && (
             <FormRow columns={columns.length}>
               <ConfirmForm
-                text={t('sb.consent.withdrawText', { caseType: labelIn(lang, c.caseTypeName, c.caseType), department: c.department })}
+                text={t('sb.consent.withdrawText', { caseType: labelIn(lang, c.caseTypeName, c.caseType), department: labelIn(lang, c.departmentName, c.department) })}
                 confirmLabel={t('sb.consent.withdrawConfirm')}
                 keepLabel={t('sb.consent.keep')}
                 failedTitle={t('sb.consent.withdrawFailed')}
@@ -141,7 +141,7 @@ function ConsentForm({ onGiven }: { onGiven: (consent: Consent) => void }) {
       />
       {caseType && (
         <p className="hint" data-testid="sb-consent-purpose">
-          {t('sb.consent.purpose', { purpose: caseType.purpose, basis: caseType.legalBasis })} · {caseType.ownerOrg}
+          {labelIn(lang, caseType.ownerName, caseType.ownerOrg)} · {t('sb.consent.purpose', { purpose: caseType.purpose, basis: caseType.legalBasis })}
         </p>
       )}
       {caseType && (
@@ -163,7 +163,7 @@ function ConsentForm({ onGiven }: { onGiven: (consent: Consent) => void }) {
             {claims.length === 0
               ? t('sb.consent.pickClaims')
               : t('sb.consent.text', {
-                  department: caseType.ownerOrg,
+                  department: labelIn(lang, caseType.ownerName, caseType.ownerOrg),
                   caseType: lang === 'en' ? caseType.nameEn : caseType.name,
                   claims: joinList(
                     lang,
@@ -197,7 +197,7 @@ export function MyVerificationsPage() {
           {(v) => (
             <tr key={v.id} data-testid="sb-my-row" data-id={v.id} data-case={v.caseId}>
               <td className="nowrap">{f.dateTime(v.at)}</td>
-              <td className="code">{v.department}</td>
+              <td>{labelIn(lang, v.departmentName, v.department)}</td>
               <td>{labelIn(lang, v.caseTypeName, v.caseType)}</td>
               <td className="code">{v.caseId}</td>
               <td>{labelIn(lang, v.templateName, v.template)}</td>

@@ -11,7 +11,7 @@ import { Link } from './router';
 import { sbPaths, useSandboxNames, type CaseType, type Receipt, type SandboxNames, type Verification, type VerificationAttempt, type VerifyBody } from './sb-api';
 import { CaseTypeSelect, ParamInputs, paramValues, RefusalError, ResultPill } from './sb-parts';
 import { ListTable, LoadedSection, Loading, LoadState, Term } from './ui';
-import { useAction, within } from './xc-api';
+import { useAction, useOrgNames, within } from './xc-api';
 import { joinList } from './xc-parts';
 
 /** What a case handler's page is given: the user, its own path and the segments below it. */
@@ -194,19 +194,22 @@ function VerificationResult({ answer, names, receiptPath }: { answer: Verificati
  * result (or refusal), receipt; `showDepartment` for overseers, who see every department's.
  */
 export function AttemptTable({ attempts, names, receiptPath, showDepartment = false, testId }: { attempts: readonly VerificationAttempt[]; names: SandboxNames; receiptPath?: (id: string) => string; showDepartment?: boolean; testId: string }) {
-  const { t } = useI18n();
+  const { lang, t } = useI18n();
   const f = useFormat();
+  const orgName = useOrgNames(lang, showDepartment);
   const columns = [t('sb.col.when'), ...(showDepartment ? [t('sb.col.department')] : []), t('sb.col.caseType'), t('sb.col.case'), t('sb.col.claim'), t('sb.col.handler'), t('sb.col.result'), ...(receiptPath ? [t('sb.col.receipt')] : [])];
   return (
     <ListTable rows={attempts} columns={columns} compact empty={t('sb.h.recentNone')} emptyTestId={`${testId}-empty`} testId={testId}>
       {(a) => (
         <tr key={a.id} data-testid={`${testId}-row`} data-case={a.caseId} data-outcome={a.outcome} data-refusal={a.refusal ?? undefined}>
           <td className="nowrap">{f.dateTime(a.at)}</td>
-          {showDepartment && <td className="code">{a.department}</td>}
+          {showDepartment && <td>{orgName(a.department)}</td>}
           <td>{names.caseTypeName(a.caseType)}</td>
           <td className="code">{a.caseId}</td>
           <td>{names.templateName(a.template)}</td>
-          <td className="code">{a.handler}</td>
+          <td className="code" title={a.handler}>
+            {a.handler.slice(0, 8)}
+          </td>
           <td>
             <ResultPill result={a.result} refusal={a.refusal} testId={`${testId}-result`} />
             {a.refusal === 'sweep' && (
@@ -224,8 +227,9 @@ export function AttemptTable({ attempts, names, receiptPath, showDepartment = fa
 
 /** A signed receipt: what it states, its signature and key, and the files `ludao verify-receipt` checks. */
 function ReceiptView({ id, names, backPath }: { id: string; names: SandboxNames; backPath: string }) {
-  const { t } = useI18n();
+  const { lang, t } = useI18n();
   const f = useFormat();
+  const orgName = useOrgNames(lang);
   const receipt = useApiGet<Receipt>(sbPaths.receipt(id));
   const r = receipt.data;
   // The receipt exactly as the server signed it; the signature covers its canonical JSON, so layout does not matter.
@@ -247,7 +251,9 @@ function ReceiptView({ id, names, backPath }: { id: string; names: SandboxNames;
             <Term label={t('sb.col.case')} testId="sb-receipt-case">
               {r.caseId}
             </Term>
-            <Term label={t('sb.col.department')}>{r.consumerOrg}</Term>
+            <Term label={t('sb.col.department')}>
+              {orgName(r.consumerOrg)} <span className="code">{r.consumerOrg}</span>
+            </Term>
             <Term label={t('sb.receipt.issuedAt')}>{f.dateTime(r.issuedAt)}</Term>
             <Term label={t('sb.receipt.keyId')} testId="sb-receipt-key-id">
               {r.keyId}

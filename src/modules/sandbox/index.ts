@@ -3,11 +3,12 @@ import type { LudaoModule, ModuleContext } from '../../platform/module';
 import { RecordReader } from '../datacentre';
 import { provisionKey } from '../../platform/provisions';
 import { CALL_LOG, CallLog } from '../exchange';
+import { createIdentityService } from '../identity';
 import { createSandbox } from './migrations/0001-create-sandbox';
 import { maternityClaimBankAccount } from './migrations/0002-maternity-claim-bank-account';
 import { ReceiptSigner } from './receipts';
 import { registerSandboxRoutes } from './sandbox.routes';
-import { SandboxService } from './sandbox.service';
+import { SandboxService, type SandboxDeps } from './sandbox.service';
 import * as store from './sandbox.store';
 import { BUILTIN_TEMPLATES, DEMO_CASE_TYPES, PREDICATE_KINDS } from './templates';
 
@@ -80,7 +81,10 @@ export async function seedSandbox(db: Kysely<object>, options: { demo: boolean }
  * await sandbox.service.verify(principal, { caseType, caseId, subject, claims });
  * await sandbox.stop();
  */
-export async function startSandbox(ctx: Pick<ModuleContext, 'database' | 'db' | 'audit' | 'transaction' | 'config'>, shared: { callLog?: CallLog } = {}): Promise<Sandbox> {
+export async function startSandbox(
+  ctx: Pick<ModuleContext, 'database' | 'db' | 'audit' | 'transaction' | 'config'>,
+  shared: { callLog?: CallLog; orgNames?: SandboxDeps['orgNames'] } = {},
+): Promise<Sandbox> {
   await seedSandbox(ctx.db, { demo: ctx.config.seedDemo });
   const reader = new RecordReader(ctx.database);
   const signer = new ReceiptSigner(ctx.db);
@@ -88,7 +92,7 @@ export async function startSandbox(ctx: Pick<ModuleContext, 'database' | 'db' | 
   const callLog = shared.callLog ?? ownCallLog!;
   await signer.start();
   await reader.start();
-  const service = new SandboxService({ db: ctx.db, audit: ctx.audit, transaction: ctx.transaction, reader, signer, callLog });
+  const service = new SandboxService({ db: ctx.db, audit: ctx.audit, transaction: ctx.transaction, reader, signer, callLog, orgNames: shared.orgNames });
   return {
     service,
     async stop() {
@@ -106,8 +110,9 @@ export const sandboxModule: LudaoModule = {
   name: 'sandbox',
   migrations: { '0001-create-sandbox': createSandbox, '0002-maternity-claim-bank-account': maternityClaimBankAccount },
   async register(ctx) {
+    const identity = createIdentityService(ctx);
     // One call log per process: the exchange's (its partitions and group commit are shared).
-    const sandbox = await startSandbox(ctx, { callLog: ctx.provisions.use(CALL_LOG) });
+    const sandbox = await startSandbox(ctx, { callLog: ctx.provisions.use(CALL_LOG), orgNames: () => identity.orgDirectory() });
     ctx.http.addHook('onClose', () => sandbox.stop());
     registerSandboxRoutes(ctx.http, sandbox.service);
     ctx.provisions.provide(SANDBOX_SERVICE, sandbox.service);

@@ -37,15 +37,23 @@ export interface SandboxPhases {
   batchId: string;
   cases: number;
   claims: number;
+  /** Parsing and checking the claims' parameters. */
   validation: number;
+  /** Reading the history, consents and cases, and judging every claim. */
   guards: number;
+  /** One statement per predicate kind. */
   evaluation: number;
-  receipts: number;
+  /** Building the attempts' rows. */
+  rows: number;
+  /** The one transaction: attempts, receipts (signed meanwhile), audit entries. */
   storing: number;
+  /** One call per case into the exchange's call log. */
   callLog: number;
 }
 
 const phasesChannel = channel(SANDBOX_PHASES_CHANNEL);
+/** Receipts signed between two turns of the event loop (each ~50 µs): the inserts go on in between. */
+const SIGN_SLICE = 200;
 
 /** Throttles of a case type declared without them: a counter's day, not a batch's. */
 export const DEFAULT_THROTTLES = { perCasePerDay: 20, perApplicantPerDay: 20, perHandlerPerDay: 500 } as const;
@@ -59,6 +67,8 @@ export interface SandboxDeps {
   signer: ReceiptSigner;
   /** The exchange's call log: every claim, answered or refused, lands in "who used my data". */
   callLog: CallLog;
+  /** Departments' names by code (the identity module's directory), so citizens read names, not codes. */
+  orgNames?: () => Promise<ReadonlyMap<string, { name: string; nameEn: string }>>;
 }
 
 /** One case of a request as the guards judge it. */
@@ -106,7 +116,8 @@ export class SandboxService {
   /** Every case type, with its whitelist and throttles. */
   async listCaseTypes(who: Principal | null): Promise<CaseType[]> {
     if (!who) throw Problem.unauthenticated();
-    return (await store.listCaseTypes(this.deps.db)).map(presentCaseType);
+    const [rows, orgs] = await Promise.all([store.listCaseTypes(this.deps.db), this.orgNames()]);
+    return rows.map((c) => ({ ...presentCaseType(c), ownerName: orgLabels(orgs, c.owner_org) }));
   }
 
   /**
@@ -191,7 +202,7 @@ export class SandboxService {
   async listConsents(who: Principal | null): Promise<Consent[]> {
     const caller = requirePermission(who, 'sandbox:consent');
     const subject = this.requireSubject(caller);
-    const [rows, caseTypes, templates] = await Promise.all([store.listConsents(this.deps.db, subject), this.caseTypesByCode(), this.templatesByCode()]);
+    const [rows, caseTypes, templates, orgs] = await Promise.all([store.listConsents(this.deps.db, subject), this.caseTypesByCode(), this.templatesByCode(), this.orgNames()]);
     const now = Date.now();
     return rows.map((c) => {
       const ct = caseTypes.get(c.case_type);
@@ -200,6 +211,7 @@ export class SandboxService {
         caseType: c.case_type,
         caseTypeName: { zh: ct?.name ?? c.case_type, en: ct?.name_en ?? c.case_type },
         department: ct?.owner_org ?? '',
+        departmentName: orgLabels(orgs, ct?.owner_org),
         templates: c.templates.map((code) => ({ code, name: { zh: templates.get(code)?.name ?? code, en: templates.get(code)?.name_en ?? code } })),
         validUntil: chinaToday(c.valid_until),
         createdAt: c.created_at.toISOString(),
@@ -286,7 +298,7 @@ export class SandboxService {
   async myVerifications(who: Principal | null, limit = 200) {
     const caller = requirePermission(who, 'my_data:read');
     if (!caller.subjectId) return [];
-    const [rows, caseTypes, templates] = await Promise.all([store.listSubjectVerifications(this.deps.db, caller.subjectId, limit), this.caseTypesByCode(), this.templatesByCode()]);
+    const [rows, caseTypes, templates, orgs] = await Promise.all([store.listSubjectVerifications(this.deps.db, caller.subjectId, limit), this.caseTypesByCode(), this.templatesByCode(), this.orgNames()]);
     return rows.map((r) => {
       const ct = caseTypes.get(r.case_type);
       const t = templates.get(r.template);
@@ -294,6 +306,7 @@ export class SandboxService {
         id: r.id,
         at: r.requested_at.toISOString(),
         department: r.consumer_org,
+        departmentName: orgLabels(orgs, r.consumer_org),
         caseType: r.case_type,
         caseTypeName: ct ? { zh: ct.name, en: ct.name_en } : null,
         caseId: r.case_id,
@@ -399,28 +412,15 @@ export class SandboxService {
     const batchId = `SB-${batchKey}`;
     const consumerOrg = caller.orgCode ?? '-';
     const verifications: store.VerificationRow[] = [];
-    const receipts: store.ReceiptRow[] = [];
-    const calls: ReturnType<SandboxService['callRecord']>[] = [];
+    const firstRow: number[] = [];
     for (const [n, c] of cases.entries()) {
-      const first = verifications.length;
-      if (!c.refused) {
-        const nonce = randomBytes(12).toString('base64url');
-        c.receipt = this.deps.signer.sign({
-          id: `SR-${batchKey}-${position(n)}`,
-          issuedAt: dataReadyAt.toISOString(),
-          caseType: caseType.code,
-          caseId: c.caseId,
-          consumerOrg,
-          nonce,
-          claims: c.claims.map((x) => ({ template: x.template, digest: claimDigest(nonce, { subject: c.subject, template: x.template, params: x.params }), result: x.result! })),
-        });
-        receipts.push({ id: c.receipt.id, batch_id: batchId, case_type: caseType.code, case_id: c.caseId, consumer_org: consumerOrg, issued_at: dataReadyAt, body: c.receipt as unknown as Record<string, unknown> });
-      }
+      firstRow.push(verifications.length);
+      const receiptId = c.refused ? null : `SR-${batchKey}-${position(n)}`;
       for (const x of c.claims) {
         verifications.push({
           id: `SV-${batchKey}-${position(verifications.length)}`,
           batch_id: batchId,
-          receipt_id: c.receipt?.id ?? null,
+          receipt_id: receiptId,
           case_type: caseType.code,
           case_id: c.caseId,
           subject: c.subject,
@@ -435,8 +435,27 @@ export class SandboxService {
           refusal: c.refused ? x.reason : null,
         });
       }
-      calls.push(this.callRecord(c, verifications.slice(first), { caller, caseType, templates, receivedAt, authorisedAt, dataReadyAt }));
     }
+    const receipts: store.ReceiptRow[] = [];
+    // Signing is work for this process, storing the attempts work for the database: the
+    // receipts are signed in slices while the attempts' inserts go on between them.
+    const signReceipts = async () => {
+      for (const [n, c] of cases.entries()) {
+        if (n % SIGN_SLICE === SIGN_SLICE - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (c.refused) continue;
+        const nonce = randomBytes(12).toString('base64url');
+        c.receipt = this.deps.signer.sign({
+          id: `SR-${batchKey}-${position(n)}`,
+          issuedAt: dataReadyAt.toISOString(),
+          caseType: caseType.code,
+          caseId: c.caseId,
+          consumerOrg,
+          nonce,
+          claims: c.claims.map((x) => ({ template: x.template, digest: claimDigest(nonce, { subject: c.subject, template: x.template, params: x.params }), result: x.result! })),
+        });
+        receipts.push({ id: c.receipt.id, batch_id: batchId, case_type: caseType.code, case_id: c.caseId, consumer_org: consumerOrg, issued_at: dataReadyAt, body: c.receipt as unknown as Record<string, unknown> });
+      }
+    };
     clock.push(performance.now());
     const count = (pick: (v: store.VerificationRow) => string | null) =>
       verifications.reduce<Record<string, number>>((acc, v) => {
@@ -446,8 +465,13 @@ export class SandboxService {
       }, {});
     try {
       await this.deps.transaction(async (trx) => {
-        await store.insertCases(trx, cases.filter((c) => !c.refused && !boundBefore.has(c.caseId)).map((c) => ({ case_type: caseType.code, case_id: c.caseId, subject: c.subject, consumer_org: consumerOrg })));
-        await store.insertVerifications(trx, verifications);
+        const attemptsStored = (async () => {
+          await store.insertCases(trx, cases.filter((c) => !c.refused && !boundBefore.has(c.caseId)).map((c) => ({ case_type: caseType.code, case_id: c.caseId, subject: c.subject, consumer_org: consumerOrg })));
+          await store.insertVerifications(trx, verifications);
+        })();
+        attemptsStored.catch(() => undefined); // awaited below; failing while receipts are signed is not an unhandled rejection
+        await signReceipts();
+        await attemptsStored;
         await store.insertReceipts(trx, receipts);
         await this.deps.audit.append(trx, {
           action: 'sandbox.verify',
@@ -475,11 +499,13 @@ export class SandboxService {
     clock.push(performance.now());
     // Evidence before answers: the calls are in the exchange's log (and so in every data
     // subject's "who used my data") before the handler sees a result.
+    const callContext = { caller, caseType, templates, receivedAt, authorisedAt, dataReadyAt };
+    const calls = cases.map((c, n) => this.callRecord(c, verifications.slice(firstRow[n], firstRow[n]! + c.claims.length), callContext));
     await Promise.all(calls.map((call) => this.deps.callLog.write(call)));
     clock.push(performance.now());
     if (phasesChannel.hasSubscribers) {
       const took = (i: number) => clock[i + 1]! - clock[i]!;
-      const phases: SandboxPhases = { batchId, cases: cases.length, claims: verifications.length, validation: took(0), guards: took(1), evaluation: took(2), receipts: took(3), storing: took(4), callLog: took(5) };
+      const phases: SandboxPhases = { batchId, cases: cases.length, claims: verifications.length, validation: took(0), guards: took(1), evaluation: took(2), rows: took(3), storing: took(4), callLog: took(5) };
       phasesChannel.publish(phases);
     }
     return { batchId, cases };
@@ -654,6 +680,10 @@ export class SandboxService {
     return new Map((await store.listTemplates(this.deps.db)).map((t) => [t.code, t]));
   }
 
+  private async orgNames(): Promise<ReadonlyMap<string, { name: string; nameEn: string }>> {
+    return this.deps.orgNames ? this.deps.orgNames() : new Map();
+  }
+
   private async caseTypesByCode(): Promise<Map<string, store.CaseTypeRow>> {
     return new Map((await store.listCaseTypes(this.deps.db)).map((c) => [c.code, c]));
   }
@@ -674,6 +704,12 @@ function refusal(outcome: CaseOutcome): Problem {
     'The verification was refused and nothing was evaluated; each claim’s reason is listed in errors.',
     outcome.claims.map((c, i) => ({ field: `/body/claims/${i}`, message: c.reason! })),
   );
+}
+
+// A department's names in both languages, or null when the directory does not know it.
+function orgLabels(orgs: ReadonlyMap<string, { name: string; nameEn: string }>, code: string | undefined): { zh: string; en: string } | null {
+  const org = code ? orgs.get(code) : undefined;
+  return org ? { zh: org.name, en: org.nameEn } : null;
 }
 
 function presentTemplate(t: store.TemplateRow): Template {

@@ -203,7 +203,7 @@ describe('sandbox', () => {
     const spouseUses = (await city.inject({ method: 'GET', url: '/api/me/data-uses', headers: { cookie: husband } })).json();
     expect(spouseUses.some((u: { caseId: string }) => u.caseId === 'T-0')).toBe(true);
     const mine = (await city.inject({ method: 'GET', url: '/api/sandbox/my-verifications', headers: { cookie: wife } })).json();
-    expect(mine.find((v: { caseId: string }) => v.caseId === 'T-0')).toMatchObject({ template: 'marriage.married_to', result: 'match', department: 'xm.medsec', templateName: { zh: '与某人登记结婚' } });
+    expect(mine.find((v: { caseId: string }) => v.caseId === 'T-0')).toMatchObject({ template: 'marriage.married_to', result: 'match', department: 'xm.medsec', departmentName: { zh: '厦门市医疗保障局' }, templateName: { zh: '与某人登记结婚' } });
   });
 
   it('counts applicants per street for planning: ≤ 7 withheld, others rounded to 5', async () => {
