@@ -171,7 +171,7 @@ try {
   if (phases) {
     const p = phases;
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-    console.log(`  phases: validation ${s(p.validation)}, guards ${s(p.guards)}, evaluation ${s(p.evaluation)}, receipts and rows ${s(p.receipts)}, storing ${s(p.storing)}, call log ${s(p.callLog)}`);
+    console.log(`  phases: validation ${s(p.validation)}, guards ${s(p.guards)}, evaluation ${s(p.evaluation)}, rows ${s(p.rows)}, signing and storing ${s(p.storing)}, call log ${s(p.callLog)}`);
   }
   console.log(`goal: ${CASES.toLocaleString()} × 5 under ${GOAL_SECONDS} s — ${fullSeconds < GOAL_SECONDS ? 'met' : 'NOT met'}${PEOPLE < 1_000_000 || CASES < 50_000 ? ' (at this size; the goal is 1 M people, 50,000 cases)' : ''}`);
   await ludao.close();
