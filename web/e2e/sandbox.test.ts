@@ -113,6 +113,8 @@ describe.skipIf(!hasChromium)('the sandbox in Chromium', () => {
     await caseType.waitFor();
     for (const seen of ['思明区积分入学', '持有子女出生医学证明', '每案每日 20 次', '积分入学办法']) expect(await caseType.textContent()).toContain(seen);
     expect(await byTestId('sb-case-type-row').count()).toBe(1);
+    // Planning counts: only the department's own case types.
+    expect(await byTestId('sb-agg-case-type').locator('option').allTextContents()).toEqual(['思明区积分入学']);
 
     // The parameters come from the template: a month input for the window, a number for the months.
     await byTestId('sb-claim-si.months_insured').check();

@@ -9,7 +9,8 @@ import { useFormat } from './format';
 import { useI18n } from './i18n';
 import { Link } from './router';
 import { sbPaths, useSandboxNames, type CaseType, type Receipt, type SandboxNames, type Verification, type VerificationAttempt, type VerifyBody } from './sb-api';
-import { CaseTypeSelect, ParamInputs, paramValues, RefusalError, ResultPill } from './sb-parts';
+import { AggregateForm } from './sb-oversight';
+import { AttemptTable, CaseTypeSelect, ParamInputs, paramValues, RefusalError, ResultPill } from './sb-parts';
 import { ListTable, LoadedSection, Loading, LoadState, Term } from './ui';
 import { useAction, useOrgNames, within } from './xc-api';
 import { joinList } from './xc-parts';
@@ -49,6 +50,11 @@ function VerifyHome({ me, names, receiptPath }: { me: Me; names: SandboxNames; r
       <LoadedSection headingId="sb-recent-h" title={t('sb.h.recent')} help={t('sb.h.recentHelp')} loaded={recent} refreshTestId="sb-recent-refresh">
         {(items) => <AttemptTable attempts={items} names={names} receiptPath={receiptPath} testId="sb-recent" />}
       </LoadedSection>
+      <section className="section panel" aria-labelledby="sb-agg-h">
+        <h2 id="sb-agg-h">{t('sb.agg.title')}</h2>
+        <p className="muted small">{t('sb.agg.help')}</p>
+        {ours.length > 0 && <AggregateForm names={names} caseTypes={ours} />}
+      </section>
     </>
   );
 }
@@ -186,42 +192,6 @@ function VerificationResult({ answer, names, receiptPath }: { answer: Verificati
         {t('sb.h.receipt')}
       </Link>
     </div>
-  );
-}
-
-/**
- * Verification attempts, one row per claim: when, department, case type and case, claim, handler,
- * result (or refusal), receipt; `showDepartment` for overseers, who see every department's.
- */
-export function AttemptTable({ attempts, names, receiptPath, showDepartment = false, testId }: { attempts: readonly VerificationAttempt[]; names: SandboxNames; receiptPath?: (id: string) => string; showDepartment?: boolean; testId: string }) {
-  const { lang, t } = useI18n();
-  const f = useFormat();
-  const orgName = useOrgNames(lang, showDepartment);
-  const columns = [t('sb.col.when'), ...(showDepartment ? [t('sb.col.department')] : []), t('sb.col.caseType'), t('sb.col.case'), t('sb.col.claim'), t('sb.col.handler'), t('sb.col.result'), ...(receiptPath ? [t('sb.col.receipt')] : [])];
-  return (
-    <ListTable rows={attempts} columns={columns} compact empty={t('sb.h.recentNone')} emptyTestId={`${testId}-empty`} testId={testId}>
-      {(a) => (
-        <tr key={a.id} data-testid={`${testId}-row`} data-case={a.caseId} data-outcome={a.outcome} data-refusal={a.refusal ?? undefined}>
-          <td className="nowrap">{f.dateTime(a.at)}</td>
-          {showDepartment && <td>{orgName(a.department)}</td>}
-          <td>{names.caseTypeName(a.caseType)}</td>
-          <td className="code">{a.caseId}</td>
-          <td>{names.templateName(a.template)}</td>
-          <td className="code" title={a.handler}>
-            {a.handler.slice(0, 8)}
-          </td>
-          <td>
-            <ResultPill result={a.result} refusal={a.refusal} testId={`${testId}-result`} />
-            {a.refusal === 'sweep' && (
-              <span className="badge overdue" data-testid={`${testId}-sweep`}>
-                {t('sb.ops.sweep')}
-              </span>
-            )}
-          </td>
-          {receiptPath && <td>{a.receiptId ? <Link to={receiptPath(a.receiptId)}>{t('sb.col.receipt')}</Link> : '—'}</td>}
-        </tr>
-      )}
-    </ListTable>
   );
 }
 

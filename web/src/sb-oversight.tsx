@@ -6,9 +6,8 @@ import { api } from './api';
 import { useApiGet } from './dc-api';
 import { useFormat } from './format';
 import { useI18n } from './i18n';
-import { sbPaths, useSandboxNames, type Aggregate, type AggregateBody, type SandboxNames, type VerificationAttempt } from './sb-api';
-import { AttemptTable } from './sb-handler';
-import { CaseTypeSelect, ParamInputs, paramValues } from './sb-parts';
+import { sbPaths, useSandboxNames, type Aggregate, type AggregateBody, type CaseType, type SandboxNames, type VerificationAttempt } from './sb-api';
+import { AttemptTable, CaseTypeSelect, ParamInputs, paramValues } from './sb-parts';
 import { ActionError, ListTable, LoadedSection, Loading } from './ui';
 import { useAction } from './xc-api';
 
@@ -56,11 +55,14 @@ export function SandboxOversight({ counts }: { counts: boolean }) {
   );
 }
 
-/** A case type, one of its claims (templates that name no person), its parameters, street or district → counts. */
-export function AggregateForm({ names }: { names: SandboxNames }) {
+/**
+ * A case type (of `caseTypes`, by default all), one of its claims (templates that name no
+ * person), its parameters, street or district → counts.
+ */
+export function AggregateForm({ names, caseTypes = names.caseTypes }: { names: SandboxNames; caseTypes?: readonly CaseType[] }) {
   const { t } = useI18n();
   const f = useFormat();
-  const [caseTypeCode, setCaseTypeCode] = useState(names.caseTypes[0]?.code ?? '');
+  const [caseTypeCode, setCaseTypeCode] = useState(caseTypes[0]?.code ?? '');
   const caseType = names.caseType(caseTypeCode);
   // A count of applicants married to S is a question about S: the server refuses those, so they are not offered.
   const countable = (caseType?.templates ?? []).filter((code) => !(names.template(code)?.params ?? []).some((p) => p.type === 'resident_id'));
@@ -86,7 +88,7 @@ export function AggregateForm({ names }: { names: SandboxNames }) {
       <form className="form" onSubmit={(e) => void submit(e)} data-testid="sb-agg-form" aria-busy={action.busy}>
         <div className="form-grid">
           <CaseTypeSelect
-            caseTypes={names.caseTypes}
+            caseTypes={caseTypes}
             value={caseTypeCode}
             onChange={(code) => {
               setCaseTypeCode(code);

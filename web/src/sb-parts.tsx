@@ -1,10 +1,14 @@
 // Pieces the sandbox pages share: a claim's result as a pill, a refusal reason in words, the
-// refused verification's reasons per claim under the server's message, and the inputs of a
-// template's parameters generated from their specs.
+// refused verification's reasons per claim under the server's message, the inputs of a
+// template's parameters generated from their specs, a choice of case type, and the table of
+// verification attempts.
 import { type ApiError } from './api';
+import { useFormat } from './format';
 import { translateMaybe, useI18n, type Lang } from './i18n';
-import { refusalReasons, type CaseType, type Template } from './sb-api';
-import { ActionError } from './ui';
+import { Link } from './router';
+import { refusalReasons, type CaseType, type SandboxNames, type Template, type VerificationAttempt } from './sb-api';
+import { ActionError, ListTable } from './ui';
+import { useOrgNames } from './xc-api';
 
 /** A refusal reason (`sb.refusal.<reason>`) in words, or the code when there are none for it. */
 export function refusalLabel(lang: Lang, reason: string): string {
@@ -108,5 +112,41 @@ export function CaseTypeSelect({ caseTypes, value, onChange, disabled, placehold
         ))}
       </select>
     </label>
+  );
+}
+
+/**
+ * Verification attempts, one row per claim: when, department, case type and case, claim, handler,
+ * result (or refusal), receipt; `showDepartment` for overseers, who see every department's.
+ */
+export function AttemptTable({ attempts, names, receiptPath, showDepartment = false, testId }: { attempts: readonly VerificationAttempt[]; names: SandboxNames; receiptPath?: (id: string) => string; showDepartment?: boolean; testId: string }) {
+  const { lang, t } = useI18n();
+  const f = useFormat();
+  const orgName = useOrgNames(lang, showDepartment);
+  const columns = [t('sb.col.when'), ...(showDepartment ? [t('sb.col.department')] : []), t('sb.col.caseType'), t('sb.col.case'), t('sb.col.claim'), t('sb.col.handler'), t('sb.col.result'), ...(receiptPath ? [t('sb.col.receipt')] : [])];
+  return (
+    <ListTable rows={attempts} columns={columns} compact empty={t('sb.h.recentNone')} emptyTestId={`${testId}-empty`} testId={testId}>
+      {(a) => (
+        <tr key={a.id} data-testid={`${testId}-row`} data-case={a.caseId} data-outcome={a.outcome} data-refusal={a.refusal ?? undefined}>
+          <td className="nowrap">{f.dateTime(a.at)}</td>
+          {showDepartment && <td>{orgName(a.department)}</td>}
+          <td>{names.caseTypeName(a.caseType)}</td>
+          <td className="code">{a.caseId}</td>
+          <td>{names.templateName(a.template)}</td>
+          <td className="code" title={a.handler}>
+            {a.handler.slice(0, 8)}
+          </td>
+          <td>
+            <ResultPill result={a.result} refusal={a.refusal} testId={`${testId}-result`} />
+            {a.refusal === 'sweep' && (
+              <span className="badge overdue" data-testid={`${testId}-sweep`}>
+                {t('sb.ops.sweep')}
+              </span>
+            )}
+          </td>
+          {receiptPath && <td>{a.receiptId ? <Link to={receiptPath(a.receiptId)}>{t('sb.col.receipt')}</Link> : '—'}</td>}
+        </tr>
+      )}
+    </ListTable>
   );
 }
