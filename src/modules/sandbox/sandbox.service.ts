@@ -467,7 +467,7 @@ export class SandboxService {
       await this.deps.transaction(async (trx) => {
         const attemptsStored = (async () => {
           await store.insertCases(trx, cases.filter((c) => !c.refused && !boundBefore.has(c.caseId)).map((c) => ({ case_type: caseType.code, case_id: c.caseId, subject: c.subject, consumer_org: consumerOrg })));
-          await store.insertVerifications(trx, verifications);
+          await store.insertVerifications(trx, { batch_id: batchId, case_type: caseType.code, consumer_org: consumerOrg, handler: caller.id, requested_at: receivedAt }, verifications);
         })();
         attemptsStored.catch(() => undefined); // awaited below; failing while receipts are signed is not an unhandled rejection
         await signReceipts();

@@ -237,14 +237,31 @@ export async function readGuardHistory(
   return history;
 }
 
-/** Stores verification attempts (any number: a few thousand rows a statement). */
-export async function insertVerifications(db: AnyDb, rows: readonly VerificationRow[]): Promise<void> {
+/** The columns every attempt of one batch shares. */
+export type BatchColumns = Pick<VerificationRow, 'batch_id' | 'case_type' | 'consumer_org' | 'handler' | 'requested_at'>;
+
+/**
+ * Stores one batch's verification attempts (any number: a few thousand rows a statement). The
+ * batch's shared columns travel once, as parameters; the rest as `json`, parsed once by the
+ * recordset (50,000 rows: 1.1 s, against 1.2–1.7 s with every column as one `jsonb`).
+ */
+export async function insertVerifications(db: AnyDb, batch: BatchColumns, rows: readonly Omit<VerificationRow, keyof BatchColumns>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = rows.slice(i, i + CHUNK).map((r) => ({ ...r, requested_at: r.requested_at.toISOString() }));
+    const chunk = rows.slice(i, i + CHUNK).map((r) => ({
+      id: r.id,
+      receipt_id: r.receipt_id,
+      case_id: r.case_id,
+      subject: r.subject,
+      template: r.template,
+      params: r.params,
+      params_digest: r.params_digest,
+      outcome: r.outcome,
+      result: r.result,
+      refusal: r.refusal,
+    }));
     await sql`insert into sb_verification (id, batch_id, receipt_id, case_type, case_id, subject, template, params, params_digest, consumer_org, handler, requested_at, outcome, result, refusal)
-      select id, batch_id, receipt_id, case_type, case_id, subject, template, params, params_digest, consumer_org, handler, requested_at, outcome, result, refusal
-      from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(id text, batch_id text, receipt_id text, case_type text, case_id text, subject text,
-        template text, params jsonb, params_digest text, consumer_org text, handler text, requested_at timestamptz, outcome text, result text, refusal text)`.execute(db);
+      select id, ${batch.batch_id}, receipt_id, ${batch.case_type}, case_id, subject, template, params, params_digest, ${batch.consumer_org}, ${batch.handler}, ${batch.requested_at}, outcome, result, refusal
+      from json_to_recordset(${JSON.stringify(chunk)}::json) as x(id text, receipt_id text, case_id text, subject text, template text, params jsonb, params_digest text, outcome text, result text, refusal text)`.execute(db);
   }
 }
 
@@ -254,7 +271,7 @@ export async function insertReceipts(db: AnyDb, rows: readonly ReceiptRow[]): Pr
     const chunk = rows.slice(i, i + CHUNK).map((r) => ({ ...r, issued_at: r.issued_at.toISOString() }));
     await sql`insert into sb_receipt (id, batch_id, case_type, case_id, consumer_org, issued_at, body)
       select id, batch_id, case_type, case_id, consumer_org, issued_at, body
-      from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(id text, batch_id text, case_type text, case_id text, consumer_org text, issued_at timestamptz, body jsonb)`.execute(db);
+      from json_to_recordset(${JSON.stringify(chunk)}::json) as x(id text, batch_id text, case_type text, case_id text, consumer_org text, issued_at timestamptz, body jsonb)`.execute(db);
   }
 }
 
