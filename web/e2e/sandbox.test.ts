@@ -3,7 +3,7 @@
 // theirs, by generating the same deterministic city in memory and choosing the person as the demo
 // does (src/flows/demo-exchange.ts and demo-maternity.ts).
 import fs from 'node:fs';
-import { request as apiRequest } from 'playwright-core';
+import { request as apiRequest, type APIRequestContext } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkReceipt } from '../../src/modules/sandbox';
 import { createMemorySink, generateCity } from '../../src/synth';
@@ -13,6 +13,11 @@ const PEOPLE = 300;
 const CASE_TYPE = 'school_admission.sm';
 const FIRST_CASE = 'SA-E2E-0001';
 const SECOND_CASE = 'SA-E2E-0002';
+const THIRD_CASE = 'SA-E2E-0003';
+const SWEEP_CASE = 'SA-E2E-0004';
+
+/** A day in China time as YYYY-MM-DD, `offset` days from today. */
+const chinaDay = (offset: number) => new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * The person the demo links the `citizen` account to, and a child of theirs: the mother of the city's
@@ -55,8 +60,7 @@ describe.skipIf(!hasChromium)('the sandbox in Chromium', () => {
     ({ subject, child } = await demoCitizen());
 
     // The demo city loads after the server listens; the citizen is linked to a person at its end.
-    const api = await apiRequest.newContext({ baseURL: web.base });
-    expect((await api.post('/api/auth/login', { data: { username: 'citizen', password: DEMO_PASSWORD } })).status()).toBe(200);
+    const api = await apiAs('citizen');
     const deadline = Date.now() + 150_000;
     while (((await (await api.get('/api/me/data-uses')).json()) as unknown[]).length === 0) {
       if (Date.now() > deadline) throw new Error('the demo citizen is still linked to nobody after 150 s');
@@ -64,6 +68,13 @@ describe.skipIf(!hasChromium)('the sandbox in Chromium', () => {
     }
     await api.dispose();
   }, 180_000);
+
+  /** An API client signed in as a user, for what another person does meanwhile. */
+  async function apiAs(username: string): Promise<APIRequestContext> {
+    const api = await apiRequest.newContext({ baseURL: web.base });
+    expect((await api.post('/api/auth/login', { data: { username, password: DEMO_PASSWORD } })).status()).toBe(200);
+    return api;
+  }
 
   /** The handler verifies one case of the school admission about the citizen. */
   async function verifyCase(caseId: string, claims: { template: string; params: Record<string, string> }[]): Promise<void> {
@@ -196,7 +207,18 @@ describe.skipIf(!hasChromium)('the sandbox in Chromium', () => {
     expect(await refused.getAttribute('data-refusal')).toBe('no_consent');
   });
 
-  it('shows the operator every department’s verifications and refusals, and planning counts with small cells withheld', async () => {
+  it('shows the operator every department’s verifications and refusals, sweeps flagged, and planning counts with small cells withheld', async () => {
+    // Meanwhile, through the API: the citizen consents again, and the handler asks a second and then
+    // a third threshold of months insured about them (the first was 1200): the third is a sweep.
+    const citizen = await apiAs('citizen');
+    expect((await citizen.post('/api/sandbox/consents', { data: { caseType: CASE_TYPE, templates: ['si.months_insured'], validUntil: chinaDay(30) } })).status()).toBe(201);
+    const handler = await apiAs('edu.handler');
+    const ask = (caseId: string, months: number) =>
+      handler.post('/api/sandbox/verifications', { data: { caseType: CASE_TYPE, caseId, subject, claims: [{ template: 'si.months_insured', params: { months, from: '1926-01', to: '2026-12' } }] } });
+    expect((await ask(THIRD_CASE, 1199)).status()).toBe(200);
+    expect((await ask(SWEEP_CASE, 1198)).status()).toBe(403);
+    await Promise.all([citizen.dispose(), handler.dispose()]);
+
     await signIn('operator', '林运维');
     await web.page.goto('/operator/sandbox');
     const ours = (caseId: string) => web.page.locator(`[data-testid="sb-ops-row"][data-case="${caseId}"]`);
@@ -207,6 +229,9 @@ describe.skipIf(!hasChromium)('the sandbox in Chromium', () => {
     expect(await ours(SECOND_CASE).count()).toBe(1);
     expect(await ours(SECOND_CASE).textContent()).toContain('申请人没有有效授权');
     expect(await web.page.locator('[data-testid="sb-ops-row"][data-outcome="answered"]').count()).toBe(0);
+    expect(await ours(SWEEP_CASE).getAttribute('data-refusal')).toBe('sweep');
+    expect(await ours(SWEEP_CASE).getByTestId('sb-ops-sweep').textContent()).toBe('疑似扫描');
+    expect(await text('sb-ops-sweeps')).toContain('阈值扫描');
 
     // Counts under disclosure control: 7 or fewer withheld, the rest rounded to 5.
     await byTestId('sb-agg-case-type').selectOption(CASE_TYPE);
