@@ -3,11 +3,14 @@
 // theirs, by generating the same deterministic city in memory and choosing the person as the demo
 // does (src/flows/demo-exchange.ts and demo-maternity.ts).
 import fs from 'node:fs';
+import path from 'node:path';
 import { request as apiRequest, type APIRequestContext } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runLudao } from '../../src/cli/run-ludao.test-support';
 import { checkReceipt } from '../../src/modules/sandbox';
 import { createMemorySink, generateCity } from '../../src/synth';
 import { DEMO_PASSWORD, hasChromium, setUpBrowserSuite, startServer } from './browser';
+import { demoFamily } from './demo-family';
 
 const PEOPLE = 300;
 const CASE_TYPE = 'school_admission.sm';
@@ -25,24 +28,14 @@ const chinaDay = (offset: number) => new Date(Date.now() + 8 * 3_600_000 + offse
  * of the 12 months before the birth month (latest birth first), else the registry's first person.
  */
 async function demoCitizen(): Promise<{ subject: string; child: string }> {
+  const family = await demoFamily(PEOPLE);
+  if (family) return { subject: family.mother, child: family.child };
   const sink = createMemorySink();
   await generateCity({ people: PEOPLE, seed: 'xiamen' }, sink);
-  const rows = <T>(registry: Parameters<typeof sink.lines>[0]) => sink.lines(registry).map((l) => JSON.parse(l) as T);
-  const births = rows<{ certificate_no: string; child_id: string; mother_id: string; father_id: string | null; birth_date: string }>('births');
-  const married = new Set(rows<{ wife_id: string; status: string }>('marriages').filter((m) => m.status === 'married').map((m) => m.wife_id));
-  const accounts = new Set(rows<{ person_id: string; status: string }>('si_bank_accounts').filter((a) => a.status === 'active').map((a) => a.person_id));
-  const periods = rows<{ person_id: string; first_month: string; last_month: string }>('social_insurance_periods');
-  const month = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7));
-  const insured = (person: string, born: number) =>
-    periods.filter((p) => p.person_id === person).reduce((sum, p) => sum + Math.max(0, Math.min(month(p.last_month), born - 1) - Math.max(month(p.first_month), born - 12) + 1), 0);
-  const last = births.reduce((max, b) => (b.birth_date > max ? b.birth_date : max), '');
-  const yearBefore = new Date(Date.parse(`${last}T00:00:00Z`) - 365 * 86_400_000).toISOString().slice(0, 10);
-  const family = births
-    .filter((b) => b.birth_date > yearBefore && married.has(b.mother_id) && accounts.has(b.mother_id) && insured(b.mother_id, month(b.birth_date)) >= 12)
-    .sort((a, b) => (a.birth_date === b.birth_date ? (a.certificate_no < b.certificate_no ? -1 : 1) : a.birth_date > b.birth_date ? -1 : 1))[0];
-  if (family) return { subject: family.mother_id, child: family.child_id };
-  const first = rows<{ id: string }>('people')
-    .map((p) => p.id)
+  const births = sink.lines('births').map((l) => JSON.parse(l) as { child_id: string; mother_id: string; father_id: string | null });
+  const first = sink
+    .lines('people')
+    .map((l) => (JSON.parse(l) as { id: string }).id)
     .sort()[0]!;
   const birth = births.find((b) => b.mother_id === first || b.father_id === first);
   if (!birth) throw new Error('the demo citizen of this city has no child: choose another size of city');
@@ -158,8 +151,16 @@ describe.skipIf(!hasChromium)('the sandbox in Chromium', () => {
     expect(await byTestId('sb-receipt-claim').count()).toBe(2);
     const keyId = await text('sb-receipt-key-id');
     const [download] = await Promise.all([web.page.waitForEvent('download'), byTestId('sb-receipt-download').click()]);
-    const receiptText = fs.readFileSync((await download.path())!, 'utf8');
+    const receiptFile = (await download.path())!;
+    const receiptText = fs.readFileSync(receiptFile, 'utf8');
     const keys = await (await web.page.request.get('/api/sandbox/receipt-keys')).text();
+    // `ludao verify-receipt` checks the downloaded file offline against the published keys…
+    const keysFile = path.join(path.dirname(receiptFile), 'receipt-keys.json');
+    fs.writeFileSync(keysFile, keys);
+    const cli = await runLudao(['verify-receipt', receiptFile, '--key', keysFile], {}, { ownDatabase: true, timeoutMs: 60_000 });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain(`case ${FIRST_CASE} (${CASE_TYPE}) of xm.sm.edu`);
+    // …and so does the function behind it, which says what the receipt holds.
     const check = checkReceipt(receiptText, keys);
     expect(check.line).toContain('is valid');
     expect(check.ok && check.receipt.keyId).toBe(keyId);
