@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+import { chromium, request as apiRequest, type APIRequestContext, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 
 /** The repository root. */
@@ -121,6 +121,8 @@ export interface BrowserSuite {
   waitForText(id: string, wanted: string): Promise<void>;
   /** Signs in on the login page with the demo password; with `displayName`, waits for the greeting. */
   signIn(username: string, displayName?: string): Promise<void>;
+  /** An API client signed in as a demo user, for what someone else does meanwhile (dispose it when done). */
+  apiAs(username: string): Promise<APIRequestContext>;
 }
 
 /**
@@ -183,6 +185,12 @@ export function setUpBrowserSuite(options: { start: () => Promise<StartedServer>
       await suite.byTestId('login-password').fill(DEMO_PASSWORD);
       await suite.byTestId('login-submit').click();
       if (displayName !== undefined) await suite.byTestId('home-greeting').filter({ hasText: displayName }).waitFor();
+    },
+    async apiAs(username) {
+      const api = await apiRequest.newContext({ baseURL: suite.base });
+      const res = await api.post('/api/auth/login', { data: { username, password: DEMO_PASSWORD } });
+      if (res.status() !== 200) throw new Error(`sign-in as ${username} failed: ${res.status()}`);
+      return api;
     },
   };
   return suite;

@@ -9,6 +9,7 @@ import { useFormat } from './format';
 import { useI18n, type MessageKey } from './i18n';
 import { pathSegments } from './router';
 import { ConsentsPage, MyVerificationsPage } from './sb-citizen';
+import { AdmissionApplyPage } from './sv-admission';
 import { Title } from './title';
 import { AreaHeader, FormRow, ListTable, LoadedSection, TabNav, type ColumnHead } from './ui';
 import { xcPaths, type DataUse } from './xc-api';
@@ -37,6 +38,7 @@ const TABS: readonly CitizenTab[] = [
   { key: 'uses', path: CITIZEN_PATH, label: 'area.citizen.f2', Page: DataUses },
   { key: 'consents', path: `${CITIZEN_PATH}/consents`, label: 'area.citizen.f3', Page: ConsentsPage },
   { key: 'verifications', path: `${CITIZEN_PATH}/verifications`, label: 'sb.cz.verifications', Page: MyVerificationsPage },
+  { key: 'admission', path: `${CITIZEN_PATH}/admission`, label: 'adm.tab', Page: AdmissionApplyPage },
 ];
 
 // Still planned: shown greyed after the tabs.

@@ -8,6 +8,7 @@ import { AREA_INFO } from './areas';
 import { useI18n, type MessageKey } from './i18n';
 import { Title } from './title';
 import { pathSegments } from './router';
+import { AdmissionPage, runsAdmission } from './adm-handler';
 import { VerifyPage, type CasePageProps } from './sb-handler';
 import { AreaHeader, TabNav } from './ui';
 import { AskPage } from './xc-ask';
@@ -46,6 +47,7 @@ interface CaseTab {
 // The case handler's tabs, in order. A service for case handlers is one line here (and its label in i18n.ts).
 const CASE_TABS: readonly CaseTab[] = [
   { key: 'verify', path: `${DEPARTMENT_PATH}/verify`, label: 'sb.tab.verify', Page: VerifyPage, subpaths: true },
+  { key: 'admission', path: `${DEPARTMENT_PATH}/admission`, label: 'adm.tab', Page: AdmissionPage, subpaths: true, opens: runsAdmission },
 ];
 
 /** The case tabs this user may open. */
