@@ -136,6 +136,7 @@ try {
   let phases: SandboxPhases | undefined;
   const onPhases = (message: unknown) => (phases = message as SandboxPhases);
   subscribe(SANDBOX_PHASES_CHANNEL, onPhases);
+  const loadBefore = os.loadavg()[0]!;
   t0 = performance.now();
   const batch = await service.verifyBatch(handler, { caseType: CASE_TYPE, items });
   const fullSeconds = seconds(t0);
@@ -173,6 +174,7 @@ try {
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     console.log(`  phases: validation ${s(p.validation)}, guards ${s(p.guards)}, evaluation ${s(p.evaluation)}, rows ${s(p.rows)}, signing and storing ${s(p.storing)}, call log ${s(p.callLog)}`);
   }
+  console.log(`machine load (1-minute average, ${os.cpus().length} cores) before the batch ${loadBefore.toFixed(1)}, after the bare SQL ${os.loadavg()[0]!.toFixed(1)}: others' work shares the cores`);
   console.log(`goal: ${CASES.toLocaleString()} × 5 under ${GOAL_SECONDS} s — ${fullSeconds < GOAL_SECONDS ? 'met' : 'NOT met'}${PEOPLE < 1_000_000 || CASES < 50_000 ? ' (at this size; the goal is 1 M people, 50,000 cases)' : ''}`);
   await ludao.close();
 } finally {
