@@ -45,7 +45,7 @@ async function demoCitizen(): Promise<{ subject: string; child: string }> {
 describe.skipIf(!hasChromium)('the sandbox in Chromium', () => {
   const web = setUpBrowserSuite({ start: () => startServer({ demoPeople: PEOPLE, tmpPrefix: 'ludao-sb-e2e-' }), context: { acceptDownloads: true } });
   const { byTestId, text, pathname, signIn } = web;
-  // The demo citizen (the population registry's first person by ID) and a child of theirs.
+  // The person the demo citizen is, and a child of theirs (demoCitizen).
   let subject = '';
   let child = '';
 
