@@ -10,6 +10,7 @@ import { useI18n, type MessageKey } from './i18n';
 import { pathSegments } from './router';
 import { ConsentsPage, MyVerificationsPage } from './sb-citizen';
 import { AdmissionApplyPage } from './sv-admission';
+import { MaternityClaimPage } from './sv-maternity';
 import { Title } from './title';
 import { AreaHeader, FormRow, ListTable, LoadedSection, TabNav, type ColumnHead } from './ui';
 import { xcPaths, type DataUse } from './xc-api';
@@ -38,6 +39,7 @@ const TABS: readonly CitizenTab[] = [
   { key: 'uses', path: CITIZEN_PATH, label: 'area.citizen.f2', Page: DataUses },
   { key: 'consents', path: `${CITIZEN_PATH}/consents`, label: 'area.citizen.f3', Page: ConsentsPage },
   { key: 'verifications', path: `${CITIZEN_PATH}/verifications`, label: 'sb.cz.verifications', Page: MyVerificationsPage },
+  { key: 'maternity', path: `${CITIZEN_PATH}/maternity`, label: 'mt.tab', Page: MaternityClaimPage },
   { key: 'admission', path: `${CITIZEN_PATH}/admission`, label: 'adm.tab', Page: AdmissionApplyPage },
 ];
 

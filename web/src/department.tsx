@@ -10,6 +10,7 @@ import { Title } from './title';
 import { pathSegments } from './router';
 import { AdmissionPage, runsAdmission } from './adm-handler';
 import { VerifyPage, type CasePageProps } from './sb-handler';
+import { handlesMaternity, MaternityQueuePage } from './sv-maternity';
 import { AreaHeader, TabNav } from './ui';
 import { AskPage } from './xc-ask';
 import { CallsPage, ChannelsPage } from './xc-channels';
@@ -47,6 +48,7 @@ interface CaseTab {
 // The case handler's tabs, in order. A service for case handlers is one line here (and its label in i18n.ts).
 const CASE_TABS: readonly CaseTab[] = [
   { key: 'verify', path: `${DEPARTMENT_PATH}/verify`, label: 'sb.tab.verify', Page: VerifyPage, subpaths: true },
+  { key: 'maternity', path: `${DEPARTMENT_PATH}/maternity`, label: 'mt.review.tab', Page: MaternityQueuePage, opens: handlesMaternity },
   { key: 'admission', path: `${DEPARTMENT_PATH}/admission`, label: 'adm.tab', Page: AdmissionPage, subpaths: true, opens: runsAdmission },
 ];
 

@@ -1,0 +1,332 @@
+// The maternity-insurance quick claim (生育险快速申领): the parent's phone-sized page (declare
+// spouse, child and social-security card account, consent to exactly four checks; see status,
+// amount and which checks failed; correct the account) and the healthcare security bureau's
+// queue (claims in review naming the failed checks; approve after a paper proof, or reject).
+import { useState, type FormEvent } from 'react';
+import { api, type Me } from './api';
+import { useApiGet } from './dc-api';
+import { useFormat } from './format';
+import { useI18n, type Lang, type MessageKey } from './i18n';
+import { labelIn } from './sb-api';
+import { ResultPill } from './sb-parts';
+import { ActionError, LoadedSection, Notice } from './ui';
+import { useAction } from './xc-api';
+import type { Claim, ClaimChecks } from '../../src/modules/maternity';
+
+/** The maternity claim API. */
+export const mtPaths = {
+  checks: '/api/maternity/checks',
+  claims: '/api/maternity/claims',
+  account: (id: string) => `/api/maternity/claims/${encodeURIComponent(id)}/account`,
+  decision: (id: string) => `/api/maternity/claims/${encodeURIComponent(id)}/decision`,
+  queue: (status: QueueStatus) => `/api/maternity/queue?status=${status}`,
+};
+
+type QueueStatus = 'pending_review' | 'approved' | 'rejected' | 'all';
+const QUEUE_STATUSES: readonly QueueStatus[] = ['pending_review', 'approved', 'rejected', 'all'];
+
+/** An amount in fen as yuan, in the reader's language. */
+function money(lang: Lang, fen: number): string {
+  return new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'zh-CN', { style: 'currency', currency: 'CNY' }).format(fen / 100);
+}
+
+/** The parent's page (a tab of the citizen portal): a new claim, and the claims filed. */
+export function MaternityClaimPage(_props: { me: Me; rest: readonly string[] }) {
+  const { t } = useI18n();
+  const claims = useApiGet<Claim[]>(mtPaths.claims);
+  const checks = useApiGet<ClaimChecks>(mtPaths.checks);
+  const [filing, setFiling] = useState(false);
+  return (
+    <div className="mt-phone" data-testid="mt-page">
+      <LoadedSection headingId="mt-claims-h" title={t('mt.title')} help={t('mt.help')} loaded={claims} refreshTestId="mt-refresh">
+        {(items) => (
+          <>
+            {items.length === 0 && !filing && <p className="muted">{t('mt.none')}</p>}
+            <ul className="mt-claims" data-testid="mt-claims">
+              {items.map((c) => (
+                <li key={c.id}>
+                  <ClaimCard claim={c} onChanged={claims.reload} />
+                </li>
+              ))}
+            </ul>
+            {!filing && (
+              <button type="button" className="button primary mt-wide" onClick={() => setFiling(true)} data-testid="mt-new">
+                {t('mt.new')}
+              </button>
+            )}
+          </>
+        )}
+      </LoadedSection>
+      {filing && checks.data && (
+        <section className="section panel" aria-labelledby="mt-form-h">
+          <h2 id="mt-form-h">{t('mt.new')}</h2>
+          <ClaimForm
+            checks={checks.data}
+            onCancel={() => setFiling(false)}
+            onFiled={() => {
+              setFiling(false);
+              claims.reload();
+            }}
+          />
+        </section>
+      )}
+    </div>
+  );
+}
+
+/** The claim form: three declarations, the birth, and consent to exactly the listed checks. */
+function ClaimForm({ checks, onFiled, onCancel }: { checks: ClaimChecks; onFiled: (claim: Claim) => void; onCancel: () => void }) {
+  const { lang, t } = useI18n();
+  const [spouse, setSpouse] = useState('');
+  const [child, setChild] = useState('');
+  const [account, setAccount] = useState('');
+  const [difficultBirth, setDifficultBirth] = useState(false);
+  const [babies, setBabies] = useState(1);
+  const [consent, setConsent] = useState(false);
+  const action = useAction();
+  const r = checks.rules;
+
+  async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
+    event.preventDefault();
+    if (action.busy || !consent) return;
+    const filed = await action.run(() => api<Claim>('POST', mtPaths.claims, { spouse, child, account, difficultBirth, babies, consent: true }));
+    if (filed) onFiled(filed);
+  }
+
+  return (
+    <form className="form" onSubmit={(e) => void submit(e)} data-testid="mt-form" aria-busy={action.busy}>
+      <label className="field">
+        <span>{t('mt.spouse')}</span>
+        <input value={spouse} onChange={(e) => setSpouse(e.target.value)} required minLength={18} maxLength={18} autoComplete="off" disabled={action.busy} data-testid="mt-spouse" />
+      </label>
+      <label className="field">
+        <span>{t('mt.child')}</span>
+        <input value={child} onChange={(e) => setChild(e.target.value)} required minLength={18} maxLength={18} autoComplete="off" disabled={action.busy} data-testid="mt-child" />
+        <span className="hint">{t('mt.childHelp', { days: r.claimWithinDays })}</span>
+      </label>
+      <AccountField label={t('mt.account')} hint={t('mt.accountHelp')} value={account} onChange={setAccount} disabled={action.busy} testId="mt-account" />
+      <label className="field">
+        <span>{t('mt.babies')}</span>
+        <select value={babies} onChange={(e) => setBabies(Number(e.target.value))} disabled={action.busy} data-testid="mt-babies">
+          {[1, 2, 3, 4].map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="mt-check">
+        <input type="checkbox" checked={difficultBirth} onChange={(e) => setDifficultBirth(e.target.checked)} disabled={action.busy} data-testid="mt-difficult" />
+        <span>{t('mt.difficult')}</span>
+      </label>
+      <p className="muted small" data-testid="mt-formula">
+        {t('mt.formula', { year: r.wageYear, wage: money(lang, r.avgMonthlyWageFen), base: r.baseDays, difficult: r.difficultBirthDays, extra: r.extraBabyDays })}
+      </p>
+      <fieldset className="field-checks mt-consent">
+        <legend>{t('mt.consentTitle')}</legend>
+        <ul data-testid="mt-checks">
+          {checks.checks.map((c) => (
+            <li key={c.template}>{labelIn(lang, c.name, c.template)}</li>
+          ))}
+        </ul>
+        <p className="small">{t('mt.consentText', { months: r.minMonths, window: r.windowMonths })}</p>
+        <label className="mt-check">
+          <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} disabled={action.busy} data-testid="mt-consent" />
+          <span>{t('mt.consent')}</span>
+        </label>
+      </fieldset>
+      <div className="form-actions">
+        <button type="submit" className="button primary" disabled={action.busy || !consent} data-testid="mt-submit">
+          {action.busy ? t('mt.checking') : t('mt.submit')}
+        </button>
+        <button type="button" className="button" onClick={onCancel} disabled={action.busy}>
+          {t('mt.cancel')}
+        </button>
+      </div>
+      {action.error && <ActionError title={t('mt.failed')} error={action.error} testId="mt-error" />}
+    </form>
+  );
+}
+
+/** A social-security card account number: digits, on a phone's number pad. */
+function AccountField({ label, hint, value, onChange, disabled, testId }: { label: string; hint: string; value: string; onChange: (value: string) => void; disabled: boolean; testId: string }) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <input value={value} onChange={(e) => onChange(e.target.value)} required inputMode="numeric" autoComplete="off" disabled={disabled} data-testid={testId} />
+      <span className="hint">{hint}</span>
+    </label>
+  );
+}
+
+const STATUS_LABEL: Record<Claim['status'], MessageKey> = {
+  verifying: 'mt.status.verifying',
+  approved: 'mt.status.approved',
+  pending_review: 'mt.status.pending_review',
+  rejected: 'mt.status.rejected',
+};
+
+/** One claim: status, amount, each check's result, the decision; the parent may correct a failed account, a handler decides. */
+function ClaimCard({ claim, onChanged, handler = false }: { claim: Claim; onChanged: () => void; handler?: boolean }) {
+  const { lang, t } = useI18n();
+  const f = useFormat();
+  const failed = claim.checks.filter((c) => c.result !== 'match');
+  return (
+    <article className="card mt-card" data-testid="mt-claim" data-id={claim.id} data-status={claim.status}>
+      <header className="mt-card-head">
+        <span className={`pill mt-${claim.status}`} data-testid="mt-status">
+          {t(STATUS_LABEL[claim.status])}
+        </span>
+        <span className="code muted small">{claim.id}</span>
+      </header>
+      {claim.amountFen !== null ? (
+        <p className="mt-amount" data-testid="mt-amount">
+          {money(lang, claim.amountFen)}
+        </p>
+      ) : (
+        claim.status === 'pending_review' && <p className="small">{t(handler ? 'mt.review.help' : 'mt.inReview')}</p>
+      )}
+      <p className="muted small" data-testid="mt-allowance">
+        {t('mt.allowance', { year: claim.allowance.wageYear, wage: money(lang, claim.allowance.avgMonthlyWageFen), days: claim.allowance.leaveDays, amount: money(lang, claim.allowance.amountFen) })}
+      </p>
+      <dl className="mt-facts small">
+        {handler && (
+          <>
+            <dt>{t('mt.applicant')}</dt>
+            <dd>
+              {claim.applicant} · <span className="code">{claim.applicantId}</span>
+            </dd>
+          </>
+        )}
+        <dt>{t('mt.spouse')}</dt>
+        <dd className="code">{claim.spouse}</dd>
+        <dt>{t('mt.child')}</dt>
+        <dd className="code">{claim.child}</dd>
+        <dt>{t('mt.account')}</dt>
+        <dd className="code">{claim.account}</dd>
+        <dt>{t('mt.submitted')}</dt>
+        <dd>{f.dateTime(claim.submittedAt)}</dd>
+      </dl>
+      <ul className="mt-checks" data-testid="mt-claim-checks">
+        {claim.checks.map((c) => (
+          <li key={c.template} data-template={c.template} data-result={c.result}>
+            <span>{labelIn(lang, c.name, c.template)}</span> <ResultPill result={c.result === 'refused' ? null : c.result} />
+          </li>
+        ))}
+      </ul>
+      {failed.length > 0 && (
+        <p className="small" data-testid="mt-failed">
+          {t('mt.failedChecks', { checks: failed.map((c) => labelIn(lang, c.name, c.template)).join(lang === 'en' ? ', ' : '、') })}
+        </p>
+      )}
+      {claim.decidedAt && (
+        <p className="small" data-testid="mt-decision">
+          {t('mt.decided', { by: claim.decidedBy ?? '—', at: f.dateTime(claim.decidedAt), note: claim.note ?? '' })}
+        </p>
+      )}
+      {!handler && claim.canCorrectAccount && <AccountForm claim={claim} onDone={onChanged} />}
+      {handler && claim.status === 'pending_review' && <DecisionForm claim={claim} onDone={onChanged} />}
+    </article>
+  );
+}
+
+/** The parent gives the account again when its check failed (a third distinct number is refused). */
+function AccountForm({ claim, onDone }: { claim: Claim; onDone: () => void }) {
+  const { t } = useI18n();
+  const [account, setAccount] = useState('');
+  const action = useAction();
+  async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
+    event.preventDefault();
+    if (action.busy) return;
+    if (await action.run(() => api<Claim>('POST', mtPaths.account(claim.id), { account }))) onDone();
+  }
+  return (
+    <form className="form" onSubmit={(e) => void submit(e)} data-testid="mt-account-form" aria-busy={action.busy}>
+      <AccountField label={t('mt.correctAccount')} hint={t('mt.correctHelp')} value={account} onChange={setAccount} disabled={action.busy} testId="mt-account-new" />
+      <div className="form-actions">
+        <button type="submit" className="button" disabled={action.busy} data-testid="mt-account-submit">
+          {action.busy ? t('mt.checking') : t('mt.recheck')}
+        </button>
+      </div>
+      {action.error && <ActionError title={t('mt.failed')} error={action.error} testId="mt-account-error" />}
+    </form>
+  );
+}
+
+/** A handler's decision: the note (the paper proof checked, or the reason), then approve or reject. */
+function DecisionForm({ claim, onDone }: { claim: Claim; onDone: () => void }) {
+  const { t } = useI18n();
+  const [note, setNote] = useState('');
+  const action = useAction();
+  async function decide(decision: 'approve' | 'reject'): Promise<void> {
+    if (action.busy || note.trim().length < 2) return;
+    if (await action.run(() => api<Claim>('POST', mtPaths.decision(claim.id), { decision, note }))) onDone();
+  }
+  return (
+    <form className="form" onSubmit={(e) => e.preventDefault()} data-testid="mt-decision-form" aria-busy={action.busy}>
+      <label className="field">
+        <span>{t('mt.review.note')}</span>
+        <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={2} required minLength={2} maxLength={1000} disabled={action.busy} data-testid="mt-note" />
+        <span className="hint">{t('mt.review.noteHelp')}</span>
+      </label>
+      <div className="form-actions">
+        <button type="button" className="button primary" disabled={action.busy || note.trim().length < 2} onClick={() => void decide('approve')} data-testid="mt-approve">
+          {t('mt.review.approve')}
+        </button>
+        <button type="button" className="button danger" disabled={action.busy || note.trim().length < 2} onClick={() => void decide('reject')} data-testid="mt-reject">
+          {t('mt.review.reject')}
+        </button>
+      </div>
+      {action.error && <ActionError title={t('mt.review.failed')} error={action.error} testId="mt-decision-error" />}
+    </form>
+  );
+}
+
+/** The healthcare security bureau that handles maternity claims (the server's MATERNITY_BUREAU). */
+const BUREAU = 'xm.medsec';
+
+/** Whether the user handles the bureau's maternity claims: its case handlers. */
+export function handlesMaternity(me: Me): boolean {
+  return me.org !== null && me.roles.includes('case_handler') && (me.org.code === BUREAU || me.org.code.startsWith(`${BUREAU}.`));
+}
+
+/** The bureau's queue (a case handler's tab of the workbench): claims by status, oldest first. */
+export function MaternityQueuePage(_props: { me: Me; path: string; rest: readonly string[] }) {
+  const { t } = useI18n();
+  const [status, setStatus] = useState<QueueStatus>('pending_review');
+  const queue = useApiGet<Claim[]>(mtPaths.queue(status));
+  const [done, setDone] = useState<string | null>(null);
+  const tools = (
+    <select value={status} onChange={(e) => setStatus(e.target.value as QueueStatus)} aria-label={t('mt.review.status')} data-testid="mt-queue-status">
+      {QUEUE_STATUSES.map((s) => (
+        <option key={s} value={s}>
+          {t(s === 'all' ? 'mt.status.all' : STATUS_LABEL[s])}
+        </option>
+      ))}
+    </select>
+  );
+  return (
+    <LoadedSection headingId="mt-queue-h" title={t('mt.review.title')} help={t('mt.review.intro')} tools={tools} loaded={queue} refreshTestId="mt-queue-refresh">
+      {(items) => (
+        <>
+          {done && <Notice testId="mt-queue-done">{done}</Notice>}
+          {items.length === 0 && <p className="muted" data-testid="mt-queue-empty">{t('mt.review.none')}</p>}
+          <ul className="mt-claims mt-queue" data-testid="mt-queue">
+            {items.map((c) => (
+              <li key={c.id}>
+                <ClaimCard
+                  claim={c}
+                  handler
+                  onChanged={() => {
+                    setDone(t('mt.review.done', { id: c.id }));
+                    queue.reload();
+                  }}
+                />
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </LoadedSection>
+  );
+}
