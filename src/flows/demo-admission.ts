@@ -70,9 +70,9 @@ export async function seedDemoAdmission(ludao: Pick<Ludao, 'app' | 'ctx'>, optio
   const zones = demoAdmissionRules(year).zones.map((z) => z.code);
   const apply = async (cookie: string, parent: string, child: string, n: number) => {
     const job = (await sql<{ employer: string; since: string }>`select employer_credit_code as employer, to_char(start_date, 'YYYY-MM-DD') as since from dcr_social_security__employment
-      where _valid_to is null and not _deleted and person_id = ${parent} and end_date is null order by start_date limit 1`.execute(ctx.db)).rows[0];
+      where _valid_to is null and not _deleted and _subject = ${parent} and end_date is null order by start_date limit 1`.execute(ctx.db)).rows[0];
     const permit = (await sql<{ since: string }>`select to_char(first_issued_on, 'YYYY-MM-DD') as since from dcr_population__residence_permit
-      where _valid_to is null and not _deleted and person_id = ${parent} order by first_issued_on limit 1`.execute(ctx.db)).rows[0];
+      where _valid_to is null and not _deleted and _subject = ${parent} order by first_issued_on limit 1`.execute(ctx.db)).rows[0];
     const declared: Record<string, Record<string, string>> = { 'si.months_insured': {}, 'housing.owns_residence_in_district': {} };
     // Every seventh parent remembers their start a year too early (the check says no_match).
     if (job) declared['employment.employed_by_since'] = { creditCode: job.employer, since: n % 7 === 3 ? addDays(job.since, -365) : job.since };
