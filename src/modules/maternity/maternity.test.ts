@@ -50,7 +50,6 @@ describe('maternity quick claim', () => {
   beforeAll(async () => {
     city = await startSandboxCity('maternity-test', 1500);
     const db = city.ludao.ctx.db;
-    await createIdentityService(city.ludao.ctx).createUser(PLATFORM_PRINCIPAL, { username: 'medsec.admin', displayName: '医保管理员', password: DEMO_PASSWORD, kind: 'staff', orgCode: 'xm.medsec', roles: ['dept_admin'] });
     const admin = await signIn(city.ludao, 'medsec.admin', DEMO_PASSWORD);
     // The synthetic city's births end at its as-of date: allow claims for ten years of them.
     const rules = await city.inject({ method: 'PUT', url: '/api/maternity/rules', headers: { cookie: admin }, payload: { wageYear: 2025, avgMonthlyWageFen: 900_000, baseDays: 98, difficultBirthDays: 15, extraBabyDays: 15, minMonths: 12, windowMonths: 12, claimWithinDays: 3650 } });
