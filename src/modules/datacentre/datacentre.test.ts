@@ -250,7 +250,7 @@ describe('data centre', () => {
 
   it('counts the city in figures for the dashboard, and audits batches', async () => {
     const figures = (await get('/api/dc/figures', operator)).json();
-    expect(figures).toMatchObject({ domains: 11, resources: 21, baseRegistries: 11, fields: expect.any(Number) });
+    expect(figures).toMatchObject({ domains: 11, resources: 22, baseRegistries: 11, fields: expect.any(Number) });
     // W1, G1, G2, N1, N2, X1, X2, V1 (W4 was deleted); 2 + 1 + 1 + 2 + 2 + 2 + 1 changes applied.
     expect(figures.records).toBe(8);
     expect(figures.updatesThisMonth).toBe(11);
