@@ -2,8 +2,9 @@
  * bench/sandbox — one batch of verifications through the sandbox (issue 5, "Performance").
  *
  * On one PostgreSQL database holding a synthetic city (the generator; the registries the
- * predicates read, loaded through the data centre like `ludao demo --load`), N applicants (parents with a birth certificate) consent to
- * `school_admission.sm`; then, in one run:
+ * predicates read, loaded through the data centre like `ludao demo --load`), N applicants
+ * (parents with a birth certificate) consent to `school_admission.sm` (their consents are
+ * inserted directly: setup, not measured); then, in one run:
  *   full: ONE `verifyBatch` of N cases × 5 claims through the real SandboxService, in this
  *         process (no HTTP: the figure is the service's) — guards, set-based evaluation,
  *         receipts, every attempt stored with its audit entry, one call per case in the
