@@ -65,6 +65,22 @@ describe.skipIf(!hasChromium)('school admission in Chromium', () => {
     round = { ...round, counts: { ...round.counts, submitted: round.counts.submitted + 1 } };
   });
 
+  it('lets the bureau change the places of a zone, kept as a new version of the rules', async () => {
+    await signIn('edu.admin', '何局长');
+    await byTestId('nav-department').click();
+    await byTestId('sb-tab-admission').click();
+    await byTestId('adm-round-link').filter({ hasText: round.name }).click();
+    await byTestId('adm-rules').waitFor();
+    expect(await text('adm-rules-version')).toBe('v1');
+    // The bureau configures; it does not verify.
+    expect(await byTestId('adm-verify').count()).toBe(0);
+    await byTestId('adm-edit-rules').click();
+    await byTestId('adm-editor-zone-places').first().fill('9');
+    await byTestId('adm-editor-save').click();
+    await web.waitForText('adm-rules-version', 'v2');
+    expect(await web.page.locator('[data-testid="adm-zones"] tbody tr').first().textContent()).toContain('9');
+  });
+
   it('lets the handler verify every application in one batch, rank each zone and publish, seeing no data', async () => {
     await signIn('edu.handler', '许老师');
     await byTestId('nav-department').click();
