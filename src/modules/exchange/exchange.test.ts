@@ -198,9 +198,9 @@ describe('exchange', () => {
       // A unit sees its own and its units' requests, not its parent department's.
       const stranger = await signIn(ludao, 'hrss.staff', DEMO_PASSWORD);
       expect((await inject({ method: 'GET', url: `/api/exchange/requests/${requestId}`, headers: { cookie: stranger } })).statusCode).toBe(404);
-      const edu = await createIdentityService(ludao.ctx).createUser(PLATFORM_PRINCIPAL, { username: 'edu.admin', displayName: '教育管理员', password: DEMO_PASSWORD, kind: 'staff', orgCode: 'xm.edu', roles: ['dept_admin'] });
+      const edu = await createIdentityService(ludao.ctx).createUser(PLATFORM_PRINCIPAL, { username: 'city-edu.admin', displayName: '教育管理员', password: DEMO_PASSWORD, kind: 'staff', orgCode: 'xm.edu', roles: ['dept_admin'] });
       expect(edu.id).toBeTruthy();
-      const eduCookie = await signIn(ludao, 'edu.admin', DEMO_PASSWORD);
+      const eduCookie = await signIn(ludao, 'city-edu.admin', DEMO_PASSWORD);
       expect((await inject({ method: 'GET', url: `/api/exchange/requests/${requestId}`, headers: { cookie: eduCookie } })).statusCode).toBe(404);
       expect((await inject({ method: 'GET', url: '/api/exchange/requests', headers: { cookie: eduCookie } })).json()).toEqual([]);
       expect((await inject({ method: 'GET', url: '/api/exchange/calls', headers: { cookie: eduCookie } })).json()).toEqual([]);
