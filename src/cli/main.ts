@@ -1,21 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { createLudao, migrateLudao, openConfiguredDatabase, openLudaoCore, VERSION } from '../app';
-import { loadDemoCity } from '../flows/demo-city';
-import { seedDemoAdmission } from '../flows/demo-admission';
-import { seedDemoExchange } from '../flows/demo-exchange';
-import { seedDemoMaternity } from '../flows/demo-maternity';
-import { seedDemoOpenData } from '../flows/demo-opendata';
-import { createDatacentreService, type BatchProgress } from '../modules/datacentre';
-import { createIdentityService } from '../modules/identity';
-import { checkReceipt, ReceiptSigner } from '../modules/sandbox';
+import type { BatchProgress } from '../modules/datacentre';
 import { PLATFORM_PRINCIPAL, ROLES } from '../platform/access';
 import { ConfigError, loadConfig } from '../platform/config';
 import { DataDirLockedError } from '../platform/db/database';
 import { MigrationError } from '../platform/db/migrate';
 import { Problem } from '../platform/http/problem';
-import { writeCity } from '../synth';
+
+// The platform, its modules and flows load when a command needs them: `ludao --help` and a bad
+// argument answer without loading (and transpiling) the whole server first.
+const app = () => import('../app');
+const flows = async () => ({ ...(await import('../flows/demo-city')), ...(await import('../flows/demo-exchange')), ...(await import('../flows/demo-admission')), ...(await import('../flows/demo-maternity')), ...(await import('../flows/demo-opendata')) });
+
+/** The version in package.json. */
+const VERSION: string = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
 /** A bad argument found inside an action (Commander reports those it finds while parsing). */
 class UsageError extends Error {}
@@ -44,6 +43,7 @@ program
   .option('-H, --host <host>', 'address to listen on (default: $HOST or 0.0.0.0)')
   .action(async (opts: { port?: string; host?: string }) => {
     const config = loadConfig({ ...process.env, ...(opts.port ? { PORT: opts.port } : {}), ...(opts.host ? { HOST: opts.host } : {}) });
+    const { createLudao } = await app();
     const ludao = await createLudao(config);
     const address = await ludao.listen();
     const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
@@ -62,6 +62,7 @@ program
     if (config.demoPeople > 0) {
       // The demo city loads while the server already answers; re-runs apply only what is missing.
       const started = Date.now();
+      const { loadDemoCity, seedDemoExchange, seedDemoAdmission, seedDemoMaternity, seedDemoOpenData } = await flows();
       loadDemoCity(ludao.ctx, { people: config.demoPeople, seed: 'xiamen', dir: path.join(config.dataDir, `demo-city-${config.demoPeople}`) })
         .then(async (report) => {
           const fresh = report.resources.filter((r) => !r.replayed);
@@ -82,6 +83,7 @@ program
   .command('migrate')
   .description('Bring every table up to date (also done on start)')
   .action(async () => {
+    const { openConfiguredDatabase, migrateLudao } = await app();
     const database = await openConfiguredDatabase(loadConfig());
     try {
       const reports = await migrateLudao(database.db);
@@ -105,6 +107,7 @@ program
     const outDir = path.resolve(opts.out);
     const started = Date.now();
     let last = 0;
+    const { writeCity } = await import('../synth');
     const summary = await writeCity({
       people: opts.people,
       seed: opts.seed,
@@ -122,6 +125,7 @@ program
     for (const [registry, count] of Object.entries(summary.counts)) console.log(`  ${registry.padEnd(24)} ${count.toLocaleString()}`);
     if (!opts.load) return;
     if (opts.asOf) throw new UsageError('--load takes the default reference date; leave out --as-of.');
+    const [{ openLudaoCore }, { loadDemoCity }] = await Promise.all([app(), import('../flows/demo-city')]);
     const core = await openLudaoCore(loadConfig());
     try {
       const loadStarted = Date.now();
@@ -145,6 +149,7 @@ program
   .action(async (code: string, file: string, opts: { key?: string; delete?: boolean; onInvalid: 'skip' | 'reject' }) => {
     const stat = fs.statSync(file, { throwIfNoEntry: false });
     if (!stat?.isFile()) throw new UsageError(`no such file: ${file}`);
+    const [{ openLudaoCore }, { createDatacentreService }] = await Promise.all([app(), import('../modules/datacentre')]);
     const core = await openLudaoCore(loadConfig(), { seed: true });
     try {
       const datacentre = createDatacentreService(core.ctx);
@@ -203,6 +208,7 @@ audit
   .command('verify')
   .description('Recompute the chain; exit 0 when intact, 1 naming the first entry changed, removed or out of order')
   .action(async () => {
+    const { openLudaoCore } = await app();
     const core = await openLudaoCore(loadConfig(), { seed: false });
     try {
       const result = await core.ctx.audit.verify();
@@ -230,6 +236,7 @@ users
   .action(async (opts: { username: string; name: string; kind: 'staff' | 'citizen' | 'enterprise' | 'team'; org?: string; role: string[]; password?: string }) => {
     const password = opts.password ?? process.env.LUDAO_PASSWORD;
     if (!password) throw new UsageError('give --password or set LUDAO_PASSWORD.');
+    const [{ openLudaoCore }, { createIdentityService }] = await Promise.all([app(), import('../modules/identity')]);
     const core = await openLudaoCore(loadConfig());
     try {
       const identity = createIdentityService(core.ctx);
@@ -256,6 +263,7 @@ keys
   .addOption(new Option('--days <n>', 'days until it expires (1–366)').argParser(positiveInt('--days')).default(90))
   .action(async (opts: { org: string; system: string; days: number }) => {
     if (opts.days > 366) throw new UsageError('--days must be at most 366.');
+    const [{ openLudaoCore }, { createIdentityService }] = await Promise.all([app(), import('../modules/identity')]);
     const core = await openLudaoCore(loadConfig());
     try {
       const identity = createIdentityService(core.ctx);
@@ -274,10 +282,12 @@ program
   .option('--key <file>', 'the public keys: a PEM, or the JSON of GET /api/sandbox/receipt-keys (default: read from this installation\'s database)')
   .action(async (file: string, opts: { key?: string }) => {
     const receiptText = readTextFile(file, 'receipt');
+    const { checkReceipt, ReceiptSigner } = await import('../modules/sandbox');
     let keysText: string;
     if (opts.key) {
       keysText = readTextFile(opts.key, 'key file');
     } else {
+      const { openLudaoCore } = await app();
       const core = await openLudaoCore(loadConfig(), { seed: false });
       try {
         const keys = await new ReceiptSigner(core.ctx.db).publicKeys();
