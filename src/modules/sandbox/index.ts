@@ -24,6 +24,7 @@ export type {
   ReceiptKeys,
   Refusal,
   Template,
+  StoredVerification,
   Verification,
   VerificationAttempt,
   VerifyBody,

@@ -148,6 +148,8 @@ export const Receipt = Type.Object({
 /** The answer to one case. */
 export const Verification = Type.Object({ caseType: Type.String(), caseId: Type.String(), results: Type.Array(ClaimResult), receipt: Receipt });
 export type Verification = Static<typeof Verification>;
+/** A case's answer as the sandbox stored it, with the batch it was answered in (a service recovering its own step reads these). */
+export type StoredVerification = Verification & { batchId: string };
 
 /** Refusal reasons: each depends only on the request and its history, never on a record. */
 export const REFUSALS = ['wrong_department', 'not_whitelisted', 'no_consent', 'repeated', 'case_subject_mismatch', 'throttled', 'sweep'] as const;

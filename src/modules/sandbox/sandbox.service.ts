@@ -7,7 +7,7 @@ import { Problem } from '../../platform/http/problem';
 import { isValidResidentId } from '../../platform/ids';
 import type { RecordReader } from '../datacentre';
 import type { CallLog } from '../exchange';
-import type { Aggregate, AggregateBody, BatchVerification, CaseClaims, CaseType, Consent, NewCaseTypeBody, NewConsentBody, NewTemplateBody, Refusal, Template, Verification } from './sandbox.contract';
+import type { Aggregate, AggregateBody, BatchVerification, CaseClaims, CaseType, Consent, NewCaseTypeBody, NewConsentBody, NewTemplateBody, Refusal, StoredVerification, Template, Verification } from './sandbox.contract';
 import * as store from './sandbox.store';
 import { claimDigest, type Receipt, type ReceiptSigner } from './receipts';
 import { checkParams, PREDICATE_KINDS } from './templates';
@@ -259,6 +259,27 @@ export class SandboxService {
       return { caseId: c.caseId, status: 'answered' as const, results: c.claims.map((x) => ({ template: x.template, result: x.result! })), receiptId: c.receipt!.id };
     });
     return { batchId, caseType: body.caseType, answered, refused: cases.length - answered, claims, items };
+  }
+
+  /**
+   * The stored answers of given cases of a case type, one per answered request (oldest first),
+   * from their signed receipts; cases never answered are absent. Only the case type's own
+   * department reads them: a service built on the sandbox completes its own step from them when
+   * storing its result failed after the sandbox answered (asking again would be `repeated`).
+   * Nothing is evaluated and no guard is relaxed; reading is not a new use of anyone's data.
+   *
+   * @example
+   * const [answer] = await sandbox.storedAnswers(system, 'maternity_claim', ['MC-1-1']);
+   */
+  async storedAnswers(who: Principal | null, caseTypeCode: string, caseIds: readonly string[]): Promise<StoredVerification[]> {
+    const caller = requirePermission(who, 'sandbox:verify');
+    const caseType = await this.caseType(caseTypeCode);
+    if (!within(caller.orgCode, caseType.owner_org)) throw Problem.forbidden(`Only ${caseType.owner_org} reads the answers of ${caseType.code}`);
+    const rows = await store.findCaseReceipts(this.deps.db, caseType.code, caseIds);
+    return rows.map((r) => {
+      const receipt = r.body as unknown as Receipt;
+      return { caseType: r.case_type, caseId: r.case_id, batchId: r.batch_id, results: receipt.claims.map((c) => ({ template: c.template, result: c.result })), receipt };
+    });
   }
 
   /** A receipt of the caller's department (operators: any). */

@@ -281,6 +281,14 @@ export async function findReceipt(db: AnyDb, id: string): Promise<ReceiptRow | u
   return rows[0];
 }
 
+/** The receipts of given cases of a case type (one per answered request), oldest first. */
+export async function findCaseReceipts(db: AnyDb, caseType: string, caseIds: readonly string[]): Promise<ReceiptRow[]> {
+  if (caseIds.length === 0) return [];
+  const { rows } = await sql<ReceiptRow>`select * from sb_receipt where case_type = ${caseType} and case_id = any(${[...caseIds]}::text[])
+    order by issued_at, id`.execute(db);
+  return rows;
+}
+
 /** Verification attempts about a subject, newest first. */
 export async function listSubjectVerifications(db: AnyDb, subject: string, limit: number): Promise<VerificationRow[]> {
   const { rows } = await sql<VerificationRow>`select * from sb_verification where subject = ${subject} order by requested_at desc, id limit ${limit}`.execute(db);

@@ -116,6 +116,19 @@ describe('sandbox', () => {
     expect((await city.inject({ method: 'GET', url: `/api/sandbox/receipts/${last.id}`, headers: { cookie: city.cookies.edu } })).statusCode).toBe(404);
   });
 
+  it('gives a case type’s own department the stored answers of its cases (to complete its own step), and no one else', async () => {
+    const system = (orgCode: string) => ({ kind: 'system' as const, id: `test.${orgCode}`, name: 'test', orgId: null, orgCode, roles: ['dept_system' as const] });
+    const answers = await city.sandbox.service.storedAnswers(system('xm.medsec'), 'maternity_claim', ['T-0', 'T-1', 'T-never']);
+    expect(answers.map((a) => [a.caseId, a.results])).toEqual([
+      ['T-0', [{ template: 'marriage.married_to', result: 'match' }]],
+      ['T-1', [{ template: 'marriage.married_to', result: 'no_match' }]],
+    ]);
+    const receipt = await city.inject({ method: 'GET', url: `/api/sandbox/receipts/${answers[0]!.receipt.id}`, headers: { cookie: city.cookies.medsec } });
+    expect(receipt.json()).toEqual(answers[0]!.receipt);
+    await expect(city.sandbox.service.storedAnswers(system('xm.sm.edu'), 'maternity_claim', ['T-0'])).rejects.toMatchObject({ status: 403 });
+    await expect(city.sandbox.service.storedAnswers(citizen(city.facts.marriage.wife), 'maternity_claim', ['T-0'])).rejects.toMatchObject({ status: 403 });
+  });
+
   it('checks a social-security card account: match only for the person’s own active account; guessing numbers is a sweep', async () => {
     const { account, inactiveAccount } = city.facts;
     const claim = (n: string) => ({ template: 'si.bank_account_is', params: { account: n } });
