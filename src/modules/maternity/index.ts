@@ -5,7 +5,7 @@ import { MaternityService } from './maternity.service';
 import { createMaternity } from './migrations/0001-create-maternity';
 
 export type { Claim, ClaimChecks, Rules } from './maternity.contract';
-export { allowanceOf, DEFAULT_RULES, MATERNITY_BUREAU, MATERNITY_CASE_TYPE, MATERNITY_CHECKS, MaternityService } from './maternity.service';
+export { allowanceOf, DEFAULT_RULES, MATERNITY_BUREAU, MATERNITY_CASE_TYPE, MATERNITY_CHECKS, MaternityService, STUCK_AFTER_MS } from './maternity.service';
 
 /**
  * The maternity-insurance quick claim (生育险, issue 5 part 7), built on the sandbox: a parent
@@ -18,6 +18,8 @@ export const maternityModule: LudaoModule = {
   async register(ctx) {
     const service = new MaternityService({ db: ctx.db, audit: ctx.audit, transaction: ctx.transaction, sandbox: ctx.provisions.use(SANDBOX_SERVICE) });
     await service.ensureRules();
+    // Claims a stopped process left `verifying` are completed before requests come in.
+    await service.resumeVerifying();
     registerMaternityRoutes(ctx.http, service);
   },
 };

@@ -4,7 +4,7 @@ import { auditActor, hasPermission, requirePermission, type Principal } from '..
 import type { AuditLog } from '../../platform/audit';
 import { Problem } from '../../platform/http/problem';
 import { parseResidentId } from '../../platform/ids';
-import { REFUSED_PROBLEM_TYPE, type SandboxService } from '../sandbox';
+import { claimDigest, REFUSED_PROBLEM_TYPE, type SandboxService, type StoredVerification } from '../sandbox';
 import type { AccountBody, Claim, ClaimChecks, DecisionBody, NewClaimBody, Rules, RulesBody } from './maternity.contract';
 import * as store from './maternity.store';
 
@@ -34,6 +34,8 @@ export const DEFAULT_RULES: RulesBody = {
   claimWithinDays: 365,
 };
 
+/** A claim `verifying` for longer than this is stuck (its filing ends in seconds): a read completes it. */
+export const STUCK_AFTER_MS = 60_000;
 /** How long the parent's consent to the checks runs: long enough for corrections and review. */
 const CONSENT_DAYS = 30;
 
@@ -172,11 +174,31 @@ export class MaternityService {
     return this.present((await store.findClaim(this.deps.db, id))!);
   }
 
+  /**
+   * Completes every claim left `verifying` (the process stopped, or storing its result failed,
+   * after the sandbox answered or before it was asked): from the sandbox's stored answer when
+   * its case was answered, else by verifying it now. Runs when the module starts; a parent's
+   * or handler's read of a claim stuck for `STUCK_AFTER_MS` does the same for that claim.
+   *
+   * Returns how many were completed; one that fails again (the database still unreachable)
+   * stays `verifying` for the next read, and does not keep the server from starting.
+   *
+   * @example
+   * await maternity.resumeVerifying(); // 0 when nothing was stuck
+   */
+  async resumeVerifying(): Promise<number> {
+    let completed = 0;
+    for (const claim of await store.listClaimsByStatus(this.deps.db, 'verifying', 500)) {
+      if ((await this.unstuck(claim, 0)).status !== 'verifying') completed += 1;
+    }
+    return completed;
+  }
+
   /** The parent's own claims, newest first. */
   async mine(who: Principal | null): Promise<Claim[]> {
     const caller = requirePermission(who, 'maternity:apply');
     if (!caller.subjectId) return [];
-    return Promise.all((await store.listClaimsOf(this.deps.db, caller.subjectId)).map((c) => this.present(c)));
+    return Promise.all((await store.listClaimsOf(this.deps.db, caller.subjectId)).map(async (c) => this.present(await this.unstuck(c))));
   }
 
   /** One claim: its parent's, or any for the bureau's handlers; 404 for anyone else. */
@@ -186,14 +208,14 @@ export class MaternityService {
     const caller = handler ? who : requirePermission(who, 'maternity:apply');
     const claim = await store.findClaim(this.deps.db, id);
     if (!claim || !(handler || claim.subject === caller.subjectId)) throw Problem.notFound(`No claim ${id} of yours`);
-    return this.present(claim);
+    return this.present(await this.unstuck(claim));
   }
 
   /** The bureau's queue: claims in review (oldest first), or with another status. */
   async queue(who: Principal | null, status: store.ClaimStatus | 'all' = 'pending_review'): Promise<Claim[]> {
     const caller = requirePermission(who, 'maternity:handle');
     if (!within(caller.orgCode, MATERNITY_BUREAU)) throw Problem.forbidden(`Only ${MATERNITY_BUREAU} handles maternity claims`);
-    return Promise.all((await store.listClaimsByStatus(this.deps.db, status === 'all' ? null : status, 500)).map((c) => this.present(c)));
+    return Promise.all((await store.listClaimsByStatus(this.deps.db, status === 'all' ? null : status, 500)).map(async (c) => this.present(await this.unstuck(c))));
   }
 
   /** A handler approves a claim in review (after checking a paper proof offline) or rejects it with a reason. */
@@ -236,20 +258,36 @@ export class MaternityService {
       'si.months_insured': { months: rule.min_months, from: monthMinus(birthMonth, rule.window_months), to: monthMinus(birthMonth, 1) },
       'si.bank_account_is': { account },
     };
-    const caseId = `${claim.id}-${claim.attempts + 1}`;
+    const asked = templates.map((t) => ({ template: t, params: params[t]! }));
+    // The first case of this claim not answered yet — or answered with exactly these claims
+    // while storing the claim's result then failed: that answer completes the claim. A case
+    // answered with other parameters (a correction that failed before it was stored, then given
+    // differently) is passed over.
+    let caseNo = claim.attempts + 1;
+    let stored: StoredVerification | undefined = await this.storedAnswer(claim, caseNo);
+    while (stored && !answersExactly(stored, claim.subject, asked)) stored = await this.storedAnswer(claim, ++caseNo);
+    const caseId = `${claim.id}-${caseNo}`;
     let results: store.CheckRow[];
     let receiptId: string | null = null;
-    try {
-      const answer = await this.deps.sandbox.verify(CLAIM_SYSTEM, { caseType: MATERNITY_CASE_TYPE, caseId, subject: claim.subject, claims: templates.map((t) => ({ template: t, params: params[t]! })) }, requestId);
-      results = answer.results;
-      receiptId = answer.receipt.id;
-    } catch (error) {
-      if (!(error instanceof Problem && error.type === REFUSED_PROBLEM_TYPE)) throw error;
-      if (claim.status !== 'verifying') {
-        await this.deps.transaction((trx) => this.deps.audit.append(trx, { action: 'maternity.claim.refused', actor: auditActor(CLAIM_SYSTEM), subject: { type: 'mt_claim', id: claim.id }, dataSubject: claim.subject, requestId: requestId ?? null, detail: { caseId, templates, reasons: error.errors?.map((e) => e.message) ?? [] } }));
-        throw error;
+    if (stored) {
+      results = stored.results;
+      receiptId = stored.receipt.id;
+    } else {
+      try {
+        const answer = await this.deps.sandbox.verify(CLAIM_SYSTEM, { caseType: MATERNITY_CASE_TYPE, caseId, subject: claim.subject, claims: asked }, requestId);
+        results = answer.results;
+        receiptId = answer.receipt.id;
+      } catch (error) {
+        if (!(error instanceof Problem && error.type === REFUSED_PROBLEM_TYPE)) throw error;
+        // Refused as `repeated` because a concurrent recovery of this claim was answered meanwhile.
+        const meanwhile = await this.storedAnswer(claim, caseNo);
+        if (meanwhile && answersExactly(meanwhile, claim.subject, asked)) return this.verify(claim, templates, account, requestId);
+        if (claim.status !== 'verifying') {
+          await this.deps.transaction((trx) => this.deps.audit.append(trx, { action: 'maternity.claim.refused', actor: auditActor(CLAIM_SYSTEM), subject: { type: 'mt_claim', id: claim.id }, dataSubject: claim.subject, requestId: requestId ?? null, detail: { caseId, templates, reasons: error.errors?.map((e) => e.message) ?? [] } }));
+          throw error;
+        }
+        results = templates.map((template) => ({ template, result: 'refused' as const }));
       }
-      results = templates.map((template) => ({ template, result: 'refused' as const }));
     }
     const fresh = new Map(results.map((r) => [r.template, r.result]));
     const previous = new Map(claim.checks.map((c) => [c.template, c.result]));
@@ -257,7 +295,8 @@ export class MaternityService {
     const approved = checks.every((c) => c.result === 'match');
     const amountFen = approved ? allowanceOf(rule, claim).amountFen : null;
     await this.deps.transaction(async (trx) => {
-      await store.updateClaimChecks(trx, claim.id, { status: approved ? 'approved' : 'pending_review', checks, receiptId, amountFen, ...(account !== claim.account ? { account } : {}) });
+      // Only over what this verification started from: a concurrent one that stored first wins.
+      if (!(await store.updateClaimChecks(trx, claim.id, { status: approved ? 'approved' : 'pending_review', checks, receiptId, attempts: caseNo, amountFen, ...(account !== claim.account ? { account } : {}) }, { status: claim.status, attempts: claim.attempts }))) return;
       await this.deps.audit.append(trx, {
         action: approved ? 'maternity.claim.approve' : 'maternity.claim.to_review',
         actor: auditActor(CLAIM_SYSTEM),
@@ -265,9 +304,27 @@ export class MaternityService {
         dataSubject: claim.subject,
         purpose: '生育保险待遇申领',
         requestId: requestId ?? null,
-        detail: { caseId, receiptId, checks: Object.fromEntries(checks.map((c) => [c.template, c.result])), amountFen, ruleVersion: rule.version },
+        detail: { caseId, receiptId, recovered: !!stored, checks: Object.fromEntries(checks.map((c) => [c.template, c.result])), amountFen, ruleVersion: rule.version },
       });
     });
+  }
+
+  // A claim read while stuck in `verifying` (not one being verified right now) is completed
+  // first; if that fails, it is shown as it is and the next read tries again.
+  private async unstuck(claim: store.ClaimRow, stuckAfterMs = STUCK_AFTER_MS): Promise<store.ClaimRow> {
+    if (claim.status !== 'verifying' || Date.now() - claim.updated_at.getTime() < stuckAfterMs) return claim;
+    try {
+      await this.verify(claim, MATERNITY_CHECKS.map((c) => c.template), claim.account);
+    } catch {
+      return claim;
+    }
+    return (await store.findClaim(this.deps.db, claim.id)) ?? claim;
+  }
+
+  // The sandbox's stored answer of one case of a claim, if it was answered.
+  private async storedAnswer(claim: store.ClaimRow, caseNo: number): Promise<StoredVerification | undefined> {
+    const answers = await this.deps.sandbox.storedAnswers(CLAIM_SYSTEM, MATERNITY_CASE_TYPE, [`${claim.id}-${caseNo}`]);
+    return answers[0];
   }
 
   private async currentRule(): Promise<store.RuleRow> {
@@ -301,6 +358,14 @@ export class MaternityService {
       note: c.decision_note,
     };
   }
+}
+
+// Whether a stored answer is the answer to exactly these claims about this subject: the
+// receipt's digests bind subject, template and parameters (so a stored answer is never taken
+// for claims it did not answer, e.g. another account number).
+function answersExactly(answer: StoredVerification, subject: string, claims: readonly { template: string; params: Record<string, string | number> }[]): boolean {
+  const digests = answer.receipt.claims;
+  return digests.length === claims.length && claims.every((c, i) => digests[i]!.template === c.template && digests[i]!.digest === claimDigest(answer.receipt.nonce, { subject, ...c }));
 }
 
 function failedChecks(checks: readonly store.CheckRow[]): string[] {

@@ -105,16 +105,18 @@ export async function listClaimsByStatus(db: AnyDb, status: ClaimStatus | null, 
   return rows;
 }
 
-/** Records what a verification came to (and a new account when it was corrected). */
+/** Records what a verification came to: the case it was answered in is attempt number `attempts` (and a new account when it was corrected), only over the state `from` it was read in; false when the claim changed meanwhile. */
 export async function updateClaimChecks(
   db: AnyDb,
   id: string,
-  u: { status: ClaimStatus; checks: CheckRow[]; receiptId: string | null; amountFen: number | null; account?: string },
-): Promise<void> {
-  await sql`update mt_claim set status = ${u.status}, checks = ${JSON.stringify(u.checks)}::jsonb, attempts = attempts + 1,
+  u: { status: ClaimStatus; checks: CheckRow[]; receiptId: string | null; attempts: number; amountFen: number | null; account?: string },
+  from: { status: ClaimStatus; attempts: number },
+): Promise<boolean> {
+  const result = await sql`update mt_claim set status = ${u.status}, checks = ${JSON.stringify(u.checks)}::jsonb, attempts = ${u.attempts},
       receipt_ids = case when ${u.receiptId}::text is null then receipt_ids else array_append(receipt_ids, ${u.receiptId}::text) end,
       amount_fen = ${u.amountFen}, account = coalesce(${u.account ?? null}::text, account), updated_at = now()
-    where id = ${id}`.execute(db);
+    where id = ${id} and status = ${from.status} and attempts = ${from.attempts}`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
 }
 
 /** A handler's decision on a claim in review; false when it was no longer in review. */

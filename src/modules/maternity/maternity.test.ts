@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../../../test/support/test-ludao';
 import { PLATFORM_PRINCIPAL } from '../../platform/access';
 import { createIdentityService, DEMO_PASSWORD } from '../identity';
-import { monthsInWindow, NOBODY, startSandboxCity, today, type SandboxCity } from '../sandbox/fixtures.test-support';
+import { citizen, monthsInWindow, NOBODY, startSandboxCity, today, type SandboxCity } from '../sandbox/fixtures.test-support';
+import { MaternityService } from './maternity.service';
 
 /** A family of the synthetic city: a parent, the spouse, a child on the birth certificate. */
 interface Family {
@@ -27,6 +28,8 @@ describe('maternity quick claim', () => {
   let families: Family[];
   let qualifying: Family;
   let other: Family;
+  let spare: Family;
+  let spare2: Family;
   const cookies = new Map<string, string>();
 
   // A citizen account for a person, signed in.
@@ -66,6 +69,11 @@ describe('maternity quick claim', () => {
     const insured = (f: Family) => monthsInWindow(city.facts.periods.get(f.parent) ?? [], monthMinus(f.born.slice(0, 7), 12), monthMinus(f.born.slice(0, 7), 1)) >= 12;
     qualifying = families.find((f) => f.accountActive && insured(f))!;
     other = families.find((f) => f.parent !== qualifying?.parent)!;
+    const fits = families.filter((f) => f.accountActive && insured(f) && ![qualifying.parent, other.parent].includes(f.parent));
+    spare = fits[0]!;
+    spare2 = fits.find((f) => f.parent !== spare?.parent)!;
+    expect(spare, 'more families that qualify').toBeDefined();
+    expect(spare2).toBeDefined();
     expect(qualifying, 'a family that qualifies').toBeDefined();
     expect(other).toBeDefined();
   }, 240_000);
@@ -153,6 +161,69 @@ describe('maternity quick claim', () => {
     expect(approved.json()).toMatchObject({ status: 'approved', amountFen: 2_940_000 });
     const seen = (await city.inject({ method: 'GET', url: `/api/maternity/claims/${claim.id}`, headers: { cookie: await citizenOf(other.parent) } })).json();
     expect(seen).toMatchObject({ status: 'approved', amountFen: 2_940_000, note: '已核对纸质结婚证、出生医学证明与银行卡' });
+  });
+
+  it('completes a claim whose result failed to store after the sandbox answered, from the stored answer, and the sandbox still refuses the same claims twice', async () => {
+    const ctx = city.ludao.ctx;
+    // The claim service as the module builds it, but storing the verification's result (its
+    // second own transaction: the first stores the filing) fails once, as a lost connection would.
+    let own = 0;
+    const failing = new MaternityService({
+      db: ctx.db,
+      audit: ctx.audit,
+      sandbox: city.sandbox.service,
+      transaction: (work) => (++own === 2 ? Promise.reject(new Error('connection lost')) : ctx.transaction(work)),
+    });
+    const body = { spouse: spare.spouse, child: spare.child, account: spare.account, difficultBirth: false, babies: 1, consent: true as const };
+    await expect(failing.apply(citizen(spare.parent), body)).rejects.toThrow('connection lost');
+    const stuck = (await city.inject({ method: 'GET', url: '/api/maternity/claims', headers: { cookie: await citizenOf(spare.parent) } })).json()[0];
+    expect(stuck).toMatchObject({ status: 'verifying', checks: [] });
+    // The sandbox answered the four claims of case 1 and keeps that answer.
+    const attempts = (await city.inject({ method: 'GET', url: `/api/sandbox/verifications?caseType=maternity_claim&caseId=${stuck.id}-1`, headers: { cookie: city.cookies.medsec } })).json();
+    expect(attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['answered', 'answered', 'answered', 'answered']);
+
+    // When the service starts again, the claim is completed from that answer: approved, with
+    // the amount a claim that never failed gets (9,000.00 yuan ÷ 30 × 98 days), and no new question.
+    const restarted = new MaternityService({ db: ctx.db, audit: ctx.audit, sandbox: city.sandbox.service, transaction: ctx.transaction });
+    expect(await restarted.resumeVerifying()).toBe(1);
+    const done = (await city.inject({ method: 'GET', url: `/api/maternity/claims/${stuck.id}`, headers: { cookie: await citizenOf(spare.parent) } })).json();
+    expect(done).toMatchObject({ status: 'approved', failed: [], amountFen: 2_940_000 });
+    expect(done.checks.map((c: { result: string }) => c.result)).toEqual(['match', 'match', 'match', 'match']);
+    expect(await restarted.resumeVerifying()).toBe(0);
+    const { rows } = await sql<{ case_id: string; n: number }>`select case_id, count(*)::int as n from sb_verification where case_id like ${`${stuck.id}-%`} group by case_id`.execute(ctx.db);
+    expect(rows).toEqual([{ case_id: `${stuck.id}-1`, n: 4 }]);
+    const receipt = (await sql<{ receipt_ids: string[] }>`select receipt_ids from mt_claim where id = ${stuck.id}`.execute(ctx.db)).rows[0]!.receipt_ids;
+    expect(receipt).toEqual([attempts[0].receiptId]);
+
+    // Asking the sandbox the same claim of that case again is still refused.
+    const again = await city.inject({
+      method: 'POST',
+      url: '/api/sandbox/verifications',
+      headers: { cookie: city.cookies.medsec },
+      payload: { caseType: 'maternity_claim', caseId: `${stuck.id}-1`, subject: spare.parent, claims: [{ template: 'marriage.married_to', params: { spouse: spare.spouse } }] },
+    });
+    expect(again.statusCode).toBe(403);
+    expect(again.json().errors).toEqual([{ field: '/body/claims/0', message: 'repeated' }]);
+  });
+
+  it('completes a claim stuck before the sandbox answered when its parent opens it', async () => {
+    const ctx = city.ludao.ctx;
+    // Filed and consented, then the connection was lost before the sandbox answered.
+    const fam = spare2;
+    const failing = new MaternityService({
+      db: ctx.db,
+      audit: ctx.audit,
+      sandbox: Object.assign(Object.create(city.sandbox.service) as typeof city.sandbox.service, { verify: () => Promise.reject(new Error('connection lost')) }),
+      transaction: ctx.transaction,
+    });
+    await expect(failing.apply(citizen(fam.parent), { spouse: fam.spouse, child: fam.child, account: fam.account, difficultBirth: false, babies: 1, consent: true })).rejects.toThrow('connection lost');
+    const parent = await citizenOf(fam.parent);
+    const stuck = (await city.inject({ method: 'GET', url: '/api/maternity/claims', headers: { cookie: parent } })).json()[0];
+    expect(stuck.status).toBe('verifying');
+    // A minute later the claim counts as stuck (the test moves its clock back rather than wait).
+    await sql`update mt_claim set updated_at = now() - interval '2 minutes' where id = ${stuck.id}`.execute(ctx.db);
+    const opened = (await city.inject({ method: 'GET', url: `/api/maternity/claims/${stuck.id}`, headers: { cookie: parent } })).json();
+    expect(opened).toMatchObject({ status: 'approved', failed: [], amountFen: 2_940_000 });
   });
 
   it('rejects malformed input before storing anything', async () => {
