@@ -4,7 +4,7 @@ import { auditActor, hasPermission, requirePermission, type Principal } from '..
 import type { AuditLog } from '../../platform/audit';
 import { Problem } from '../../platform/http/problem';
 import { isValidResidentId } from '../../platform/ids';
-import { checkParams, PREDICATE_KINDS, type SandboxService, type Template } from '../sandbox';
+import { checkParams, PREDICATE_KINDS, type BatchVerification, type SandboxService, type Template } from '../sandbox';
 import type { Application, BatchOutcome, MyApplication, NewApplicationBody, NewRoundBody, Ranking, Round, RulesBody, RulesVersion } from './admission.contract';
 import * as store from './admission.store';
 
@@ -288,24 +288,29 @@ export class AdmissionService {
     const rules = (await store.findRules(this.deps.db, roundId, version))!.body;
     const pending = await store.listApplications(this.deps.db, roundId, ['submitted']);
     if (pending.length === 0) return { batchId: null, verified: 0, refused: 0, claims: 0, round: await this.getRound(caller, roundId) };
-    const items = pending.map((a) => ({ caseId: a.id, subject: a.parent, claims: claimsOf(rules, a.declared, a.child) }));
-    const batch = await this.deps.sandbox.verifyBatch(caller, { caseType: round.case_type, items }, requestId);
-    const outcomes: store.VerifiedApplication[] = batch.items.map((item) => {
-      if (item.status === 'refused') return { id: item.caseId, status: 'refused', results: null, refusals: (item.refusals ?? []).map((r) => ({ template: r.template, reason: r.reason })), eligible: false, points: null };
-      const s = score(rules, item.results ?? []);
-      return { id: item.caseId, status: 'verified', results: s.results, refusals: null, eligible: s.eligible, points: s.points };
-    });
+    // Cases the sandbox answered while storing their scores failed are scored from its stored
+    // answers (asking again would be refused as `repeated`); only the rest are asked.
+    const stored = round.status === 'verifying' ? await this.deps.sandbox.storedAnswers(caller, round.case_type, pending.map((a) => a.id)) : [];
+    const recovered = new Map(stored.map((s) => [s.caseId, s]));
+    const items = pending.filter((a) => !recovered.has(a.id)).map((a) => ({ caseId: a.id, subject: a.parent, claims: claimsOf(rules, a.declared, a.child) }));
+    const batch = items.length > 0 ? await this.deps.sandbox.verifyBatch(caller, { caseType: round.case_type, items }, requestId) : null;
+    const outcomes: (store.VerifiedApplication & { batchId: string })[] = [
+      ...[...recovered.values()].map((answer) => ({ ...scored(rules, answer.caseId, answer.results), batchId: answer.batchId })),
+      ...(batch?.items ?? []).map((item) => ({ ...(item.status === 'refused' ? refusedOutcome(item) : scored(rules, item.caseId, item.results ?? [])), batchId: batch!.batchId })),
+    ];
+    const verified = outcomes.filter((o) => o.status === 'verified').length;
+    const claims = (batch?.claims ?? 0) + stored.reduce((n, s) => n + s.results.length, 0);
     await this.deps.transaction(async (trx) => {
-      await store.storeVerifications(trx, batch.batchId, outcomes);
+      for (const batchId of new Set(outcomes.map((o) => o.batchId))) await store.storeVerifications(trx, batchId, outcomes.filter((o) => o.batchId === batchId));
       await this.deps.audit.append(trx, {
         action: 'admission.verify',
         actor: auditActor(caller),
         subject: { type: 'adm_round', id: roundId },
         requestId: requestId ?? null,
-        detail: { batch: batch.batchId, rulesVersion: version, applications: outcomes.length, verified: batch.answered, refused: batch.refused, claims: batch.claims },
+        detail: { batch: batch?.batchId ?? null, recoveredFrom: [...new Set(stored.map((s) => s.batchId))], rulesVersion: version, applications: outcomes.length, verified, refused: outcomes.length - verified, claims },
       });
     });
-    return { batchId: batch.batchId, verified: batch.answered, refused: batch.refused, claims: batch.claims, round: await this.getRound(caller, roundId) };
+    return { batchId: batch?.batchId ?? stored[0]!.batchId, verified, refused: outcomes.length - verified, claims, round: await this.getRound(caller, roundId) };
   }
 
   /** Ranks each zone's eligible applications by points, then the tie-breaks; the round is `ranked`. */
@@ -425,6 +430,17 @@ export class AdmissionService {
       counts: { submitted: counts.submitted ?? 0, withdrawn: counts.withdrawn ?? 0, verified: counts.verified ?? 0, refused: counts.refused ?? 0 },
     };
   }
+}
+
+// An answered application, scored by the rules.
+function scored(rules: RulesBody, id: string, results: readonly { template: string; result: 'match' | 'no_match' | 'unverifiable' }[]): store.VerifiedApplication {
+  const s = score(rules, results);
+  return { id, status: 'verified', results: s.results, refusals: null, eligible: s.eligible, points: s.points };
+}
+
+// A refused application: the reasons per claim, no points.
+function refusedOutcome(item: BatchVerification['items'][number]): store.VerifiedApplication {
+  return { id: item.caseId, status: 'refused', results: null, refusals: (item.refusals ?? []).map((r) => ({ template: r.template, reason: r.reason })), eligible: false, points: null };
 }
 
 function presentApplication(a: store.ApplicationRow): Application {

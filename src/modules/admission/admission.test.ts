@@ -5,7 +5,7 @@ import { demoAdmissionRules, seedDemoAdmission } from '../../flows/demo-admissio
 import { DEMO_PASSWORD } from '../identity';
 import { monthsInWindow, startSandboxCity, today, type SandboxCity } from '../sandbox/fixtures.test-support';
 import type { Application, MyApplication, Ranking, Round } from './index';
-import { rankZone, score } from './index';
+import { AdmissionService, rankZone, score } from './index';
 
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -101,13 +101,37 @@ describe('admission', () => {
     expect((await req('POST', `/api/admission/rounds/${round.id}/verify-batch`, parents[0]!.cookie)).statusCode).toBe(403);
   });
 
+  it('keeps the sandbox’s answers when storing the scores fails, and refuses asking the same claims again', async () => {
+    const ctx = city.ludao.ctx;
+    // The admission service as the module builds it, but storing the batch's scores (its second
+    // own transaction: the first closes the round) fails once, as a lost connection would.
+    let own = 0;
+    const failing = new AdmissionService({ db: ctx.db, audit: ctx.audit, sandbox: city.sandbox.service, transaction: (work) => (++own === 2 ? Promise.reject(new Error('connection lost')) : ctx.transaction(work)) });
+    const handler = (await sql<{ id: string; display_name: string }>`select id, display_name from app_user where username = 'edu.handler'`.execute(ctx.db)).rows[0]!;
+    await expect(failing.verifyBatch({ kind: 'user', id: handler.id, name: handler.display_name, orgId: null, orgCode: 'xm.sm.edu', roles: ['case_handler'] }, round.id)).rejects.toThrow('connection lost');
+    const apps: Application[] = (await req('GET', `/api/admission/rounds/${round.id}/applications`, city.cookies.edu)).json();
+    const live = apps.filter((a) => a.status !== 'withdrawn');
+    expect(live.map((a) => [a.status, a.points])).toEqual(live.map(() => ['submitted', null]));
+    expect((await req('GET', `/api/admission/rounds/${round.id}`, city.cookies.edu)).json().status).toBe('verifying');
+    // The sandbox answered each case once; the same claim of a case asked again is refused.
+    const asked = await sql<{ n: number; outcomes: string[] }>`select count(distinct case_id)::int as n, array_agg(distinct outcome) as outcomes from sb_verification where case_type = 'school_admission.sm'`.execute(ctx.db);
+    expect(asked.rows[0]).toEqual({ n: live.length, outcomes: ['answered'] });
+    const app = (await sql<{ id: string; parent: string }>`select id, parent from adm_application where id = ${live[0]!.id}`.execute(ctx.db)).rows[0]!;
+    const again = await req('POST', '/api/sandbox/verifications', city.cookies.edu, { caseType: 'school_admission.sm', caseId: app.id, subject: app.parent, claims: [{ template: rules.claims[1]!.template, params: rules.claims[1]!.params }] });
+    expect(again.statusCode).toBe(403);
+    expect(again.json().errors).toEqual([{ field: '/body/claims/0', message: 'repeated' }]);
+  });
+
   it('verifies every application in one sandbox batch and scores it by the rules', async () => {
+    // The batch whose scores failed to store above is completed from the sandbox's stored
+    // answers: the same results as a batch that never failed, and still one sandbox batch.
     const res = await req('POST', `/api/admission/rounds/${round.id}/verify-batch`, city.cookies.edu);
     expect(res.statusCode).toBe(200);
     const live = parents.length - 1;
     expect(res.json()).toMatchObject({ verified: live, refused: 0, round: { status: 'verifying' } });
-    // One sandbox batch: one audited verification, one case per application.
-    const cases = await sql<{ n: number; batches: number }>`select count(distinct case_id)::int as n, count(distinct batch_id)::int as batches from sb_verification where case_type = 'school_admission.sm'`.execute(city.ludao.ctx.db);
+    // One sandbox batch answered: one audited verification, one case per application (the
+    // refused repeat above is an attempt of its own).
+    const cases = await sql<{ n: number; batches: number }>`select count(distinct case_id)::int as n, count(distinct batch_id)::int as batches from sb_verification where case_type = 'school_admission.sm' and outcome = 'answered'`.execute(city.ludao.ctx.db);
     expect(cases.rows[0]).toEqual({ n: live, batches: 1 });
     const apps: Application[] = (await req('GET', `/api/admission/rounds/${round.id}/applications`, city.cookies.edu)).json();
     const { db } = city.ludao.ctx;
