@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runFirstStart } from './flows/first-start';
@@ -11,6 +10,7 @@ import { EventBus, eventsMigrations } from './platform/events';
 import { createHttpApp, serveWebApp, type HttpApp } from './platform/http';
 import { makeTransaction, type ModuleContext } from './platform/module';
 import { Provisions } from './platform/provisions';
+import { VERSION } from './platform/version';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -30,8 +30,7 @@ export interface Ludao {
   close(): Promise<void>;
 }
 
-/** The version in package.json. */
-export const VERSION: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+export { VERSION } from './platform/version';
 
 /**
  * Opens the database named by the configuration, on PGlite or PostgreSQL.

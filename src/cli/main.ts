@@ -7,14 +7,12 @@ import { ConfigError, loadConfig } from '../platform/config';
 import { DataDirLockedError } from '../platform/db/database';
 import { MigrationError } from '../platform/db/migrate';
 import { Problem } from '../platform/http/problem';
+import { VERSION } from '../platform/version';
 
 // The platform, its modules and flows load when a command needs them: `ludao --help` and a bad
 // argument answer without loading (and transpiling) the whole server first.
 const app = () => import('../app');
 const flows = async () => ({ ...(await import('../flows/demo-city')), ...(await import('../flows/demo-exchange')), ...(await import('../flows/demo-admission')), ...(await import('../flows/demo-maternity')), ...(await import('../flows/demo-opendata')) });
-
-/** The version in package.json. */
-const VERSION: string = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
 /** A bad argument found inside an action (Commander reports those it finds while parsing). */
 class UsageError extends Error {}
