@@ -171,7 +171,7 @@ export class AdmissionService {
     const today = chinaToday();
     const rows = (await store.listRounds(this.deps.db, { status: ['open'] })).filter((r) => r.apply_from <= today && today <= r.apply_until);
     const templates = await this.templates(caller);
-    return Promise.all(rows.map(async (r) => ({ ...(await this.present(r, templates)), counts: { submitted: 0, withdrawn: 0, verified: 0, refused: 0 } })));
+    return Promise.all(rows.map((r) => this.present(r, templates, false)));
   }
 
   /**
@@ -398,9 +398,10 @@ export class AdmissionService {
     return new Map((await this.deps.sandbox.listTemplates(caller)).map((t) => [t.code, t]));
   }
 
-  private async present(r: store.RoundRow, templates: Map<string, Template>): Promise<Round> {
+  // `withCounts` false: a parent's view, where the counts are all zero (and not queried).
+  private async present(r: store.RoundRow, templates: Map<string, Template>, withCounts = true): Promise<Round> {
     const rules = r.rules_version > 0 ? (await store.findRules(this.deps.db, r.id, r.rules_version))!.body : null;
-    const counts = await store.countApplications(this.deps.db, r.id);
+    const counts = withCounts ? await store.countApplications(this.deps.db, r.id) : {};
     return {
       id: r.id,
       org: r.org,
