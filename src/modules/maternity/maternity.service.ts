@@ -21,6 +21,7 @@ export const MATERNITY_CHECKS = [
   { template: 'si.bank_account_is', name: { zh: '社保卡金融账户', en: 'Social-security card bank account' } },
 ] as const;
 const ACCOUNT_CHECK = 'si.bank_account_is';
+const CHECK_NAMES = new Map<string, { zh: string; en: string }>(MATERNITY_CHECKS.map((x) => [x.template, x.name]));
 
 /** The rules a new city starts with (the bureau sets its own through PUT /api/maternity/rules). */
 export const DEFAULT_RULES: RulesBody = {
@@ -198,7 +199,7 @@ export class MaternityService {
   async mine(who: Principal | null): Promise<Claim[]> {
     const caller = requirePermission(who, 'maternity:apply');
     if (!caller.subjectId) return [];
-    return Promise.all((await store.listClaimsOf(this.deps.db, caller.subjectId)).map(async (c) => this.present(await this.unstuck(c))));
+    return this.presentAll(await store.listClaimsOf(this.deps.db, caller.subjectId));
   }
 
   /** One claim: its parent's, or any for the bureau's handlers; 404 for anyone else. */
@@ -215,7 +216,7 @@ export class MaternityService {
   async queue(who: Principal | null, status: store.ClaimStatus | 'all' = 'pending_review'): Promise<Claim[]> {
     const caller = requirePermission(who, 'maternity:handle');
     if (!within(caller.orgCode, MATERNITY_BUREAU)) throw Problem.forbidden(`Only ${MATERNITY_BUREAU} handles maternity claims`);
-    return Promise.all((await store.listClaimsByStatus(this.deps.db, status === 'all' ? null : status, 500)).map(async (c) => this.present(await this.unstuck(c))));
+    return this.presentAll(await store.listClaimsByStatus(this.deps.db, status === 'all' ? null : status, 500));
   }
 
   /** A handler approves a claim in review (after checking a paper proof offline) or rejects it with a reason. */
@@ -227,7 +228,8 @@ export class MaternityService {
     const note = body.note.trim();
     if (note.length < 2) throw Problem.validation('note: say which paper proof was checked, or why the claim is rejected', [{ field: '/body/note', message: 'required' }]);
     const approve = body.decision === 'approve';
-    const amountFen = approve ? allowanceOf((await store.findRule(this.deps.db, claim.rule_version))!, claim).amountFen : null;
+    const rule = (await store.findRule(this.deps.db, claim.rule_version))!;
+    const amountFen = approve ? allowanceOf(rule, claim).amountFen : null;
     await this.deps.transaction(async (trx) => {
       if (!(await store.decideClaim(trx, id, { status: approve ? 'approved' : 'rejected', amountFen, by: caller.name, note }))) {
         throw Problem.conflict(`Claim ${id} is ${claim.status}; only a claim in review is decided`);
@@ -242,7 +244,7 @@ export class MaternityService {
         detail: { note, amountFen, failed: failedChecks(claim.checks) },
       });
     });
-    return this.present((await store.findClaim(this.deps.db, id))!);
+    return this.present((await store.findClaim(this.deps.db, id))!, rule);
   }
 
   // Runs checks through the sandbox as the bureau's system, merges them into the claim's, and
@@ -333,9 +335,20 @@ export class MaternityService {
     return rule;
   }
 
-  private async present(c: store.ClaimRow): Promise<Claim> {
-    const rule = (await store.findRule(this.deps.db, c.rule_version))!;
-    const names = new Map<string, { zh: string; en: string }>(MATERNITY_CHECKS.map((x) => [x.template, x.name]));
+  // Claims of a list, each completed first when stuck; each rule version they were filed under is read once.
+  private async presentAll(claims: readonly store.ClaimRow[]): Promise<Claim[]> {
+    const rules = new Map<number, Promise<store.RuleRow | undefined>>();
+    return Promise.all(
+      claims.map(async (c) => {
+        const claim = await this.unstuck(c);
+        if (!rules.has(claim.rule_version)) rules.set(claim.rule_version, store.findRule(this.deps.db, claim.rule_version));
+        return this.present(claim, (await rules.get(claim.rule_version))!);
+      }),
+    );
+  }
+
+  private async present(c: store.ClaimRow, filedUnder?: store.RuleRow): Promise<Claim> {
+    const rule = filedUnder ?? (await store.findRule(this.deps.db, c.rule_version))!;
     const { leaveDays, amountFen } = allowanceOf(rule, c);
     return {
       id: c.id,
@@ -347,7 +360,7 @@ export class MaternityService {
       account: maskAccount(c.account),
       difficultBirth: c.difficult_birth,
       babies: c.babies,
-      checks: c.checks.map((x) => ({ template: x.template, name: { ...(names.get(x.template) ?? { zh: x.template, en: x.template }) }, result: x.result })),
+      checks: c.checks.map((x) => ({ template: x.template, name: { ...(CHECK_NAMES.get(x.template) ?? { zh: x.template, en: x.template }) }, result: x.result })),
       failed: failedChecks(c.checks),
       allowance: { ruleVersion: rule.version, wageYear: rule.wage_year, avgMonthlyWageFen: rule.avg_monthly_wage_fen, leaveDays, amountFen },
       amountFen: c.amount_fen,
