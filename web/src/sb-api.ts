@@ -4,6 +4,7 @@ import { useCallback, useMemo } from 'react';
 import type { ApiError } from './api';
 import { useApiGet } from './dc-api';
 import type { Lang } from './i18n';
+import { nameIn } from './xc-api';
 import type { CaseType, Template } from '../../src/modules/sandbox';
 
 // The shapes are the server's own contract (type-only imports: nothing of the server is bundled).
@@ -70,7 +71,7 @@ export function useSandboxNames(lang: Lang): SandboxNames {
   const caseTypes = useApiGet<CaseType[]>(sbPaths.caseTypes);
   const byTemplate = useMemo(() => new Map((templates.data ?? []).map((t) => [t.code, t])), [templates.data]);
   const byCaseType = useMemo(() => new Map((caseTypes.data ?? []).map((c) => [c.code, c])), [caseTypes.data]);
-  const pick = useCallback((named: { name: string; nameEn: string } | undefined, code: string) => (named ? (lang === 'en' ? named.nameEn : named.name) : code), [lang]);
+  const pick = useCallback((named: { name: string; nameEn: string } | undefined, code: string) => (named ? nameIn(lang, named) : code), [lang]);
   return useMemo(
     () => ({
       templates: templates.data ?? [],

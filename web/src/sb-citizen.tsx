@@ -8,7 +8,7 @@ import { useI18n } from './i18n';
 import { labelIn, sbPaths, useSandboxNames, type CaseType, type Consent, type MyVerification, type NewConsentBody } from './sb-api';
 import { CaseTypeSelect, ResultPill } from './sb-parts';
 import { ActionError, ConfirmForm, FormRow, ListTable, LoadedSection, Notice, type ColumnHead } from './ui';
-import { chinaDay, useAction } from './xc-api';
+import { chinaDay, nameIn, useAction } from './xc-api';
 import { FieldChecks, joinList } from './xc-parts';
 
 /** The citizen's consents, and the form that gives a new one. */
@@ -164,7 +164,7 @@ function ConsentForm({ onGiven }: { onGiven: (consent: Consent) => void }) {
               ? t('sb.consent.pickClaims')
               : t('sb.consent.text', {
                   department: labelIn(lang, caseType.ownerName, caseType.ownerOrg),
-                  caseType: lang === 'en' ? caseType.nameEn : caseType.name,
+                  caseType: nameIn(lang, caseType),
                   claims: joinList(
                     lang,
                     claims.map((code) => names.templateName(code)),

@@ -12,7 +12,7 @@ import { sbPaths, useSandboxNames, type CaseType, type Receipt, type SandboxName
 import { AggregateForm } from './sb-oversight';
 import { AttemptTable, CaseTypeSelect, ParamInputs, paramValues, RefusalError, ResultPill } from './sb-parts';
 import { ListTable, LoadedSection, Loading, LoadState, Term } from './ui';
-import { useAction, useOrgNames, within } from './xc-api';
+import { nameIn, useAction, useOrgNames, within } from './xc-api';
 import { joinList } from './xc-parts';
 
 /** What a case handler's page is given: the user, its own path and the segments below it. */
@@ -67,7 +67,7 @@ function CaseTypeTable({ caseTypes, names }: { caseTypes: readonly CaseType[]; n
       {(c) => (
         <tr key={c.code} data-testid="sb-case-type-row" data-code={c.code}>
           <td>
-            {lang === 'en' ? c.nameEn : c.name}
+            {nameIn(lang, c)}
             <div className="code">{c.code}</div>
             <div className="sub">{c.purpose}</div>
           </td>

@@ -8,7 +8,7 @@ import { translateMaybe, useI18n, type Lang } from './i18n';
 import { Link } from './router';
 import { refusalReasons, type CaseType, type SandboxNames, type Template, type VerificationAttempt } from './sb-api';
 import { ActionError, ListTable } from './ui';
-import { useOrgNames } from './xc-api';
+import { nameIn, useOrgNames } from './xc-api';
 
 /** A refusal reason (`sb.refusal.<reason>`) in words, or the code when there are none for it. */
 export function refusalLabel(lang: Lang, reason: string): string {
@@ -107,7 +107,7 @@ export function CaseTypeSelect({ caseTypes, value, onChange, disabled, placehold
         {placeholder !== undefined && <option value="">{placeholder}</option>}
         {caseTypes.map((c) => (
           <option key={c.code} value={c.code}>
-            {lang === 'en' ? c.nameEn : c.name}
+            {nameIn(lang, c)}
           </option>
         ))}
       </select>
