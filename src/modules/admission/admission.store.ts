@@ -72,9 +72,9 @@ export async function insertRound(db: AnyDb, r: Omit<RoundRow, 'created_at' | 'r
   return Number(res.numAffectedRows ?? 0) === 1;
 }
 
-/** A round, or undefined. `lock` takes a row lock for a status change. */
-export async function findRound(db: AnyDb, id: string, lock = false): Promise<RoundRow | undefined> {
-  const res = await sql<RoundRow>`select ${ROUND_COLUMNS} from adm_round where id = ${id} ${lock ? sql`for update` : sql``}`.execute(db);
+/** A round, or undefined. */
+export async function findRound(db: AnyDb, id: string): Promise<RoundRow | undefined> {
+  const res = await sql<RoundRow>`select ${ROUND_COLUMNS} from adm_round where id = ${id}`.execute(db);
   return res.rows[0];
 }
 
