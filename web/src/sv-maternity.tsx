@@ -10,7 +10,7 @@ import { useI18n, type Lang, type MessageKey } from './i18n';
 import { labelIn } from './sb-api';
 import { ResultPill } from './sb-parts';
 import { ActionError, LoadedSection, Notice } from './ui';
-import { useAction } from './xc-api';
+import { useAction, within } from './xc-api';
 import type { Claim, ClaimChecks } from '../../src/modules/maternity';
 
 /** The maternity claim API. */
@@ -287,7 +287,7 @@ const BUREAU = 'xm.medsec';
 
 /** Whether the user handles the bureau's maternity claims: its case handlers. */
 export function handlesMaternity(me: Me): boolean {
-  return me.org !== null && me.roles.includes('case_handler') && (me.org.code === BUREAU || me.org.code.startsWith(`${BUREAU}.`));
+  return me.roles.includes('case_handler') && within(me.org?.code, BUREAU);
 }
 
 /** The bureau's queue (a case handler's tab of the workbench): claims by status, oldest first. */
