@@ -318,10 +318,11 @@ export class AdmissionService {
     const caller = requirePermission(who, 'admission:handle');
     const round = await this.ownRound(caller, roundId);
     if (round.status !== 'verifying' && round.status !== 'ranked') throw Problem.conflict(`Round ${roundId} is ${round.status}; it is ranked after verification and before publication`);
-    const pending = await store.listApplications(this.deps.db, roundId, ['submitted']);
+    const apps = await store.listApplications(this.deps.db, roundId, ['submitted', 'verified']);
+    const pending = apps.filter((a) => a.status === 'submitted');
     if (pending.length > 0) throw Problem.conflict(`${pending.length} applications are not verified yet: verify the batch first`);
     const rules = (await store.findRules(this.deps.db, roundId, round.verified_rules_version ?? round.rules_version))!.body;
-    const verified = (await store.listApplications(this.deps.db, roundId, ['verified'])).filter((a) => a.eligible);
+    const verified = apps.filter((a) => a.eligible);
     const ranks: { id: string; rank: number; admitted: boolean }[] = [];
     for (const zone of rules.zones) {
       const ordered = rankZone(
