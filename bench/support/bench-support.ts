@@ -32,32 +32,26 @@ export function benchArgs(argv: readonly string[] = process.argv): Map<string, s
  */
 export async function createBenchDatabase(prefix: string, options: { keep?: boolean } = {}): Promise<{ url: string; existed: boolean; drop: () => Promise<void> }> {
   const name = options.keep ? prefix : `${prefix}_${process.pid}`;
-  const run = async (statement: string) => {
+  const run = async (statement: string, values: unknown[] = []) => {
     const client = new pg.Client({ connectionString: SERVER_URL });
     await client.connect();
     try {
-      await client.query(statement);
+      return await client.query(statement, values);
     } finally {
       await client.end();
     }
   };
-  let existed = false;
-  if (options.keep) {
-    const client = new pg.Client({ connectionString: SERVER_URL });
-    await client.connect();
-    try {
-      existed = (await client.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
-    } finally {
-      await client.end();
-    }
-  }
+  const existed = options.keep === true && (await run('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
   if (!existed) {
     await run(`drop database if exists ${name} with (force)`);
     await run(`create database ${name}`);
   }
   const url = new URL(SERVER_URL);
   url.pathname = `/${name}`;
-  return { url: url.toString(), existed, drop: () => run(`drop database if exists ${name} with (force)`) };
+  const drop = async () => {
+    await run(`drop database if exists ${name} with (force)`);
+  };
+  return { url: url.toString(), existed, drop };
 }
 
 /** What one load run measured. */
