@@ -25,9 +25,14 @@ export const mtPaths = {
 type QueueStatus = 'pending_review' | 'approved' | 'rejected' | 'all';
 const QUEUE_STATUSES: readonly QueueStatus[] = ['pending_review', 'approved', 'rejected', 'all'];
 
+const YUAN: Record<Lang, Intl.NumberFormat> = {
+  'zh-CN': new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY' }),
+  en: new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'CNY' }),
+};
+
 /** An amount in fen as yuan, in the reader's language. */
 function money(lang: Lang, fen: number): string {
-  return new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'zh-CN', { style: 'currency', currency: 'CNY' }).format(fen / 100);
+  return YUAN[lang].format(fen / 100);
 }
 
 /** The parent's page (a tab of the citizen portal): a new claim, and the claims filed. */
