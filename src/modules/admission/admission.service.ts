@@ -18,7 +18,7 @@ export interface AdmissionDeps {
 }
 
 /** Days a round runs after its application window when the bureau does not say (consents last as long). */
-export const DEFAULT_ROUND_DAYS_AFTER_WINDOW = 60;
+const DEFAULT_ROUND_DAYS_AFTER_WINDOW = 60;
 
 // An org is within a caller's org when it is that org or one of its units.
 const within = (org: string, callerOrg: string | null | undefined): boolean => !!callerOrg && (org === callerOrg || org.startsWith(`${callerOrg}.`));
@@ -28,7 +28,7 @@ const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00
 const maskId = (id: string) => `${id.slice(0, 6)}**********${id.slice(16)}`;
 
 /** The claims one application asks, with the parameters each is checked with. */
-export function claimsOf(rules: RulesBody, declared: Record<string, Record<string, string | number>>, child: string): { template: string; params: Record<string, string | number> }[] {
+function claimsOf(rules: RulesBody, declared: Record<string, Record<string, string | number>>, child: string): { template: string; params: Record<string, string | number> }[] {
   return rules.claims
     .filter((c) => c.required || declared[c.template] !== undefined)
     .map((c) => ({ template: c.template, params: { ...(declared[c.template] ?? {}), ...(c.params ?? {}), ...childParam(c.template, child) } }));

@@ -5,7 +5,7 @@ import { AdmissionService } from './admission.service';
 import { createAdmission } from './migrations/0001-create-admission';
 
 export type { Application, BatchOutcome, MyApplication, NewApplicationBody, NewRoundBody, Ranking, Round, RulesBody, RulesVersion } from './admission.contract';
-export { AdmissionService, claimsOf, rankZone, score } from './admission.service';
+export { AdmissionService, rankZone, score } from './admission.service';
 
 /**
  * Points-based school admission (积分入学, issue 5 part 6), built on the sandbox: rules as
