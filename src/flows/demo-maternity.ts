@@ -6,7 +6,7 @@ import { PLATFORM_PRINCIPAL } from '../platform/access';
 import { demoSignIn } from './demo-support';
 
 /** Demo mothers' accounts are `mother.001`, `mother.002`, … (password: the demo password). */
-export const DEMO_MOTHER_PREFIX = 'mother.';
+const DEMO_MOTHER_PREFIX = 'mother.';
 
 /** A family of the demo city whose maternity claim matches every check. */
 export interface DemoFamily {

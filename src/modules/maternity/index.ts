@@ -5,7 +5,7 @@ import { MaternityService } from './maternity.service';
 import { createMaternity } from './migrations/0001-create-maternity';
 
 export type { Claim, ClaimChecks, Rules } from './maternity.contract';
-export { allowanceOf, DEFAULT_RULES, MATERNITY_BUREAU, MATERNITY_CASE_TYPE, MATERNITY_CHECKS, MaternityService, STUCK_AFTER_MS } from './maternity.service';
+export { MaternityService } from './maternity.service';
 
 /**
  * The maternity-insurance quick claim (生育险, issue 5 part 7), built on the sandbox: a parent
