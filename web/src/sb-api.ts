@@ -11,22 +11,16 @@ import type { CaseType, Template } from '../../src/modules/sandbox';
 export type {
   Aggregate,
   AggregateBody,
-  ClaimBody,
   CaseType,
   Consent,
   MyVerification,
   NewConsentBody,
   Receipt,
-  ReceiptKeys,
-  Refusal,
   Template,
   Verification,
   VerificationAttempt,
   VerifyBody,
 } from '../../src/modules/sandbox';
-
-/** What a claim came to. */
-export type ClaimOutcome = 'match' | 'no_match' | 'unverifiable';
 
 /** The problem type of every refused verification (the server's `REFUSED_PROBLEM_TYPE`). */
 export const REFUSED_PROBLEM_TYPE = 'urn:ludao:problem:verification-refused';

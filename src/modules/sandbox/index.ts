@@ -17,12 +17,9 @@ export type {
   AggregateBody,
   BatchVerification,
   CaseType,
-  ClaimBody,
   Consent,
   MyVerification,
   NewConsentBody,
-  ReceiptKeys,
-  Refusal,
   Template,
   StoredVerification,
   Verification,
@@ -31,8 +28,7 @@ export type {
 } from './sandbox.contract';
 export { checkReceipt, claimDigest, RECEIPT_ALGORITHM, ReceiptSigner, type PublicReceiptKey, type Receipt, type ReceiptCheck } from './receipts';
 export { controlCount, REFUSED_PROBLEM_TYPE, SANDBOX_PHASES_CHANNEL, SandboxService, SWEEP_MAX_DISTINCT, SWEEP_WINDOW_DAYS, type SandboxPhases } from './sandbox.service';
-export { checkParams } from './templates';
-export { BUILTIN_TEMPLATES, CITY_DISTRICTS, DEMO_CASE_TYPES, PREDICATE_KINDS } from './templates';
+export { BUILTIN_TEMPLATES, checkParams, CITY_DISTRICTS, DEMO_CASE_TYPES, PREDICATE_KINDS } from './templates';
 
 /** The sandbox's service, provided to the services built on it (school admission, maternity claims). */
 export const SANDBOX_SERVICE = provisionKey<SandboxService>('sandbox.service');
