@@ -24,7 +24,7 @@ export const admPaths = {
 };
 
 /** A claim of a round. */
-export type RoundClaim = Round['claims'][number];
+type RoundClaim = Round['claims'][number];
 
 /** The parameters the bureau fixed for a claim, as `name = value` pairs (empty when none). */
 export function fixedText(claim: RoundClaim): string {

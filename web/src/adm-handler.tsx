@@ -42,7 +42,7 @@ export function AdmissionPage({ me, path, rest }: AdmissionPageProps) {
 }
 
 /** A round's status as a pill. */
-export function RoundStatusPill({ status }: { status: string }) {
+function RoundStatusPill({ status }: { status: string }) {
   const { lang } = useI18n();
   return (
     <span className={`pill adm-${status}`} data-testid="adm-round-status" data-status={status}>
