@@ -80,12 +80,12 @@ const TABS: readonly { tab: Tab; path: string; label: MessageKey }[] = [
  * The workbench page for a path under /department, or null when there is none
  * (`/department/requests/XR-20260512-1a2b3c4d` is one request).
  */
-export function departmentRoute(path: string, me?: Me): DepartmentRoute | null {
+export function departmentRoute(path: string, me: Me): DepartmentRoute | null {
   const segments = pathSegments(path, DEPARTMENT_PATH);
   if (!segments) return null;
   const [first, second, ...rest] = segments;
   // A case handler who shares no data starts at the first case page.
-  if (first === undefined) return me && !sharesData(me) && handlesCases(me) ? { page: 'case', tab: CASE_TABS[0]!.key, rest: [] } : { page: 'ours' };
+  if (first === undefined) return !sharesData(me) && handlesCases(me) ? { page: 'case', tab: CASE_TABS[0]!.key, rest: [] } : { page: 'ours' };
   const caseTab = CASE_TABS.find((x) => x.path === `${DEPARTMENT_PATH}/${first}`);
   if (caseTab) return second === undefined || caseTab.subpaths ? { page: 'case', tab: caseTab.key, rest: second === undefined ? [] : [second, ...rest] } : null;
   if (first === 'requests' && second !== undefined && rest.length === 0) return { page: 'request', id: second };

@@ -43,7 +43,7 @@ export function operatorRoute(path: string): OperatorRoute | null {
 }
 
 /** The operator console at one of its pages (`me` decides what the sandbox page offers). */
-export function OperatorConsole({ route, me }: { route: OperatorRoute; me?: Me }) {
+export function OperatorConsole({ route, me }: { route: OperatorRoute; me: Me }) {
   switch (route.page) {
     case 'dashboard':
       return (
@@ -72,7 +72,7 @@ export function OperatorConsole({ route, me }: { route: OperatorRoute; me?: Me }
     case 'sandbox':
       return (
         <ConsoleFrame tab="sandbox">
-          <SandboxOversight counts={me?.roles.includes('operator') ?? false} />
+          <SandboxOversight counts={me.roles.includes('operator')} />
         </ConsoleFrame>
       );
     case 'resource':
