@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { chinaDay } from '../platform/china-time';
 import type { Ludao } from '../app';
 import type { RulesBody } from '../modules/admission';
 import { createIdentityService, DEMO_PASSWORD } from '../modules/identity';
@@ -8,7 +9,6 @@ import { demoSignIn } from './demo-support';
 /** Demo parents' accounts are `parent.001`, `parent.002`, … (password: the demo password). */
 export const DEMO_PARENT_PREFIX = 'parent.';
 
-const chinaToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** The demo round's rules: what Siming's bureau scores, as data (the same shape the rule editor sends). */
@@ -46,7 +46,7 @@ export async function seedDemoAdmission(ludao: Pick<Ludao, 'app' | 'ctx'>, optio
   const { app, ctx } = ludao;
   const { rows: existing } = await sql<{ n: number }>`select count(*)::int as n from adm_round`.execute(ctx.db);
   if (existing[0]!.n > 0) return 0;
-  const today = chinaToday();
+  const today = chinaDay();
   const year = Number(today.slice(0, 4));
   // Parents of children of school age (five and older), youngest children first.
   const { rows: families } = await sql<{ child: string; parent: string }>`select child_id as child, mother_id as parent from dcr_health__birth_certificate

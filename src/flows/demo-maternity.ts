@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { chinaDay } from '../platform/china-time';
 import type { Ludao } from '../app';
 import type { Claim, Rules } from '../modules/maternity';
 import { createIdentityService, DEMO_PASSWORD } from '../modules/identity';
@@ -17,7 +18,6 @@ export interface DemoFamily {
   born: string;
 }
 
-const chinaToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 // 'YYYY-MM' (or a date) as a month number, as the sandbox counts months.
 const monthNumber = (expr: ReturnType<typeof sql>) => sql`(substr(${expr}, 1, 4)::int * 12 + substr(${expr}, 6, 2)::int)`;
@@ -77,7 +77,7 @@ export async function seedDemoMaternity(ludao: Pick<Ludao, 'app' | 'ctx'>): Prom
   const admin = await demoSignIn(app, 'medsec.admin');
   const { rules } = ok<{ rules: Rules }>(await app.inject({ method: 'GET', url: '/api/maternity/checks', headers: { cookie: admin } }), 'reading the rules');
   const oldest = families.reduce((day, f) => (f.born < day ? f.born : day), families[0]!.born);
-  const claimWithinDays = Math.min(3650, Math.max(rules.claimWithinDays, daysBetween(oldest, chinaToday()) + 400));
+  const claimWithinDays = Math.min(3650, Math.max(rules.claimWithinDays, daysBetween(oldest, chinaDay()) + 400));
   const { version: _version, formula: _formula, ...current } = rules;
   ok(await app.inject({ method: 'PUT', url: '/api/maternity/rules', headers: { cookie: admin }, payload: { ...current, claimWithinDays } }), 'setting the rules');
 

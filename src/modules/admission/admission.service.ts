@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { auditActor, hasPermission, requirePermission, type Principal } from '../../platform/access';
+import { auditActor, hasPermission, orgWithin, requirePermission, type Principal } from '../../platform/access';
+import { chinaDay } from '../../platform/china-time';
 import type { AuditLog } from '../../platform/audit';
 import { Problem } from '../../platform/http/problem';
 import { isValidResidentId } from '../../platform/ids';
@@ -20,9 +21,6 @@ export interface AdmissionDeps {
 /** Days a round runs after its application window when the bureau does not say (consents last as long). */
 const DEFAULT_ROUND_DAYS_AFTER_WINDOW = 60;
 
-// An org is within a caller's org when it is that org or one of its units.
-const within = (org: string, callerOrg: string | null | undefined): boolean => !!callerOrg && (org === callerOrg || org.startsWith(`${callerOrg}.`));
-const chinaToday = (at = new Date()) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 /** A resident ID as a parent sees their child's: enough to recognise, not to copy. */
 const maskId = (id: string) => `${id.slice(0, 6)}**********${id.slice(16)}`;
@@ -92,11 +90,11 @@ export class AdmissionService {
   async createRound(who: Principal | null, body: NewRoundBody, requestId?: string): Promise<Round> {
     const caller = requirePermission(who, 'admission:configure');
     const caseType = (await this.deps.sandbox.listCaseTypes(caller)).find((c) => c.code === body.caseType);
-    if (!caseType || !within(caseType.ownerOrg, caller.orgCode)) throw Problem.notFound(`No case type "${body.caseType}" of your department`);
+    if (!caseType || !orgWithin(caseType.ownerOrg, caller.orgCode)) throw Problem.notFound(`No case type "${body.caseType}" of your department`);
     if (body.applyFrom > body.applyUntil) throw Problem.validation('applyUntil: not before applyFrom', [{ field: '/body/applyUntil', message: 'before applyFrom' }]);
     const endsOn = body.endsOn ?? addDays(body.applyUntil, DEFAULT_ROUND_DAYS_AFTER_WINDOW);
     if (endsOn < body.applyUntil) throw Problem.validation('endsOn: not before applyUntil', [{ field: '/body/endsOn', message: 'before applyUntil' }]);
-    if (endsOn > addDays(chinaToday(), 720)) throw Problem.validation('endsOn: at most two years ahead (consents last until then)', [{ field: '/body/endsOn', message: 'too far ahead' }]);
+    if (endsOn > addDays(chinaDay(), 720)) throw Problem.validation('endsOn: at most two years ahead (consents last until then)', [{ field: '/body/endsOn', message: 'too far ahead' }]);
     const id = `AR-${body.year}-${randomUUID().slice(0, 8)}`;
     await this.deps.transaction(async (trx) => {
       const stored = await store.insertRound(trx, { id, org: caseType.ownerOrg, case_type: caseType.code, year: body.year, name: body.name, apply_from: body.applyFrom, apply_until: body.applyUntil, ends_on: endsOn, created_by: caller.id });
@@ -168,7 +166,7 @@ export class AdmissionService {
   /** Rounds open for applications now, with what each checks and its zones. */
   async openRounds(who: Principal | null): Promise<Round[]> {
     const caller = requirePermission(who, 'admission:apply');
-    const today = chinaToday();
+    const today = chinaDay();
     const rows = (await store.listRounds(this.deps.db, { status: ['open'] })).filter((r) => r.apply_from <= today && today <= r.apply_until);
     const templates = await this.templates(caller);
     return Promise.all(rows.map((r) => this.present(r, templates, false)));
@@ -182,7 +180,7 @@ export class AdmissionService {
     const caller = requirePermission(who, 'admission:apply');
     if (!caller.subjectId) throw Problem.forbidden('Your account is not linked to a person (resident ID number)');
     const round = await store.findRound(this.deps.db, body.roundId);
-    const today = chinaToday();
+    const today = chinaDay();
     if (!round || round.status !== 'open') throw Problem.notFound(`No round ${body.roundId} open for applications`);
     if (today < round.apply_from || today > round.apply_until) throw Problem.conflict(`Applications are taken from ${round.apply_from} to ${round.apply_until}`);
     const rules = (await store.findRules(this.deps.db, round.id, round.rules_version))!.body;
@@ -384,7 +382,7 @@ export class AdmissionService {
   // A round of the caller's department; another district's round does not exist for them.
   private async ownRound(caller: Principal, id: string): Promise<store.RoundRow> {
     const round = await store.findRound(this.deps.db, id);
-    if (!round || !within(round.org, caller.orgCode)) throw Problem.notFound(`No round ${id} of your department`);
+    if (!round || !orgWithin(round.org, caller.orgCode)) throw Problem.notFound(`No round ${id} of your department`);
     return round;
   }
 

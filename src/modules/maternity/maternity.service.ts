@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { auditActor, hasPermission, requirePermission, type Principal } from '../../platform/access';
+import { auditActor, hasPermission, orgWithin, requirePermission, type Principal } from '../../platform/access';
+import { chinaDay } from '../../platform/china-time';
 import type { AuditLog } from '../../platform/audit';
 import { Problem } from '../../platform/http/problem';
 import { parseResidentId } from '../../platform/ids';
@@ -54,8 +55,6 @@ export interface MaternityDeps {
   sandbox: SandboxService;
 }
 
-const within = (org: string | null | undefined, parent: string): boolean => !!org && (org === parent || org.startsWith(`${parent}.`));
-const chinaToday = (at = new Date()) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const monthMinus = (month: string, n: number) => {
   const k = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 - n;
@@ -112,7 +111,7 @@ export class MaternityService {
   /** The bureau's administrators set new rules; claims keep the version they were filed under. */
   async setRules(who: Principal | null, body: RulesBody, requestId?: string): Promise<Rules> {
     const caller = requirePermission(who, 'maternity:configure');
-    if (!within(caller.orgCode, MATERNITY_BUREAU)) throw Problem.forbidden(`Only ${MATERNITY_BUREAU} sets the maternity allowance rules`);
+    if (!orgWithin(caller.orgCode, MATERNITY_BUREAU)) throw Problem.forbidden(`Only ${MATERNITY_BUREAU} sets the maternity allowance rules`);
     const version = await this.deps.transaction(async (trx) => {
       const v = await store.insertRule(trx, { ...ruleColumns(body), created_by: caller.id });
       await this.deps.audit.append(trx, { action: 'maternity.rules.set', actor: auditActor(caller), subject: { type: 'mt_rule', id: String(v) }, requestId: requestId ?? null, detail: { ...body } });
@@ -136,7 +135,7 @@ export class MaternityService {
     if (new Set([subject, spouse, child]).size < 3) throw Problem.validation('spouse, child and you are three different people', [{ field: '/body/child', message: 'must differ from you and your spouse' }]);
     const rule = await this.currentRule();
     const born = parseResidentId(child)!.birthDate;
-    const today = chinaToday();
+    const today = chinaDay();
     if (born > today) throw Problem.validation('child: the birth date in the ID number is in the future', [{ field: '/body/child', message: 'born in the future' }]);
     if (addDays(born, rule.claim_within_days) < today) {
       throw Problem.validation(`child: a claim is filed within ${rule.claim_within_days} days of the birth`, [{ field: '/body/child', message: `born more than ${rule.claim_within_days} days ago` }]);
@@ -205,7 +204,7 @@ export class MaternityService {
   /** One claim: its parent's, or any for the bureau's handlers; 404 for anyone else. */
   async get(who: Principal | null, id: string): Promise<Claim> {
     if (!who) throw Problem.unauthenticated();
-    const handler = hasPermission(who, 'maternity:handle') && within(who.orgCode, MATERNITY_BUREAU);
+    const handler = hasPermission(who, 'maternity:handle') && orgWithin(who.orgCode, MATERNITY_BUREAU);
     const caller = handler ? who : requirePermission(who, 'maternity:apply');
     const claim = await store.findClaim(this.deps.db, id);
     if (!claim || !(handler || claim.subject === caller.subjectId)) throw Problem.notFound(`No claim ${id} of yours`);
@@ -215,14 +214,14 @@ export class MaternityService {
   /** The bureau's queue: claims in review (oldest first), or with another status. */
   async queue(who: Principal | null, status: store.ClaimStatus | 'all' = 'pending_review'): Promise<Claim[]> {
     const caller = requirePermission(who, 'maternity:handle');
-    if (!within(caller.orgCode, MATERNITY_BUREAU)) throw Problem.forbidden(`Only ${MATERNITY_BUREAU} handles maternity claims`);
+    if (!orgWithin(caller.orgCode, MATERNITY_BUREAU)) throw Problem.forbidden(`Only ${MATERNITY_BUREAU} handles maternity claims`);
     return this.presentAll(await store.listClaimsByStatus(this.deps.db, status === 'all' ? null : status, 500));
   }
 
   /** A handler approves a claim in review (after checking a paper proof offline) or rejects it with a reason. */
   async decide(who: Principal | null, id: string, body: DecisionBody, requestId?: string): Promise<Claim> {
     const caller = requirePermission(who, 'maternity:handle');
-    if (!within(caller.orgCode, MATERNITY_BUREAU)) throw Problem.forbidden(`Only ${MATERNITY_BUREAU} handles maternity claims`);
+    if (!orgWithin(caller.orgCode, MATERNITY_BUREAU)) throw Problem.forbidden(`Only ${MATERNITY_BUREAU} handles maternity claims`);
     const claim = await store.findClaim(this.deps.db, id);
     if (!claim) throw Problem.notFound(`No claim ${id}`);
     const note = body.note.trim();

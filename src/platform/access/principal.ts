@@ -59,3 +59,14 @@ export const PLATFORM_PRINCIPAL: Principal = Object.freeze({
   orgCode: null,
   roles: Object.freeze(['operator'] as Role[]),
 });
+
+/**
+ * Whether an organisation is `parent` or one of its units, by code ('xm.hrss.si' is within
+ * 'xm.hrss'); false when either is missing.
+ *
+ * @example
+ * orgWithin('xm.hrss.si', 'xm.hrss'); // true
+ */
+export function orgWithin(org: string | null | undefined, parent: string | null | undefined): boolean {
+  return !!org && !!parent && (org === parent || org.startsWith(`${parent}.`));
+}

@@ -1,0 +1,13 @@
+/** China keeps one time zone, UTC+8, without daylight saving. */
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+/**
+ * The calendar day in China time of an instant, as YYYY-MM-DD: validity dates, "today" in
+ * predicates, the call log's partitions, quotas per day.
+ *
+ * @example
+ * chinaDay(new Date('2026-11-25T17:00:00Z')); // '2026-11-26'
+ */
+export function chinaDay(at: Date | number = Date.now()): string {
+  return new Date((typeof at === 'number' ? at : at.getTime()) + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
