@@ -4,12 +4,11 @@
 // does (src/flows/demo-exchange.ts and demo-maternity.ts).
 import fs from 'node:fs';
 import path from 'node:path';
-import { request as apiRequest, type APIRequestContext } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runLudao } from '../../src/cli/run-ludao.test-support';
 import { checkReceipt } from '../../src/modules/sandbox';
 import { createMemorySink, generateCity } from '../../src/synth';
-import { DEMO_PASSWORD, hasChromium, setUpBrowserSuite, startServer } from './browser';
+import { hasChromium, setUpBrowserSuite, startServer } from './browser';
 import { demoFamily } from './demo-family';
 
 const PEOPLE = 300;
@@ -44,7 +43,7 @@ async function demoCitizen(): Promise<{ subject: string; child: string }> {
 
 describe.skipIf(!hasChromium)('the sandbox in Chromium', () => {
   const web = setUpBrowserSuite({ start: () => startServer({ demoPeople: PEOPLE, tmpPrefix: 'ludao-sb-e2e-' }), context: { acceptDownloads: true } });
-  const { byTestId, text, pathname, signIn } = web;
+  const { byTestId, text, pathname, signIn, apiAs } = web;
   // The person the demo citizen is, and a child of theirs (demoCitizen).
   let subject = '';
   let child = '';
@@ -61,13 +60,6 @@ describe.skipIf(!hasChromium)('the sandbox in Chromium', () => {
     }
     await api.dispose();
   }, 180_000);
-
-  /** An API client signed in as a user, for what another person does meanwhile. */
-  async function apiAs(username: string): Promise<APIRequestContext> {
-    const api = await apiRequest.newContext({ baseURL: web.base });
-    expect((await api.post('/api/auth/login', { data: { username, password: DEMO_PASSWORD } })).status()).toBe(200);
-    return api;
-  }
 
   /** The handler verifies one case of the school admission about the citizen. */
   async function verifyCase(caseId: string, claims: { template: string; params: Record<string, string> }[]): Promise<void> {
