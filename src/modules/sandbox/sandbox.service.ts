@@ -1,7 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { channel } from 'node:diagnostics_channel';
 import type { Kysely, RawBuilder, Transaction } from 'kysely';
-import { auditActor, hasPermission, requirePermission, type Principal } from '../../platform/access';
+import { auditActor, hasPermission, orgWithin, requirePermission, type Principal } from '../../platform/access';
+import { chinaDay } from '../../platform/china-time';
 import { canonicalJson, type AuditLog } from '../../platform/audit';
 import { Problem } from '../../platform/http/problem';
 import { isValidResidentId } from '../../platform/ids';
@@ -80,13 +81,8 @@ interface CaseOutcome {
   receipt?: Receipt;
 }
 
-// An org is within a caller's org when it is that org or one of its units.
-const within = (org: string | null | undefined, callerOrg: string | null | undefined): boolean =>
-  !!org && !!callerOrg && (org === callerOrg || org.startsWith(`${callerOrg}.`));
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-// The calendar day in China time (validity dates and "today" in predicates).
-const chinaToday = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-const chinaDayStart = (at: Date) => new Date(Date.parse(`${chinaToday(at)}T00:00:00+08:00`));
+const chinaDayStart = (at: Date) => new Date(Date.parse(`${chinaDay(at)}T00:00:00+08:00`));
 
 /** Disclosure control: ≤ 7 withheld, others rounded to the nearest 5. */
 export function controlCount(n: number): number | null {
@@ -131,7 +127,7 @@ export class SandboxService {
     if (!kind) throw Problem.validation(`kind: one of ${Object.keys(PREDICATE_KINDS).join(', ')}`, [{ field: '/body/kind', message: 'unknown predicate kind' }]);
     const primary = await this.deps.reader.describe(kind.resources[0]!.code);
     if (!primary) throw Problem.notFound(`The catalogue has no ${kind.resources[0]!.code}, which ${body.kind} reads`);
-    if (!within(primary.providerOrgCode, caller.orgCode)) throw Problem.forbidden(`Only ${primary.providerOrgCode}, which provides ${primary.code}, declares templates on it`);
+    if (!orgWithin(primary.providerOrgCode, caller.orgCode)) throw Problem.forbidden(`Only ${primary.providerOrgCode}, which provides ${primary.code}, declares templates on it`);
     const row = { code: body.code, kind: kind.kind, name: body.name, name_en: body.nameEn, description: body.description, provider_org: primary.providerOrgCode, resources: kind.resources.map((r) => r.code), declared_by: caller.id };
     await this.deps.transaction(async (trx) => {
       if (!(await store.insertTemplate(trx, row))) throw Problem.conflict(`A template ${body.code} exists`);
@@ -178,8 +174,8 @@ export class SandboxService {
     if (outside.length > 0) {
       throw Problem.validation(`templates: ${caseType.code} does not check ${outside.join(', ')}`, [{ field: '/body/templates', message: `not checked by this case type: ${outside.join(', ')}` }]);
     }
-    const today = chinaToday(new Date());
-    const latest = chinaToday(new Date(Date.now() + CONSENT_MAX_DAYS * 86_400_000));
+    const today = chinaDay(new Date());
+    const latest = chinaDay(new Date(Date.now() + CONSENT_MAX_DAYS * 86_400_000));
     if (!(body.validUntil >= today && body.validUntil <= latest)) {
       throw Problem.validation(`validUntil: from today to ${latest} (at most two years ahead)`, [{ field: '/body/validUntil', message: 'today or later, at most two years ahead' }]);
     }
@@ -213,7 +209,7 @@ export class SandboxService {
         department: ct?.owner_org ?? '',
         departmentName: orgLabels(orgs, ct?.owner_org),
         templates: c.templates.map((code) => ({ code, name: { zh: templates.get(code)?.name ?? code, en: templates.get(code)?.name_en ?? code } })),
-        validUntil: chinaToday(c.valid_until),
+        validUntil: chinaDay(c.valid_until),
         createdAt: c.created_at.toISOString(),
         withdrawnAt: c.withdrawn_at ? c.withdrawn_at.toISOString() : null,
         status: c.withdrawn_at ? 'withdrawn' : c.valid_until.getTime() <= now ? 'expired' : 'live',
@@ -274,7 +270,7 @@ export class SandboxService {
   async storedAnswers(who: Principal | null, caseTypeCode: string, caseIds: readonly string[]): Promise<StoredVerification[]> {
     const caller = requirePermission(who, 'sandbox:verify');
     const caseType = await this.caseType(caseTypeCode);
-    if (!within(caller.orgCode, caseType.owner_org)) throw Problem.forbidden(`Only ${caseType.owner_org} reads the answers of ${caseType.code}`);
+    if (!orgWithin(caller.orgCode, caseType.owner_org)) throw Problem.forbidden(`Only ${caseType.owner_org} reads the answers of ${caseType.code}`);
     const rows = await store.findCaseReceipts(this.deps.db, caseType.code, caseIds);
     return rows.map((r) => {
       const receipt = r.body as unknown as Receipt;
@@ -286,7 +282,7 @@ export class SandboxService {
   async getReceipt(who: Principal | null, id: string): Promise<Receipt> {
     const caller = hasPermission(who, 'sandbox:oversee') ? who! : requirePermission(who, 'sandbox:verify');
     const row = await store.findReceipt(this.deps.db, id);
-    if (!row || !(hasPermission(caller, 'sandbox:oversee') || within(row.consumer_org, caller.orgCode))) throw Problem.notFound(`No receipt ${id} of your department`);
+    if (!row || !(hasPermission(caller, 'sandbox:oversee') || orgWithin(row.consumer_org, caller.orgCode))) throw Problem.notFound(`No receipt ${id} of your department`);
     return row.body as unknown as Receipt;
   }
 
@@ -349,7 +345,7 @@ export class SandboxService {
   async aggregate(who: Principal | null, body: AggregateBody, requestId?: string): Promise<Aggregate> {
     const caller = requirePermission(who, 'sandbox:aggregate');
     const caseType = await this.caseType(body.caseType);
-    if (!hasPermission(caller, 'sandbox:oversee') && !within(caller.orgCode, caseType.owner_org)) {
+    if (!hasPermission(caller, 'sandbox:oversee') && !orgWithin(caller.orgCode, caseType.owner_org)) {
       throw Problem.forbidden(`Only ${caseType.owner_org} counts the applicants of ${caseType.code}`);
     }
     if (!caseType.templates.includes(body.template)) throw Problem.forbidden(`${caseType.code} does not check ${body.template}`);
@@ -369,7 +365,7 @@ export class SandboxService {
           people: relations.people,
           groupField: GROUP_FIELDS[body.groupBy],
           params: checked.params,
-          today: chinaToday(new Date()),
+          today: chinaDay(new Date()),
         })
       : [];
     await this.deps.audit.record({
@@ -416,7 +412,7 @@ export class SandboxService {
       store.findCaseSubjects(this.deps.db, caseType.code, caseIds),
     ]);
     const boundBefore = new Set(caseSubjects.keys());
-    const ownDepartment = within(caller.orgCode, caseType.owner_org);
+    const ownDepartment = orgWithin(caller.orgCode, caseType.owner_org);
     const sweeps: { subject: string; template: string }[] = [];
     for (const c of cases) this.guard(c, { caseType, ownDepartment, history, consents, caseSubjects, sweeps });
     const authorisedAt = new Date();
@@ -614,7 +610,7 @@ export class SandboxService {
         byKind.set(kind, list);
       }
     }
-    const today = chinaToday(new Date());
+    const today = chinaDay(new Date());
     // One statement per kind, each on its own connection: the kinds are evaluated side by side.
     await Promise.all(
       [...byKind].map(async ([kindName, list]) => {
