@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { GroupCommit } from '../../platform/db/group-commit';
 import { canonicalJson, listEntriesByAction, type AuditLog } from '../../platform/audit';
 import * as store from './exchange.store';
+import { chinaDay } from '../../platform/china-time';
 
 /** One call as the data plane reports it (the log adds its place and hash). */
 export type CallRecord = Omit<store.CallRow, 'log_batch' | 'log_position' | 'row_hash'>;
@@ -18,10 +19,6 @@ export interface CallLogVerification {
   firstProblem?: { batch: string; message: string };
 }
 
-/** The calendar day in China time of an instant, as YYYY-MM-DD (the call log's partition key). */
-export function chinaDay(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
 
 /** The digest of one call row: every column but its own hash, in canonical JSON. */
 export function callRowHash(row: Omit<store.CallRow, 'row_hash'>): string {

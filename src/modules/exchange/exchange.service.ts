@@ -1,11 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { auditActor, hasPermission, requirePermission, type Principal } from '../../platform/access';
+import { auditActor, hasPermission, orgWithin, requirePermission, type Principal } from '../../platform/access';
 import { canonicalJson, type AuditLog } from '../../platform/audit';
+import { chinaDay } from '../../platform/china-time';
 import type { CoherentCache } from '../../platform/db/coherent-cache';
 import { Problem } from '../../platform/http/problem';
 import type { FieldCondition, RecordReader, SharedRecord, SharedResource } from '../datacentre';
-import { chinaDay, type CallLog, type CallRecord } from './call-log';
+import type { CallLog, CallRecord } from './call-log';
 import type { ApproveBody, Call, Channel, DataUse, ExchangeStats, NewChannelBody, NewRequestBody, SharingRequest, Subscription } from './exchange.contract';
 import * as store from './exchange.store';
 import { formatCursor, parseCursor, readChanges } from './subscriptions';
@@ -71,9 +72,6 @@ export interface DataAnswerOut {
   responseHash: string;
 }
 
-// An org is within a caller's org when it is that org or one of its units ('xm.hrss.si' in 'xm.hrss').
-const within = (org: string | null | undefined, callerOrg: string | null | undefined): boolean =>
-  !!org && !!callerOrg && (org === callerOrg || org.startsWith(`${callerOrg}.`));
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -97,7 +95,7 @@ export class ExchangeService {
   async resourceAccess(who: Principal | null, code: string) {
     const caller = requirePermission(who, 'exchange:request');
     const resource = await this.describe(code);
-    const channels = (await store.listChannels(this.deps.db, { org: caller.orgCode, limit: 200 })).filter((c) => c.resource_code === code && within(c.consumer_org, caller.orgCode));
+    const channels = (await store.listChannels(this.deps.db, { org: caller.orgCode, limit: 200 })).filter((c) => c.resource_code === code && orgWithin(c.consumer_org, caller.orgCode));
     const open = (await store.listRequests(this.deps.db, { org: caller.orgCode, side: 'consumer', status: 'pending', limit: 200 })).filter((r) => r.resource_code === code);
     const how =
       resource.sharingType === 'unconditional'
@@ -128,7 +126,7 @@ export class ExchangeService {
     if (resource.sharingType === 'unconditional') {
       throw Problem.conflict(`${resource.code} is shared unconditionally: open a channel with POST /api/exchange/channels, no request is needed`);
     }
-    if (within(consumerOrg, resource.providerOrgCode)) throw Problem.conflict(`${resource.code} is your own department's resource`);
+    if (orgWithin(consumerOrg, resource.providerOrgCode)) throw Problem.conflict(`${resource.code} is your own department's resource`);
     this.checkFields(resource, body.fields, '/body/fields');
     const validUntil = this.checkFutureDate(body.validUntil, '/body/validUntil');
     const now = new Date();
@@ -239,7 +237,7 @@ export class ExchangeService {
   async withdrawRequest(who: Principal | null, id: string, reason: string, requestId?: string): Promise<SharingRequest> {
     const caller = requirePermission(who, 'exchange:request');
     const row = await this.visibleRequest(caller, id);
-    if (!within(row.consumer_org, caller.orgCode)) throw Problem.forbidden('Only the department that asked may withdraw a request');
+    if (!orgWithin(row.consumer_org, caller.orgCode)) throw Problem.forbidden('Only the department that asked may withdraw a request');
     await this.decide(caller, row, { status: 'withdrawn', reason }, 'exchange.request.withdraw', requestId);
     return this.getRequest(caller, id);
   }
@@ -300,8 +298,8 @@ export class ExchangeService {
     const mayRevoke =
       channel &&
       (caller.roles.includes('operator') ||
-        (hasPermission(caller, 'exchange:request') && within(channel.consumer_org, caller.orgCode)) ||
-        (hasPermission(caller, 'exchange:review') && within(channel.provider_org, caller.orgCode)));
+        (hasPermission(caller, 'exchange:request') && orgWithin(channel.consumer_org, caller.orgCode)) ||
+        (hasPermission(caller, 'exchange:review') && orgWithin(channel.provider_org, caller.orgCode)));
     if (!channel || !mayRevoke) throw Problem.notFound(`No channel ${id} that you may revoke`);
     const key = channelKey(channel.consumer_org, channel.resource_code);
     const revoked = await this.deps.transaction(async (trx) => {
@@ -532,7 +530,7 @@ export class ExchangeService {
   async createSubscription(who: Principal | null, body: { channelId: string; url: string; from?: 'now' | 'start' }, requestId?: string): Promise<{ subscription: Subscription; secret: string }> {
     const caller = requirePermission(who, 'exchange:request');
     const channel = await store.findChannel(this.deps.db, body.channelId);
-    if (!channel || !within(channel.consumer_org, caller.orgCode)) throw Problem.notFound(`No channel ${body.channelId} of your department`);
+    if (!channel || !orgWithin(channel.consumer_org, caller.orgCode)) throw Problem.notFound(`No channel ${body.channelId} of your department`);
     if (channel.status !== 'active' || channel.valid_until.getTime() <= Date.now()) throw Problem.conflict(`Channel ${channel.id} is not live`);
     let url: URL;
     try {
@@ -614,7 +612,7 @@ export class ExchangeService {
 
   private async visibleSubscription(caller: Principal, id: string): Promise<store.SubscriptionRow> {
     const sub = await store.findSubscription(this.deps.db, id);
-    if (!sub || !(hasPermission(caller, 'exchange:oversee') || within(sub.consumer_org, caller.orgCode))) throw Problem.notFound(`No subscription ${id} of your department`);
+    if (!sub || !(hasPermission(caller, 'exchange:oversee') || orgWithin(sub.consumer_org, caller.orgCode))) throw Problem.notFound(`No subscription ${id} of your department`);
     return sub;
   }
 
@@ -702,13 +700,13 @@ export class ExchangeService {
 
   private async visibleRequest(caller: Principal, id: string): Promise<store.RequestRow> {
     const row = await store.findRequest(this.deps.db, id);
-    const visible = row && (hasPermission(caller, 'exchange:oversee') || within(row.consumer_org, caller.orgCode) || within(row.provider_org, caller.orgCode));
+    const visible = row && (hasPermission(caller, 'exchange:oversee') || orgWithin(row.consumer_org, caller.orgCode) || orgWithin(row.provider_org, caller.orgCode));
     if (!row || !visible) throw Problem.notFound(`No request ${id} for your department`);
     return row;
   }
 
   private requireProviderSide(caller: Principal, row: store.RequestRow): void {
-    if (!within(row.provider_org, caller.orgCode)) throw Problem.forbidden(`Only the provider (${row.provider_org}) decides this request`);
+    if (!orgWithin(row.provider_org, caller.orgCode)) throw Problem.forbidden(`Only the provider (${row.provider_org}) decides this request`);
   }
 
   private async presentRequest(row: store.RequestRow, withSteps: boolean): Promise<SharingRequest> {
