@@ -78,7 +78,8 @@ try {
   await bare.close();
 
   const row = (label: string, r: LoadResult) =>
-    `${label.padEnd(44)} ${String(r.rps).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors}, non-2xx ${r.non2xx}`;
+    `${label.padEnd(44)} ${String(r.rps).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors}, non-2xx ${r.non2xx}   ` +
+    `CPU per request: server ${r.serverCpuUs} µs, PostgreSQL ${r.dbCpuUs ?? '?'} µs`;
   console.log(row('bare Fastify + SELECT by subject', bareResult));
   console.log(row('exchange: key, channel, grant, log, hash', fullResult));
   console.log(`full/bare: ${((fullResult.rps / bareResult.rps) * 100).toFixed(0)}% of the bare route's requests/s (goal ≥ 50%); p99 ${fullResult.p99} ms (goal < 20 ms)`);

@@ -3,6 +3,7 @@
  * load generator (bench/kernel/load.ts, run as its own process).
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -62,6 +63,28 @@ export interface LoadResult {
   requests: number;
   errors: number;
   non2xx: number;
+  /** CPU time this process (the server under test) spent per request, µs. */
+  serverCpuUs: number;
+  /** CPU time the local PostgreSQL processes spent per request, µs (null: not readable here). */
+  dbCpuUs: number | null;
+}
+
+// CPU seconds of every local process named `postgres` (from /proc; null where there is none).
+function postgresCpuSeconds(): number | null {
+  if (!fs.existsSync('/proc/self/stat')) return null;
+  let ticks = 0;
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
 }
 
 const LOAD_SCRIPT = path.join(path.dirname(new URL(import.meta.url).pathname), '../kernel/load.ts');
@@ -74,12 +97,21 @@ const LOAD_SCRIPT = path.join(path.dirname(new URL(import.meta.url).pathname), '
  * const r = await runLoad({ url: `${base}/people/:id`, keys: '100000', connections: 50, seconds: 10 });
  */
 export function runLoad(options: { url: string; keys: string; connections: number; seconds: number; headers?: string[] }): Promise<LoadResult> {
+  const cpu0 = process.cpuUsage();
+  const db0 = postgresCpuSeconds();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', LOAD_SCRIPT, options.url, options.keys, String(options.connections), String(options.seconds), ...(options.headers ?? [])], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`))));
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`load generator exited ${code}`));
+      const result = JSON.parse(out.trim().split('\n').pop()!) as Omit<LoadResult, 'serverCpuUs' | 'dbCpuUs'>;
+      const cpu = process.cpuUsage(cpu0);
+      const db1 = postgresCpuSeconds();
+      const requests = Math.max(1, result.requests);
+      resolve({ ...result, serverCpuUs: Math.round((cpu.user + cpu.system) / requests), dbCpuUs: db0 === null || db1 === null ? null : Math.round(((db1 - db0) * 1e6) / requests) });
+    });
   });
 }

@@ -60,6 +60,7 @@ export interface FieldCondition {
  */
 export class RecordReader {
   private readonly resources: CoherentCache<store.ResourceWithFields | undefined>;
+  private readonly described = new WeakMap<store.ResourceWithFields, SharedResource>();
 
   constructor(private readonly database: Pick<Database, 'db' | 'listen'>) {
     this.resources = new CoherentCache(database, store.RESOURCE_CHANGED_CHANNEL, RESOURCE_CACHE_MS);
@@ -83,19 +84,25 @@ export class RecordReader {
   async describe(code: string): Promise<SharedResource | undefined> {
     const r = await this.resource(code);
     if (!r) return undefined;
-    return {
-      code: r.code,
-      name: r.name,
-      nameEn: r.name_en,
-      providerOrgCode: r.provider_org_code,
-      sharingType: r.sharing_type as SharedResource['sharingType'],
-      sharingCondition: r.sharing_condition,
-      legalBasis: r.legal_basis,
-      openType: r.open_type as SharedResource['openType'],
-      subjectKind: r.subject_kind,
-      keyFields: r.key_fields,
-      fields: r.fields.map((f) => ({ name: f.name, labelZh: f.labelZh, labelEn: f.labelEn, type: f.type, sensitivity: f.sensitivity, deprecated: f.deprecated === true })),
-    };
+    // Built once per cached definition: the data plane describes its resource on every call.
+    let described = this.described.get(r);
+    if (!described) {
+      described = {
+        code: r.code,
+        name: r.name,
+        nameEn: r.name_en,
+        providerOrgCode: r.provider_org_code,
+        sharingType: r.sharing_type as SharedResource['sharingType'],
+        sharingCondition: r.sharing_condition,
+        legalBasis: r.legal_basis,
+        openType: r.open_type as SharedResource['openType'],
+        subjectKind: r.subject_kind,
+        keyFields: r.key_fields,
+        fields: r.fields.map((f) => ({ name: f.name, labelZh: f.labelZh, labelEn: f.labelEn, type: f.type, sensitivity: f.sensitivity, deprecated: f.deprecated === true })),
+      };
+      this.described.set(r, described);
+    }
+    return described;
   }
 
   /** The current record with this key (at most one). */

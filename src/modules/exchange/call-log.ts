@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { GroupCommit } from '../../platform/db/group-commit';
-import { canonicalJson, listEntriesByAction, type AuditLog } from '../../platform/audit';
+import { listEntriesByAction, type AuditLog } from '../../platform/audit';
 import * as store from './exchange.store';
 import { chinaDay } from '../../platform/china-time';
 
@@ -20,14 +20,16 @@ export interface CallLogVerification {
 }
 
 
-/** The digest of one call row: every column but its own hash, in canonical JSON. */
+// The columns a row's hash covers, in the log's fixed column order: all but the hash itself.
+const HASHED_COLUMNS = store.CALL_COLUMNS.map(([column]) => column).filter((column) => column !== 'row_hash');
+
+/**
+ * The digest of one call row: every column but its own hash, as a JSON array in the log's
+ * fixed column order (times as ISO 8601 text, absent values as null).
+ */
 export function callRowHash(row: Omit<store.CallRow, 'row_hash'>): string {
-  const fields = { ...row } as Record<string, unknown>;
-  for (const key of Object.keys(fields)) {
-    const value = fields[key];
-    if (value instanceof Date) fields[key] = value.toISOString();
-  }
-  return createHash('sha256').update(canonicalJson(fields)).digest('hex');
+  const values = row as Record<string, unknown>;
+  return createHash('sha256').update(JSON.stringify(HASHED_COLUMNS.map((column) => values[column] ?? null))).digest('hex');
 }
 
 function batchDigest(rowHashes: readonly string[]): string {
@@ -35,7 +37,7 @@ function batchDigest(rowHashes: readonly string[]): string {
 }
 
 /**
- * The exchange's call log. Calls are group-committed: concurrent calls share one transaction
+ * The exchange's call log. Calls are group-committed: concurrent calls share one statement
  * that inserts their rows (into the day partitions, created as days come) together with one
  * audit entry holding the batch's digest, so the chained audit log vouches for every call,
  * refused ones included, and a changed, removed or added call row is found by `verify()`.
@@ -68,19 +70,18 @@ export class CallLog {
   private async store(calls: CallRecord[]): Promise<void> {
     const logBatch = randomUUID();
     const rows = calls.map((call, i) => {
-      const row = { ...call, log_batch: logBatch, log_position: i };
-      return { ...row, row_hash: callRowHash(row) };
+      const row = { ...call, log_batch: logBatch, log_position: i, row_hash: '' };
+      row.row_hash = callRowHash(row);
+      return row;
     });
     const days = [...new Set(rows.map((r) => chinaDay(r.received_at)))].filter((d) => !this.knownDays.has(d));
-    await this.db.transaction().execute(async (trx) => {
-      if (days.length > 0) await store.ensureCallPartitions(trx, days);
-      await store.insertCalls(trx, rows);
-      await this.audit.append(trx, {
-        action: CALLS_LOGGED_ACTION,
-        actor: { type: 'platform', id: 'exchange' },
-        subject: { type: 'xc_call_batch', id: logBatch },
-        detail: { count: rows.length, digest: batchDigest(rows.map((r) => r.row_hash)), firstReceivedAt: rows[0]!.received_at.toISOString() },
-      });
+    if (days.length > 0) await store.ensureCallPartitions(this.db, days);
+    // The rows and the audit entry vouching for them: one statement, stored together or not at all.
+    await this.audit.appendWith(this.db, store.insertCallsStatement(rows), {
+      action: CALLS_LOGGED_ACTION,
+      actor: { type: 'platform', id: 'exchange' },
+      subject: { type: 'xc_call_batch', id: logBatch },
+      detail: { count: rows.length, digest: batchDigest(rows.map((r) => r.row_hash)), firstReceivedAt: rows[0]!.received_at.toISOString() },
     });
     for (const d of days) this.knownDays.add(d);
     // No kick: the digest is durable in audit_pending with the calls, and the background

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { auditActor, hasPermission, orgWithin, requirePermission, type Principal } from '../../platform/access';
-import { canonicalJson, type AuditLog } from '../../platform/audit';
+import type { AuditLog } from '../../platform/audit';
 import { chinaDay } from '../../platform/china-time';
 import type { CoherentCache } from '../../platform/db/coherent-cache';
 import { Problem } from '../../platform/http/problem';
@@ -417,22 +417,23 @@ export class ExchangeService {
     if (!principal) this.limitAnonymous(input.ip ?? 'unknown');
     const consumerOrg = principal?.orgCode ?? null;
     const consumerSystem = principal?.kind === 'system' ? principal.name : null;
+    // The call as received, as a JSON array in a fixed order (cheaper than sorting keys).
     const requestHash = sha256(
-      canonicalJson({
+      JSON.stringify([
         callId,
-        receivedAt: input.receivedAt.toISOString(),
+        input.receivedAt.toISOString(),
         consumerOrg,
         consumerSystem,
-        resource: input.resource,
-        operation: input.operation,
-        key: input.key ?? null,
-        subject: input.subject ?? null,
-        conditions: input.conditions ?? [],
-        fields: input.fields ?? null,
-        purpose: input.purpose ?? null,
-        caseId: input.caseId ?? null,
-        endUser: input.endUser ?? null,
-      }),
+        input.resource,
+        input.operation,
+        input.key ?? null,
+        input.subject ?? null,
+        (input.conditions ?? []).map((c) => [c.field, c.value]),
+        input.fields ?? null,
+        input.purpose ?? null,
+        input.caseId ?? null,
+        input.endUser ?? null,
+      ]),
     );
     const log: CallRecord = {
       id: callId,

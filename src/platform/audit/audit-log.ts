@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, RawBuilder, Transaction } from 'kysely';
 import { GroupCommit } from '../db/group-commit';
 import { chainHash, GENESIS_HASH, SM3_AVAILABLE, type ChainedFields } from './audit-hash';
 import {
@@ -6,6 +6,7 @@ import {
   findChainHead,
   insertEntries,
   insertPending,
+  insertPendingWith,
   listEntriesAfter,
   takePending,
   tryLockChain,
@@ -75,6 +76,18 @@ export class AuditLog {
   /** Writes an entry inside the transaction of the change it records. */
   async append(trx: Transaction<object>, event: AuditEvent): Promise<void> {
     await insertPending(trx, [toPending(event)]);
+  }
+
+  /**
+   * Stores `change` and an entry recording it in one statement (a data-modifying WITH): both
+   * or neither, as in a transaction, without a transaction's three extra round trips. For hot
+   * paths whose change is a single statement (the exchange's call log).
+   *
+   * @example
+   * await audit.appendWith(db, sql`insert into xc_call …`, { action: 'exchange.calls.logged', actor, detail });
+   */
+  async appendWith(db: Kysely<object>, change: RawBuilder<unknown>, event: AuditEvent): Promise<void> {
+    await insertPendingWith(db, change, toPending(event));
   }
 
   /** Stores an entry outside any transaction; concurrent calls share one insert. */

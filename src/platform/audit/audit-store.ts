@@ -1,4 +1,4 @@
-import { sql, type Generated, type Kysely, type Transaction } from 'kysely';
+import { sql, type Generated, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 
 /** Rows as the audit tables hold them. */
 export type AuditTables = {
@@ -44,6 +44,11 @@ export async function insertPending(db: AnyDb, rows: { recordedAt: Date; body: P
     .insertInto('audit_pending')
     .values(rows.map((r) => ({ recorded_at: r.recordedAt, body: JSON.stringify(r.body) })))
     .execute();
+}
+
+/** Runs `change` and inserts one pending entry in a single statement (a data-modifying WITH). */
+export async function insertPendingWith(db: AnyDb, change: RawBuilder<unknown>, row: { recordedAt: Date; body: PendingBody }): Promise<void> {
+  await sql`with change as (${change}) insert into audit_pending (recorded_at, body) values (${row.recordedAt}, ${JSON.stringify(row.body)}::jsonb)`.execute(db);
 }
 
 /** Takes the chainer's lock for this transaction; false when another process holds it. */
