@@ -4,6 +4,8 @@
  * In one run, on one PostgreSQL database holding a synthetic city:
  *   bare: a plain Fastify route doing the same SQL look-up (a person's current record by ID
  *         number, the same two columns) with no authentication, no channel, no log;
+ *   bare, prepared: the same route with the look-up as a prepared statement, as Ludao's data
+ *         plane sends it (so the comparison with it shows the cost of everything else);
  *   full: GET /api/exchange/v1/population.person/subjects/:id through Ludao — API key, purpose /
  *         case / end-user headers, channel and field grant, rate limit, the read of granted
  *         columns, the response hash, and the call logged (group-committed, digest chained
@@ -16,13 +18,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { createLudao } from '../../src/app';
 import { loadDemoCity } from '../../src/flows/demo-city';
 import { createIdentityService } from '../../src/modules/identity';
 import { PLATFORM_PRINCIPAL } from '../../src/platform/access';
 import { loadConfig } from '../../src/platform/config';
 import { openDatabase } from '../../src/platform/db/database';
+import { executePrepared } from '../../src/platform/db/prepared';
 import { benchArgs, createBenchDatabase, runLoad, type LoadResult } from '../support/bench-support';
 
 const args = benchArgs();
@@ -33,9 +36,9 @@ const ARTICLE_CALLS = 300_000_000;
 
 const load = (url: string, keysFile: string, headers: string[], seconds = SECONDS) => runLoad({ url, keys: `@${keysFile}`, connections: CONNECTIONS, seconds, headers });
 
-const bareLookup = (db: Kysely<object>, id: string) =>
+const lookup = (id: string) =>
   sql<{ name: string; birth_date: string }>`select _key, name, to_char(birth_date, 'YYYY-MM-DD') as birth_date from dcr_population__person
-    where _subject = ${id} and _key = ${id} and _valid_to is null and not _deleted order by _key limit 100`.execute(db);
+    where _subject = ${id} and _key = ${id} and _valid_to is null and not _deleted order by _key limit 100`;
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ludao-bench-xc-'));
 const benchDb = await createBenchDatabase('ludao_bench_xc');
@@ -66,13 +69,18 @@ try {
   const fullUrl = `${await ludao.listen()}/api/exchange/v1/population.person/subjects/:id`;
 
   const bare = Fastify({ logger: false });
-  bare.get<{ Params: { id: string } }>('/bare/:id', async (request) => ({ records: (await bareLookup(database.db, request.params.id)).rows }));
-  const bareUrl = `${await bare.listen({ host: '127.0.0.1', port: 0 })}/bare/:id`;
+  bare.get<{ Params: { id: string } }>('/bare/:id', async (request) => ({ records: (await lookup(request.params.id).execute(database.db)).rows }));
+  bare.get<{ Params: { id: string } }>('/prepared/:id', async (request) => ({ records: (await executePrepared(database.db, lookup(request.params.id))).rows }));
+  const bareBase = await bare.listen({ host: '127.0.0.1', port: 0 });
+  const bareUrl = `${bareBase}/bare/:id`;
+  const preparedUrl = `${bareBase}/prepared/:id`;
 
   const headers = [`authorization=Bearer ${key}`, `x-ludao-purpose=${encodeURIComponent('社保待遇资格核验')}`, 'x-ludao-case-id=BENCH-0001', 'x-ludao-end-user=bench-officer'];
   await load(bareUrl, keysFile, [], 2);
+  await load(preparedUrl, keysFile, [], 2);
   await load(fullUrl, keysFile, headers, 2);
   const bareResult = await load(bareUrl, keysFile, []);
+  const preparedResult = await load(preparedUrl, keysFile, []);
   const fullResult = await load(fullUrl, keysFile, headers);
   await ludao.close();
   await bare.close();
@@ -81,8 +89,10 @@ try {
     `${label.padEnd(44)} ${String(r.rps).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors}, non-2xx ${r.non2xx}   ` +
     `CPU per request: server ${r.serverCpuUs} µs, PostgreSQL ${r.dbCpuUs ?? '?'} µs`;
   console.log(row('bare Fastify + SELECT by subject', bareResult));
+  console.log(row('bare Fastify + the SELECT prepared', preparedResult));
   console.log(row('exchange: key, channel, grant, log, hash', fullResult));
-  console.log(`full/bare: ${((fullResult.rps / bareResult.rps) * 100).toFixed(0)}% of the bare route's requests/s (goal ≥ 50%); p99 ${fullResult.p99} ms (goal < 20 ms)`);
+  const share = (base: LoadResult) => `${((fullResult.rps / base.rps) * 100).toFixed(0)}%`;
+  console.log(`full/bare: ${share(bareResult)} of the bare route's requests/s (goal ≥ 50%), ${share(preparedResult)} of the prepared one's; p99 ${fullResult.p99} ms (goal < 20 ms; bare ${bareResult.p99} ms)`);
   const logged = (await sql<{ n: number; ok: number; batches: number }>`select count(*)::int as n, count(*) filter (where outcome = 'ok')::int as ok,
       count(distinct log_batch)::int as batches from xc_call`.execute(database.db)).rows[0]!;
   console.log(`call log: ${logged.n.toLocaleString()} calls logged (${logged.ok.toLocaleString()} ok) in ${logged.batches.toLocaleString()} group commits, for ${fullResult.requests.toLocaleString()}+ requests`);

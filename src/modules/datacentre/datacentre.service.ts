@@ -14,6 +14,8 @@ import { formatOf, readRows, type RawRow, type ReadInfo } from './ingest/readers
 
 /** How long a resource definition is reused without reading it again (changes are pushed). */
 const RESOURCE_CACHE_MS = 60_000;
+/** The key under which the codes of the resources about subjects are cached. */
+const SUBJECT_CODES = '';
 
 type Deps = Pick<ModuleContext, 'database' | 'db' | 'audit' | 'events' | 'transaction' | 'config'>;
 type ResourceWithFields = store.ResourceWithFields;
@@ -71,21 +73,26 @@ export function maskValue(field: FieldSpec, value: unknown): unknown {
 export class DatacentreService {
   readonly processId = randomUUID();
 
-  // Resource definitions by code, dropped in every process when one is defined or evolves.
+  // Resource definitions by code, dropped in every process when one is defined or evolves;
+  // and the codes of the resources about subjects (key SUBJECT_CODES), dropped when one is defined.
   private readonly resources: CoherentCache<ResourceWithFields | undefined>;
+  private readonly subjectCodes: CoherentCache<string[]>;
 
   constructor(private readonly deps: Deps) {
     this.resources = new CoherentCache(deps.database, store.RESOURCE_CHANGED_CHANNEL, RESOURCE_CACHE_MS);
+    this.subjectCodes = new CoherentCache(deps.database, store.RESOURCE_CHANGED_CHANNEL, RESOURCE_CACHE_MS);
   }
 
   /** Starts reusing resource definitions between calls (servers; a CLI run needs none). */
-  startCaching(): Promise<void> {
-    return this.resources.start();
+  async startCaching(): Promise<void> {
+    await this.resources.start();
+    await this.subjectCodes.start();
   }
 
   /** Stops the definition cache and its listening connection. */
-  stopCaching(): Promise<void> {
-    return this.resources.stop();
+  async stopCaching(): Promise<void> {
+    await this.resources.stop();
+    await this.subjectCodes.stop();
   }
 
   // ------------------------------------------------------------ catalogue
@@ -146,9 +153,11 @@ export class DatacentreService {
       await store.insertResourceVersion(trx, { resourceId: id, version: 1, fields, change: 'Defined', createdBy: caller.id });
       await store.createRecordTable(trx, table, fields, spec.partitions);
       await this.resources.announce(trx, spec.code);
+      await this.subjectCodes.announce(trx, SUBJECT_CODES);
       await this.deps.audit.append(trx, { action: 'datacentre.resource.define', actor: auditActor(caller), subject: { type: 'dc_resource', id: spec.code }, detail: { fields: fields.length } });
     });
     await this.resources.withdrawn(spec.code);
+    await this.subjectCodes.withdrawn(SUBJECT_CODES);
     return this.getResource(caller, spec.code);
   }
 
@@ -271,14 +280,14 @@ export class DatacentreService {
   async subjectRecords(caller: Principal | null, subject: string, requestId?: string): Promise<{ resource: string; name: string; records: StoredRecord[] }[]> {
     requirePermission(caller, 'records:read');
     const wanted = subject.trim().toUpperCase();
-    const readable = (await store.listSubjectResources(this.deps.db)).filter((r) => this.mayRead(caller!, r));
-    // One query per resource, all at once: on PostgreSQL they run side by side on the pool.
-    const found = await Promise.all(
-      readable.map(async (resource) => {
-        const records = await store.findSubjectRecords(this.deps.db, resource.table_name, resource.fields, wanted, 100, store.subjectIsKey(resource));
-        return { resource, records };
-      }),
+    const readable = (await this.subjectResources()).filter((r) => this.mayRead(caller!, r));
+    const rows = await store.findSubjectRecordsAcross(
+      this.deps.db,
+      readable.map((r) => ({ code: r.code, table: r.table_name, fields: r.fields, subjectIsKey: store.subjectIsKey(r) })),
+      wanted,
+      100,
     );
+    const found = readable.map((resource) => ({ resource, records: rows.filter((r) => r.code === resource.code).map((r) => fromJsonRow(r.row, resource)) }));
     const out = found
       .filter((f) => f.records.length > 0)
       .map(({ resource, records }) => ({ resource: resource.code, name: resource.name, records: records.map((r) => presentRecord(r, resource, this.masks(caller!, resource))) }));
@@ -407,6 +416,12 @@ export class DatacentreService {
     return { database: this.deps.database, audit: this.deps.audit, events: this.deps.events, processId: this.processId, staleSeconds: this.deps.config.batchStaleSeconds };
   }
 
+  // The resources about subjects, each as currently defined (from the cache).
+  private async subjectResources(): Promise<ResourceWithFields[]> {
+    const codes = await this.subjectCodes.get(SUBJECT_CODES, async () => (await store.listSubjectResources(this.deps.db)).map((r) => r.code));
+    return Promise.all(codes.map((code) => this.resource(code)));
+  }
+
   private async resource(code: string, options: { fresh?: boolean } = {}): Promise<ResourceWithFields> {
     const resource = options.fresh ? await store.findResource(this.deps.db, code) : await this.resources.get(code, () => store.findResource(this.deps.db, code));
     if (!resource) throw Problem.notFound(`No resource "${code}" in the catalogue`);
@@ -521,6 +536,15 @@ function present(r: ResourceWithFields, orgs: Map<string, { name: string; nameEn
     updatedAt: new Date(r.updated_at).toISOString(),
     fields: r.fields as FieldSpec[],
   };
+}
+
+// A record row read back as JSON (findSubjectRecordsAcross): timestamps arrive as text.
+function fromJsonRow(row: store.RecordVersionRow, resource: ResourceWithFields): store.RecordVersionRow {
+  for (const field of resource.fields) {
+    const value = row[field.name];
+    if (field.type === 'timestamp' && typeof value === 'string') row[field.name] = new Date(value);
+  }
+  return row;
 }
 
 function presentRecord(row: store.RecordVersionRow, resource: ResourceWithFields, masked: boolean): StoredRecord {

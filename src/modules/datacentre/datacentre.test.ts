@@ -225,6 +225,8 @@ describe('data centre', () => {
     const found = (await get(`/api/dc/subjects/${ID_A}`, staff)).json() as { resource: string; records: { key: string }[] }[];
     expect(found.map((f) => f.resource)).toEqual(['test.widget']);
     expect(found[0]!.records.map((r) => r.key).sort()).toEqual(['G2', 'N2', 'W1', 'X1']);
+    // Read across tables in one statement, a record comes out as a read by key gives it: same values, same types.
+    expect(found[0]!.records.find((r) => r.key === 'W1')).toEqual((await get('/api/dc/resources/test.widget/records/W1', staff)).json());
   });
 
   it('evolves a schema by versions: a field added, one deprecated, history kept', async () => {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executePrepared } from './prepared';
 import { openTestDatabase, type TestDatabase } from './testing';
 
 describe('database', () => {
@@ -38,6 +39,34 @@ describe('database', () => {
   it('returns int8 as a number', async () => {
     const { rows } = await sql<{ n: number }>`select count(*) as n from t`.execute(tdb.db);
     expect(rows[0]?.n).toBe(1);
+  });
+});
+
+describe('prepared queries', () => {
+  let tdb: TestDatabase;
+  beforeAll(async () => {
+    tdb = await openTestDatabase();
+    await sql`create table p (id int primary key, note text)`.execute(tdb.db);
+    await sql`insert into p values (1, 'one'), (2, 'two')`.execute(tdb.db);
+  });
+  afterAll(() => tdb.close());
+  const byId = (id: number) => sql<{ note: string }>`select note from p where id = ${id}`;
+
+  it('answers as the unprepared query does, value by value', async () => {
+    expect((await executePrepared(tdb.db, byId(2))).rows).toEqual([{ note: 'two' }]);
+    expect((await executePrepared(tdb.db, byId(1))).rows).toEqual([{ note: 'one' }]);
+    expect((await executePrepared(tdb.db, byId(3))).rows).toEqual([]);
+  });
+
+  it('is a named statement on a PostgreSQL server, parsed once per connection', async () => {
+    if (tdb.engine !== 'postgres') return; // PGlite runs it as any other query (the test above)
+    // A transaction holds one connection, so the view below shows that connection's statements.
+    await tdb.db.transaction().execute(async (trx) => {
+      await executePrepared(trx, byId(1));
+      await executePrepared(trx, byId(2));
+      const { rows } = await sql<{ name: string }>`select name from pg_prepared_statements where statement = 'select note from p where id = $1'`.execute(trx);
+      expect(rows.map((r) => r.name)).toEqual([expect.stringMatching(/^ludao_[0-9a-f]{40}$/)]);
+    });
   });
 });
 

@@ -6,6 +6,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { preparePoolClients } from './prepared';
 
 /** Which engine answers: embedded PGlite (PostgreSQL 18 in WASM) or a PostgreSQL server. */
 export type DatabaseEngine = 'pglite' | 'postgres';
@@ -187,6 +188,7 @@ export async function openDatabase(target: DatabaseTarget, options: { poolSize?:
     // An idle client whose connection the server ends (restart, dropped database) reports here;
     // without a listener node-postgres would crash the process. The pool replaces it on next use.
     pool.on('error', () => {});
+    preparePoolClients(pool);
     const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
     const bulk = bulkSessions(pool, (client) => async (table, columns, data) => {
       const stream = client.query(copyFrom(copyStatement(table, columns, 'stdin')));
