@@ -229,7 +229,7 @@ export async function createRecordTable(db: AnyDb, table: string, fields: readon
   await sql`create index ${ident(`${table}_current`)} on ${ident(table)} (_key) where _valid_to is null`.execute(db);
   await sql`create index ${ident(`${table}_subject`)} on ${ident(table)} (_subject) where _valid_to is null and _subject is not null`.execute(db);
   await sql`create index ${ident(`${table}_history`)} on ${ident(table)} (_key, _valid_from)`.execute(db);
-  await sql`create index ${ident(`${table}_batch`)} on ${ident(table)} (_batch)`.execute(db);
+  await sql`create index ${ident(`${table}_batch`)} on ${ident(table)} (_batch, _row)`.execute(db);
 }
 
 /** Adds a field's column to a record table (a schema version that adds a field). */

@@ -1,7 +1,9 @@
 import ExcelJS from 'exceljs';
+import { sql, type Kysely } from 'kysely';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCreditCode, makeResidentId } from '../../platform/ids';
+import { batchRowIndex } from './migrations/0002-batch-row-index';
 import { signIn, startTestLudao, type TestLudao } from '../../../test/support/test-ludao';
 
 const PASSWORD = 'ludao-demo-2026';
@@ -227,6 +229,17 @@ describe('data centre', () => {
     expect(found[0]!.records.map((r) => r.key).sort()).toEqual(['G2', 'N2', 'W1', 'X1']);
     // Read across tables in one statement, a record comes out as a read by key gives it: same values, same types.
     expect(found[0]!.records.find((r) => r.key === 'W1')).toEqual((await get('/api/dc/resources/test.widget/records/W1', staff)).json());
+  });
+
+  it('indexes each record table for paging a batch in row order (migration 0002 turns the old index into it)', async () => {
+    const db = ludao.tdb.db as unknown as Kysely<unknown>;
+    const batchIndex = async () =>
+      (await sql<{ def: string }>`select indexdef as def from pg_indexes where tablename = 'dcr_test__widget' and indexname = 'dcr_test__widget_batch'`.execute(db)).rows.map((r) => r.def.replace(/^.* USING btree /, ''));
+    expect(await batchIndex()).toEqual(['(_batch, _row)']);
+    await batchRowIndex.down!(db);
+    expect(await batchIndex()).toEqual(['(_batch)']);
+    await batchRowIndex.up(db);
+    expect(await batchIndex()).toEqual(['(_batch, _row)']);
   });
 
   it('evolves a schema by versions: a field added, one deprecated, history kept', async () => {

@@ -2,6 +2,7 @@ import type { LudaoModule, ModuleContext } from '../../platform/module';
 import { registerDatacentreRoutes } from './datacentre.routes';
 import { DatacentreService } from './datacentre.service';
 import { createCatalogue } from './migrations/0001-create-catalogue';
+import { batchRowIndex } from './migrations/0002-batch-row-index';
 
 export { BUILTIN_RESOURCES, DOMAINS, type BuiltinResource } from './catalogue';
 export { UpdateCycle } from './datacentre.contract';
@@ -23,7 +24,7 @@ export function createDatacentreService(ctx: Pick<ModuleContext, 'database' | 'd
  */
 export const datacentreModule: LudaoModule = {
   name: 'datacentre',
-  migrations: { '0001-create-catalogue': createCatalogue },
+  migrations: { '0001-create-catalogue': createCatalogue, '0002-batch-row-index': batchRowIndex },
   async register(ctx) {
     const service = createDatacentreService(ctx);
     await service.startCaching();
