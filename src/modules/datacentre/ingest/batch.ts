@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash as cryptoHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AuditLog } from '../../../platform/audit';
 import type { Database } from '../../../platform/db/database';
@@ -239,60 +239,77 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
  * stage. Prepared once per batch: column lookup by name or Chinese label, key and required fields.
  */
 class RowValidator {
-  private readonly byName = new Map<string, BatchResource['fields'][number]>();
+  private readonly byName = new Map<string, { field: BatchResource['fields'][number]; index: number }>();
   private readonly keys: ReadonlySet<string>;
   /** Fields that must have a value: the key fields for a delete, else key and required fields. */
-  private readonly needed: BatchResource['fields'];
+  private readonly needed: { field: BatchResource['fields'][number]; index: number }[];
+  private readonly keyIndexes: number[];
+  private readonly subjectIndex: number;
+  /** Per field: whether a delete keeps it (its key fields; a tombstone keeps only the key). */
+  private readonly keptByDelete: boolean[];
 
   constructor(
     private readonly resource: BatchResource,
     private readonly operation: 'upsert' | 'delete',
     private readonly batchId: string,
   ) {
-    for (const field of resource.fields) {
-      this.byName.set(field.name, field);
-      this.byName.set(field.labelZh, field);
-    }
     this.keys = new Set(resource.key_fields);
-    this.needed = resource.fields.filter((f) => this.keys.has(f.name) || (operation === 'upsert' && f.required && !f.deprecated));
+    resource.fields.forEach((field, index) => {
+      this.byName.set(field.name, { field, index });
+      this.byName.set(field.labelZh, { field, index });
+    });
+    const indexOf = (name: string) => resource.fields.findIndex((f) => f.name === name);
+    this.needed = resource.fields.map((field, index) => ({ field, index })).filter(({ field }) => this.keys.has(field.name) || (operation === 'upsert' && field.required && !field.deprecated));
+    this.keyIndexes = resource.key_fields.map(indexOf);
+    this.subjectIndex = resource.subject_field ? indexOf(resource.subject_field) : -1;
+    this.keptByDelete = resource.fields.map((f) => this.keys.has(f.name));
   }
 
   /** The first row shows the columns: every one must be a field, every required field present. */
   schemaMismatch(values: Record<string, unknown>): string | null {
     const unknown = Object.keys(values).filter((k) => !this.byName.has(k));
     if (unknown.length > 0) return `The columns do not match the resource's schema: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}`;
-    const present = new Set(Object.keys(values).map((k) => this.byName.get(k)!.name));
-    const missing = this.needed.filter((f) => (this.operation === 'delete' || f.required) && !present.has(f.name));
+    const present = new Set(Object.keys(values).map((k) => this.byName.get(k)!.field.name));
+    const missing = this.needed.filter(({ field }) => (this.operation === 'delete' || field.required) && !present.has(field.name)).map(({ field }) => field);
     if (missing.length > 0) return `The columns do not match the resource's schema: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `"${f.name}" (${f.labelZh})`).join(', ')}`;
     return null;
   }
 
-  /** The row's COPY line, or what is wrong with it. */
+  /**
+   * The row's COPY line, or what is wrong with it. Runs once per row of every batch, so it
+   * works on arrays by field position and builds the line by hand.
+   */
   validate(raw: { row: number; values: Record<string, unknown> }): string | RowError[] {
-    const { resource, operation } = this;
-    const values = new Map<string, unknown>();
-    const errors: RowError[] = [];
-    for (const [column, rawValue] of Object.entries(raw.values)) {
-      const field = this.byName.get(column);
-      if (!field) {
-        errors.push({ row: raw.row, field: column, reason: 'not a field of this resource' });
+    const { operation } = this;
+    const fields = this.resource.fields;
+    // Stored values by field position; undefined: not given (stored as null).
+    const stored: unknown[] = new Array(fields.length).fill(null);
+    let errors: RowError[] | undefined;
+    let failed: Set<number> | undefined;
+    for (const column in raw.values) {
+      const entry = this.byName.get(column);
+      if (!entry) {
+        (errors ??= []).push({ row: raw.row, field: column, reason: 'not a field of this resource' });
         continue;
       }
-      if (operation === 'delete' && !this.keys.has(field.name)) continue;
-      const parsed = parseFieldValue(field, rawValue);
-      if (!parsed.ok) errors.push({ row: raw.row, field: field.name, reason: parsed.reason });
-      else values.set(field.name, parsed.value);
+      if (operation === 'delete' && !this.keptByDelete[entry.index]) continue;
+      const parsed = parseFieldValue(entry.field, raw.values[column]);
+      if (parsed.ok) stored[entry.index] = parsed.value ?? null;
+      else {
+        (errors ??= []).push({ row: raw.row, field: entry.field.name, reason: parsed.reason });
+        (failed ??= new Set()).add(entry.index);
+      }
     }
-    for (const field of this.needed) {
-      if ((values.get(field.name) ?? null) === null && !errors.some((e) => e.field === field.name)) errors.push({ row: raw.row, field: field.name, reason: 'is required' });
+    for (const { field, index } of this.needed) {
+      if (stored[index] === null && !failed?.has(index)) (errors ??= []).push({ row: raw.row, field: field.name, reason: 'is required' });
     }
-    if (errors.length > 0) return errors;
-    const key = resource.key_fields.map((k) => String(values.get(k))).join('|');
-    const subject = resource.subject_field ? (values.get(resource.subject_field) ?? null) : null;
-    // A deletion is a version too: a tombstone that keeps only the key.
-    const stored = resource.fields.map((f) => (operation === 'delete' && !this.keys.has(f.name) ? null : (values.get(f.name) ?? null)));
-    const hash = createHash('sha1').update(JSON.stringify(stored)).digest('base64');
-    const cells = [key, subject === null ? null : String(subject), operation === 'delete' ? 't' : 'f', this.batchId, raw.row, hash, ...stored];
-    return cells.map(copyText).join('\t') + '\n';
+    if (errors) return errors;
+    let key = String(stored[this.keyIndexes[0]!]);
+    for (let i = 1; i < this.keyIndexes.length; i++) key += `|${String(stored[this.keyIndexes[i]!])}`;
+    const subject = this.subjectIndex < 0 ? null : stored[this.subjectIndex]!;
+    const hash = cryptoHash('sha1', JSON.stringify(stored), 'base64');
+    let line = `${copyText(key)}\t${copyText(subject === null ? null : String(subject))}\t${operation === 'delete' ? 't' : 'f'}\t${this.batchId}\t${raw.row}\t${hash}`;
+    for (const value of stored) line += `\t${copyText(value)}`;
+    return `${line}\n`;
   }
 }
