@@ -23,7 +23,7 @@ export { CHECK_WITHIN_WORKING_DAYS, ConditionalAccess } from './applications';
 export { Community, type DataRequest, type Feedback, type ShowcaseApp } from './community';
 export { OpenDataService, PUBLISHED_ACTION, type DeveloperKey, type ExportResult, type UploadInput } from './opendata.service';
 export { controlCount, findPersonalValue, isPersonalColumn, PersonalDataRefusal } from './personal-data';
-export { chinaDay, KEY_PATTERN, PortalAccess, rateLimitHeaders, type Admission } from './portal-access';
+export { KEY_PATTERN, PortalAccess, rateLimitHeaders, type Admission } from './portal-access';
 export { LICENCES, THEMES } from './portal-terms';
 export { Segmenter } from './segmenter';
 export { streamOf } from './upload';

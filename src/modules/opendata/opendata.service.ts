@@ -13,7 +13,8 @@ import type { Dataset, DatasetField, DatasetMeta, DatasetSearch, DatasetSearchQu
 import * as store from './opendata.store';
 import { PersonalDataRefusal } from './personal-data';
 import { LICENCES, scoreQuality, THEMES } from './portal-terms';
-import { chinaDay, type Admission } from './portal-access';
+import { chinaDay } from '../../platform/china-time';
+import type { Admission } from './portal-access';
 import { deriveRows, loadRows, spool, type RowSource } from './publishing';
 import { compileRecordQuery, QueryError, type RecordQueryInput } from './query/record-query';
 import { tsqueryLiteral, tsvectorLiteral, type Segmenter } from './segmenter';

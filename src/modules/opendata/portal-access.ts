@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { digestsEqual, hashSecret } from '../../platform/access';
+import { chinaDay, secondsToChinaMidnight } from '../../platform/china-time';
 import type { CoherentCache } from '../../platform/db/coherent-cache';
 import { Problem } from '../../platform/http/problem';
 import * as store from './opendata.store';
@@ -31,18 +32,6 @@ export interface Admission {
   remaining: number;
   /** Seconds until the window resets. */
   reset: number;
-}
-
-const CHINA_OFFSET_MS = 8 * 3600_000;
-
-/** The China day of an instant, as YYYY-MM-DD. */
-export function chinaDay(at = Date.now()): string {
-  return new Date(at + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-function secondsToChinaMidnight(at = Date.now()): number {
-  const local = at + CHINA_OFFSET_MS;
-  return Math.max(1, Math.ceil((86_400_000 - (local % 86_400_000)) / 1000));
 }
 
 /** The X-RateLimit headers of an admission. */
