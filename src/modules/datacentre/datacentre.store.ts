@@ -288,8 +288,8 @@ export function subjectIsKey(r: Pick<ResourceRow, 'key_fields' | 'subject_field'
 
 /**
  * The current records of one subject in several record tables, in one statement (one round
- * trip and one plan instead of one per table): each table's rows, at most `limit`, with their
- * fields as JSON (`values`; timestamps there are text). `subjectIsKey`: see that function.
+ * trip and one plan instead of one per table): each table's rows, at most `limit`, each read
+ * back from JSON (`row`: timestamps there are text). `subjectIsKey`: see that function.
  */
 export async function findSubjectRecordsAcross(
   db: AnyDb,
