@@ -69,9 +69,12 @@ export interface LoadResult {
   dbCpuUs: number | null;
 }
 
-// CPU seconds of every local process named `postgres` (from /proc; null where there is none).
+// CPU seconds of every local process named `postgres` (from /proc), or null when the server is
+// not on this machine or /proc is not there.
 function postgresCpuSeconds(): number | null {
-  if (!fs.existsSync('/proc/self/stat')) return null;
+  const url = new URL(SERVER_URL);
+  const local = ['127.0.0.1', 'localhost', '[::1]', ''].includes(url.hostname) || url.searchParams.get('host')?.startsWith('/') === true;
+  if (!local || !fs.existsSync('/proc/self/stat')) return null;
   let ticks = 0;
   for (const pid of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
