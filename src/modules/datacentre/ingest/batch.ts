@@ -282,7 +282,7 @@ class RowValidator {
   validate(raw: { row: number; values: Record<string, unknown> }): string | RowError[] {
     const { operation } = this;
     const fields = this.resource.fields;
-    // Stored values by field position; undefined: not given (stored as null).
+    // Stored values by field position (null: not given).
     const stored: unknown[] = new Array(fields.length).fill(null);
     let errors: RowError[] | undefined;
     let failed: Set<number> | undefined;
