@@ -2,10 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Kysely, QueryResult, RawBuilder } from 'kysely';
 import type pg from 'pg';
 
+// Prepared statements for hot read paths (ADR 0018): see executePrepared.
+const MAX_PREPARED = 1000;
+const names = new Map<string, string>();
+
 /**
- * Prepared statements for hot read paths. A query run with `executePrepared` is sent to a
- * PostgreSQL server as a named statement: each connection parses it once, and once PostgreSQL
- * settles on a generic plan it stops planning it too. For a look-up across many record tables
+ * Runs `query`, prepared on a PostgreSQL server: it is sent as a named statement, each
+ * connection parses it once, and once PostgreSQL settles on a generic plan it stops planning it too. For a look-up across many record tables
  * the planning costs several times the execution. On PGlite the query runs as any other.
  *
  * Only statements whose text is stable belong here (values as parameters, never spliced in):
@@ -15,10 +18,6 @@ import type pg from 'pg';
  * @example
  * const { rows } = await executePrepared(db, sql`select name from t where id = ${id}`);
  */
-const MAX_PREPARED = 1000;
-const names = new Map<string, string>();
-
-/** Runs `query`, prepared on a PostgreSQL server (see above). */
 export async function executePrepared<R>(db: Kysely<object>, query: RawBuilder<R>): Promise<QueryResult<R>> {
   const compiled = query.compile(db);
   if (!names.has(compiled.sql) && names.size < MAX_PREPARED) names.set(compiled.sql, `ludao_${createHash('sha1').update(compiled.sql).digest('hex')}`);
