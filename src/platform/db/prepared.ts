@@ -8,8 +8,9 @@ const names = new Map<string, string>();
 
 /**
  * Runs `query`, prepared on a PostgreSQL server: it is sent as a named statement, each
- * connection parses it once, and once PostgreSQL settles on a generic plan it stops planning it too. For a look-up across many record tables
- * the planning costs several times the execution. On PGlite the query runs as any other.
+ * connection parses it once, and once PostgreSQL settles on a generic plan it stops planning
+ * it too. For a look-up across many record tables the planning costs several times the
+ * execution. On PGlite the query runs as any other.
  *
  * Only statements whose text is stable belong here (values as parameters, never spliced in):
  * every distinct text stays prepared on every connection until the connection closes. The
