@@ -21,6 +21,7 @@ import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { createLudao } from '../../src/app';
 import { loadDemoCity } from '../../src/flows/demo-city';
+import { demoSignIn } from '../../src/flows/demo-support';
 import { createIdentityService } from '../../src/modules/identity';
 import { PLATFORM_PRINCIPAL } from '../../src/platform/access';
 import { loadConfig } from '../../src/platform/config';
@@ -60,7 +61,7 @@ try {
   const channel = await ludao.app.inject({
     method: 'POST',
     url: '/api/exchange/channels',
-    headers: { cookie: await signInCookie(ludao.app, 'hrss.admin') },
+    headers: { cookie: await demoSignIn(ludao.app, 'hrss.admin') },
     payload: { resource: 'population.person', purpose: '社保参保登记核对身份', fields: ['name', 'birth_date'] },
   });
   if (channel.statusCode !== 201) throw new Error(`could not open a channel: ${channel.body}`);
@@ -104,9 +105,3 @@ try {
   fs.rmSync(work, { recursive: true, force: true });
 }
 
-async function signInCookie(app: { inject: (o: object) => Promise<{ statusCode: number; cookies: { name: string; value: string }[] }> }, username: string): Promise<string> {
-  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'ludao-demo-2026' } });
-  const cookie = res.cookies.find((c) => c.name === 'ludao_session');
-  if (!cookie) throw new Error(`sign-in as ${username} failed (${res.statusCode})`);
-  return `ludao_session=${cookie.value}`;
-}
