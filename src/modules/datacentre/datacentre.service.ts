@@ -15,7 +15,7 @@ import { formatOf, readRows, type RawRow, type ReadInfo } from './ingest/readers
 /** How long a resource definition is reused without reading it again (changes are pushed). */
 const RESOURCE_CACHE_MS = 60_000;
 /** The key under which the codes of the resources about subjects are cached. */
-const SUBJECT_CODES = '';
+const SUBJECT_CODES = 'subject-codes';
 
 type Deps = Pick<ModuleContext, 'database' | 'db' | 'audit' | 'events' | 'transaction' | 'config'>;
 type ResourceWithFields = store.ResourceWithFields;
@@ -74,25 +74,21 @@ export class DatacentreService {
   readonly processId = randomUUID();
 
   // Resource definitions by code, dropped in every process when one is defined or evolves;
-  // and the codes of the resources about subjects (key SUBJECT_CODES), dropped when one is defined.
+  // derived from them (dropped with any of them), the codes of the resources about subjects.
   private readonly resources: CoherentCache<ResourceWithFields | undefined>;
-  private readonly subjectCodes: CoherentCache<string[]>;
 
   constructor(private readonly deps: Deps) {
     this.resources = new CoherentCache(deps.database, store.RESOURCE_CHANGED_CHANNEL, RESOURCE_CACHE_MS);
-    this.subjectCodes = new CoherentCache(deps.database, store.RESOURCE_CHANGED_CHANNEL, RESOURCE_CACHE_MS);
   }
 
   /** Starts reusing resource definitions between calls (servers; a CLI run needs none). */
   async startCaching(): Promise<void> {
     await this.resources.start();
-    await this.subjectCodes.start();
   }
 
   /** Stops the definition cache and its listening connection. */
   async stopCaching(): Promise<void> {
     await this.resources.stop();
-    await this.subjectCodes.stop();
   }
 
   // ------------------------------------------------------------ catalogue
@@ -153,11 +149,9 @@ export class DatacentreService {
       await store.insertResourceVersion(trx, { resourceId: id, version: 1, fields, change: 'Defined', createdBy: caller.id });
       await store.createRecordTable(trx, table, fields, spec.partitions);
       await this.resources.announce(trx, spec.code);
-      await this.subjectCodes.announce(trx, SUBJECT_CODES);
       await this.deps.audit.append(trx, { action: 'datacentre.resource.define', actor: auditActor(caller), subject: { type: 'dc_resource', id: spec.code }, detail: { fields: fields.length } });
     });
     await this.resources.withdrawn(spec.code);
-    await this.subjectCodes.withdrawn(SUBJECT_CODES);
     return this.getResource(caller, spec.code);
   }
 
@@ -418,7 +412,7 @@ export class DatacentreService {
 
   // The resources about subjects, each as currently defined (from the cache).
   private async subjectResources(): Promise<ResourceWithFields[]> {
-    const codes = await this.subjectCodes.get(SUBJECT_CODES, async () => (await store.listSubjectResources(this.deps.db)).map((r) => r.code));
+    const codes = await this.resources.derived(SUBJECT_CODES, async () => (await store.listSubjectResources(this.deps.db)).map((r) => r.code));
     return Promise.all(codes.map((code) => this.resource(code)));
   }
 

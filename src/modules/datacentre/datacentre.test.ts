@@ -276,4 +276,14 @@ describe('data centre', () => {
     const verify = await ludao.ctx.audit.verify();
     expect(verify.ok).toBe(true);
   });
+
+  it('searches a resource defined after a subject look-up in the next one (the list of them is cached)', async () => {
+    const before = (await get(`/api/dc/subjects/${ID_A}`, staff)).json() as { resource: string }[];
+    expect(before.map((f) => f.resource)).toEqual(['test.widget']);
+    expect((await post('/api/dc/resources', operator, { ...WIDGET, code: 'test.gadget', name: '测试小器具登记', nameEn: 'Test gadgets' })).statusCode).toBe(201);
+    const pushed = await post('/api/dc/resources/test.gadget/batches', staff, { idempotencyKey: 'g1', operation: 'upsert', records: [{ widget_no: 'G9', owner_id: ID_A }] });
+    expect(pushed.json()).toMatchObject({ batch: { status: 'applied' } });
+    const after = (await get(`/api/dc/subjects/${ID_A}`, staff)).json() as { resource: string }[];
+    expect(after.map((f) => f.resource)).toEqual(['test.gadget', 'test.widget']);
+  });
 });

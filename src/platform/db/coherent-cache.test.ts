@@ -94,6 +94,28 @@ describe('CoherentCache', () => {
     }
   });
 
+  it('keeps a derived value until any key is withdrawn, in every process', async () => {
+    const here = new CoherentCache<string>(tdb, CHANNEL, 60_000);
+    const there = new CoherentCache<string>(other, CHANNEL, 60_000);
+    await here.start();
+    await there.start();
+    try {
+      const source = counting();
+      expect(await there.derived('list', source.load)).toBe('v1');
+      expect(await there.get('key-1', async () => 'one')).toBe('one');
+      expect(await there.derived('list', source.load)).toBe('v1');
+
+      await tdb.db.transaction().execute((trx) => here.announce(trx, 'key-new'));
+      await here.withdrawn('key-new');
+      expect(await there.derived('list', source.load)).toBe('v2');
+      expect(await there.derived('list', source.load)).toBe('v2');
+      expect(source.loads()).toBe(2);
+    } finally {
+      await here.stop();
+      await there.stop();
+    }
+  });
+
   it('stops caching while its listening connection is down, and resumes after reconnecting', async () => {
     if (!tdb.url) return; // PGlite has no separate connection to lose
     const cache = new CoherentCache<string>(tdb, CHANNEL, 60_000);

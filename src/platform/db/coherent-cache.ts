@@ -18,6 +18,8 @@ const ECHO_FORGET_MS = 10_000;
  * never stores its (stale) answer: every drop bumps a generation the load checks.
  *
  * Entries also expire after `ttlMs`, and a caller can reject a cached value (its own expiry).
+ * A value derived from many keys (a list of the things cached) is kept with `derived`: it is
+ * reused until any key is dropped, so one listener serves both.
  *
  * @example
  * const keys = new CoherentCache<KeyRow | undefined>(database, 'ludao_api_key', 60_000);
@@ -29,6 +31,7 @@ const ECHO_FORGET_MS = 10_000;
  */
 export class CoherentCache<V> {
   private readonly entries = new Map<string, { value: V; storedAt: number }>();
+  private readonly derivedValues = new Map<string, { value: unknown; storedAt: number; generation: number }>();
   private generation = 0;
   private listening = false;
   private stopListening: (() => Promise<void>) | undefined;
@@ -86,6 +89,23 @@ export class CoherentCache<V> {
     return value;
   }
 
+  /**
+   * A value derived from the things this cache stands for (say, which of them exist), loaded
+   * again once any key is dropped here or in another process, the cache is cleared, or
+   * `ttlMs` passed. The withdrawal of any key announces a change of it.
+   *
+   * @example
+   * const codes = await resources.derived('codes', () => store.listCodes(db));
+   */
+  async derived<D>(name: string, load: () => Promise<D>): Promise<D> {
+    const hit = this.derivedValues.get(name);
+    if (hit && this.listening && hit.generation === this.generation && Date.now() - hit.storedAt < this.ttlMs) return hit.value as D;
+    const generation = this.generation;
+    const value = await load();
+    if (this.listening && generation === this.generation) this.derivedValues.set(name, { value, storedAt: Date.now(), generation });
+    return value;
+  }
+
   /** Sends the withdrawal of `key` to every process when `trx` commits. */
   async announce(trx: Transaction<object> | Kysely<object>, key: string): Promise<void> {
     // Expect the echo before sending: PGlite delivers it while the commit is still running.
@@ -133,5 +153,6 @@ export class CoherentCache<V> {
   clear(): void {
     this.generation += 1;
     this.entries.clear();
+    this.derivedValues.clear();
   }
 }
