@@ -26,6 +26,20 @@ describe('CoherentCache', () => {
     return { load: async () => `v${++loads}`, loads: () => loads };
   };
 
+  // Two caches on one channel: `here` in this process, `there` standing for another.
+  const twoProcesses = async (run: (here: CoherentCache<string>, there: CoherentCache<string>) => Promise<void>) => {
+    const here = new CoherentCache<string>(tdb, CHANNEL, 60_000);
+    const there = new CoherentCache<string>(other, CHANNEL, 60_000);
+    await here.start();
+    await there.start();
+    try {
+      await run(here, there);
+    } finally {
+      await here.stop();
+      await there.stop();
+    }
+  };
+
   it('caches nothing until it listens', async () => {
     const cache = new CoherentCache<string>(tdb, CHANNEL, 60_000);
     const source = counting();
@@ -35,11 +49,7 @@ describe('CoherentCache', () => {
   });
 
   it('drops a withdrawn key in every process, by the time the withdrawing call returns', async () => {
-    const here = new CoherentCache<string>(tdb, CHANNEL, 60_000);
-    const there = new CoherentCache<string>(other, CHANNEL, 60_000);
-    await here.start();
-    await there.start();
-    try {
+    await twoProcesses(async (here, there) => {
       const source = counting();
       expect(await there.get('key-1', source.load)).toBe('v1');
       expect(await there.get('key-1', source.load)).toBe('v1');
@@ -50,10 +60,7 @@ describe('CoherentCache', () => {
       await here.withdrawn('key-1');
       expect(await there.get('key-1', source.load)).toBe('v3');
       expect(await there.get('key-2', source.load)).toBe('v2');
-    } finally {
-      await here.stop();
-      await there.stop();
-    }
+    });
   });
 
   it('announces nothing when the withdrawing transaction rolls back', async () => {
@@ -95,11 +102,7 @@ describe('CoherentCache', () => {
   });
 
   it('keeps a derived value until any key is withdrawn, in every process', async () => {
-    const here = new CoherentCache<string>(tdb, CHANNEL, 60_000);
-    const there = new CoherentCache<string>(other, CHANNEL, 60_000);
-    await here.start();
-    await there.start();
-    try {
+    await twoProcesses(async (here, there) => {
       const source = counting();
       expect(await there.derived('list', source.load)).toBe('v1');
       expect(await there.get('key-1', async () => 'one')).toBe('one');
@@ -110,10 +113,7 @@ describe('CoherentCache', () => {
       expect(await there.derived('list', source.load)).toBe('v2');
       expect(await there.derived('list', source.load)).toBe('v2');
       expect(source.loads()).toBe(2);
-    } finally {
-      await here.stop();
-      await there.stop();
-    }
+    });
   });
 
   it('stops caching while its listening connection is down, and resumes after reconnecting', async () => {
