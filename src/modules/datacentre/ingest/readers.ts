@@ -12,6 +12,9 @@ import { detectEncoding, SNIFF_BYTES, type TextEncodingName } from './detect-enc
  * file's size.
  */
 
+/** The longest CSV row read, in bytes (an unclosed quote would otherwise swallow the file). */
+export const MAX_CSV_RECORD_BYTES = 1 << 20;
+
 /** The formats a file upload may have. */
 export type FileFormat = 'csv' | 'ndjson' | 'xlsx';
 
@@ -137,11 +140,22 @@ async function* readCsv(input: Readable, info: ReadInfo): AsyncGenerator<RawRow>
   const { head, complete, rest } = await sniff(input);
   const encoding = detectEncoding(head, complete);
   info.encoding = encoding;
-  const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: 1 << 20 });
+  const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_CSV_RECORD_BYTES });
+  // Until the parser wants more, or has failed (then it never drains; the loop below reports why).
+  const writable = () =>
+    new Promise<void>((resolve) => {
+      if (parser.destroyed) return resolve();
+      const done = () => {
+        parser.off('drain', done).off('close', done);
+        resolve();
+      };
+      parser.once('drain', done).once('close', done);
+    });
   const feed = (async () => {
     try {
       for await (const text of decoded(head, rest, encoding)) {
-        if (!parser.write(text)) await new Promise<void>((resolve) => parser.once('drain', resolve));
+        if (parser.destroyed) return;
+        if (!parser.write(text)) await writable();
       }
       parser.end();
     } catch (error) {
@@ -168,7 +182,10 @@ async function* readCsv(input: Readable, info: ReadInfo): AsyncGenerator<RawRow>
     }
   } catch (error) {
     if (error instanceof UnreadableFileError) throw error;
-    const message = (error as Error).message;
+    const { code, message, lines } = error as Error & { code?: string; lines?: number };
+    if (code === 'CSV_MAX_RECORD_SIZE') {
+      throw new UnreadableFileError(`The row at line ${lines ?? '?'} is longer than ${MAX_CSV_RECORD_BYTES / (1 << 20)} MB: split its cells, or look for an unclosed quote before it`);
+    }
     throw new UnreadableFileError(`The file is not readable CSV: ${message}`);
   } finally {
     await feed;
