@@ -287,6 +287,17 @@ describe('data centre', () => {
     expect(after.map((f) => f.resource)).toEqual(['test.gadget', 'test.widget']);
   });
 
+  it('stores a row bigger than the buffers that carry rows to the database, between ordinary ones', async () => {
+    const long = '鹭'.repeat(800_000); // 2.4 MB of UTF-8: more than a buffer holds, so it travels alone
+    const lines = [['B1', '短'], ['B2', long], ['B3', '也短']].map(([key, name]) => JSON.stringify({ widget_no: key, owner_id: ID_C, owner_name: name }));
+    const res = await upload('test.widget', staff, `${lines.join('\n')}\n`, { idempotencyKey: 'nd-big-row', fileName: 'big.ndjson' }, 'application/x-ndjson');
+    expect(res.json().batch, res.body.slice(0, 300)).toMatchObject({ status: 'applied', rowsRead: 3, inserted: 3 });
+    const name = async (key: string) => (await get(`/api/dc/resources/test.widget/records/${key}`, staff)).json().values.owner_name as string;
+    expect(await name('B1')).toBe('短');
+    expect(await name('B2')).toBe(long);
+    expect(await name('B3')).toBe('也短');
+  });
+
   it('refuses a CSV row over 1 MB with its line, applying nothing (it used to wait forever)', async () => {
     const tooLong = `widget_no,owner_id,owner_name\nT1,${ID_C},短\nT2,${ID_C},${'鹭'.repeat(400_000)}\n`;
     const refused = await upload('test.widget', staff, tooLong, { idempotencyKey: 'csv-too-long', fileName: 'too-long.csv' });

@@ -99,7 +99,7 @@ export interface BulkSession {
    * Streams text-format COPY data (tab-separated lines, `\N` for null) into `table (columns)`.
    * Returns the number of rows copied.
    */
-  copyIn(table: string, columns: readonly string[], data: AsyncIterable<string>): Promise<number>;
+  copyIn(table: string, columns: readonly string[], data: AsyncIterable<string | Uint8Array<ArrayBuffer>>): Promise<number>;
   /**
    * Streams the output of `COPY (query) TO STDOUT WITH (options)` — PostgreSQL only (PGlite
    * would hold the whole output in memory): undefined there. The query takes no parameters:
@@ -219,7 +219,7 @@ export async function openDatabase(target: DatabaseTarget, options: { poolSize?:
   // calls below run in this session (inside its transaction, if it opened one).
   const bulk = bulkSessions(pool, () => async (table, columns, data) => {
     const statement = copyStatement(table, columns, `'/dev/blob'`);
-    let parts: string[] = [];
+    let parts: (string | Uint8Array<ArrayBuffer>)[] = [];
     let size = 0;
     let rows = 0;
     const flush = async () => {

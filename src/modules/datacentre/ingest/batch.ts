@@ -67,15 +67,16 @@ export interface BatchOutcome {
 /** Rejected rows kept per batch (the count goes on beyond). */
 export const MAX_STORED_ERRORS = 10_000;
 const COPY_ROWS = 5_000;
-const COPY_CHARS = 4 << 20;
+/** Size of each of the two buffers that take turns carrying COPY data to the stage. */
+const COPY_BYTES = 2 << 20;
 
 /** The staging table of a batch. */
 export function stageName(batchId: string): string {
   return `dcs_${batchId.replace(/-/g, '')}`;
 }
 
-async function* once(text: string): AsyncGenerator<string> {
-  yield text;
+async function* once(data: Uint8Array<ArrayBuffer>): AsyncGenerator<Uint8Array<ArrayBuffer>> {
+  yield data;
 }
 
 interface RowError {
@@ -144,22 +145,36 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
     // A batch taken over after a crash may have left its staging table behind.
     await store.dropStage(db, stage);
     await sql`create unlogged table ${sql.id(stage)} as select ${sql.join(columns.map((c) => sql.id(c)))} from ${sql.id(resource.table_name)} with no data`.execute(db);
-    let chunk: string[] = [];
-    let chunkChars = 0;
-    // One chunk copies into the stage while the next is read and validated (at most two in memory).
-    const flush = async () => {
-      if (chunk.length === 0) return;
-      const text = chunk.join('');
-      chunk = [];
-      chunkChars = 0;
+    // Two buffers take turns: one copies into the stage while the next fills with the lines
+    // read and validated after it. Reused, so a long file leaves no large garbage behind.
+    const buffers = [Buffer.allocUnsafe(COPY_BYTES), Buffer.allocUnsafe(COPY_BYTES)];
+    let filling = 0;
+    let used = 0;
+    let chunkRows = 0;
+    const send = async (data: Uint8Array<ArrayBuffer>) => {
       await copying;
       const snapshot = figures();
       copying = (async () => {
-        await database.bulk((s) => s.copyIn(stage, columns, once(text)));
+        await database.bulk((s) => s.copyIn(stage, columns, once(data)));
         await store.saveBatchProgress(db, batchId, snapshot);
         progress('reading');
       })();
       copying.catch(() => {}); // reported where it is awaited
+    };
+    const flush = async () => {
+      if (used === 0) return;
+      const data = buffers[filling]!.subarray(0, used);
+      filling = 1 - filling;
+      used = 0;
+      chunkRows = 0;
+      await send(data); // returns once the other buffer's copy is done: it fills next
+    };
+    const add = async (line: string) => {
+      // A UTF-16 unit is at most 3 bytes of UTF-8.
+      if (used + line.length * 3 > COPY_BYTES) await flush();
+      if (line.length * 3 > COPY_BYTES) await send(Buffer.from(line)); // a row bigger than a buffer goes alone
+      else used += buffers[filling]!.write(line, used);
+      if (++chunkRows >= COPY_ROWS) await flush();
     };
     let mismatch: string | null = null;
     let columnsChecked = false;
@@ -182,9 +197,7 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
         continue;
       }
       counts.rowsValid++;
-      chunk.push(result);
-      chunkChars += result.length;
-      if (chunk.length >= COPY_ROWS || chunkChars >= COPY_CHARS) await flush();
+      await add(result);
     }
     if (mismatch) return await reject(mismatch);
     await flush();
