@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict';
+import type * as JiebaDict from '@node-rs/jieba/dict';
 import { DISTRICTS, STREETS } from '../../synth';
 
 // Words made only of punctuation, symbols or spaces are not search terms.
@@ -21,6 +22,9 @@ export class Segmenter {
   private readonly jieba: Jieba;
 
   constructor(cityWords: readonly string[] = [], dictionaryFile?: string) {
+    // Required here, not imported: the module reads its 5 MB dictionary when loaded, and most
+    // processes that import the portal (the CLI's) never segment anything.
+    const { dict } = createRequire(import.meta.url)('@node-rs/jieba/dict') as typeof JiebaDict;
     this.jieba = Jieba.withDict(dict);
     const words = new Set<string>(cityWords);
     for (const d of DISTRICTS) words.add(d.name).add(d.short);

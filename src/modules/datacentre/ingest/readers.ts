@@ -1,7 +1,7 @@
 import { Transform, type Readable } from 'node:stream';
 import readline from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { detectEncoding, SNIFF_BYTES, type TextEncodingName } from './detect-encoding';
 
@@ -211,7 +211,9 @@ function cellValue(value: ExcelJS.CellValue): unknown {
 
 async function* readXlsx(input: Readable, info: ReadInfo): AsyncGenerator<RawRow> {
   info.encoding = null;
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit' });
+  // Loaded on first use: a process that never reads a workbook saves its ~25 MB.
+  const { default: excel } = await import('exceljs');
+  const workbook = new excel.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit' });
   let header: string[] | null = null;
   try {
     for await (const sheet of workbook) {

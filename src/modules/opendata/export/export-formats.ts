@@ -1,6 +1,6 @@
 import { PassThrough, Readable, pipeline } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { DatasetFieldType } from '../opendata.contract';
 
 /**
@@ -242,8 +242,10 @@ function zipInput(sheet: ExcelJS.Worksheet): Drainable | undefined {
 }
 
 async function writeXlsx(out: PassThrough, columns: readonly ExportColumn[], batches: Batches, options: ExportOptions): Promise<void> {
+  // Loaded on first use: a process that never writes a workbook saves its ~25 MB.
+  const { default: excel } = await import('exceljs');
   // Shared strings would keep every distinct text in memory until the end: off.
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const workbook = new excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(validSheetName(options.sheetName), { views: [{ state: 'frozen', ySplit: 1 }] });
   const labels = header(columns, options.header ?? 'label');
   sheet.columns = columns.map((c, i) => ({ key: c.name, width: Math.min(50, Math.max(10, (labels[i] ?? '').length * 2 + 2)) }));
