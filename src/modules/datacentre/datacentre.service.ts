@@ -255,9 +255,10 @@ export class DatacentreService {
   async getRecord(caller: Principal | null, code: string, key: string, requestId?: string): Promise<StoredRecord> {
     const resource = await this.resource(code);
     const masked = this.readAccess(caller, resource);
-    const row = await store.findCurrentRecord(this.deps.db, resource.table_name, resource.fields, key);
+    // Read and audited in one statement: no entry when there is no record.
+    const event = { action: 'datacentre.record.read', actor: auditActor(caller), subject: { type: 'dc_record', id: `${code}/${key}` }, requestId: requestId ?? null };
+    const [row] = await this.deps.audit.readWith(this.deps.db, store.currentRecordQuery(resource.table_name, resource.fields, key), event, '_subject');
     if (!row) throw Problem.notFound(`No current record "${key}" in ${code}`);
-    await this.deps.audit.record({ action: 'datacentre.record.read', actor: auditActor(caller), subject: { type: 'dc_record', id: `${code}/${key}` }, dataSubject: row._subject, requestId: requestId ?? null });
     return presentRecord(row, resource, masked);
   }
 

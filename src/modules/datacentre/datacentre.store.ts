@@ -264,11 +264,9 @@ function fieldSelect(fields: readonly StoredField[]) {
   );
 }
 
-/** The current version of a record, by key (none when it never existed or is deleted). */
-export async function findCurrentRecord(db: AnyDb, table: string, fields: readonly StoredField[], key: string): Promise<RecordVersionRow | undefined> {
-  const { rows } = await sql<RecordVersionRow>`select ${fieldSelect(fields)} from ${ident(table)}
-    where _key = ${key} and _valid_to is null and not _deleted`.execute(db);
-  return rows[0];
+/** The current version of a record, by key (no row when it never existed or is deleted), as a query to run. */
+export function currentRecordQuery(table: string, fields: readonly StoredField[], key: string): RawBuilder<RecordVersionRow> {
+  return sql<RecordVersionRow>`select ${fieldSelect(fields)} from ${ident(table)} where _key = ${key} and _valid_to is null and not _deleted`;
 }
 
 /** Every version of a record, oldest first (deletions included). */

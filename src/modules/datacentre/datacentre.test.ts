@@ -277,6 +277,23 @@ describe('data centre', () => {
     expect(verify.ok).toBe(true);
   });
 
+  it('audits every read of a record, with its data subject, and no read that found nothing', async () => {
+    const db = ludao.tdb.db as unknown as Kysely<unknown>;
+    const reads = async (id: string) => {
+      await ludao.ctx.audit.chainPending();
+      return (await sql<{ data_subject: string | null; actor_type: string }>`select data_subject, actor_type from audit_entry
+        where action = 'datacentre.record.read' and subject_id = ${id} order by seq`.execute(db)).rows;
+    };
+    const before = (await reads('test.widget/W1')).length;
+    expect((await get('/api/dc/resources/test.widget/records/W1', staff)).statusCode).toBe(200);
+    expect((await get('/api/dc/resources/test.widget/records/NOPE', staff)).statusCode).toBe(404);
+    const after = await reads('test.widget/W1');
+    expect(after).toHaveLength(before + 1);
+    expect(after.at(-1)).toEqual({ data_subject: ID_A, actor_type: 'user' });
+    expect(await reads('test.widget/NOPE')).toEqual([]);
+    expect((await ludao.ctx.audit.verify()).ok).toBe(true);
+  });
+
   it('searches a resource defined after a subject look-up in the next one (the list of them is cached)', async () => {
     const before = (await get(`/api/dc/subjects/${ID_A}`, staff)).json() as { resource: string }[];
     expect(before.map((f) => f.resource)).toEqual(['test.widget']);

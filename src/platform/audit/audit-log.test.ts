@@ -61,6 +61,18 @@ describe('audit log', () => {
     expect((await audit.verify()).entries).toBe(0);
   });
 
+  it('records a read in the statement that reads, with the data subject of the row, and nothing when it found nothing', async () => {
+    await sql`create table person (id text primary key, name text)`.execute(tdb.db);
+    await sql`insert into person values ('P1', 'Ann')`.execute(tdb.db);
+    const read = (id: string) => audit.readWith(tdb.db, sql<{ id: string; name: string }>`select id, name from person where id = ${id}`, { action: 'test.person.read', actor, subject: { type: 'person', id } }, 'id');
+    expect(await read('P1')).toEqual([{ id: 'P1', name: 'Ann' }]);
+    expect(await read('P2')).toEqual([]);
+    await audit.chainPending();
+    const entries = (await sql<{ subject_id: string; data_subject: string | null }>`select subject_id, data_subject from audit_entry order by seq`.execute(tdb.db)).rows;
+    expect(entries).toEqual([{ subject_id: 'P1', data_subject: 'P1' }]);
+    expect((await audit.verify()).ok).toBe(true);
+  });
+
   it('refuses UPDATE and DELETE through the trigger', async () => {
     await writeFive();
     await expect(sql`update audit_entry set outcome = 'denied' where seq = 2`.execute(tdb.db)).rejects.toThrow(/append-only/);

@@ -7,6 +7,7 @@ import {
   insertEntries,
   insertPending,
   insertPendingWith,
+  selectWithPending,
   listEntriesAfter,
   takePending,
   tryLockChain,
@@ -88,6 +89,19 @@ export class AuditLog {
    */
   async appendWith(db: Kysely<object>, change: RawBuilder<unknown>, event: AuditEvent): Promise<void> {
     await insertPendingWith(db, change, toPending(event));
+  }
+
+  /**
+   * Runs a read and, when it finds rows, stores an entry recording it, in one statement: the
+   * entry is stored before the rows come back, in one round trip where `record` after the read
+   * takes two. The entry is chained soon after, as a change's is. `dataSubjectColumn` names
+   * the column of the first row that is the entry's data subject.
+   *
+   * @example
+   * const rows = await audit.readWith(db, sql`select … from t where _key = ${key}`, { action: 'datacentre.record.read', actor }, '_subject');
+   */
+  async readWith<R>(db: Kysely<object>, read: RawBuilder<R>, event: AuditEvent, dataSubjectColumn: string | null = null): Promise<R[]> {
+    return selectWithPending(db, read, toPending(event), dataSubjectColumn);
   }
 
   /** Stores an entry outside any transaction; concurrent calls share one insert. */

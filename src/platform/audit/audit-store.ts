@@ -1,4 +1,5 @@
 import { sql, type Generated, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { executePrepared } from '../db/prepared';
 
 /** Rows as the audit tables hold them. */
 export type AuditTables = {
@@ -49,6 +50,22 @@ export async function insertPending(db: AnyDb, rows: { recordedAt: Date; body: P
 /** Runs `change` and inserts one pending entry in a single statement (a data-modifying WITH). */
 export async function insertPendingWith(db: AnyDb, change: RawBuilder<unknown>, row: { recordedAt: Date; body: PendingBody }): Promise<void> {
   await sql`with change as (${change}) insert into audit_pending (recorded_at, body) values (${row.recordedAt}, ${JSON.stringify(row.body)}::jsonb)`.execute(db);
+}
+
+/**
+ * Runs `read` and, when it returns rows, inserts one pending entry, in a single statement; the
+ * entry's `data_subject` is the first row's `subjectColumn` when one is named. Prepared: the
+ * text depends on the read alone.
+ */
+export async function selectWithPending<R>(db: Kysely<object>, read: RawBuilder<R>, row: { recordedAt: Date; body: PendingBody }, subjectColumn: string | null): Promise<R[]> {
+  const subject = subjectColumn === null ? sql`'{}'::jsonb` : sql`jsonb_build_object('data_subject', (select ${sql.ref(subjectColumn)} from r limit 1))`;
+  const { rows } = await executePrepared(
+    db,
+    sql<R>`with r as (${read}),
+      entry as (insert into audit_pending (recorded_at, body) select ${row.recordedAt}, ${JSON.stringify(row.body)}::jsonb || ${subject} where exists (select 1 from r))
+    select * from r`,
+  );
+  return rows;
 }
 
 /** Takes the chainer's lock for this transaction; false when another process holds it. */
