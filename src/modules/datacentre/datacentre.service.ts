@@ -257,7 +257,7 @@ export class DatacentreService {
     const masked = this.readAccess(caller, resource);
     // Read and audited in one statement: no entry when there is no record.
     const event = { action: 'datacentre.record.read', actor: auditActor(caller), subject: { type: 'dc_record', id: `${code}/${key}` }, requestId: requestId ?? null };
-    const [row] = await this.deps.audit.readWith(this.deps.db, store.currentRecordQuery(resource.table_name, resource.fields, key), event, '_subject');
+    const [row] = await this.deps.audit.readWith(this.deps.db, store.currentRecordQuery(resource.table_name, resource.fields, key), event, { subjectColumn: '_subject' });
     if (!row) throw Problem.notFound(`No current record "${key}" in ${code}`);
     return presentRecord(row, resource, masked);
   }
@@ -276,18 +276,22 @@ export class DatacentreService {
     requirePermission(caller, 'records:read');
     const wanted = subject.trim().toUpperCase();
     const readable = (await this.subjectResources()).filter((r) => this.mayRead(caller!, r));
-    const rows = await store.findSubjectRecordsAcross(
-      this.deps.db,
+    const event = { action: 'datacentre.subject.read', actor: auditActor(caller), dataSubject: subject, requestId: requestId ?? null, detail: { resources: [] } };
+    if (readable.length === 0) {
+      await this.deps.audit.record(event);
+      return [];
+    }
+    // Read and audited in one statement; the entry names the resources that had records.
+    const query = store.subjectRecordsQuery(
       readable.map((r) => ({ code: r.code, table: r.table_name, fields: r.fields, subjectIsKey: store.subjectIsKey(r) })),
       wanted,
       100,
     );
-    const found = readable.map((resource) => ({ resource, records: rows.filter((r) => r.code === resource.code).map((r) => fromJsonRow(r.row, resource)) }));
-    const out = found
+    const rows = await this.deps.audit.readWith(this.deps.db, query, event, { detail: store.SUBJECT_READ_DETAIL, evenWhenEmpty: true });
+    const found = readable.map((resource) => ({ resource, records: rows.filter((r) => r._resource === resource.code).map((r) => fromJsonRow(r._row, resource)) }));
+    return found
       .filter((f) => f.records.length > 0)
       .map(({ resource, records }) => ({ resource: resource.code, name: resource.name, records: records.map((r) => presentRecord(r, resource, this.masks(caller!, resource))) }));
-    await this.deps.audit.record({ action: 'datacentre.subject.read', actor: auditActor(caller), dataSubject: subject, requestId: requestId ?? null, detail: { resources: out.map((o) => o.resource) } });
-    return out;
   }
 
   // ------------------------------------------------------------ ingestion
@@ -533,7 +537,7 @@ function present(r: ResourceWithFields, orgs: Map<string, { name: string; nameEn
   };
 }
 
-// A record row read back as JSON (findSubjectRecordsAcross): timestamps arrive as text.
+// A record row read back as JSON (subjectRecordsQuery): timestamps arrive as text.
 function fromJsonRow(row: store.RecordVersionRow, resource: ResourceWithFields): store.RecordVersionRow {
   for (const field of resource.fields) {
     const value = row[field.name];

@@ -284,26 +284,36 @@ export function subjectIsKey(r: Pick<ResourceRow, 'key_fields' | 'subject_field'
   return r.key_fields.length === 1 && r.key_fields[0] === r.subject_field;
 }
 
+/** One subject's current record in one of several record tables, as `subjectRecordsQuery` reads it. */
+export interface SubjectRecordRow {
+  /** The resource's code. */
+  _resource: string;
+  /** The table's position in the list given. */
+  _ord: number;
+  /** The record, read back from JSON (timestamps are text there). */
+  _row: RecordVersionRow;
+}
+
 /**
- * The current records of one subject in several record tables, in one statement (one round
- * trip and one plan instead of one per table): each table's rows, at most `limit`, each read
- * back from JSON (`row`: timestamps there are text). `subjectIsKey`: see that function.
+ * The current records of one subject in several record tables, as one statement (one round
+ * trip and one plan instead of one per table): each table's rows, at most `limit`.
+ * `subjectIsKey`: see that function. Run it prepared: planning this many tables costs
+ * several times reading them.
  */
-export async function findSubjectRecordsAcross(
-  db: AnyDb,
+export function subjectRecordsQuery(
   tables: readonly { code: string; table: string; fields: readonly StoredField[]; subjectIsKey: boolean }[],
   subject: string,
   limit: number,
-): Promise<{ code: string; row: RecordVersionRow }[]> {
-  if (tables.length === 0) return [];
+): RawBuilder<SubjectRecordRow> {
   const branches = tables.map(
-    (t) => sql`(select ${t.code}::text as _resource, to_jsonb(x) as _row from (select ${fieldSelect(t.fields)} from ${ident(t.table)}
+    (t, i) => sql`(select ${t.code}::text as _resource, ${sql.lit(i)}::int as _ord, to_jsonb(x) as _row from (select ${fieldSelect(t.fields)} from ${ident(t.table)}
       where _subject = ${subject} ${t.subjectIsKey ? sql`and _key = ${subject}` : sql``} and _valid_to is null and not _deleted order by _key limit ${limit}) x)`,
   );
-  // Prepared: planning this many tables costs several times reading them.
-  const { rows } = await executePrepared(db, sql<{ _resource: string; _row: RecordVersionRow }>`${sql.join(branches, sql` union all `)}`);
-  return rows.map((r) => ({ code: r._resource, row: r._row }));
+  return sql<SubjectRecordRow>`${sql.join(branches, sql` union all `)}`;
 }
+
+/** The audit detail of a subject read, over its rows (`r`): the resources that had records, in the order asked. */
+export const SUBJECT_READ_DETAIL = sql`jsonb_build_object('resources', coalesce((select jsonb_agg(_resource order by _ord) from (select distinct _resource, _ord from r) found), '[]'::jsonb))`;
 
 /**
  * The current records of a record table as a relation (`_key`, `_subject` and the fields

@@ -291,6 +291,18 @@ describe('data centre', () => {
     expect(after).toHaveLength(before + 1);
     expect(after.at(-1)).toEqual({ data_subject: ID_A, actor_type: 'user' });
     expect(await reads('test.widget/NOPE')).toEqual([]);
+
+    // A subject read is audited whatever it found, naming the resources that had records.
+    const nobody = makeResidentId({ areaCode: '350205', birthDate: '1970-01-01', sequence: 9 });
+    expect((await get(`/api/dc/subjects/${ID_A}`, staff)).statusCode).toBe(200);
+    expect((await get(`/api/dc/subjects/${nobody}`, staff)).json()).toEqual([]);
+    await ludao.ctx.audit.chainPending();
+    const subjectReads = (await sql<{ data_subject: string; detail: unknown }>`select data_subject, detail from audit_entry
+      where action = 'datacentre.subject.read' order by seq desc limit 2`.execute(db)).rows;
+    expect(subjectReads).toEqual([
+      { data_subject: nobody, detail: { resources: [] } },
+      { data_subject: ID_A, detail: { resources: ['test.widget'] } },
+    ]);
     expect((await ludao.ctx.audit.verify()).ok).toBe(true);
   });
 

@@ -13,6 +13,7 @@ import {
   tryLockChain,
   type AuditEntryRow,
   type PendingBody,
+  type PendingFromRows,
 } from './audit-store';
 
 /** Who acted. `platform` is Ludao itself (migrations, seeding, background work). */
@@ -92,16 +93,16 @@ export class AuditLog {
   }
 
   /**
-   * Runs a read and, when it finds rows, stores an entry recording it, in one statement: the
-   * entry is stored before the rows come back, in one round trip where `record` after the read
-   * takes two. The entry is chained soon after, as a change's is. `dataSubjectColumn` names
-   * the column of the first row that is the entry's data subject.
+   * Runs a read and stores an entry recording it, in one statement: the entry is stored before
+   * the rows come back, in one round trip where `record` after the read takes two. The entry
+   * is chained soon after, as a change's is. By default it is stored only when the read found
+   * rows; `from` can take its data subject and detail from the rows (see `PendingFromRows`).
    *
    * @example
-   * const rows = await audit.readWith(db, sql`select … from t where _key = ${key}`, { action: 'datacentre.record.read', actor }, '_subject');
+   * const rows = await audit.readWith(db, sql`select … from t where _key = ${key}`, { action: 'datacentre.record.read', actor }, { subjectColumn: '_subject' });
    */
-  async readWith<R>(db: Kysely<object>, read: RawBuilder<R>, event: AuditEvent, dataSubjectColumn: string | null = null): Promise<R[]> {
-    return selectWithPending(db, read, toPending(event), dataSubjectColumn);
+  async readWith<R>(db: Kysely<object>, read: RawBuilder<R>, event: AuditEvent, from: PendingFromRows = {}): Promise<R[]> {
+    return selectWithPending(db, read, toPending(event), from);
   }
 
   /** Stores an entry outside any transaction; concurrent calls share one insert. */

@@ -52,17 +52,28 @@ export async function insertPendingWith(db: AnyDb, change: RawBuilder<unknown>, 
   await sql`with change as (${change}) insert into audit_pending (recorded_at, body) values (${row.recordedAt}, ${JSON.stringify(row.body)}::jsonb)`.execute(db);
 }
 
+/** How `selectWithPending` fills in the entry from the rows read (named `r` in SQL). */
+export interface PendingFromRows {
+  /** The column of the first row that is the entry's `data_subject`. */
+  subjectColumn?: string;
+  /** A jsonb expression over `r` that becomes the entry's `detail`. */
+  detail?: RawBuilder<unknown>;
+  /** Insert the entry even when the read found nothing (by default, only when it found rows). */
+  evenWhenEmpty?: boolean;
+}
+
 /**
- * Runs `read` and, when it returns rows, inserts one pending entry, in a single statement; the
- * entry's `data_subject` is the first row's `subjectColumn` when one is named. Prepared: the
- * text depends on the read alone.
+ * Runs `read` and inserts one pending entry, in a single statement (see `PendingFromRows`).
+ * Prepared: the text depends on the read and the options alone.
  */
-export async function selectWithPending<R>(db: Kysely<object>, read: RawBuilder<R>, row: { recordedAt: Date; body: PendingBody }, subjectColumn: string | null): Promise<R[]> {
-  const subject = subjectColumn === null ? sql`'{}'::jsonb` : sql`jsonb_build_object('data_subject', (select ${sql.ref(subjectColumn)} from r limit 1))`;
+export async function selectWithPending<R>(db: Kysely<object>, read: RawBuilder<R>, row: { recordedAt: Date; body: PendingBody }, from: PendingFromRows = {}): Promise<R[]> {
+  const body = [sql`${JSON.stringify(row.body)}::jsonb`];
+  if (from.subjectColumn) body.push(sql`jsonb_build_object('data_subject', (select ${sql.ref(from.subjectColumn)} from r limit 1))`);
+  if (from.detail) body.push(sql`jsonb_build_object('detail', ${from.detail})`);
   const { rows } = await executePrepared(
     db,
     sql<R>`with r as (${read}),
-      entry as (insert into audit_pending (recorded_at, body) select ${row.recordedAt}, ${JSON.stringify(row.body)}::jsonb || ${subject} where exists (select 1 from r))
+      entry as (insert into audit_pending (recorded_at, body) select ${row.recordedAt}, ${sql.join(body, sql` || `)} ${from.evenWhenEmpty ? sql`` : sql`where exists (select 1 from r)`})
     select * from r`,
   );
   return rows;
