@@ -333,4 +333,20 @@ describe('data centre', () => {
     expect(refused.json().batch).toMatchObject({ status: 'rejected', message: 'The row at line 3 is longer than 1 MB: split its cells, or look for an unclosed quote before it' });
     expect((await get('/api/dc/resources/test.widget/records/T1', staff)).statusCode).toBe(404);
   });
+
+  it('refuses NDJSON that is not UTF-8, applying nothing (it used to store replacement characters)', async () => {
+    const bytes = Buffer.concat([Buffer.from(`{"widget_no":"U1","owner_id":"${ID_C}"}\n{"widget_no":"U2","owner_id":"${ID_C}","owner_name":"`), Buffer.from([0xd6, 0xd0, 0xff]), Buffer.from('"}\n')]);
+    const refused = await upload('test.widget', staff, bytes, { idempotencyKey: 'nd-not-utf8', fileName: 'gbk.ndjson' }, 'application/x-ndjson');
+    expect(refused.json().batch).toMatchObject({ status: 'rejected', message: 'The file is not valid UTF-8: NDJSON is UTF-8 throughout; save it as UTF-8' });
+    expect((await get('/api/dc/resources/test.widget/records/U1', staff)).statusCode).toBe(404);
+
+    // Far into a file of CRLF lines, too: nothing before the bad bytes is applied.
+    const good = Array.from({ length: 3000 }, (_, i) => `{"widget_no":"Q${i}","owner_id":"${ID_C}"}\r\n`).join('');
+    const later = await upload('test.widget', staff, Buffer.concat([Buffer.from(good), Buffer.from([0xff]), Buffer.from('\r\n')]), { idempotencyKey: 'nd-not-utf8-later', fileName: 'late.ndjson' }, 'application/x-ndjson');
+    expect(later.json().batch).toMatchObject({ status: 'rejected', message: expect.stringMatching(/^The file is not valid UTF-8/) });
+    expect((await get('/api/dc/resources/test.widget/records/Q1', staff)).statusCode).toBe(404);
+    // The same lines without the bad bytes: CRLF lines read as lines.
+    const crlf = await upload('test.widget', staff, good, { idempotencyKey: 'nd-crlf', fileName: 'crlf.ndjson' }, 'application/x-ndjson');
+    expect(crlf.json().batch).toMatchObject({ status: 'applied', rowsRead: 3000, rowsInvalid: 0, inserted: 3000 });
+  });
 });

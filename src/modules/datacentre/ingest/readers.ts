@@ -1,5 +1,4 @@
 import { Transform, type Readable } from 'node:stream';
-import readline from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
 import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -74,11 +73,32 @@ export function readRows(input: Readable, format: FileFormat, info: ReadInfo): A
   return readCsv(counted, info);
 }
 
+// The lines of a UTF-8 stream (LF or CRLF), refusing bytes that are not UTF-8: NDJSON is
+// UTF-8 by definition, and replacing them would store damaged text without a word.
+async function* utf8Lines(input: Readable): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let rest = '';
+  const decode = (bytes: Uint8Array, stream: boolean) => {
+    try {
+      return decoder.decode(bytes, { stream });
+    } catch {
+      throw new UnreadableFileError('The file is not valid UTF-8: NDJSON is UTF-8 throughout; save it as UTF-8');
+    }
+  };
+  const take = function* (text: string) {
+    const parts = (rest + text).split('\n');
+    rest = parts.pop()!;
+    for (const part of parts) yield part.endsWith('\r') ? part.slice(0, -1) : part;
+  };
+  for await (const chunk of input) yield* take(decode(chunk as Buffer, true));
+  yield* take(decode(new Uint8Array(0), false));
+  if (rest !== '') yield rest.endsWith('\r') ? rest.slice(0, -1) : rest;
+}
+
 async function* readNdjson(input: Readable, info: ReadInfo): AsyncGenerator<RawRow> {
   info.encoding = 'utf-8';
-  const lines = readline.createInterface({ input, crlfDelay: Infinity });
   let row = 0;
-  for await (const line of lines) {
+  for await (const line of utf8Lines(input)) {
     row++;
     const text = row === 1 ? line.replace(/^\uFEFF/, '') : line;
     if (text.trim() === '') continue;
