@@ -127,8 +127,10 @@ export async function createLudao(config: LudaoConfig, options: { database?: Dat
       return http.listen({ host: config.host, port: config.port });
     },
     async close() {
-      await http.close();
+      // Events first: a round in progress calls the modules' handlers, which need the modules
+      // (stopped by http.close) alive; it used to wait forever for a stopped one.
       await events.stop();
+      await http.close();
       await audit.stop();
       if (!options.database) await database.close();
     },
