@@ -287,7 +287,7 @@ export class DatacentreService {
       wanted,
       100,
     );
-    const rows = await this.deps.audit.readWith(this.deps.db, query, event, { detail: store.SUBJECT_READ_DETAIL, evenWhenEmpty: true });
+    const rows = await this.deps.audit.readWith(this.deps.db, query, event, { detail: store.subjectReadDetail, evenWhenEmpty: true });
     const found = readable.map((resource) => ({ resource, records: rows.filter((r) => r._resource === resource.code).map((r) => fromJsonRow(r._row, resource)) }));
     return found
       .filter((f) => f.records.length > 0)

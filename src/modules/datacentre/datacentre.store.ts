@@ -312,8 +312,10 @@ export function subjectRecordsQuery(
   return sql<SubjectRecordRow>`${sql.join(branches, sql` union all `)}`;
 }
 
-/** The audit detail of a subject read, over its rows (`r`): the resources that had records, in the order asked. */
-export const SUBJECT_READ_DETAIL = sql`jsonb_build_object('resources', coalesce((select jsonb_agg(_resource order by _ord) from (select distinct _resource, _ord from r) found), '[]'::jsonb))`;
+/** The audit detail of a subject read, over its rows: the resources that had records, in the order asked. */
+export function subjectReadDetail(rows: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`jsonb_build_object('resources', coalesce((select jsonb_agg(_resource order by _ord) from (select distinct _resource, _ord from ${rows}) found), '[]'::jsonb))`;
+}
 
 /**
  * The current records of a record table as a relation (`_key`, `_subject` and the fields

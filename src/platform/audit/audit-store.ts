@@ -52,12 +52,12 @@ export async function insertPendingWith(db: AnyDb, change: RawBuilder<unknown>, 
   await sql`with change as (${change}) insert into audit_pending (recorded_at, body) values (${row.recordedAt}, ${JSON.stringify(row.body)}::jsonb)`.execute(db);
 }
 
-/** How `selectWithPending` fills in the entry from the rows read (named `r` in SQL). */
+/** How `selectWithPending` fills in the entry from the rows read. */
 export interface PendingFromRows {
   /** The column of the first row that is the entry's `data_subject`. */
   subjectColumn?: string;
-  /** A jsonb expression over `r` that becomes the entry's `detail`. */
-  detail?: RawBuilder<unknown>;
+  /** A jsonb expression over the rows read (`rows`, a relation) that becomes the entry's `detail`. */
+  detail?: (rows: RawBuilder<unknown>) => RawBuilder<unknown>;
   /** Insert the entry even when the read found nothing (by default, only when it found rows). */
   evenWhenEmpty?: boolean;
 }
@@ -69,7 +69,7 @@ export interface PendingFromRows {
 export async function selectWithPending<R>(db: Kysely<object>, read: RawBuilder<R>, row: { recordedAt: Date; body: PendingBody }, from: PendingFromRows = {}): Promise<R[]> {
   const body = [sql`${JSON.stringify(row.body)}::jsonb`];
   if (from.subjectColumn) body.push(sql`jsonb_build_object('data_subject', (select ${sql.ref(from.subjectColumn)} from r limit 1))`);
-  if (from.detail) body.push(sql`jsonb_build_object('detail', ${from.detail})`);
+  if (from.detail) body.push(sql`jsonb_build_object('detail', ${from.detail(sql`r`)})`);
   const { rows } = await executePrepared(
     db,
     sql<R>`with r as (${read}),
