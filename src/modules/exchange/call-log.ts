@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { GroupCommit } from '../../platform/db/group-commit';
 import { listEntriesByAction, type AuditLog } from '../../platform/audit';
@@ -24,16 +24,27 @@ export interface CallLogVerification {
 const HASHED_COLUMNS = store.CALL_COLUMNS.map(([column]) => column).filter((column) => column !== 'row_hash');
 
 /**
- * The digest of one call row: every column but its own hash, as a JSON array in the log's
- * fixed column order (times as ISO 8601 text, absent values as null).
+ * The text a call row's hash covers: every column but its own hash, as a JSON array in the
+ * log's fixed column order (times as ISO 8601 text, absent values as null). The times are
+ * turned to text first: JSON.stringify of a Date is several times slower than of its text.
  */
-export function callRowHash(row: Omit<store.CallRow, 'row_hash'>): string {
+export function callRowText(row: Omit<store.CallRow, 'row_hash'>): string {
   const values = row as Record<string, unknown>;
-  return createHash('sha256').update(JSON.stringify(HASHED_COLUMNS.map((column) => values[column] ?? null))).digest('hex');
+  return JSON.stringify(
+    HASHED_COLUMNS.map((column) => {
+      const value = values[column];
+      return value instanceof Date ? value.toISOString() : (value ?? null);
+    }),
+  );
+}
+
+/** The digest of one call row: SHA-256 of `callRowText(row)`. */
+export function callRowHash(row: Omit<store.CallRow, 'row_hash'>): string {
+  return hash('sha256', callRowText(row));
 }
 
 function batchDigest(rowHashes: readonly string[]): string {
-  return createHash('sha256').update(rowHashes.join('\n')).digest('hex');
+  return hash('sha256', rowHashes.join('\n'));
 }
 
 /**
@@ -69,19 +80,22 @@ export class CallLog {
 
   private async store(calls: CallRecord[]): Promise<void> {
     const logBatch = randomUUID();
-    const rows = calls.map((call, i) => {
-      const row = { ...call, log_batch: logBatch, log_position: i, row_hash: '' };
-      row.row_hash = callRowHash(row);
-      return row;
+    // Each row as hashed, then sent as that same JSON array with its hash appended.
+    const hashes: string[] = [];
+    const texts = calls.map((call, i) => {
+      const text = callRowText({ ...call, log_batch: logBatch, log_position: i });
+      const rowHash = hash('sha256', text);
+      hashes.push(rowHash);
+      return `${text.slice(0, -1)},"${rowHash}"]`;
     });
-    const days = [...new Set(rows.map((r) => chinaDay(r.received_at)))].filter((d) => !this.knownDays.has(d));
+    const days = [...new Set(calls.map((c) => chinaDay(c.received_at)))].filter((d) => !this.knownDays.has(d));
     if (days.length > 0) await store.ensureCallPartitions(this.db, days);
     // The rows and the audit entry vouching for them: one statement, stored together or not at all.
-    await this.audit.appendWith(this.db, store.insertCallsStatement(rows), {
+    await this.audit.appendWith(this.db, store.insertCallsStatement(`[${texts.join(',')}]`), {
       action: CALLS_LOGGED_ACTION,
       actor: { type: 'platform', id: 'exchange' },
       subject: { type: 'xc_call_batch', id: logBatch },
-      detail: { count: rows.length, digest: batchDigest(rows.map((r) => r.row_hash)), firstReceivedAt: rows[0]!.received_at.toISOString() },
+      detail: { count: calls.length, digest: batchDigest(hashes), firstReceivedAt: calls[0]!.received_at.toISOString() },
     });
     for (const d of days) this.knownDays.add(d);
     // No kick: the digest is durable in audit_pending with the calls, and the background

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { auditActor, hasPermission, orgWithin, requirePermission, type Principal } from '../../platform/access';
 import type { AuditLog } from '../../platform/audit';
@@ -73,7 +73,7 @@ export interface DataAnswerOut {
 }
 
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const sha256 = (text: string) => hash('sha256', text);
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /**

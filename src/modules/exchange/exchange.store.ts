@@ -247,16 +247,21 @@ export const CALL_COLUMNS: readonly (readonly [keyof CallRow, string])[] = [
   ['row_hash', 'text'],
 ];
 const CALL_NAMES = CALL_COLUMNS.map(([column]) => column).join(', ');
-const CALL_RECORD = CALL_COLUMNS.map(([column, type]) => `${column} ${type}`).join(', ');
+// Each column taken by its position from a row sent as a JSON array.
+const CALL_VALUES = CALL_COLUMNS.map(([, type], i) =>
+  type === 'text[]' ? `array(select jsonb_array_elements_text(e->${i}))` : type === 'text' ? `e->>${i}` : `(e->>${i})::${type}`,
+).join(', ');
 
 /**
  * The statement that appends calls to the log, one short statement whatever the batch size:
- * the rows travel as one JSON parameter (serialised natively, where per-column arrays cost a
- * JS encoder per value) and PostgreSQL unpacks them with jsonb_to_recordset.
+ * `rows` is a JSON array of rows, each a JSON array of the values of `CALL_COLUMNS` in their
+ * order (times as ISO 8601 text), and PostgreSQL unpacks it. One JSON parameter is serialised
+ * natively, where per-column arrays cost a JS encoder per value; and a call row's hash covers
+ * the same JSON array, so the log hashes each row's text once and sends that text.
  */
-export function insertCallsStatement(calls: readonly CallRow[]): RawBuilder<unknown> {
+export function insertCallsStatement(rows: string): RawBuilder<unknown> {
   return sql`insert into xc_call (${sql.raw(CALL_NAMES)})
-    select ${sql.raw(CALL_NAMES)} from jsonb_to_recordset(${JSON.stringify(calls)}::jsonb) as u (${sql.raw(CALL_RECORD)})`;
+    select ${sql.raw(CALL_VALUES)} from jsonb_array_elements(${rows}::jsonb) as e`;
 }
 
 /** Calls of one log batch, in their order. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * A new random secret (256 bits, base64url). Session tokens and API key secrets are these:
@@ -14,7 +14,7 @@ export function newSecret(bytes = 32): string {
 
 /** The stored form of a secret: hex SHA-256. */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret);
 }
 
 /** Compares two hex digests in constant time. */
