@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { BulkSession } from '../../platform/db/database';
-import { executePrepared } from '../../platform/db/prepared';
+import { executePreparedShape } from '../../platform/db/prepared';
 import { columnType, type FieldType } from './field-types';
 
 /**
@@ -346,10 +346,15 @@ export async function selectCurrentRecords(
   where: readonly { column: string; value: string }[],
   options: { after?: string; limit: number },
 ): Promise<RecordVersionRow[]> {
-  const conditions = [sql`_valid_to is null`, sql`not _deleted`, ...where.map((w) => sql`${ident(w.column)} = ${w.value}`)];
-  if (options.after !== undefined) conditions.push(sql`_key > ${options.after}`);
-  const { rows } = await executePrepared(db, sql<RecordVersionRow>`select ${fieldSelect(fields)} from ${ident(table)}
-    where ${sql.join(conditions, sql` and `)} order by _key limit ${options.limit}`);
+  const shape = `current|${table}|${fields.map((f) => `${f.name}:${f.type}`).join(',')}|${where.map((w) => w.column).join(',')}|${options.after !== undefined}`;
+  const parameters = [...where.map((w) => w.value), ...(options.after !== undefined ? [options.after] : []), options.limit];
+  const build = () => {
+    const conditions = [sql`_valid_to is null`, sql`not _deleted`, ...where.map((w) => sql`${ident(w.column)} = ${w.value}`)];
+    if (options.after !== undefined) conditions.push(sql`_key > ${options.after}`);
+    return sql<RecordVersionRow>`select ${fieldSelect(fields)} from ${ident(table)}
+    where ${sql.join(conditions, sql` and `)} order by _key limit ${options.limit}`;
+  };
+  const { rows } = await executePreparedShape(db, shape, build, parameters);
   return rows;
 }
 

@@ -83,7 +83,8 @@ export class AuditLog {
   /**
    * Stores `change` and an entry recording it in one statement (a data-modifying WITH): both
    * or neither, as in a transaction, without a transaction's three extra round trips. For hot
-   * paths whose change is a single statement (the exchange's call log).
+   * paths whose change is a single statement (the exchange's call log). The statement is
+   * prepared: `change` must keep one text, with its values as parameters.
    *
    * @example
    * await audit.appendWith(db, sql`insert into xc_call …`, { action: 'exchange.calls.logged', actor, detail });

@@ -47,9 +47,12 @@ export async function insertPending(db: AnyDb, rows: { recordedAt: Date; body: P
     .execute();
 }
 
-/** Runs `change` and inserts one pending entry in a single statement (a data-modifying WITH). */
-export async function insertPendingWith(db: AnyDb, change: RawBuilder<unknown>, row: { recordedAt: Date; body: PendingBody }): Promise<void> {
-  await sql`with change as (${change}) insert into audit_pending (recorded_at, body) values (${row.recordedAt}, ${JSON.stringify(row.body)}::jsonb)`.execute(db);
+/**
+ * Runs `change` and inserts one pending entry in a single statement (a data-modifying WITH).
+ * Prepared, so the change's text must be stable: its values travel as parameters.
+ */
+export async function insertPendingWith(db: Kysely<object>, change: RawBuilder<unknown>, row: { recordedAt: Date; body: PendingBody }): Promise<void> {
+  await executePrepared(db, sql`with change as (${change}) insert into audit_pending (recorded_at, body) values (${row.recordedAt}, ${JSON.stringify(row.body)}::jsonb)`);
 }
 
 /** How `selectWithPending` fills in the entry from the rows read. */

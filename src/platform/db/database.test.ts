@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executePrepared } from './prepared';
+import { executePrepared, executePreparedShape } from './prepared';
 import { openTestDatabase, type TestDatabase } from './testing';
 
 describe('database', () => {
@@ -67,6 +67,21 @@ describe('prepared queries', () => {
       const { rows } = await sql<{ name: string }>`select name from pg_prepared_statements where statement = 'select note from p where id = $1'`.execute(trx);
       expect(rows.map((r) => r.name)).toEqual([expect.stringMatching(/^ludao_[0-9a-f]{40}$/)]);
     });
+  });
+
+  it('builds a shape once and runs its text with each call’s values', async () => {
+    let builds = 0;
+    const byShape = (id: number) =>
+      executePreparedShape(tdb.db, 'test|p by id', () => (builds++, byId(id)), [id]);
+    expect((await byShape(1)).rows).toEqual([{ note: 'one' }]);
+    expect((await byShape(2)).rows).toEqual([{ note: 'two' }]);
+    expect((await byShape(3)).rows).toEqual([]);
+    expect(builds).toBe(1);
+  });
+
+  it('refuses a shape whose statement takes other values than those given', async () => {
+    await expect(executePreparedShape(tdb.db, 'test|wrong order', () => sql`select note from p where id = ${1} or id = ${2}`, [2, 1])).rejects.toThrow(/other parameters/);
+    await expect(executePreparedShape(tdb.db, 'test|too few', () => byId(1), [])).rejects.toThrow(/other parameters/);
   });
 });
 
