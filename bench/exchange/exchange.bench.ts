@@ -10,9 +10,12 @@
  *         case / end-user headers, channel and field grant, rate limit, the read of granted
  *         columns, the response hash, and the call logged (group-committed, digest chained
  *         into the audit log) before the answer.
- * Then: how long the article's 300 M calls would take at the measured rate.
+ * The three routes take turns, ROUNDS times (bare, prepared, full; bare, prepared, full; …), so
+ * that a drift of the machine's speed during the run, which on this kind of shared machine is
+ * often ±15% over a minute, falls on all three alike; each round's full/bare share is computed
+ * within the round. Then: how long the article's 300 M calls would take at the measured rate.
  *
- * Usage: npm run bench:exchange [-- --people 20000 --seconds 10 --connections 50]
+ * Usage: npm run bench:exchange [-- --people 20000 --seconds 5 --rounds 3 --connections 50]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,7 +34,8 @@ import { benchArgs, createBenchDatabase, runLoad, type LoadResult } from '../sup
 
 const args = benchArgs();
 const PEOPLE = Number(args.get('people') ?? 20_000);
-const SECONDS = Number(args.get('seconds') ?? 10);
+const SECONDS = Number(args.get('seconds') ?? 5);
+const ROUNDS = Number(args.get('rounds') ?? 3);
 const CONNECTIONS = Number(args.get('connections') ?? 50);
 const ARTICLE_CALLS = 300_000_000;
 
@@ -45,7 +49,7 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ludao-bench-xc-'));
 const benchDb = await createBenchDatabase('ludao_bench_xc');
 const database = await openDatabase({ url: benchDb.url }, { poolSize: 8 });
 try {
-  console.log(`bench/exchange on ${os.cpus().length} cores, Node ${process.version}, PostgreSQL; ${CONNECTIONS} connections, ${SECONDS} s per run`);
+  console.log(`bench/exchange on ${os.cpus().length} cores, Node ${process.version}, PostgreSQL; ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per route`);
   const config = { ...loadConfig({ NODE_ENV: 'production', LUDAO_DEMO_PEOPLE: '0', LUDAO_DATA_DIR: work }), host: '127.0.0.1', port: 0, logLevel: 'warn' };
   const ludao = await createLudao(config, { database });
   const t0 = Date.now();
@@ -80,20 +84,30 @@ try {
   await load(bareUrl, keysFile, [], 2);
   await load(preparedUrl, keysFile, [], 2);
   await load(fullUrl, keysFile, headers, 2);
-  const bareResult = await load(bareUrl, keysFile, []);
-  const preparedResult = await load(preparedUrl, keysFile, []);
-  const fullResult = await load(fullUrl, keysFile, headers);
+  const rounds: { bare: LoadResult; prepared: LoadResult; full: LoadResult }[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const r = { bare: await load(bareUrl, keysFile, []), prepared: await load(preparedUrl, keysFile, []), full: await load(fullUrl, keysFile, headers) };
+    rounds.push(r);
+    console.log(`round ${round}: bare ${r.bare.rps} req/s (p99 ${r.bare.p99} ms), prepared ${r.prepared.rps} (p99 ${r.prepared.p99}), exchange ${r.full.rps} (p99 ${r.full.p99}): ${pct(r.full.rps / r.bare.rps)} of bare, ${pct(r.full.rps / r.prepared.rps)} of prepared`);
+  }
   await ludao.close();
   await bare.close();
 
   const row = (label: string, r: LoadResult) =>
     `${label.padEnd(44)} ${String(r.rps).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors}, non-2xx ${r.non2xx}   ` +
     `CPU per request: server ${r.serverCpuUs} µs, PostgreSQL ${r.dbCpuUs ?? '?'} µs`;
+  const bareResult = combine(rounds.map((r) => r.bare));
+  const preparedResult = combine(rounds.map((r) => r.prepared));
+  const fullResult = combine(rounds.map((r) => r.full));
+  console.log(`all ${ROUNDS} rounds (requests/s over all rounds; p50, p99 and CPU: the median round):`);
   console.log(row('bare Fastify + SELECT by subject', bareResult));
   console.log(row('bare Fastify + the SELECT prepared', preparedResult));
   console.log(row('exchange: key, channel, grant, log, hash', fullResult));
-  const share = (base: LoadResult) => `${((fullResult.rps / base.rps) * 100).toFixed(0)}%`;
-  console.log(`full/bare: ${share(bareResult)} of the bare route's requests/s (goal ≥ 50%), ${share(preparedResult)} of the prepared one's; p99 ${fullResult.p99} ms (goal < 20 ms; bare ${bareResult.p99} ms)`);
+  const shares = (base: 'bare' | 'prepared') => rounds.map((r) => r.full.rps / r[base].rps);
+  console.log(
+    `full/bare: ${pct(fullResult.rps / bareResult.rps)} of the bare route's requests/s (goal ≥ 50%; rounds ${shares('bare').map(pct).join(', ')}), ` +
+      `${pct(fullResult.rps / preparedResult.rps)} of the prepared one's (rounds ${shares('prepared').map(pct).join(', ')}); p99 ${fullResult.p99} ms (goal < 20 ms; bare ${bareResult.p99} ms)`,
+  );
   const logged = (await sql<{ n: number; ok: number; batches: number }>`select count(*)::int as n, count(*) filter (where outcome = 'ok')::int as ok,
       count(distinct log_batch)::int as batches from xc_call`.execute(database.db)).rows[0]!;
   console.log(`call log: ${logged.n.toLocaleString()} calls logged (${logged.ok.toLocaleString()} ok) in ${logged.batches.toLocaleString()} group commits, for ${fullResult.requests.toLocaleString()}+ requests`);
@@ -105,3 +119,25 @@ try {
   fs.rmSync(work, { recursive: true, force: true });
 }
 
+function pct(share: number): string {
+  return `${(share * 100).toFixed(0)}%`;
+}
+
+// One figure per route from its rounds: requests/s over all of them, the rest the median round's.
+function combine(results: LoadResult[]): LoadResult {
+  const median = (pick: (r: LoadResult) => number) => {
+    const sorted = results.map(pick).sort((a, b) => a - b);
+    return sorted[Math.floor((sorted.length - 1) / 2)]!;
+  };
+  const requests = results.reduce((sum, r) => sum + r.requests, 0);
+  return {
+    rps: Math.round(results.reduce((sum, r) => sum + r.rps, 0) / results.length),
+    p50: median((r) => r.p50),
+    p99: median((r) => r.p99),
+    requests,
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+    serverCpuUs: median((r) => r.serverCpuUs),
+    dbCpuUs: results.some((r) => r.dbCpuUs === null) ? null : median((r) => r.dbCpuUs!),
+  };
+}
