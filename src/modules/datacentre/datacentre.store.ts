@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { BulkSession } from '../../platform/db/database';
-import { executePreparedShape } from '../../platform/db/prepared';
+import { executePreparedShape, type ShapedStatement } from '../../platform/db/prepared';
 import { columnType, type FieldType } from './field-types';
 
 /**
@@ -264,9 +264,16 @@ function fieldSelect(fields: readonly StoredField[]) {
   );
 }
 
-/** The current version of a record, by key (no row when it never existed or is deleted), as a query to run. */
-export function currentRecordQuery(table: string, fields: readonly StoredField[], key: string): RawBuilder<RecordVersionRow> {
-  return sql<RecordVersionRow>`select ${fieldSelect(fields)} from ${ident(table)} where _key = ${key} and _valid_to is null and not _deleted`;
+// What a statement's text depends on in a table's fields: their names and stored types.
+const fieldsShape = (fields: readonly StoredField[]) => fields.map((f) => `${f.name}:${f.type}`).join(',');
+
+/** The current version of a record, by key (no row when it never existed or is deleted), as a statement to run. */
+export function currentRecordQuery(table: string, fields: readonly StoredField[], key: string): ShapedStatement<RecordVersionRow> {
+  return {
+    shape: `current by key|${table}|${fieldsShape(fields)}`,
+    parameters: [key],
+    build: () => sql<RecordVersionRow>`select ${fieldSelect(fields)} from ${ident(table)} where _key = ${key} and _valid_to is null and not _deleted`,
+  };
 }
 
 /** Every version of a record, oldest first (deletions included). */
@@ -304,12 +311,18 @@ export function subjectRecordsQuery(
   tables: readonly { code: string; table: string; fields: readonly StoredField[]; subjectIsKey: boolean }[],
   subject: string,
   limit: number,
-): RawBuilder<SubjectRecordRow> {
-  const branches = tables.map(
-    (t, i) => sql`(select ${t.code}::text as _resource, ${sql.lit(i)}::int as _ord, to_jsonb(x) as _row from (select ${fieldSelect(t.fields)} from ${ident(t.table)}
+): ShapedStatement<SubjectRecordRow> {
+  return {
+    shape: `subject|${tables.map((t) => `${t.code}|${t.table}|${t.subjectIsKey}|${fieldsShape(t.fields)}`).join(';')}`,
+    parameters: tables.flatMap((t) => (t.subjectIsKey ? [t.code, subject, subject, limit] : [t.code, subject, limit])),
+    build: () => {
+      const branches = tables.map(
+        (t, i) => sql`(select ${t.code}::text as _resource, ${sql.lit(i)}::int as _ord, to_jsonb(x) as _row from (select ${fieldSelect(t.fields)} from ${ident(t.table)}
       where _subject = ${subject} ${t.subjectIsKey ? sql`and _key = ${subject}` : sql``} and _valid_to is null and not _deleted order by _key limit ${limit}) x)`,
-  );
-  return sql<SubjectRecordRow>`${sql.join(branches, sql` union all `)}`;
+      );
+      return sql<SubjectRecordRow>`${sql.join(branches, sql` union all `)}`;
+    },
+  };
 }
 
 /** The audit detail of a subject read, over its rows: the resources that had records, in the order asked. */
@@ -346,7 +359,7 @@ export async function selectCurrentRecords(
   where: readonly { column: string; value: string }[],
   options: { after?: string; limit: number },
 ): Promise<RecordVersionRow[]> {
-  const shape = `current|${table}|${fields.map((f) => `${f.name}:${f.type}`).join(',')}|${where.map((w) => w.column).join(',')}|${options.after !== undefined}`;
+  const shape = `current|${table}|${fieldsShape(fields)}|${where.map((w) => w.column).join(',')}|${options.after !== undefined}`;
   const parameters = [...where.map((w) => w.value), ...(options.after !== undefined ? [options.after] : []), options.limit];
   const build = () => {
     const conditions = [sql`_valid_to is null`, sql`not _deleted`, ...where.map((w) => sql`${ident(w.column)} = ${w.value}`)];
@@ -354,7 +367,7 @@ export async function selectCurrentRecords(
     return sql<RecordVersionRow>`select ${fieldSelect(fields)} from ${ident(table)}
     where ${sql.join(conditions, sql` and `)} order by _key limit ${options.limit}`;
   };
-  const { rows } = await executePreparedShape(db, shape, build, parameters);
+  const { rows } = await executePreparedShape(db, { shape, parameters, build });
   return rows;
 }
 

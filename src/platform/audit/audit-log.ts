@@ -1,5 +1,6 @@
 import type { Kysely, RawBuilder, Transaction } from 'kysely';
 import { GroupCommit } from '../db/group-commit';
+import type { ShapedStatement } from '../db/prepared';
 import { chainHash, GENESIS_HASH, SM3_AVAILABLE, type ChainedFields } from './audit-hash';
 import {
   countPending,
@@ -98,11 +99,12 @@ export class AuditLog {
    * the rows come back, in one round trip where `record` after the read takes two. The entry
    * is chained soon after, as a change's is. By default it is stored only when the read found
    * rows; `from` can take its data subject and detail from the rows (see `PendingFromRows`).
+   * A hot read passes a `ShapedStatement`, built and compiled once per shape.
    *
    * @example
    * const rows = await audit.readWith(db, sql`select … from t where _key = ${key}`, { action: 'datacentre.record.read', actor }, { subjectColumn: '_subject' });
    */
-  async readWith<R>(db: Kysely<object>, read: RawBuilder<R>, event: AuditEvent, from: PendingFromRows = {}): Promise<R[]> {
+  async readWith<R>(db: Kysely<object>, read: RawBuilder<R> | ShapedStatement<R>, event: AuditEvent, from: PendingFromRows = {}): Promise<R[]> {
     return selectWithPending(db, read, toPending(event), from);
   }
 

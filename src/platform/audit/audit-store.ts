@@ -1,5 +1,5 @@
 import { sql, type Generated, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import { executePrepared } from '../db/prepared';
+import { executePrepared, executePreparedShape, type ShapedStatement } from '../db/prepared';
 
 /** Rows as the audit tables hold them. */
 export type AuditTables = {
@@ -67,19 +67,32 @@ export interface PendingFromRows {
 
 /**
  * Runs `read` and inserts one pending entry, in a single statement (see `PendingFromRows`).
- * Prepared: the text depends on the read and the options alone.
+ * Prepared: the text depends on the read and the options alone. A shaped read is built and
+ * compiled once per shape and options (`executePreparedShape`).
  */
-export async function selectWithPending<R>(db: Kysely<object>, read: RawBuilder<R>, row: { recordedAt: Date; body: PendingBody }, from: PendingFromRows = {}): Promise<R[]> {
-  const body = [sql`${JSON.stringify(row.body)}::jsonb`];
-  if (from.subjectColumn) body.push(sql`jsonb_build_object('data_subject', (select ${sql.ref(from.subjectColumn)} from r limit 1))`);
-  if (from.detail) body.push(sql`jsonb_build_object('detail', ${from.detail(sql`r`)})`);
-  const { rows } = await executePrepared(
-    db,
-    sql<R>`with r as (${read}),
+export async function selectWithPending<R>(db: Kysely<object>, read: RawBuilder<R> | ShapedStatement<R>, row: { recordedAt: Date; body: PendingBody }, from: PendingFromRows = {}): Promise<R[]> {
+  const bodyJson = JSON.stringify(row.body);
+  const build = (r: RawBuilder<R>) => {
+    const body = [sql`${bodyJson}::jsonb`];
+    if (from.subjectColumn) body.push(sql`jsonb_build_object('data_subject', (select ${sql.ref(from.subjectColumn)} from r limit 1))`);
+    if (from.detail) body.push(sql`jsonb_build_object('detail', ${from.detail(sql`r`)})`);
+    return sql<R>`with r as (${r}),
       entry as (insert into audit_pending (recorded_at, body) select ${row.recordedAt}, ${sql.join(body, sql` || `)} ${from.evenWhenEmpty ? sql`` : sql`where exists (select 1 from r)`})
-    select * from r`,
-  );
-  return rows;
+    select * from r`;
+  };
+  if (!('shape' in read)) return (await executePrepared(db, build(read))).rows;
+  const options = `${from.subjectColumn ?? ''}|${from.detail ? functionId(from.detail) : ''}|${from.evenWhenEmpty === true}`;
+  const statement = { shape: `with pending|${options}|${read.shape}`, parameters: [...read.parameters, row.recordedAt, bodyJson], build: () => build(read.build()) };
+  return (await executePreparedShape(db, statement)).rows;
+}
+
+// A number for each detail function seen, so that two functions never share a shape.
+const functionIds = new WeakMap<object, number>();
+let nextFunctionId = 0;
+function functionId(f: object): number {
+  let id = functionIds.get(f);
+  if (id === undefined) functionIds.set(f, (id = nextFunctionId++));
+  return id;
 }
 
 /** Takes the chainer's lock for this transaction; false when another process holds it. */

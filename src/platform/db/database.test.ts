@@ -72,7 +72,7 @@ describe('prepared queries', () => {
   it('builds a shape once and runs its text with each call’s values', async () => {
     let builds = 0;
     const byShape = (id: number) =>
-      executePreparedShape(tdb.db, 'test|p by id', () => (builds++, byId(id)), [id]);
+      executePreparedShape(tdb.db, { shape: 'test|p by id', parameters: [id], build: () => (builds++, byId(id)) });
     expect((await byShape(1)).rows).toEqual([{ note: 'one' }]);
     expect((await byShape(2)).rows).toEqual([{ note: 'two' }]);
     expect((await byShape(3)).rows).toEqual([]);
@@ -80,8 +80,8 @@ describe('prepared queries', () => {
   });
 
   it('refuses a shape whose statement takes other values than those given', async () => {
-    await expect(executePreparedShape(tdb.db, 'test|wrong order', () => sql`select note from p where id = ${1} or id = ${2}`, [2, 1])).rejects.toThrow(/other parameters/);
-    await expect(executePreparedShape(tdb.db, 'test|too few', () => byId(1), [])).rejects.toThrow(/other parameters/);
+    await expect(executePreparedShape(tdb.db, { shape: 'test|wrong order', parameters: [2, 1], build: () => sql`select note from p where id = ${1} or id = ${2}` })).rejects.toThrow(/other parameters/);
+    await expect(executePreparedShape(tdb.db, { shape: 'test|too few', parameters: [], build: () => byId(1) })).rejects.toThrow(/other parameters/);
   });
 });
 
