@@ -143,7 +143,7 @@ try {
     bySubject.push(performance.now() - t);
   }
   const f = (xs: number[]) => `p50 ${pct(xs, 0.5).toFixed(2)} ms  p99 ${pct(xs, 0.99).toFixed(2)} ms`;
-  console.log(`  lookups on ${(people * 2).toLocaleString()} stored versions:`);
+  console.log(`  lookups: ${(people * 2).toLocaleString()} stored versions of people, ${(people * 2 + restRows).toLocaleString()} rows in the city's 21 record tables:`);
   console.log(`    bare SELECT by id              ${f(bare)}`);
   console.log(`    ludao record by key            ${f(byKey)}   (audited)`);
   console.log(`    ludao all data of one subject  ${f(bySubject)}   (${(await dc.searchResources(PLATFORM_PRINCIPAL, {})).total} resources searched, audited)`);
