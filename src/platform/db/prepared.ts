@@ -39,9 +39,9 @@ export interface ShapedStatement<R> {
 
 /**
  * `executePrepared` for a statement that repeats with other values: it is built and compiled
- * only the first time its shape is seen (building and compiling a query costs about 10 µs a
- * table, as much as a quarter of a key look-up's client work, and for a union of 21 tables
- * more than running it); after that the cached text runs with the statement's parameters.
+ * only the first time its shape is seen (with Kysely that costs about 10 µs for a one-table
+ * select, a quarter of a key look-up's client work, and about 0.2 ms for the subject look-up's
+ * union of 21 tables); after that the cached text runs with the statement's parameters.
  * That `build()` uses exactly `parameters`, in their order, is checked on that first run.
  *
  * @example
