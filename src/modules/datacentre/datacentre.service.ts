@@ -11,6 +11,7 @@ import type { Batch, BatchError, FieldSpec, PushBatchBody, Resource, ResourceSpe
 import * as store from './datacentre.store';
 import { runBatch, type BatchOutcome, type BatchProgress } from './ingest/batch';
 import { formatOf, readRows, type RawRow, type ReadInfo } from './ingest/readers';
+import { parseFieldValue } from './field-types';
 
 /** How long a resource definition is reused without reading it again (changes are pushed). */
 const RESOURCE_CACHE_MS = 60_000;
@@ -275,7 +276,7 @@ export class DatacentreService {
   async subjectRecords(caller: Principal | null, subject: string, requestId?: string): Promise<{ resource: string; name: string; records: StoredRecord[] }[]> {
     requirePermission(caller, 'records:read');
     const wanted = subject.trim().toUpperCase();
-    const readable = (await this.subjectResources()).filter((r) => this.mayRead(caller!, r));
+    const readable = (await this.subjectResources()).filter((r) => this.mayRead(caller!, r) && mayHoldSubject(r, wanted));
     const event = { action: 'datacentre.subject.read', actor: auditActor(caller), dataSubject: subject, requestId: requestId ?? null, detail: { resources: [] } };
     if (readable.length === 0) {
       await this.deps.audit.record(event);
@@ -535,6 +536,15 @@ function present(r: ResourceWithFields, orgs: Map<string, { name: string; nameEn
     updatedAt: new Date(r.updated_at).toISOString(),
     fields: r.fields as FieldSpec[],
   };
+}
+
+// Whether a resource's records can be about this subject. Ingestion stores a subject only as
+// its field's type accepts it, so a value the type refuses (a company's credit code in a table
+// of resident IDs, a person's ID in a table of credit codes) is not there: the look-up skips
+// that table (for a person, 2 of the city's 21; for a company, 11).
+function mayHoldSubject(resource: store.ResourceWithFields, subject: string): boolean {
+  const field = resource.fields.find((f) => f.name === resource.subject_field);
+  return !field || parseFieldValue(field, subject).ok;
 }
 
 // A record row read back as JSON (subjectRecordsQuery): timestamps arrive as text.

@@ -316,6 +316,28 @@ describe('data centre', () => {
     expect(after.map((f) => f.resource)).toEqual(['test.gadget', 'test.widget']);
   });
 
+  it('finds a company by its credit code and a person by ID number, each only where such a subject can be', async () => {
+    const LICENCE = {
+      ...WIDGET,
+      code: 'test.licence',
+      name: '测试许可登记',
+      nameEn: 'Test licences',
+      keyFields: ['licence_no'],
+      subject: { field: 'holder', kind: 'legal_person' },
+      fields: [
+        { name: 'licence_no', labelZh: '许可编号', labelEn: 'Licence number', type: 'text', required: true, sensitivity: 1 },
+        { name: 'holder', labelZh: '持证企业', labelEn: 'Holder', type: 'credit_code', required: true, sensitivity: 1 },
+      ],
+    };
+    expect((await post('/api/dc/resources', operator, LICENCE)).statusCode).toBe(201);
+    const pushed = await post('/api/dc/resources/test.licence/batches', staff, { idempotencyKey: 'l1', operation: 'upsert', records: [{ licence_no: 'L1', holder: COMPANY }] });
+    expect(pushed.json()).toMatchObject({ batch: { status: 'applied' } });
+    const company = (await get(`/api/dc/subjects/${COMPANY}`, staff)).json() as { resource: string; records: { key: string }[] }[];
+    expect(company.map((f) => [f.resource, f.records.map((r) => r.key)])).toEqual([['test.licence', ['L1']]]);
+    const person = (await get(`/api/dc/subjects/${ID_A.toLowerCase()}`, staff)).json() as { resource: string }[];
+    expect(person.map((f) => f.resource)).toEqual(['test.gadget', 'test.widget']);
+  });
+
   it('stores a row bigger than the buffers that carry rows to the database, between ordinary ones', async () => {
     const long = '鹭'.repeat(800_000); // 2.4 MB of UTF-8: more than a buffer holds, so it travels alone
     const lines = [['B1', '短'], ['B2', long], ['B3', '也短']].map(([key, name]) => JSON.stringify({ widget_no: key, owner_id: ID_C, owner_name: name }));
