@@ -10,6 +10,7 @@
 export class GroupCommit<T> {
   private queue: { item: T; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private writing = false;
+  private scheduled = false;
 
   constructor(
     private readonly write: (items: T[]) => Promise<void>,
@@ -20,7 +21,7 @@ export class GroupCommit<T> {
   add(item: T): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.writing) setImmediate(() => void this.flush());
+      this.schedule();
     });
   }
 
@@ -30,6 +31,16 @@ export class GroupCommit<T> {
       await this.flush();
       await new Promise((r) => setImmediate(r));
     }
+  }
+
+  // One flush waits for the next turn of the event loop, whatever number of items came meanwhile.
+  private schedule(): void {
+    if (this.writing || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
   }
 
   private async flush(): Promise<void> {
@@ -43,7 +54,7 @@ export class GroupCommit<T> {
       for (const b of batch) b.reject(error);
     } finally {
       this.writing = false;
-      if (this.queue.length > 0) setImmediate(() => void this.flush());
+      if (this.queue.length > 0) this.schedule();
     }
   }
 }
