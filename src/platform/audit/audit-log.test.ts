@@ -64,7 +64,8 @@ describe('audit log', () => {
   it('records a read in the statement that reads, with the data subject of the row, and nothing when it found nothing', async () => {
     await sql`create table person (id text primary key, name text)`.execute(tdb.db);
     await sql`insert into person values ('P1', 'Ann')`.execute(tdb.db);
-    const read = (id: string) => audit.readWith(tdb.db, sql<{ id: string; name: string }>`select id, name from person where id = ${id}`, { action: 'test.person.read', actor, subject: { type: 'person', id } }, { subjectColumn: 'id' });
+    const byId = (id: string) => ({ shape: 'test person by id', parameters: [id], build: () => sql<{ id: string; name: string }>`select id, name from person where id = ${id}` });
+    const read = (id: string) => audit.readWith(tdb.db, byId(id), { action: 'test.person.read', actor, subject: { type: 'person', id } }, { subjectColumn: 'id' });
     expect(await read('P1')).toEqual([{ id: 'P1', name: 'Ann' }]);
     expect(await read('P2')).toEqual([]);
     await audit.chainPending();

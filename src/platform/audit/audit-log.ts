@@ -99,12 +99,13 @@ export class AuditLog {
    * the rows come back, in one round trip where `record` after the read takes two. The entry
    * is chained soon after, as a change's is. By default it is stored only when the read found
    * rows; `from` can take its data subject and detail from the rows (see `PendingFromRows`).
-   * A hot read passes a `ShapedStatement`, built and compiled once per shape.
+   * The read is a `ShapedStatement`: the statement is built and compiled once per shape.
    *
    * @example
-   * const rows = await audit.readWith(db, sql`select … from t where _key = ${key}`, { action: 'datacentre.record.read', actor }, { subjectColumn: '_subject' });
+   * const byKey = { shape: 't by key', parameters: [key], build: () => sql`select … from t where _key = ${key}` };
+   * const rows = await audit.readWith(db, byKey, { action: 'datacentre.record.read', actor }, { subjectColumn: '_subject' });
    */
-  async readWith<R>(db: Kysely<object>, read: RawBuilder<R> | ShapedStatement<R>, event: AuditEvent, from: PendingFromRows = {}): Promise<R[]> {
+  async readWith<R>(db: Kysely<object>, read: ShapedStatement<R>, event: AuditEvent, from: PendingFromRows = {}): Promise<R[]> {
     return selectWithPending(db, read, toPending(event), from);
   }
 

@@ -66,24 +66,22 @@ export interface PendingFromRows {
 }
 
 /**
- * Runs `read` and inserts one pending entry, in a single statement (see `PendingFromRows`).
- * Prepared: the text depends on the read and the options alone. A shaped read is built and
- * compiled once per shape and options (`executePreparedShape`).
+ * Runs `read` and inserts one pending entry, in a single statement (see `PendingFromRows`),
+ * prepared and built once per shape of the read and options (`executePreparedShape`).
  */
-export async function selectWithPending<R>(db: Kysely<object>, read: RawBuilder<R> | ShapedStatement<R>, row: { recordedAt: Date; body: PendingBody }, from: PendingFromRows = {}): Promise<R[]> {
+export async function selectWithPending<R>(db: Kysely<object>, read: ShapedStatement<R>, row: { recordedAt: Date; body: PendingBody }, from: PendingFromRows = {}): Promise<R[]> {
   const bodyJson = JSON.stringify(row.body);
-  const build = (r: RawBuilder<R>) => {
+  const build = () => {
     const body = [sql`${bodyJson}::jsonb`];
     if (from.subjectColumn) body.push(sql`jsonb_build_object('data_subject', (select ${sql.ref(from.subjectColumn)} from r limit 1))`);
     if (from.detail) body.push(sql`jsonb_build_object('detail', ${from.detail(sql`r`)})`);
-    return sql<R>`with r as (${r}),
+    return sql<R>`with r as (${read.build()}),
       entry as (insert into audit_pending (recorded_at, body) select ${row.recordedAt}, ${sql.join(body, sql` || `)} ${from.evenWhenEmpty ? sql`` : sql`where exists (select 1 from r)`})
     select * from r`;
   };
-  if (!('shape' in read)) return (await executePrepared(db, build(read))).rows;
   const options = `${from.subjectColumn ?? ''}|${from.detail ? functionId(from.detail) : ''}|${from.evenWhenEmpty === true}`;
-  const statement = { shape: `with pending|${options}|${read.shape}`, parameters: [...read.parameters, row.recordedAt, bodyJson], build: () => build(read.build()) };
-  return (await executePreparedShape(db, statement)).rows;
+  const { rows } = await executePreparedShape(db, { shape: `with pending|${options}|${read.shape}`, parameters: [...read.parameters, row.recordedAt, bodyJson], build });
+  return rows;
 }
 
 // A number for each detail function seen, so that two functions never share a shape.
