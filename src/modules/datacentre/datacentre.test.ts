@@ -4,6 +4,7 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCreditCode, makeResidentId } from '../../platform/ids';
 import { batchRowIndex } from './migrations/0002-batch-row-index';
+import { uniqueCurrentKey } from './migrations/0003-unique-current-key';
 import { signIn, startTestLudao, type TestLudao } from '../../../test/support/test-ludao';
 
 const PASSWORD = 'ludao-demo-2026';
@@ -370,5 +371,47 @@ describe('data centre', () => {
     // The same lines without the bad bytes: CRLF lines read as lines.
     const crlf = await upload('test.widget', staff, good, { idempotencyKey: 'nd-crlf', fileName: 'crlf.ndjson' }, 'application/x-ndjson');
     expect(crlf.json().batch).toMatchObject({ status: 'applied', rowsRead: 3000, rowsInvalid: 0, inserted: 3000 });
+  });
+
+  it('builds an empty table’s indexes after its first load, and keeps the last row of a key a batch repeats', async () => {
+    expect((await post('/api/dc/resources', operator, { ...WIDGET, code: 'test.sprocket', name: '测试链轮登记', nameEn: 'Test sprockets' })).statusCode).toBe(201);
+    const push = async (idempotencyKey: string, records: Record<string, unknown>[]) => (await post('/api/dc/resources/test.sprocket/batches', staff, { idempotencyKey, operation: 'upsert', records })).json().batch;
+    const sprocket = async (key: string) => (await get(`/api/dc/resources/test.sprocket/records/${key}`, staff)).json().values;
+    const db = ludao.tdb.db as unknown as Kysely<unknown>;
+    const indexIds = async () => (await sql<{ id: number }>`select indexrelid::int as id from pg_index where indrelid = 'dcr_test__sprocket'::regclass order by 1`.execute(db)).rows.map((r) => r.id);
+    const created = await indexIds();
+    const first = await push('sprocket-1', [
+      { widget_no: 'D1', owner_id: ID_A, owner_name: '先' },
+      { widget_no: 'D2', owner_id: ID_B, owner_name: '二' },
+      { widget_no: 'D1', owner_id: ID_A, owner_name: '后' },
+    ]);
+    expect(first).toMatchObject({ status: 'applied', inserted: 2, unchanged: 1 });
+    expect(await sprocket('D1')).toMatchObject({ owner_name: '后' });
+    expect((await get('/api/dc/resources/test.sprocket/records/D1/history', staff)).json()).toHaveLength(1);
+    // Built anew after the rows were written, as the table was created: unique on the current key.
+    expect(created).toHaveLength(4);
+    expect((await indexIds()).filter((id) => created.includes(id))).toEqual([]);
+    const indexes = async (table: string) =>
+      (await sql<{ name: string; def: string }>`select indexname as name, indexdef as def from pg_indexes where tablename = ${table} order by indexname`.execute(db)).rows.map((r) => `${r.name}: ${r.def.replace(/ INDEX \S+ ON .* USING btree /, ' INDEX ')}`);
+    expect(await indexes('dcr_test__sprocket')).toEqual([
+      'dcr_test__sprocket_batch: CREATE INDEX (_batch, _row)',
+      'dcr_test__sprocket_current: CREATE UNIQUE INDEX (_key) WHERE (_valid_to IS NULL)',
+      'dcr_test__sprocket_history: CREATE INDEX (_key, _valid_from)',
+      'dcr_test__sprocket_subject: CREATE INDEX (_subject) WHERE ((_valid_to IS NULL) AND (_subject IS NOT NULL))',
+    ]);
+    // Once the table holds records, a batch that repeats a key changes it once, to its last row.
+    const second = await push('sprocket-2', [
+      { widget_no: 'D2', owner_id: ID_B, owner_name: '三' },
+      { widget_no: 'D2', owner_id: ID_B, owner_name: '四' },
+    ]);
+    expect(second).toMatchObject({ status: 'applied', inserted: 0, updated: 1, unchanged: 1 });
+    expect(await sprocket('D2')).toMatchObject({ owner_name: '四' });
+    expect((await get('/api/dc/resources/test.sprocket/records/D2/history', staff)).json()).toHaveLength(2);
+    // Tables made before the current key's index was unique become so (migration 0003).
+    const current = async () => (await indexes('dcr_test__widget')).find((i) => i.startsWith('dcr_test__widget_current'));
+    await uniqueCurrentKey.down!(db);
+    expect(await current()).toBe('dcr_test__widget_current: CREATE INDEX (_key) WHERE (_valid_to IS NULL)');
+    await uniqueCurrentKey.up(db);
+    expect(await current()).toBe('dcr_test__widget_current: CREATE UNIQUE INDEX (_key) WHERE (_valid_to IS NULL)');
   });
 });

@@ -3,6 +3,7 @@ import { registerDatacentreRoutes } from './datacentre.routes';
 import { DatacentreService } from './datacentre.service';
 import { createCatalogue } from './migrations/0001-create-catalogue';
 import { batchRowIndex } from './migrations/0002-batch-row-index';
+import { uniqueCurrentKey } from './migrations/0003-unique-current-key';
 
 export { BUILTIN_RESOURCES, DOMAINS, type BuiltinResource } from './catalogue';
 export { UpdateCycle } from './datacentre.contract';
@@ -24,7 +25,7 @@ export function createDatacentreService(ctx: Pick<ModuleContext, 'database' | 'd
  */
 export const datacentreModule: LudaoModule = {
   name: 'datacentre',
-  migrations: { '0001-create-catalogue': createCatalogue, '0002-batch-row-index': batchRowIndex },
+  migrations: { '0001-create-catalogue': createCatalogue, '0002-batch-row-index': batchRowIndex, '0003-unique-current-key': uniqueCurrentKey },
   async register(ctx) {
     const service = createDatacentreService(ctx);
     await service.startCaching();
