@@ -13,7 +13,6 @@ import { columnType, type FieldType } from './field-types';
  *   _valid_to   when a later version replaced it; null for the current version
  *   _deleted    a tombstone: the record was deleted at _valid_from
  *   _batch      the batch that wrote this version; _row its row number there
- *   _hash       digest of the values, so a re-sent unchanged record makes no new version
  *
  * Only the batch applier writes a record table, one batch per resource at a time (advisory
  * lock), which is what keeps one current version per key.
@@ -235,7 +234,6 @@ export async function createRecordTable(db: AnyDb, table: string, fields: readon
       _deleted boolean not null default false,
       _batch text not null,
       _row bigint not null,
-      _hash text not null,
       ${sql.join(columns, sql`, `)}
     )${partitionClause}`.execute(db);
   for (let i = 0; i < (partitions ?? 0); i++) {
@@ -250,7 +248,7 @@ export async function addRecordColumn(db: AnyDb, table: string, field: StoredFie
 }
 
 /** The metadata columns every record table has, in COPY order before the fields. */
-export const RECORD_META_COLUMNS = ['_key', '_subject', '_valid_from', '_deleted', '_batch', '_row', '_hash'] as const;
+export const RECORD_META_COLUMNS = ['_key', '_subject', '_valid_from', '_deleted', '_batch', '_row'] as const;
 
 /** A stored record version as read back. */
 export interface RecordVersionRow {
@@ -568,11 +566,14 @@ export async function applyStage(
   table: string,
   stage: string,
   columns: readonly string[],
+  fields: readonly string[],
   operation: 'upsert' | 'delete',
 ): Promise<{ written: number; unchanged: number; replaced: number; duplicates: number }> {
   const t = quoted(table);
   const st = quoted(stage);
   const list = columns.map(quoted).join(', ');
+  // A row with the same values as the current version (every field, as stored) changes nothing.
+  const sameValues = `(${fields.map((f) => `o.${quoted(f)}`).join(', ')}) is not distinct from (${fields.map((f) => `s.${quoted(f)}`).join(', ')})`;
   const dedupe = async () =>
     (await s.query(`delete from ${st} s using (select _key, max(_row) as last from ${st} group by _key having count(*) > 1) d where s._key = d._key and s._row < d.last`)).rowCount;
   const hadRows = (await s.query(`select exists (select 1 from ${t}) as x`)).rows[0]?.x === true;
@@ -591,7 +592,7 @@ export async function applyStage(
   await s.query(`analyze ${st}`);
   const unchanged =
     operation === 'upsert'
-      ? (await s.query(`delete from ${st} s where exists (select 1 from ${t} o where o._key = s._key and o._valid_to is null and not o._deleted and o._hash = s._hash)`)).rowCount
+      ? (await s.query(`delete from ${st} s where exists (select 1 from ${t} o where o._key = s._key and o._valid_to is null and not o._deleted and ${sameValues})`)).rowCount
       : (await s.query(`delete from ${st} s where not exists (select 1 from ${t} o where o._key = s._key and o._valid_to is null and not o._deleted)`)).rowCount;
   const replaced = (await s.query(`update ${t} o set _valid_to = now() from ${st} s where o._key = s._key and o._valid_to is null`)).rowCount;
   // In key order: each index leading with _key (and _subject, where the key is the subject) then

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCreditCode, makeResidentId } from '../../platform/ids';
 import { batchRowIndex } from './migrations/0002-batch-row-index';
 import { uniqueCurrentKey } from './migrations/0003-unique-current-key';
+import { valuesCompared } from './migrations/0004-values-compared';
 import { signIn, startTestLudao, type TestLudao } from '../../../test/support/test-ludao';
 
 const PASSWORD = 'ludao-demo-2026';
@@ -413,5 +414,13 @@ describe('data centre', () => {
     expect(await current()).toBe('dcr_test__widget_current: CREATE INDEX (_key) WHERE (_valid_to IS NULL)');
     await uniqueCurrentKey.up(db);
     expect(await current()).toBe('dcr_test__widget_current: CREATE UNIQUE INDEX (_key) WHERE (_valid_to IS NULL)');
+    // Versions no longer carry a digest of their values (migration 0004): the values are compared.
+    const columns = async () => (await sql<{ name: string }>`select column_name as name from information_schema.columns where table_name = 'dcr_test__sprocket' and left(column_name, 1) = '_' order by ordinal_position`.execute(db)).rows.map((r) => r.name);
+    expect(await columns()).toEqual(['_key', '_subject', '_valid_from', '_valid_to', '_deleted', '_batch', '_row']);
+    await valuesCompared.down!(db);
+    expect(await columns()).toContain('_hash');
+    await valuesCompared.up(db);
+    expect(await columns()).not.toContain('_hash');
+    expect(await push('sprocket-3', [{ widget_no: 'D2', owner_id: ID_B, owner_name: '四' }])).toMatchObject({ status: 'applied', updated: 0, unchanged: 1 });
   });
 });

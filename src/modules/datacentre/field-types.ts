@@ -40,14 +40,21 @@ const COMPACT_DATE_RE = /^(\d{4})(\d{2})(\d{2})$/;
 const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const TRUE = new Set(['true', '1', 'yes', 'y', 't', '是', '真']);
 const FALSE = new Set(['false', '0', 'no', 'n', 'f', '否', '假']);
-const ok = (value: unknown): Parsed => ({ ok: true, value });
-const no = (reason: string): Parsed => ({ ok: false, reason });
 
+/** Why a raw value was refused (`parseValue`'s result when it is not a value). */
+export class Refused {
+  constructor(readonly reason: string) {}
+}
+const no = (reason: string) => new Refused(reason);
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 function realDate(y: string, m: string, d: string): string | null {
   const yy = Number(y);
   const mm = Number(m);
   const dd = Number(d);
-  if (mm < 1 || mm > 12 || dd < 1 || dd > new Date(Date.UTC(yy, mm, 0)).getUTCDate()) return null;
+  if (mm < 1 || mm > 12 || dd < 1) return null;
+  const leap = mm === 2 && yy % 4 === 0 && (yy % 100 !== 0 || yy % 400 === 0);
+  if (dd > DAYS_IN_MONTH[mm - 1]! + (leap ? 1 : 0)) return null;
   return `${y}-${m}-${d}`;
 }
 
@@ -62,34 +69,45 @@ function realDate(y: string, m: string, d: string): string | null {
  * parseFieldValue({ type: 'resident_id' }, '11010519491231002X'); // { ok: true, value: '11010519491231002X' }
  */
 export function parseFieldValue(rules: FieldRules, raw: unknown): Parsed {
-  if (raw === null || raw === undefined || raw === '') return ok(null);
+  const value = parseValue(rules, raw);
+  return value instanceof Refused ? { ok: false, reason: value.reason } : { ok: true, value };
+}
+
+/**
+ * `parseFieldValue` for loops over many rows: the stored value itself, or a `Refused`
+ * (no result object per value).
+ *
+ * @example
+ * parseValue({ type: 'integer' }, '4x'); // Refused { reason: 'not a whole number: 4x' }
+ */
+export function parseValue(rules: FieldRules, raw: unknown): unknown {
+  if (raw === null || raw === undefined || raw === '') return null;
   switch (rules.type) {
     case 'text': {
       if (typeof raw === 'object') return no('expected text, got an object');
       const s = String(raw);
       if (rules.maxLength !== undefined && s.length > rules.maxLength) return no(`longer than ${rules.maxLength} characters`);
       if (s.includes('\u0000')) return no('contains a NUL character');
-      return ok(s);
+      return s;
     }
     case 'integer': {
-      if (typeof raw === 'number') return Number.isSafeInteger(raw) ? ok(raw) : no(`not a whole number: ${raw}`);
+      if (typeof raw === 'number') return Number.isSafeInteger(raw) ? raw : no(`not a whole number: ${raw}`);
       const s = String(raw).trim();
       if (!INT_RE.test(s)) return no(`not a whole number: ${s}`);
       const n = Number(s);
-      return Number.isSafeInteger(n) ? ok(n) : no(`out of range: ${s}`);
+      return Number.isSafeInteger(n) ? n : no(`out of range: ${s}`);
     }
     case 'decimal': {
-      if (typeof raw === 'number') return Number.isFinite(raw) ? ok(String(raw)) : no(`not a number: ${raw}`);
+      if (typeof raw === 'number') return Number.isFinite(raw) ? String(raw) : no(`not a number: ${raw}`);
       const s = String(raw).trim();
       // Kept as text so that 0.1 stays 0.1 (stored as numeric).
-      return DECIMAL_RE.test(s) ? ok(s) : no(`not a decimal number: ${s}`);
+      return DECIMAL_RE.test(s) ? s : no(`not a decimal number: ${s}`);
     }
     case 'date': {
       const s = String(raw).trim();
       const m = DATE_RE.exec(s) ?? COMPACT_DATE_RE.exec(s) ?? /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/.exec(s);
       if (!m) return no(`not a date (YYYY-MM-DD): ${s}`);
-      const date = realDate(m[1]!, m[2]!.padStart(2, '0'), m[3]!.padStart(2, '0'));
-      return date ? ok(date) : no(`not a real date: ${s}`);
+      return realDate(m[1]!, m[2]!.padStart(2, '0'), m[3]!.padStart(2, '0')) ?? no(`not a real date: ${s}`);
     }
     case 'timestamp': {
       const s = String(raw).trim();
@@ -98,35 +116,35 @@ export function parseFieldValue(rules: FieldRules, raw: unknown): Parsed {
       const withZone = /(Z|[+-]\d{2}:?\d{2})$/.test(s) ? s : `${s}+08:00`;
       const t = new Date(withZone.replace(' ', 'T'));
       if (Number.isNaN(t.getTime()) || !realDate(s.slice(0, 4), s.slice(5, 7), s.slice(8, 10))) return no(`not a real time: ${s}`);
-      return ok(t.toISOString());
+      return t.toISOString();
     }
     case 'boolean': {
-      if (typeof raw === 'boolean') return ok(raw);
+      if (typeof raw === 'boolean') return raw;
       const s = String(raw).trim().toLowerCase();
-      if (TRUE.has(s)) return ok(true);
-      if (FALSE.has(s)) return ok(false);
+      if (TRUE.has(s)) return true;
+      if (FALSE.has(s)) return false;
       return no(`not true or false: ${s}`);
     }
     case 'enum': {
       const s = String(raw).trim();
-      return rules.values?.includes(s) ? ok(s) : no(`not one of ${(rules.values ?? []).join(', ')}: ${s}`);
+      return rules.values?.includes(s) ? s : no(`not one of ${(rules.values ?? []).join(', ')}: ${s}`);
     }
     case 'geo_point':
       return parseGeoPoint(raw);
     case 'resident_id': {
       const s = String(raw).trim().toUpperCase();
       const problem = checkResidentId(s);
-      return problem ? no(`not a valid resident ID number (${problem.replace('_', ' ')})`) : ok(s);
+      return problem ? no(`not a valid resident ID number (${problem.replace('_', ' ')})`) : s;
     }
     case 'credit_code': {
       const s = String(raw).trim().toUpperCase();
       const problem = checkCreditCode(s);
-      return problem ? no(`not a valid unified social credit code (${problem})`) : ok(s);
+      return problem ? no(`not a valid unified social credit code (${problem})`) : s;
     }
     case 'json': {
-      if (typeof raw !== 'string') return ok(raw);
+      if (typeof raw !== 'string') return raw;
       try {
-        return ok(JSON.parse(raw));
+        return JSON.parse(raw);
       } catch {
         return no('not valid JSON');
       }
@@ -134,7 +152,7 @@ export function parseFieldValue(rules: FieldRules, raw: unknown): Parsed {
   }
 }
 
-function parseGeoPoint(raw: unknown): Parsed {
+function parseGeoPoint(raw: unknown): unknown {
   let lon: number;
   let lat: number;
   if (Array.isArray(raw) && raw.length === 2) {
@@ -151,7 +169,7 @@ function parseGeoPoint(raw: unknown): Parsed {
   if (!Number.isFinite(lon) || !Number.isFinite(lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90) {
     return no(`not a point "lon,lat" on Earth: ${JSON.stringify(raw)}`);
   }
-  return ok({ lon, lat });
+  return { lon, lat };
 }
 
 /**

@@ -4,6 +4,7 @@ import { DatacentreService } from './datacentre.service';
 import { createCatalogue } from './migrations/0001-create-catalogue';
 import { batchRowIndex } from './migrations/0002-batch-row-index';
 import { uniqueCurrentKey } from './migrations/0003-unique-current-key';
+import { valuesCompared } from './migrations/0004-values-compared';
 
 export { BUILTIN_RESOURCES, DOMAINS, type BuiltinResource } from './catalogue';
 export { UpdateCycle } from './datacentre.contract';
@@ -25,7 +26,7 @@ export function createDatacentreService(ctx: Pick<ModuleContext, 'database' | 'd
  */
 export const datacentreModule: LudaoModule = {
   name: 'datacentre',
-  migrations: { '0001-create-catalogue': createCatalogue, '0002-batch-row-index': batchRowIndex, '0003-unique-current-key': uniqueCurrentKey },
+  migrations: { '0001-create-catalogue': createCatalogue, '0002-batch-row-index': batchRowIndex, '0003-unique-current-key': uniqueCurrentKey, '0004-values-compared': valuesCompared },
   async register(ctx) {
     const service = createDatacentreService(ctx);
     await service.startCaching();

@@ -1,4 +1,4 @@
-import { hash as cryptoHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AuditLog } from '../../../platform/audit';
 import type { Database } from '../../../platform/db/database';
@@ -7,7 +7,7 @@ import { Problem } from '../../../platform/http/problem';
 import type { Principal } from '../../../platform/access';
 import { auditActor } from '../../../platform/access';
 import * as store from '../datacentre.store';
-import { copyText, parseFieldValue } from '../field-types';
+import { copyText, parseValue, Refused } from '../field-types';
 import type { RawRow, ReadInfo } from './readers';
 import { UnreadableFileError } from './readers';
 
@@ -212,7 +212,7 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
     await database.bulk((s) =>
       s.db.transaction().execute(async (trx) => {
         await store.lockResourceForWrite(s, resource.id);
-        const applied = await store.applyStage(s, resource.table_name, stage, columns, request.operation);
+        const applied = await store.applyStage(s, resource.table_name, stage, columns, fields.map((f) => f.name), request.operation);
         const result =
           request.operation === 'upsert'
             ? { inserted: applied.written - applied.replaced, updated: applied.replaced, unchanged: applied.unchanged + applied.duplicates, deleted: 0 }
@@ -306,10 +306,10 @@ class RowValidator {
         continue;
       }
       if (operation === 'delete' && !this.keptByDelete[entry.index]) continue;
-      const parsed = parseFieldValue(entry.field, raw.values[column]);
-      if (parsed.ok) stored[entry.index] = parsed.value ?? null;
+      const value = parseValue(entry.field, raw.values[column]);
+      if (!(value instanceof Refused)) stored[entry.index] = value;
       else {
-        (errors ??= []).push({ row: raw.row, field: entry.field.name, reason: parsed.reason });
+        (errors ??= []).push({ row: raw.row, field: entry.field.name, reason: value.reason });
         (failed ??= new Set()).add(entry.index);
       }
     }
@@ -320,8 +320,7 @@ class RowValidator {
     let key = String(stored[this.keyIndexes[0]!]);
     for (let i = 1; i < this.keyIndexes.length; i++) key += `|${String(stored[this.keyIndexes[i]!])}`;
     const subject = this.subjectIndex < 0 ? null : stored[this.subjectIndex]!;
-    const hash = cryptoHash('sha1', JSON.stringify(stored), 'base64');
-    let line = `${copyText(key)}\t${copyText(subject === null ? null : String(subject))}\t${operation === 'delete' ? 't' : 'f'}\t${this.batchId}\t${raw.row}\t${hash}`;
+    let line = `${copyText(key)}\t${copyText(subject === null ? null : String(subject))}\t${operation === 'delete' ? 't' : 'f'}\t${this.batchId}\t${raw.row}`;
     for (const value of stored) line += `\t${copyText(value)}`;
     return `${line}\n`;
   }
