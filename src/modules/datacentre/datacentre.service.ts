@@ -10,7 +10,9 @@ import { BUILTIN_RESOURCES, DOMAINS } from './catalogue';
 import type { Batch, BatchError, FieldSpec, PushBatchBody, Resource, ResourceSpec, ResourceStats, StoredRecord } from './datacentre.contract';
 import * as store from './datacentre.store';
 import { runBatch, type BatchOutcome, type BatchProgress } from './ingest/batch';
+import { readNdjsonInWorkers } from './ingest/parallel';
 import { formatOf, readRows, type RawRow, type ReadInfo } from './ingest/readers';
+import { readInThread } from './ingest/validate';
 import { parseFieldValue } from './field-types';
 
 /** How long a resource definition is reused without reading it again (changes are pushed). */
@@ -313,7 +315,7 @@ export class DatacentreService {
       source: 'api',
       fileName: null,
       actor: caller!,
-      rows: rows(),
+      read: readInThread(rows()),
     }));
   }
 
@@ -336,7 +338,7 @@ export class DatacentreService {
       source: file.source,
       fileName: file.fileName,
       actor: caller!,
-      rows: readRows(file.input, format, info),
+      read: format === 'ndjson' ? readNdjsonInWorkers(file.input, info) : readInThread(readRows(file.input, format, info)),
       info,
       onProgress: file.onProgress,
     }));

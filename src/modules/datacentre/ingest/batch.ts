@@ -7,9 +7,9 @@ import { Problem } from '../../../platform/http/problem';
 import type { Principal } from '../../../platform/access';
 import { auditActor } from '../../../platform/access';
 import * as store from '../datacentre.store';
-import { copyText, parseValue, Refused } from '../field-types';
-import type { RawRow, ReadInfo } from './readers';
-import { UnreadableFileError } from './readers';
+import type { ReadInfo } from './readers';
+import { UnreadableFileError } from './raw-row';
+import { MAX_STORED_ERRORS, type BatchReader, type RowError } from './validate';
 
 /**
  * One ingestion batch, from rows to versions: every row is validated against the resource's
@@ -43,7 +43,8 @@ export interface BatchRequest {
   source: 'upload' | 'api' | 'cli' | 'demo';
   fileName: string | null;
   actor: Principal;
-  rows: AsyncIterable<RawRow>;
+  /** Reads and validates the rows: `readInThread`, or `readNdjsonInWorkers` for an NDJSON file. */
+  read: BatchReader;
   /** Filled in by a file reader while it reads. */
   info?: ReadInfo;
   onProgress?: (progress: BatchProgress) => void;
@@ -64,11 +65,8 @@ export interface BatchOutcome {
   replayed: boolean;
 }
 
-/** Rejected rows kept per batch (the count goes on beyond). */
-export const MAX_STORED_ERRORS = 10_000;
-const COPY_ROWS = 5_000;
-/** Size of each of the two buffers that take turns carrying COPY data to the stage. */
-const COPY_BYTES = 2 << 20;
+/** How often a running batch saves its progress. */
+const PROGRESS_SAVE_MS = 1000;
 
 /** The staging table of a batch. */
 export function stageName(batchId: string): string {
@@ -77,12 +75,6 @@ export function stageName(batchId: string): string {
 
 async function* once(data: Uint8Array<ArrayBuffer>): AsyncGenerator<Uint8Array<ArrayBuffer>> {
   yield data;
-}
-
-interface RowError {
-  row: number;
-  field: string;
-  reason: string;
 }
 
 /**
@@ -119,7 +111,6 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
   const stage = stageName(batchId);
   const fields = resource.fields;
   const columns = [...store.RECORD_META_COLUMNS.filter((c) => c !== '_valid_from'), ...fields.map((f) => f.name)];
-  const validator = new RowValidator(resource, request.operation, batchId);
 
   const counts = { rowsRead: 0, rowsValid: 0, rowsInvalid: 0 };
   const errors: RowError[] = [];
@@ -145,62 +136,37 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
     // A batch taken over after a crash may have left its staging table behind.
     await store.dropStage(db, stage);
     await sql`create unlogged table ${sql.id(stage)} as select ${sql.join(columns.map((c) => sql.id(c)))} from ${sql.id(resource.table_name)} with no data`.execute(db);
-    // Two buffers take turns: one copies into the stage while the next fills with the lines
-    // read and validated after it. Reused, so a long file leaves no large garbage behind.
-    const buffers = [Buffer.allocUnsafe(COPY_BYTES), Buffer.allocUnsafe(COPY_BYTES)];
-    let filling = 0;
-    let used = 0;
-    let chunkRows = 0;
+    // One chunk copies into the stage while the next is read and validated. Progress (also
+    // the batch's heartbeat) is saved at most once a second: a commit per chunk held up the copies.
+    let saved = 0;
     const send = async (data: Uint8Array<ArrayBuffer>) => {
       await copying;
       const snapshot = figures();
       copying = (async () => {
         await database.bulk((s) => s.copyIn(stage, columns, once(data)));
-        await store.saveBatchProgress(db, batchId, snapshot);
+        if (performance.now() - saved >= PROGRESS_SAVE_MS) {
+          saved = performance.now();
+          await store.saveBatchProgress(db, batchId, snapshot);
+        }
         progress('reading');
       })();
       copying.catch(() => {}); // reported where it is awaited
     };
-    const flush = async () => {
-      if (used === 0) return;
-      const data = buffers[filling]!.subarray(0, used);
-      filling = 1 - filling;
-      used = 0;
-      chunkRows = 0;
-      await send(data); // returns once the other buffer's copy is done: it fills next
-    };
-    const add = async (line: string) => {
-      // A UTF-16 unit is at most 3 bytes of UTF-8.
-      if (used + line.length * 3 > COPY_BYTES) await flush();
-      if (line.length * 3 > COPY_BYTES) await send(Buffer.from(line)); // a row bigger than a buffer goes alone
-      else used += buffers[filling]!.write(line, used);
-      if (++chunkRows >= COPY_ROWS) await flush();
-    };
     let mismatch: string | null = null;
     let columnsChecked = false;
-    for await (const raw of request.rows) {
-      counts.rowsRead++;
-      if ('error' in raw) {
-        counts.rowsInvalid++;
-        report([{ row: raw.row, field: '', reason: raw.error }]);
-        continue;
-      }
-      if (!columnsChecked) {
+    for await (const chunk of request.read({ schema: resource, operation: request.operation, batchId })) {
+      counts.rowsRead += chunk.rowsRead;
+      counts.rowsValid += chunk.rowsValid;
+      counts.rowsInvalid += chunk.rowsInvalid;
+      report(chunk.errors);
+      if (!columnsChecked && chunk.columns) {
         columnsChecked = true;
-        mismatch = validator.schemaMismatch(raw.values);
+        mismatch = chunk.columns.mismatch;
         if (mismatch) break;
       }
-      const result = validator.validate(raw);
-      if (typeof result !== 'string') {
-        counts.rowsInvalid++;
-        report(result);
-        continue;
-      }
-      counts.rowsValid++;
-      await add(result);
+      if (chunk.copy.length > 0) await send(chunk.copy);
     }
     if (mismatch) return await reject(mismatch);
-    await flush();
     await copying;
     if (counts.rowsRead === 0) return await reject('The batch has no rows');
     if (counts.rowsInvalid > 0 && request.onInvalid === 'reject') {
@@ -244,84 +210,5 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
     await reject(message).catch(() => {});
     if (error instanceof UnreadableFileError) return { batch: (await store.findBatch(db, batchId))!, replayed: false };
     throw error;
-  }
-}
-
-/**
- * Checks rows against a resource's current schema and turns valid ones into COPY lines for the
- * stage. Prepared once per batch: column lookup by name or Chinese label, key and required fields.
- */
-class RowValidator {
-  private readonly byName = new Map<string, { field: BatchResource['fields'][number]; index: number }>();
-  private readonly keys: ReadonlySet<string>;
-  /** Fields that must have a value: the key fields for a delete, else key and required fields. */
-  private readonly needed: { field: BatchResource['fields'][number]; index: number }[];
-  private readonly keyIndexes: number[];
-  private readonly subjectIndex: number;
-  /** Per field: whether a delete keeps it (its key fields; a tombstone keeps only the key). */
-  private readonly keptByDelete: boolean[];
-
-  constructor(
-    private readonly resource: BatchResource,
-    private readonly operation: 'upsert' | 'delete',
-    private readonly batchId: string,
-  ) {
-    this.keys = new Set(resource.key_fields);
-    resource.fields.forEach((field, index) => {
-      this.byName.set(field.name, { field, index });
-      this.byName.set(field.labelZh, { field, index });
-    });
-    const indexOf = (name: string) => resource.fields.findIndex((f) => f.name === name);
-    this.needed = resource.fields.map((field, index) => ({ field, index })).filter(({ field }) => this.keys.has(field.name) || (operation === 'upsert' && field.required && !field.deprecated));
-    this.keyIndexes = resource.key_fields.map(indexOf);
-    this.subjectIndex = resource.subject_field ? indexOf(resource.subject_field) : -1;
-    this.keptByDelete = resource.fields.map((f) => this.keys.has(f.name));
-  }
-
-  /** The first row shows the columns: every one must be a field, every required field present. */
-  schemaMismatch(values: Record<string, unknown>): string | null {
-    const unknown = Object.keys(values).filter((k) => !this.byName.has(k));
-    if (unknown.length > 0) return `The columns do not match the resource's schema: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}`;
-    const present = new Set(Object.keys(values).map((k) => this.byName.get(k)!.field.name));
-    const missing = this.needed.filter(({ field }) => (this.operation === 'delete' || field.required) && !present.has(field.name)).map(({ field }) => field);
-    if (missing.length > 0) return `The columns do not match the resource's schema: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `"${f.name}" (${f.labelZh})`).join(', ')}`;
-    return null;
-  }
-
-  /**
-   * The row's COPY line, or what is wrong with it. Runs once per row of every batch, so it
-   * works on arrays by field position and builds the line by hand.
-   */
-  validate(raw: { row: number; values: Record<string, unknown> }): string | RowError[] {
-    const { operation } = this;
-    const fields = this.resource.fields;
-    // Stored values by field position (null: not given).
-    const stored: unknown[] = new Array(fields.length).fill(null);
-    let errors: RowError[] | undefined;
-    let failed: Set<number> | undefined;
-    for (const column in raw.values) {
-      const entry = this.byName.get(column);
-      if (!entry) {
-        (errors ??= []).push({ row: raw.row, field: column, reason: 'not a field of this resource' });
-        continue;
-      }
-      if (operation === 'delete' && !this.keptByDelete[entry.index]) continue;
-      const value = parseValue(entry.field, raw.values[column]);
-      if (!(value instanceof Refused)) stored[entry.index] = value;
-      else {
-        (errors ??= []).push({ row: raw.row, field: entry.field.name, reason: value.reason });
-        (failed ??= new Set()).add(entry.index);
-      }
-    }
-    for (const { field, index } of this.needed) {
-      if (stored[index] === null && !failed?.has(index)) (errors ??= []).push({ row: raw.row, field: field.name, reason: 'is required' });
-    }
-    if (errors) return errors;
-    let key = String(stored[this.keyIndexes[0]!]);
-    for (let i = 1; i < this.keyIndexes.length; i++) key += `|${String(stored[this.keyIndexes[i]!])}`;
-    const subject = this.subjectIndex < 0 ? null : stored[this.subjectIndex]!;
-    let line = `${copyText(key)}\t${copyText(subject === null ? null : String(subject))}\t${operation === 'delete' ? 't' : 'f'}\t${this.batchId}\t${raw.row}`;
-    for (const value of stored) line += `\t${copyText(value)}`;
-    return `${line}\n`;
   }
 }

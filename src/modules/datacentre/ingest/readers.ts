@@ -3,6 +3,10 @@ import { parse as parseCsv } from 'csv-parse';
 import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { detectEncoding, SNIFF_BYTES, type TextEncodingName } from './detect-encoding';
+import { ndjsonPieces, ndjsonRows } from './ndjson';
+import { UnreadableFileError, type RawRow } from './raw-row';
+
+export { UnreadableFileError, type RawRow };
 
 /**
  * Streaming readers of uploaded files: CSV (UTF-8, GBK or GB18030, detected), NDJSON and XLSX
@@ -17,8 +21,6 @@ export const MAX_CSV_RECORD_BYTES = 1 << 20;
 /** The formats a file upload may have. */
 export type FileFormat = 'csv' | 'ndjson' | 'xlsx';
 
-/** A row as read: the values by column, or why the row could not be read at all. */
-export type RawRow = { row: number; values: Record<string, unknown> } | { row: number; error: string };
 
 /** What a reader found out about its input while reading. */
 export interface ReadInfo {
@@ -27,8 +29,6 @@ export interface ReadInfo {
   bytes: number;
 }
 
-/** The file cannot be read as a table at all (wrong format, broken encoding, no header). */
-export class UnreadableFileError extends Error {}
 
 /**
  * The format of a file, from its name or content type.
@@ -73,45 +73,12 @@ export function readRows(input: Readable, format: FileFormat, info: ReadInfo): A
   return readCsv(counted, info);
 }
 
-// The lines of a UTF-8 stream (LF or CRLF), refusing bytes that are not UTF-8: NDJSON is
-// UTF-8 by definition, and replacing them would store damaged text without a word.
-async function* utf8Lines(input: Readable): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let rest = '';
-  const decode = (bytes: Uint8Array, stream: boolean) => {
-    try {
-      return decoder.decode(bytes, { stream });
-    } catch {
-      throw new UnreadableFileError('The file is not valid UTF-8: NDJSON is UTF-8 throughout; save it as UTF-8');
-    }
-  };
-  const take = function* (text: string) {
-    const parts = (rest + text).split('\n');
-    rest = parts.pop()!;
-    for (const part of parts) yield part.endsWith('\r') ? part.slice(0, -1) : part;
-  };
-  for await (const chunk of input) yield* take(decode(chunk as Buffer, true));
-  yield* take(decode(new Uint8Array(0), false));
-  if (rest !== '') yield rest.endsWith('\r') ? rest.slice(0, -1) : rest;
-}
+/** NDJSON is read in pieces of whole lines of about this size. */
+export const NDJSON_PIECE_BYTES = 1 << 20;
 
 async function* readNdjson(input: Readable, info: ReadInfo): AsyncGenerator<RawRow> {
   info.encoding = 'utf-8';
-  let row = 0;
-  for await (const line of utf8Lines(input)) {
-    row++;
-    const text = row === 1 ? line.replace(/^\uFEFF/, '') : line;
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      yield { row, error: 'not valid JSON' };
-      continue;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) yield { row, error: 'not a JSON object' };
-    else yield { row, values: value as Record<string, unknown> };
-  }
+  for await (const piece of ndjsonPieces(input, NDJSON_PIECE_BYTES)) yield* ndjsonRows(piece.bytes, piece.firstRow);
 }
 
 // Reads until SNIFF_BYTES are in hand (or the stream ends), and hands back a stream that

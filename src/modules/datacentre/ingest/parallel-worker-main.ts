@@ -1,0 +1,18 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { ndjsonRows } from './ndjson';
+import type { PieceAnswer, WorkerSetup } from './parallel';
+import { UnreadableFileError } from './raw-row';
+import { RowValidator, validatePiece } from './validate';
+
+// A worker of `parallel.ts`: validates each piece it is sent and answers with its chunk.
+const { setup } = workerData as WorkerSetup;
+const validator = new RowValidator(setup.schema, setup.operation, setup.batchId);
+parentPort!.on('message', (piece: { seq: number; bytes: Uint8Array; firstRow: number }) => {
+  let answer: PieceAnswer;
+  try {
+    answer = { seq: piece.seq, chunk: validatePiece(ndjsonRows(piece.bytes, piece.firstRow), validator, piece.bytes.length) };
+  } catch (error) {
+    answer = error instanceof UnreadableFileError ? { seq: piece.seq, unreadable: error.message } : { seq: piece.seq, failed: (error as Error).message };
+  }
+  parentPort!.postMessage(answer, 'chunk' in answer ? [answer.chunk.copy.buffer] : []);
+});

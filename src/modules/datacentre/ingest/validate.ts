@@ -1,0 +1,263 @@
+import { copyText, parseValue, Refused } from '../field-types';
+import type { StoredField } from '../datacentre.store';
+import type { RawRow } from './raw-row';
+
+/**
+ * Validating a batch's rows and turning the valid ones into COPY text for its stage, in
+ * chunks: `validateRows` in this thread over rows from any reader, `validatePiece` over one
+ * piece of a file (a worker's share, `parallel.ts`). Both count, keep errors up to a bound and
+ * check the columns on the batch's first readable row, the same way.
+ */
+
+/** What a row is checked against: a resource's current fields, key and subject (plain data, so a worker can have it). */
+export interface RowSchema {
+  fields: StoredField[];
+  key_fields: string[];
+  subject_field: string | null;
+}
+
+/** Why a row was refused. */
+export interface RowError {
+  row: number;
+  field: string;
+  reason: string;
+}
+
+/** Rejected rows kept per batch (the count goes on beyond). */
+export const MAX_STORED_ERRORS = 10_000;
+
+/** What a batch's rows are validated with (plain data, so a worker can have it). */
+export interface ValidatorSetup {
+  schema: RowSchema;
+  operation: 'upsert' | 'delete';
+  batchId: string;
+}
+
+/** Reads a batch's rows and validates them, in chunks, in order. */
+export type BatchReader = (setup: ValidatorSetup) => AsyncIterable<ValidatedChunk>;
+
+/**
+ * Rows from any reader (a file's, an API push's), validated in this thread.
+ *
+ * @example
+ * runBatch(deps, { …, read: readInThread(readRows(input, 'csv', info)) });
+ */
+export function readInThread(rows: AsyncIterable<RawRow>): BatchReader {
+  return (setup) => validateRows(rows, new RowValidator(setup.schema, setup.operation, setup.batchId));
+}
+
+/** A run of a batch's rows, validated. */
+export interface ValidatedChunk {
+  /** The valid rows as COPY text lines. */
+  copy: Uint8Array<ArrayBuffer>;
+  rowsRead: number;
+  rowsValid: number;
+  rowsInvalid: number;
+  /** The first of the chunk's errors, at most MAX_STORED_ERRORS. */
+  errors: RowError[];
+  /**
+   * Set when the chunk held a readable row whose columns were checked: `mismatch` says what is
+   * wrong with them (then the chunk ends at that row). The batch goes by the first chunk's check.
+   */
+  columns?: { mismatch: string | null };
+}
+
+/**
+ * Checks rows against a resource's current schema and turns valid ones into COPY lines for the
+ * stage. Prepared once per batch: column lookup by name or Chinese label, key and required fields.
+ */
+export class RowValidator {
+  private readonly byName = new Map<string, { field: StoredField; index: number }>();
+  private readonly keys: ReadonlySet<string>;
+  /** Fields that must have a value: the key fields for a delete, else key and required fields. */
+  private readonly needed: { field: StoredField; index: number }[];
+  private readonly keyIndexes: number[];
+  private readonly subjectIndex: number;
+  /** Per field: whether a delete keeps it (its key fields; a tombstone keeps only the key). */
+  private readonly keptByDelete: boolean[];
+
+  constructor(
+    private readonly resource: RowSchema,
+    private readonly operation: 'upsert' | 'delete',
+    private readonly batchId: string,
+  ) {
+    this.keys = new Set(resource.key_fields);
+    resource.fields.forEach((field, index) => {
+      this.byName.set(field.name, { field, index });
+      this.byName.set(field.labelZh, { field, index });
+    });
+    const indexOf = (name: string) => resource.fields.findIndex((f) => f.name === name);
+    this.needed = resource.fields.map((field, index) => ({ field, index })).filter(({ field }) => this.keys.has(field.name) || (operation === 'upsert' && field.required && !field.deprecated));
+    this.keyIndexes = resource.key_fields.map(indexOf);
+    this.subjectIndex = resource.subject_field ? indexOf(resource.subject_field) : -1;
+    this.keptByDelete = resource.fields.map((f) => this.keys.has(f.name));
+  }
+
+  /** The first row shows the columns: every one must be a field, every required field present. */
+  schemaMismatch(values: Record<string, unknown>): string | null {
+    const unknown = Object.keys(values).filter((k) => !this.byName.has(k));
+    if (unknown.length > 0) return `The columns do not match the resource's schema: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}`;
+    const present = new Set(Object.keys(values).map((k) => this.byName.get(k)!.field.name));
+    const missing = this.needed.filter(({ field }) => (this.operation === 'delete' || field.required) && !present.has(field.name)).map(({ field }) => field);
+    if (missing.length > 0) return `The columns do not match the resource's schema: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `"${f.name}" (${f.labelZh})`).join(', ')}`;
+    return null;
+  }
+
+  /**
+   * The row's COPY line, or what is wrong with it. Runs once per row of every batch, so it
+   * works on arrays by field position and builds the line by hand.
+   */
+  validate(raw: { row: number; values: Record<string, unknown> }): string | RowError[] {
+    const { operation } = this;
+    const fields = this.resource.fields;
+    // Stored values by field position (null: not given).
+    const stored: unknown[] = new Array(fields.length).fill(null);
+    let errors: RowError[] | undefined;
+    let failed: Set<number> | undefined;
+    for (const column in raw.values) {
+      const entry = this.byName.get(column);
+      if (!entry) {
+        (errors ??= []).push({ row: raw.row, field: column, reason: 'not a field of this resource' });
+        continue;
+      }
+      if (operation === 'delete' && !this.keptByDelete[entry.index]) continue;
+      const value = parseValue(entry.field, raw.values[column]);
+      if (!(value instanceof Refused)) stored[entry.index] = value;
+      else {
+        (errors ??= []).push({ row: raw.row, field: entry.field.name, reason: value.reason });
+        (failed ??= new Set()).add(entry.index);
+      }
+    }
+    for (const { field, index } of this.needed) {
+      if (stored[index] === null && !failed?.has(index)) (errors ??= []).push({ row: raw.row, field: field.name, reason: 'is required' });
+    }
+    if (errors) return errors;
+    let key = String(stored[this.keyIndexes[0]!]);
+    for (let i = 1; i < this.keyIndexes.length; i++) key += `|${String(stored[this.keyIndexes[i]!])}`;
+    const subject = this.subjectIndex < 0 ? null : stored[this.subjectIndex]!;
+    let line = `${copyText(key)}\t${copyText(subject === null ? null : String(subject))}\t${operation === 'delete' ? 't' : 'f'}\t${this.batchId}\t${raw.row}`;
+    for (const value of stored) line += `\t${copyText(value)}`;
+    return `${line}\n`;
+  }
+}
+
+// Takes rows one by one into the chunk being built.
+class ChunkBuilder {
+  rowsRead = 0;
+  rowsValid = 0;
+  rowsInvalid = 0;
+  errors: RowError[] = [];
+  columns: ValidatedChunk['columns'];
+
+  constructor(
+    private readonly validator: RowValidator,
+    /** Whether the next readable row is the first this builder's part of the batch holds. */
+    private unchecked: boolean,
+  ) {}
+
+  /** The row's COPY line; null when it is invalid, or when its columns do not match (`columns.mismatch`). */
+  take(raw: RawRow): string | null {
+    this.rowsRead++;
+    if ('error' in raw) {
+      this.refuse([{ row: raw.row, field: '', reason: raw.error }]);
+      return null;
+    }
+    if (this.unchecked) {
+      this.unchecked = false;
+      this.columns = { mismatch: this.validator.schemaMismatch(raw.values) };
+      if (this.columns.mismatch) return null;
+    }
+    const result = this.validator.validate(raw);
+    if (typeof result !== 'string') {
+      this.refuse(result);
+      return null;
+    }
+    this.rowsValid++;
+    return result;
+  }
+
+  get mismatched(): boolean {
+    return this.columns?.mismatch != null;
+  }
+
+  /** The chunk so far, with `copy`; the builder starts a new one. */
+  chunk(copy: Uint8Array<ArrayBuffer>): ValidatedChunk {
+    const chunk: ValidatedChunk = { copy, rowsRead: this.rowsRead, rowsValid: this.rowsValid, rowsInvalid: this.rowsInvalid, errors: this.errors };
+    if (this.columns) chunk.columns = this.columns;
+    this.rowsRead = this.rowsValid = this.rowsInvalid = 0;
+    this.errors = [];
+    this.columns = undefined;
+    return chunk;
+  }
+
+  private refuse(errors: readonly RowError[]) {
+    this.rowsInvalid++;
+    for (const e of errors) if (this.errors.length < MAX_STORED_ERRORS) this.errors.push(e);
+  }
+}
+
+/** Rows per chunk in this thread (on PGlite, other work runs between chunks). */
+const CHUNK_ROWS = 5_000;
+/** Size of each of the two buffers that take turns carrying a chunk's COPY text. */
+const CHUNK_BYTES = 2 << 20;
+
+/**
+ * Validates rows in this thread, in chunks of up to 5,000 rows or 2 MB of COPY text. Two
+ * buffers take turns: a chunk's `copy` stays valid until the chunk after next is asked for,
+ * so copy each chunk before asking for two more. Reused, a long file leaves no large garbage.
+ *
+ * @example
+ * for await (const chunk of validateRows(rows, validator)) await copyIn(chunk.copy);
+ */
+export async function* validateRows(rows: AsyncIterable<RawRow>, validator: RowValidator): AsyncGenerator<ValidatedChunk> {
+  const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+  let filling = 0;
+  let used = 0;
+  let rowsInChunk = 0;
+  const builder = new ChunkBuilder(validator, true);
+  const cut = (): ValidatedChunk => {
+    const chunk = builder.chunk(buffers[filling]!.subarray(0, used));
+    filling = 1 - filling;
+    used = 0;
+    rowsInChunk = 0;
+    return chunk;
+  };
+  for await (const raw of rows) {
+    const line = builder.take(raw);
+    if (builder.mismatched) break;
+    rowsInChunk++;
+    if (line !== null) {
+      // A UTF-16 unit is at most 3 bytes of UTF-8.
+      if (used > 0 && used + line.length * 3 > CHUNK_BYTES) yield cut();
+      if (line.length * 3 > CHUNK_BYTES) yield builder.chunk(Buffer.from(line)); // a row bigger than a buffer goes alone
+      else used += buffers[filling]!.write(line, used);
+    }
+    if (rowsInChunk >= CHUNK_ROWS) yield cut();
+  }
+  yield cut();
+}
+
+/**
+ * Validates the rows of one piece of a file at once: its chunk. Each piece checks the columns
+ * of its own first readable row; the batch goes by the first piece that had one. The COPY
+ * text is written into an ArrayBuffer of its own (not Buffer's shared pool), so a worker can
+ * hand it over; `sizeHint` is where it starts (it grows as needed).
+ */
+export function validatePiece(rows: Iterable<RawRow>, validator: RowValidator, sizeHint: number): ValidatedChunk {
+  const builder = new ChunkBuilder(validator, true);
+  let out = Buffer.from(new ArrayBuffer(Math.max(sizeHint, 1024)));
+  let used = 0;
+  for (const raw of rows) {
+    const line = builder.take(raw);
+    if (builder.mismatched) break;
+    if (line === null) continue;
+    // A UTF-16 unit is at most 3 bytes of UTF-8.
+    if (used + line.length * 3 > out.length) {
+      const bigger = Buffer.from(new ArrayBuffer(Math.max(out.length * 2, used + line.length * 3)));
+      out.copy(bigger, 0, 0, used);
+      out = bigger;
+    }
+    used += out.write(line, used);
+  }
+  return builder.chunk(new Uint8Array(out.buffer, 0, used));
+}
