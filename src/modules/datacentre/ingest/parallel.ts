@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ndjsonPieces, ndjsonRows, type NdjsonPiece } from './ndjson';
 import { UnreadableFileError } from './raw-row';
@@ -76,22 +77,45 @@ async function* rowsOf(pieces: NdjsonPiece[]) {
   for (const piece of pieces) yield* ndjsonRows(piece.bytes, piece.firstRow);
 }
 
+// A worker's heap: a small young generation (V8's default let each worker's grow to tens of MB
+// of garbage between collections: two workers took a 1 GB import from 273 to 435 MB), and
+// room for a long line (a line of a few tens of MB; longer ones fail the batch, not the process).
+const WORKER_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 };
+
+// The worker's code: `parallel-worker.ts` and what it imports, bundled into one script by
+// esbuild (which tsx runs on) the first time a process needs it. A worker running plain
+// JavaScript starts in ~12 MB; one registering tsx's loader took ~32 MB.
+let workerCode: Promise<string> | undefined;
+function bundledWorker(): Promise<string> {
+  workerCode ??= (async () => {
+    const { build } = await import('esbuild');
+    const entry = fileURLToPath(new URL('./parallel-worker.ts', import.meta.url));
+    const result = await build({ entryPoints: [entry], bundle: true, format: 'cjs', platform: 'node', target: 'node20', write: false, logLevel: 'silent' });
+    return result.outputFiles[0]!.text;
+  })();
+  workerCode.catch(() => (workerCode = undefined));
+  return workerCode;
+}
+
 async function* inWorkers(pieces: AsyncIterable<NdjsonPiece>, setup: ValidatorSetup, count: number): AsyncGenerator<ValidatedChunk> {
+  const code = await bundledWorker();
   const waiting = new Map<number, { resolve: (answer: PieceAnswer) => void; reject: (error: Error) => void }>();
   const failAll = (error: Error) => {
     for (const w of waiting.values()) w.reject(error);
     waiting.clear();
   };
   const pool = Array.from({ length: count }, () => {
-    const worker = new Worker(new URL('./parallel-worker.mjs', import.meta.url), { workerData: { setup } satisfies WorkerSetup });
+    const worker = new Worker(code, { eval: true, workerData: { setup } satisfies WorkerSetup, resourceLimits: WORKER_HEAP });
     worker.on('message', (answer: PieceAnswer) => {
       const w = waiting.get(answer.seq);
       waiting.delete(answer.seq);
       w?.resolve(answer);
     });
-    worker.on('error', (error) => failAll(error));
-    worker.on('exit', (code) => {
-      if (code !== 0) failAll(new Error(`a worker reading the file stopped (exit code ${code})`));
+    worker.on('error', (error: Error & { code?: string }) =>
+      failAll(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new UnreadableFileError('The file has a line too long to read (tens of megabytes): NDJSON holds one record per line') : error),
+    );
+    worker.on('exit', (exitCode) => {
+      if (exitCode !== 0) failAll(new Error(`a worker reading the file stopped (exit code ${exitCode})`));
     });
     return worker;
   });
