@@ -13,7 +13,7 @@ import { runBatch, type BatchOutcome, type BatchProgress } from './ingest/batch'
 import { readNdjsonInWorkers } from './ingest/parallel';
 import { formatOf, readRows, type RawRow, type ReadInfo } from './ingest/readers';
 import { readInThread } from './ingest/validate';
-import { parseFieldValue } from './field-types';
+import { storedSubject } from './field-types';
 
 /** How long a resource definition is reused without reading it again (changes are pushed). */
 const RESOURCE_CACHE_MS = 60_000;
@@ -277,8 +277,11 @@ export class DatacentreService {
   /** All current data about one subject (ID number, credit code or place code) across the resources the caller may read. */
   async subjectRecords(caller: Principal | null, subject: string, requestId?: string): Promise<{ resource: string; name: string; records: StoredRecord[] }[]> {
     requirePermission(caller, 'records:read');
-    const wanted = subject.trim().toUpperCase();
-    const readable = (await this.subjectResources()).filter((r) => this.mayRead(caller!, r) && mayHoldSubject(r, wanted));
+    const wanted = subject.trim();
+    const readable = (await this.subjectResources()).flatMap((r) => {
+      const stored = this.mayRead(caller!, r) ? storedSubject(r, wanted) : null;
+      return stored === null ? [] : [{ ...r, stored }];
+    });
     const event = { action: 'datacentre.subject.read', actor: auditActor(caller), dataSubject: subject, requestId: requestId ?? null, detail: { resources: [] } };
     if (readable.length === 0) {
       await this.deps.audit.record(event);
@@ -286,8 +289,7 @@ export class DatacentreService {
     }
     // Read and audited in one statement; the entry names the resources that had records.
     const query = store.subjectRecordsQuery(
-      readable.map((r) => ({ code: r.code, table: r.table_name, fields: r.fields, subjectIsKey: store.subjectIsKey(r) })),
-      wanted,
+      readable.map((r) => ({ code: r.code, table: r.table_name, fields: r.fields, subjectIsKey: store.subjectIsKey(r), subject: r.stored })),
       100,
     );
     const rows = await this.deps.audit.readWith(this.deps.db, query, event, { detail: store.subjectReadDetail, evenWhenEmpty: true });
@@ -538,15 +540,6 @@ function present(r: ResourceWithFields, orgs: Map<string, { name: string; nameEn
     updatedAt: new Date(r.updated_at).toISOString(),
     fields: r.fields as FieldSpec[],
   };
-}
-
-// Whether a resource's records can be about this subject. Ingestion stores a subject only as
-// its field's type accepts it, so a value the type refuses (a company's credit code in a table
-// of resident IDs, a person's ID in a table of credit codes) is not there: the look-up skips
-// that table (for a person, 2 of the city's 21; for a company, 11).
-function mayHoldSubject(resource: store.ResourceWithFields, subject: string): boolean {
-  const field = resource.fields.find((f) => f.name === resource.subject_field);
-  return !field || parseFieldValue(field, subject).ok;
 }
 
 // A record row read back as JSON (subjectRecordsQuery): timestamps arrive as text.

@@ -320,22 +320,22 @@ export interface SubjectRecordRow {
 
 /**
  * The current records of one subject in several record tables, as one statement (one round
- * trip and one plan instead of one per table): each table's rows, at most `limit`.
- * `subjectIsKey`: see that function. Run it prepared: planning this many tables costs
- * several times reading them.
+ * trip and one plan instead of one per table): each table's rows, at most `limit`. Each table
+ * is given the subject as it stores it (`subject`: an ID number in upper case, a text code as
+ * written). `subjectIsKey`: see that function. Run it prepared: planning this many tables
+ * costs several times reading them.
  */
 export function subjectRecordsQuery(
-  tables: readonly { code: string; table: string; fields: readonly StoredField[]; subjectIsKey: boolean }[],
-  subject: string,
+  tables: readonly { code: string; table: string; fields: readonly StoredField[]; subjectIsKey: boolean; subject: string }[],
   limit: number,
 ): ShapedStatement<SubjectRecordRow> {
   return {
     shape: `subject|${tables.map((t) => `${t.code}|${t.table}|${t.subjectIsKey}|${fieldsShape(t.fields)}`).join(';')}`,
-    parameters: tables.flatMap((t) => (t.subjectIsKey ? [t.code, subject, subject, limit] : [t.code, subject, limit])),
+    parameters: tables.flatMap((t) => (t.subjectIsKey ? [t.code, t.subject, t.subject, limit] : [t.code, t.subject, limit])),
     build: () => {
       const branches = tables.map(
         (t, i) => sql`(select ${t.code}::text as _resource, ${sql.lit(i)}::int as _ord, to_jsonb(x) as _row from (select ${fieldSelect(t.fields)} from ${ident(t.table)}
-      where _subject = ${subject} ${t.subjectIsKey ? sql`and _key = ${subject}` : sql``} and _valid_to is null and not _deleted order by _key limit ${limit}) x)`,
+      where _subject = ${t.subject} ${t.subjectIsKey ? sql`and _key = ${t.subject}` : sql``} and _valid_to is null and not _deleted order by _key limit ${limit}) x)`,
       );
       return sql<SubjectRecordRow>`${sql.join(branches, sql` union all `)}`;
     },

@@ -423,4 +423,28 @@ describe('data centre', () => {
     expect(await columns()).not.toContain('_hash');
     expect(await push('sprocket-3', [{ widget_no: 'D2', owner_id: ID_B, owner_name: '四' }])).toMatchObject({ status: 'applied', updated: 0, unchanged: 1 });
   });
+
+  it('finds a subject kept as text as it was written, and an ID number whatever its case', async () => {
+    const parcel = {
+      ...WIDGET,
+      code: 'test.parcel',
+      name: '测试地块登记',
+      nameEn: 'Test parcels',
+      keyFields: ['parcel_no'],
+      subject: { field: 'plot_code', kind: 'place' },
+      fields: [
+        { name: 'parcel_no', labelZh: '地块编号', labelEn: 'Parcel number', type: 'text', required: true, sensitivity: 1 },
+        { name: 'plot_code', labelZh: '宗地代码', labelEn: 'Plot code', type: 'text', required: true, sensitivity: 1 },
+      ],
+    };
+    expect((await post('/api/dc/resources', operator, parcel)).statusCode).toBe(201);
+    const pushed = await post('/api/dc/resources/test.parcel/batches', staff, { idempotencyKey: 'parcel-1', operation: 'upsert', records: [{ parcel_no: 'P1', plot_code: 'xm-sm-001a' }] });
+    expect(pushed.json().batch).toMatchObject({ status: 'applied', inserted: 1 });
+    const found = async (subject: string) => ((await get(`/api/dc/subjects/${encodeURIComponent(subject)}`, staff)).json() as { resource: string }[]).map((f) => f.resource);
+    expect(await found(' xm-sm-001a ')).toEqual(['test.parcel']);
+    expect(await found('XM-SM-001A')).toEqual([]);
+    expect(ID_B.endsWith('X')).toBe(true);
+    expect(await found(ID_B)).toContain('test.sprocket');
+    expect(await found(ID_B.toLowerCase())).toEqual(await found(ID_B));
+  });
 });

@@ -2,6 +2,7 @@ import type { Kysely, RawBuilder } from 'kysely';
 import { CoherentCache } from '../../platform/db/coherent-cache';
 import type { Database } from '../../platform/db/database';
 import * as store from './datacentre.store';
+import { storedSubject } from './field-types';
 
 /** How long a resource's definition is reused without reading it again (changes are pushed). */
 const RESOURCE_CACHE_MS = 60_000;
@@ -112,10 +113,11 @@ export class RecordReader {
 
   /** The current records about one subject (ID number, credit code or place code). */
   async bySubject(code: string, subject: string, fields: readonly string[], limit = 100): Promise<SharedRecord[]> {
-    const value = subject.trim().toUpperCase();
-    const where = [{ column: '_subject', value }];
     const resource = await this.resource(code);
-    if (resource && store.subjectIsKey(resource)) where.push({ column: '_key', value });
+    const value = resource ? storedSubject(resource, subject.trim()) : null;
+    if (value === null) return [];
+    const where = [{ column: '_subject', value }];
+    if (store.subjectIsKey(resource!)) where.push({ column: '_key', value });
     return this.select(code, fields, where, { limit });
   }
 
