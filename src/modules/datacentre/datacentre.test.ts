@@ -39,6 +39,22 @@ const WIDGET = {
   ],
 };
 
+// A resource of two fields: its key, and the subject its records are about.
+function keyedResource(code: string, [name, nameEn]: [string, string], [key, keyZh, keyEn]: [string, string, string], [subject, subjectZh, subjectEn, type, kind]: [string, string, string, string, string]) {
+  return {
+    ...WIDGET,
+    code,
+    name,
+    nameEn,
+    keyFields: [key],
+    subject: { field: subject, kind },
+    fields: [
+      { name: key, labelZh: keyZh, labelEn: keyEn, type: 'text', required: true, sensitivity: 1 },
+      { name: subject, labelZh: subjectZh, labelEn: subjectEn, type, required: true, sensitivity: 1 },
+    ],
+  };
+}
+
 describe('data centre', () => {
   let ludao: TestLudao;
   let operator: string;
@@ -319,19 +335,8 @@ describe('data centre', () => {
   });
 
   it('finds a company by its credit code and a person by ID number, each only where such a subject can be', async () => {
-    const LICENCE = {
-      ...WIDGET,
-      code: 'test.licence',
-      name: '测试许可登记',
-      nameEn: 'Test licences',
-      keyFields: ['licence_no'],
-      subject: { field: 'holder', kind: 'legal_person' },
-      fields: [
-        { name: 'licence_no', labelZh: '许可编号', labelEn: 'Licence number', type: 'text', required: true, sensitivity: 1 },
-        { name: 'holder', labelZh: '持证企业', labelEn: 'Holder', type: 'credit_code', required: true, sensitivity: 1 },
-      ],
-    };
-    expect((await post('/api/dc/resources', operator, LICENCE)).statusCode).toBe(201);
+    const licence = keyedResource('test.licence', ['测试许可登记', 'Test licences'], ['licence_no', '许可编号', 'Licence number'], ['holder', '持证企业', 'Holder', 'credit_code', 'legal_person']);
+    expect((await post('/api/dc/resources', operator, licence)).statusCode).toBe(201);
     const pushed = await post('/api/dc/resources/test.licence/batches', staff, { idempotencyKey: 'l1', operation: 'upsert', records: [{ licence_no: 'L1', holder: COMPANY }] });
     expect(pushed.json()).toMatchObject({ batch: { status: 'applied' } });
     const company = (await get(`/api/dc/subjects/${COMPANY}`, staff)).json() as { resource: string; records: { key: string }[] }[];
@@ -425,18 +430,7 @@ describe('data centre', () => {
   });
 
   it('finds a subject kept as text as it was written, and an ID number whatever its case', async () => {
-    const parcel = {
-      ...WIDGET,
-      code: 'test.parcel',
-      name: '测试地块登记',
-      nameEn: 'Test parcels',
-      keyFields: ['parcel_no'],
-      subject: { field: 'plot_code', kind: 'place' },
-      fields: [
-        { name: 'parcel_no', labelZh: '地块编号', labelEn: 'Parcel number', type: 'text', required: true, sensitivity: 1 },
-        { name: 'plot_code', labelZh: '宗地代码', labelEn: 'Plot code', type: 'text', required: true, sensitivity: 1 },
-      ],
-    };
+    const parcel = keyedResource('test.parcel', ['测试地块登记', 'Test parcels'], ['parcel_no', '地块编号', 'Parcel number'], ['plot_code', '宗地代码', 'Plot code', 'text', 'place']);
     expect((await post('/api/dc/resources', operator, parcel)).statusCode).toBe(201);
     const pushed = await post('/api/dc/resources/test.parcel/batches', staff, { idempotencyKey: 'parcel-1', operation: 'upsert', records: [{ parcel_no: 'P1', plot_code: 'xm-sm-001a' }] });
     expect(pushed.json().batch).toMatchObject({ status: 'applied', inserted: 1 });
