@@ -111,6 +111,9 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
   const stage = stageName(batchId);
   const fields = resource.fields;
   const columns = [...store.RECORD_META_COLUMNS.filter((c) => c !== '_valid_from'), ...fields.map((f) => f.name)];
+  // What each row's COPY line holds (`RowValidator`); the batch and the delete flag, the same
+  // for every row, are the stage's column defaults.
+  const copyColumns = ['_key', '_subject', '_row', ...fields.map((f) => f.name)];
 
   const counts = { rowsRead: 0, rowsValid: 0, rowsInvalid: 0 };
   const errors: RowError[] = [];
@@ -136,6 +139,7 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
     // A batch taken over after a crash may have left its staging table behind.
     await store.dropStage(db, stage);
     await sql`create unlogged table ${sql.id(stage)} as select ${sql.join(columns.map((c) => sql.id(c)))} from ${sql.id(resource.table_name)} with no data`.execute(db);
+    await sql`alter table ${sql.id(stage)} alter column _batch set default ${sql.lit(batchId)}, alter column _deleted set default ${sql.lit(request.operation === 'delete')}`.execute(db);
     // One chunk copies into the stage while the next is read and validated. Progress (also
     // the batch's heartbeat) is saved at most once a second: a commit per chunk held up the copies.
     let saved = 0;
@@ -143,7 +147,7 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
       await copying;
       const snapshot = figures();
       copying = (async () => {
-        await database.bulk((s) => s.copyIn(stage, columns, once(data)));
+        await database.bulk((s) => s.copyIn(stage, copyColumns, once(data)));
         if (performance.now() - saved >= PROGRESS_SAVE_MS) {
           saved = performance.now();
           await store.saveBatchProgress(db, batchId, snapshot);
@@ -154,7 +158,7 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
     };
     let mismatch: string | null = null;
     let columnsChecked = false;
-    for await (const chunk of request.read({ schema: resource, operation: request.operation, batchId })) {
+    for await (const chunk of request.read({ schema: resource, operation: request.operation })) {
       counts.rowsRead += chunk.rowsRead;
       counts.rowsValid += chunk.rowsValid;
       counts.rowsInvalid += chunk.rowsInvalid;

@@ -7,7 +7,7 @@ import { RowValidator, validatePiece } from './validate';
 // A worker of `parallel.ts` (which bundles this file and its imports into the worker's script):
 // validates each piece it is sent and answers with its chunk.
 const { setup } = workerData as WorkerSetup;
-const validator = new RowValidator(setup.schema, setup.operation, setup.batchId);
+const validator = new RowValidator(setup.schema, setup.operation);
 parentPort!.on('message', (piece: { seq: number; bytes: Uint8Array; firstRow: number }) => {
   let answer: PieceAnswer;
   try {

@@ -30,7 +30,6 @@ export const MAX_STORED_ERRORS = 10_000;
 export interface ValidatorSetup {
   schema: RowSchema;
   operation: 'upsert' | 'delete';
-  batchId: string;
 }
 
 /** Reads a batch's rows and validates them, in chunks, in order. */
@@ -43,7 +42,7 @@ export type BatchReader = (setup: ValidatorSetup) => AsyncIterable<ValidatedChun
  * runBatch(deps, { …, read: readInThread(readRows(input, 'csv', info)) });
  */
 export function readInThread(rows: AsyncIterable<RawRow>): BatchReader {
-  return (setup) => validateRows(rows, new RowValidator(setup.schema, setup.operation, setup.batchId));
+  return (setup) => validateRows(rows, new RowValidator(setup.schema, setup.operation));
 }
 
 /** A run of a batch's rows, validated. */
@@ -79,7 +78,6 @@ export class RowValidator {
   constructor(
     private readonly resource: RowSchema,
     private readonly operation: 'upsert' | 'delete',
-    private readonly batchId: string,
   ) {
     this.keys = new Set(resource.key_fields);
     resource.fields.forEach((field, index) => {
@@ -135,7 +133,7 @@ export class RowValidator {
     let key = String(stored[this.keyIndexes[0]!]);
     for (let i = 1; i < this.keyIndexes.length; i++) key += `|${String(stored[this.keyIndexes[i]!])}`;
     const subject = this.subjectIndex < 0 ? null : stored[this.subjectIndex]!;
-    let line = `${copyText(key)}\t${copyText(subject === null ? null : String(subject))}\t${operation === 'delete' ? 't' : 'f'}\t${this.batchId}\t${raw.row}`;
+    let line = `${copyText(key)}\t${copyText(subject === null ? null : String(subject))}\t${raw.row}`;
     for (const value of stored) line += `\t${copyText(value)}`;
     return `${line}\n`;
   }
