@@ -429,7 +429,7 @@ describe('data centre', () => {
     expect(await push('sprocket-3', [{ widget_no: 'D2', owner_id: ID_B, owner_name: '四' }])).toMatchObject({ status: 'applied', updated: 0, unchanged: 1 });
   });
 
-  it('finds a subject kept as text as it was written, and an ID number whatever its case', async () => {
+  it('finds a place’s code as it was written, and a person’s ID number whatever its case', async () => {
     const parcel = keyedResource('test.parcel', ['测试地块登记', 'Test parcels'], ['parcel_no', '地块编号', 'Parcel number'], ['plot_code', '宗地代码', 'Plot code', 'text', 'place']);
     expect((await post('/api/dc/resources', operator, parcel)).statusCode).toBe(201);
     const pushed = await post('/api/dc/resources/test.parcel/batches', staff, { idempotencyKey: 'parcel-1', operation: 'upsert', records: [{ parcel_no: 'P1', plot_code: 'xm-sm-001a' }] });
@@ -437,7 +437,13 @@ describe('data centre', () => {
     const found = async (subject: string) => ((await get(`/api/dc/subjects/${encodeURIComponent(subject)}`, staff)).json() as { resource: string }[]).map((f) => f.resource);
     expect(await found(' xm-sm-001a ')).toEqual(['test.parcel']);
     expect(await found('XM-SM-001A')).toEqual([]);
+    // An identifier kept in a text field (a deed's owner: an ID number or a credit code) is
+    // found in capitals, however the department wrote it and however it is asked for.
+    const deed = keyedResource('test.deed', ['测试契证登记', 'Test deeds'], ['deed_no', '契证编号', 'Deed number'], ['holder_id', '权利人证件号', 'Holder', 'text', 'mixed']);
+    expect((await post('/api/dc/resources', operator, deed)).statusCode).toBe(201);
+    expect((await post('/api/dc/resources/test.deed/batches', staff, { idempotencyKey: 'deed-1', operation: 'upsert', records: [{ deed_no: 'D1', holder_id: ID_B.toLowerCase() }] })).json().batch).toMatchObject({ status: 'applied' });
     expect(ID_B.endsWith('X')).toBe(true);
+    expect(await found(ID_B)).toContain('test.deed');
     expect(await found(ID_B)).toContain('test.sprocket');
     expect(await found(ID_B.toLowerCase())).toEqual(await found(ID_B));
   });

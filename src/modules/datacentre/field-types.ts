@@ -173,20 +173,39 @@ function parseGeoPoint(raw: unknown): unknown {
 }
 
 /**
- * A subject as a resource's records store it, or null when none of them can be about it.
- * Ingestion stores a subject as its field's type parses it (an ID number or credit code in
- * upper case, a text code as written), so a value the type refuses (a company's credit code
- * in a table of resident IDs, a person's ID in a table of credit codes) is not there: the
- * look-up skips that table (for a person, 2 of the city's 21; for a company, 11).
+ * A subject as a resource's records store it in `_subject`, or null when none of them can be
+ * about it. People and legal persons are named by identifiers written in capitals (GB 11643's
+ * check character X, GB 32100's letters), so their subjects are kept in capitals whatever the
+ * field's type (`subjectValue`); a place's code is kept as written. A value the subject field's
+ * type refuses (a company's credit code in a table of resident IDs, a person's ID in a table of
+ * credit codes) is not there: the look-up skips that table (for a person, 2 of the city's 21;
+ * for a company, 11).
  *
  * @example
  * storedSubject(population, '11010519491231002x'); // '11010519491231002X'
  */
-export function storedSubject(resource: { fields: readonly (FieldRules & { name: string })[]; subject_field: string | null }, subject: string): string | null {
+export function storedSubject(resource: SubjectDefinition, subject: string): string | null {
   const field = resource.fields.find((f) => f.name === resource.subject_field);
-  if (!field) return subject;
-  const value = parseValue(field, subject);
-  return value === null || value instanceof Refused ? null : String(value);
+  const value = field ? parseValue(field, subject) : subject;
+  return value === null || value instanceof Refused ? null : subjectValue(resource, value);
+}
+
+/** What `storedSubject` and `subjectValue` need of a resource. */
+export interface SubjectDefinition {
+  fields: readonly (FieldRules & { name: string })[];
+  subject_field: string | null;
+  subject_kind: string | null;
+}
+
+/**
+ * A subject field's stored value as the record's `_subject`: in capitals unless it names a place.
+ *
+ * @example
+ * subjectValue({ subject_kind: 'mixed' }, '35020619851130044x'); // '35020619851130044X'
+ */
+export function subjectValue(resource: Pick<SubjectDefinition, 'subject_kind'>, value: unknown): string {
+  const text = String(value);
+  return resource.subject_kind === 'place' ? text : text.toUpperCase();
 }
 
 /**

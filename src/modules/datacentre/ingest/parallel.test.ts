@@ -12,7 +12,7 @@ const fields: StoredField[] = [
   { name: 'note', labelZh: '备注', labelEn: 'Note', type: 'text', required: false, sensitivity: 1 },
   { name: 'since', labelZh: '起始日期', labelEn: 'Since', type: 'date', required: false, sensitivity: 1 },
 ];
-const setup: ValidatorSetup = { schema: { fields, key_fields: ['no'], subject_field: 'holder' }, operation: 'upsert' };
+const setup: ValidatorSetup = { schema: { fields, key_fields: ['no'], subject_field: 'holder', subject_kind: 'person' }, operation: 'upsert' };
 const holder = makeResidentId({ areaCode: '350203', birthDate: '1990-03-07', sequence: 123 });
 
 // About 150 KB of NDJSON with every kind of line a file holds: good rows (Chinese, tabs to

@@ -1,4 +1,4 @@
-import { copyText, parseValue, Refused } from '../field-types';
+import { copyText, parseValue, Refused, subjectValue } from '../field-types';
 import type { StoredField } from '../datacentre.store';
 import type { RawRow } from './raw-row';
 
@@ -14,6 +14,7 @@ export interface RowSchema {
   fields: StoredField[];
   key_fields: string[];
   subject_field: string | null;
+  subject_kind: string | null;
 }
 
 /** Why a row was refused. */
@@ -132,8 +133,8 @@ export class RowValidator {
     if (errors) return errors;
     let key = String(stored[this.keyIndexes[0]!]);
     for (let i = 1; i < this.keyIndexes.length; i++) key += `|${String(stored[this.keyIndexes[i]!])}`;
-    const subject = this.subjectIndex < 0 ? null : stored[this.subjectIndex]!;
-    let line = `${copyText(key)}\t${copyText(subject === null ? null : String(subject))}\t${raw.row}`;
+    const subject = this.subjectIndex < 0 || stored[this.subjectIndex] === null ? null : subjectValue(this.resource, stored[this.subjectIndex]);
+    let line = `${copyText(key)}\t${copyText(subject)}\t${raw.row}`;
     for (const value of stored) line += `\t${copyText(value)}`;
     return `${line}\n`;
   }
