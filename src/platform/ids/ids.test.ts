@@ -27,6 +27,12 @@ describe('resident ID numbers (GB 11643-1999)', () => {
     expect(checkResidentId(value, { today: new Date('2026-11-25') })).toBe(problem);
   });
 
+  it('takes "today" in China: born on the 26th is no future birth at 01:00 on the 26th in Xiamen', () => {
+    const born = makeResidentId({ areaCode: '350203', birthDate: '2026-11-26', sequence: 1 });
+    expect(checkResidentId(born, { today: new Date('2026-11-25T17:00:00Z') })).toBeNull();
+    expect(checkResidentId(born, { today: new Date('2026-11-25T15:59:00Z') })).toBe('birth_date');
+  });
+
   it('catches every single-digit change in a valid number', () => {
     const id = makeResidentId({ areaCode: '350203', birthDate: '1990-03-07', sequence: 123 });
     for (let i = 14; i < 17; i++) {

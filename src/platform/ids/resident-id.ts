@@ -1,3 +1,5 @@
+import { chinaDay, secondsToChinaMidnight } from '../china-time';
+
 /**
  * Resident identity numbers (居民身份证号码, GB 11643-1999): 6-digit administrative area code,
  * 8-digit birth date YYYYMMDD, 3-digit sequence (odd = male, even = female), check character.
@@ -40,15 +42,16 @@ function isRealDate(yyyymmdd: string): boolean {
   return d <= DAYS_IN_MONTH[m - 1]! + (leap ? 1 : 0);
 }
 
-// Today as YYYYMMDD (UTC), worked out once a day: an import checks a million numbers a minute.
+// Today in China (UTC+8) as YYYYMMDD, worked out once a day: an import checks a million
+// numbers a minute.
 let today = { compact: '', until: 0 };
-function compact(date: Date): string {
-  return date.toISOString().slice(0, 10).replace(/-/g, '');
+function compact(date: Date | number): string {
+  return chinaDay(date).replace(/-/g, '');
 }
 function compactDate(date?: Date): string {
   if (date) return compact(date);
   const now = Date.now();
-  if (now >= today.until) today = { compact: compact(new Date(now)), until: now - (now % 86_400_000) + 86_400_000 };
+  if (now >= today.until) today = { compact: compact(now), until: now + secondsToChinaMidnight(now) * 1000 };
   return today.compact;
 }
 
