@@ -1,5 +1,5 @@
 /**
- * bench/datacentre/memory — peak memory of `ludao import` on a 1 GB CSV.
+ * bench/datacentre/memory — peak memory of `ludao import` on a 1 GB CSV (or NDJSON).
  *
  * Writes a CSV of synthetic people (UTF-8, field names as headers) of about `--gb` gigabytes,
  * or with `--format ndjson` the same people as NDJSON (read on worker threads), then runs
