@@ -581,10 +581,11 @@ export async function applyStage(
     if (operation === 'delete') return { written: 0, unchanged: (await s.query(`delete from ${st}`)).rowCount, replaced: 0, duplicates: 0 };
     // Most batches name each key once: the unique index on the current key finds out while it
     // is built; only a batch that repeats a key pays for a pass that keeps each key's last row.
-    const first = await firstLoad(s, table, `insert into ${t} (${list}, _valid_from) select ${list}, now() from ${st}`);
+    const insert = `insert into ${t} (${list}, _valid_from) select ${list}, now() from ${st}`;
+    const first = await firstLoad(s, table, insert);
     if (first !== 'duplicates') return { written: first, unchanged: 0, replaced: 0, duplicates: 0 };
     const duplicates = await dedupe();
-    const written = await firstLoad(s, table, `insert into ${t} (${list}, _valid_from) select ${list}, now() from ${st}`);
+    const written = await firstLoad(s, table, insert);
     if (written === 'duplicates') throw new Error(`${table}: the batch still repeats a key after keeping each key's last row`);
     return { written, unchanged: 0, replaced: 0, duplicates };
   }

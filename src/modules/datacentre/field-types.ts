@@ -21,9 +21,6 @@ export const FIELD_TYPES = [
 /** A field type name. */
 export type FieldType = (typeof FIELD_TYPES)[number];
 
-/** A parsed value: what is stored (JSON-friendly), or why the raw value was refused. */
-export type Parsed = { ok: true; value: unknown } | { ok: false; reason: string };
-
 /** What a parser needs to know about its field beyond the type. */
 export interface FieldRules {
   type: FieldType;
@@ -60,25 +57,14 @@ function realDate(y: string, m: string, d: string): string | null {
 
 /**
  * Turns a raw value (a string from CSV, a JSON value from NDJSON or the API, a cell from XLSX)
- * into the stored value of a field. Empty strings and nulls are `null`: required-ness is
- * checked by the caller.
+ * into the stored value of a field, or a `Refused` saying why not (no result object per value:
+ * it runs for every field of every row imported). Empty strings and nulls are `null`:
+ * required-ness is checked by the caller.
  *
  * @example
- * parseFieldValue({ type: 'integer' }, ' 42 ');          // { ok: true, value: 42 }
- * parseFieldValue({ type: 'date' }, '2026-02-30');       // { ok: false, reason: 'not a real date: 2026-02-30' }
- * parseFieldValue({ type: 'resident_id' }, '11010519491231002X'); // { ok: true, value: '11010519491231002X' }
- */
-export function parseFieldValue(rules: FieldRules, raw: unknown): Parsed {
-  const value = parseValue(rules, raw);
-  return value instanceof Refused ? { ok: false, reason: value.reason } : { ok: true, value };
-}
-
-/**
- * `parseFieldValue` for loops over many rows: the stored value itself, or a `Refused`
- * (no result object per value).
- *
- * @example
- * parseValue({ type: 'integer' }, '4x'); // Refused { reason: 'not a whole number: 4x' }
+ * parseValue({ type: 'integer' }, ' 42 ');          // 42
+ * parseValue({ type: 'date' }, '2026-02-30');       // Refused { reason: 'not a real date: 2026-02-30' }
+ * parseValue({ type: 'resident_id' }, '11010519491231002x'); // '11010519491231002X'
  */
 export function parseValue(rules: FieldRules, raw: unknown): unknown {
   if (raw === null || raw === undefined || raw === '') return null;
