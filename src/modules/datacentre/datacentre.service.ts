@@ -278,10 +278,14 @@ export class DatacentreService {
   async subjectRecords(caller: Principal | null, subject: string, requestId?: string): Promise<{ resource: string; name: string; records: StoredRecord[] }[]> {
     requirePermission(caller, 'records:read');
     const wanted = subject.trim();
-    const readable = (await this.subjectResources()).flatMap((r) => {
-      const stored = this.mayRead(caller!, r) ? storedSubject(r, wanted) : null;
-      return stored === null ? [] : [{ ...r, stored }];
-    });
+    const readable: ResourceWithFields[] = [];
+    const stored: string[] = [];
+    for (const r of await this.subjectResources()) {
+      const value = this.mayRead(caller!, r) ? storedSubject(r, wanted) : null;
+      if (value === null) continue;
+      readable.push(r);
+      stored.push(value);
+    }
     const event = { action: 'datacentre.subject.read', actor: auditActor(caller), dataSubject: subject, requestId: requestId ?? null, detail: { resources: [] } };
     if (readable.length === 0) {
       await this.deps.audit.record(event);
@@ -289,7 +293,7 @@ export class DatacentreService {
     }
     // Read and audited in one statement; the entry names the resources that had records.
     const query = store.subjectRecordsQuery(
-      readable.map((r) => ({ code: r.code, table: r.table_name, fields: r.fields, subjectIsKey: store.subjectIsKey(r), subject: r.stored })),
+      readable.map((r, i) => ({ code: r.code, table: r.table_name, fields: r.fields, subjectIsKey: store.subjectIsKey(r), subject: stored[i]! })),
       100,
     );
     const rows = await this.deps.audit.readWith(this.deps.db, query, event, { detail: store.subjectReadDetail, evenWhenEmpty: true });

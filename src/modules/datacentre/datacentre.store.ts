@@ -566,12 +566,13 @@ export async function applyStage(
   table: string,
   stage: string,
   columns: readonly string[],
-  fields: readonly string[],
   operation: 'upsert' | 'delete',
 ): Promise<{ written: number; unchanged: number; replaced: number; duplicates: number }> {
   const t = quoted(table);
   const st = quoted(stage);
   const list = columns.map(quoted).join(', ');
+  const meta: readonly string[] = RECORD_META_COLUMNS;
+  const fields = columns.filter((c) => !meta.includes(c));
   // A row with the same values as the current version (every field, as stored) changes nothing.
   const sameValues = `(${fields.map((f) => `o.${quoted(f)}`).join(', ')}) is not distinct from (${fields.map((f) => `s.${quoted(f)}`).join(', ')})`;
   const dedupe = async () =>

@@ -17,6 +17,9 @@ export interface NdjsonPiece {
 
 const LF = 0x0a;
 
+/** NDJSON is read in pieces of whole lines of about this size (in this thread or in workers). */
+export const NDJSON_PIECE_BYTES = 1 << 20;
+
 function countLines(bytes: Uint8Array): number {
   let lines = 0;
   for (let at = bytes.indexOf(LF); at !== -1; at = bytes.indexOf(LF, at + 1)) lines++;
@@ -94,4 +97,9 @@ export function* ndjsonRows(bytes: Uint8Array, firstRow: number): Generator<RawR
     if (typeof value !== 'object' || value === null || Array.isArray(value)) yield { row, error: 'not a JSON object' };
     else yield { row, values: value as Record<string, unknown> };
   }
+}
+
+/** The rows of pieces, in their order. */
+export async function* ndjsonPieceRows(pieces: AsyncIterable<NdjsonPiece> | Iterable<NdjsonPiece>): AsyncGenerator<RawRow> {
+  for await (const piece of pieces) yield* ndjsonRows(piece.bytes, piece.firstRow);
 }

@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ndjsonPieces, ndjsonRows, type NdjsonPiece } from './ndjson';
+import { NDJSON_PIECE_BYTES, ndjsonPieceRows, ndjsonPieces, type NdjsonPiece } from './ndjson';
 import { UnreadableFileError } from './raw-row';
 import type { ReadInfo } from './readers';
 import { readInThread, type BatchReader, type ValidatedChunk, type ValidatorSetup } from './validate';
@@ -15,9 +15,6 @@ import { readInThread, type BatchReader, type ValidatedChunk, type ValidatorSetu
  * chunks come back in the file's order. A file smaller than a few pieces is read in this
  * thread: starting workers would cost more than they save.
  */
-
-/** The size of the pieces handed to workers. */
-const PIECE_BYTES = 1 << 20;
 
 /** A worker's answer about one piece. */
 export type PieceAnswer = { seq: number; chunk: ValidatedChunk } | { seq: number; unreadable: string } | { seq: number; failed: string };
@@ -39,7 +36,7 @@ function workerCount(): number {
  * runBatch(deps, { …, read: readNdjsonInWorkers(fs.createReadStream('people.ndjson'), info) });
  */
 export function readNdjsonInWorkers(input: Readable, info: ReadInfo, options: { workers?: number; pieceBytes?: number; inThreadBytes?: number } = {}): BatchReader {
-  const pieceBytes = options.pieceBytes ?? PIECE_BYTES;
+  const pieceBytes = options.pieceBytes ?? NDJSON_PIECE_BYTES;
   return (setup) => readPieces(input, info, setup, { workers: options.workers ?? workerCount(), pieceBytes, inThreadBytes: options.inThreadBytes ?? 4 * pieceBytes });
 }
 
@@ -60,7 +57,7 @@ async function* readPieces(input: Readable, info: ReadInfo, setup: ValidatorSetu
     headBytes += next.value.bytes.length;
   }
   if (!more) {
-    yield* readInThread(rowsOf(head))(setup);
+    yield* readInThread(ndjsonPieceRows(head))(setup);
     return;
   }
   yield* inWorkers(
@@ -71,10 +68,6 @@ async function* readPieces(input: Readable, info: ReadInfo, setup: ValidatorSetu
     setup,
     options.workers,
   );
-}
-
-async function* rowsOf(pieces: NdjsonPiece[]) {
-  for (const piece of pieces) yield* ndjsonRows(piece.bytes, piece.firstRow);
 }
 
 // A worker's heap: a small young generation (V8's default let each worker's grow to tens of MB

@@ -3,7 +3,7 @@ import { parse as parseCsv } from 'csv-parse';
 import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { detectEncoding, SNIFF_BYTES, type TextEncodingName } from './detect-encoding';
-import { ndjsonPieces, ndjsonRows } from './ndjson';
+import { NDJSON_PIECE_BYTES, ndjsonPieceRows, ndjsonPieces } from './ndjson';
 import { UnreadableFileError, type RawRow } from './raw-row';
 
 export { UnreadableFileError, type RawRow };
@@ -21,14 +21,12 @@ export const MAX_CSV_RECORD_BYTES = 1 << 20;
 /** The formats a file upload may have. */
 export type FileFormat = 'csv' | 'ndjson' | 'xlsx';
 
-
 /** What a reader found out about its input while reading. */
 export interface ReadInfo {
   encoding: TextEncodingName | null;
   /** Bytes consumed so far. */
   bytes: number;
 }
-
 
 /**
  * The format of a file, from its name or content type.
@@ -73,12 +71,9 @@ export function readRows(input: Readable, format: FileFormat, info: ReadInfo): A
   return readCsv(counted, info);
 }
 
-/** NDJSON is read in pieces of whole lines of about this size. */
-export const NDJSON_PIECE_BYTES = 1 << 20;
-
 async function* readNdjson(input: Readable, info: ReadInfo): AsyncGenerator<RawRow> {
   info.encoding = 'utf-8';
-  for await (const piece of ndjsonPieces(input, NDJSON_PIECE_BYTES)) yield* ndjsonRows(piece.bytes, piece.firstRow);
+  yield* ndjsonPieceRows(ndjsonPieces(input, NDJSON_PIECE_BYTES));
 }
 
 // Reads until SNIFF_BYTES are in hand (or the stream ends), and hands back a stream that

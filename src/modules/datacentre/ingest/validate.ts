@@ -147,12 +147,10 @@ class ChunkBuilder {
   rowsInvalid = 0;
   errors: RowError[] = [];
   columns: ValidatedChunk['columns'];
+  /** Whether no readable row has been seen yet (the first one's columns are checked). */
+  private unchecked = true;
 
-  constructor(
-    private readonly validator: RowValidator,
-    /** Whether the next readable row is the first this builder's part of the batch holds. */
-    private unchecked: boolean,
-  ) {}
+  constructor(private readonly validator: RowValidator) {}
 
   /** The row's COPY line; null when it is invalid, or when its columns do not match (`columns.mismatch`). */
   take(raw: RawRow): string | null {
@@ -213,7 +211,7 @@ export async function* validateRows(rows: AsyncIterable<RawRow>, validator: RowV
   let filling = 0;
   let used = 0;
   let rowsInChunk = 0;
-  const builder = new ChunkBuilder(validator, true);
+  const builder = new ChunkBuilder(validator);
   const cut = (): ValidatedChunk => {
     const chunk = builder.chunk(buffers[filling]!.subarray(0, used));
     filling = 1 - filling;
@@ -243,7 +241,7 @@ export async function* validateRows(rows: AsyncIterable<RawRow>, validator: RowV
  * hand it over; `sizeHint` is where it starts (it grows as needed).
  */
 export function validatePiece(rows: Iterable<RawRow>, validator: RowValidator, sizeHint: number): ValidatedChunk {
-  const builder = new ChunkBuilder(validator, true);
+  const builder = new ChunkBuilder(validator);
   let out = Buffer.from(new ArrayBuffer(Math.max(sizeHint, 1024)));
   let used = 0;
   for (const raw of rows) {
