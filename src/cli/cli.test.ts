@@ -108,6 +108,19 @@ describe('ludao CLI', () => {
     // can pass the default 60 s. Nothing here is about time.
   }, 180_000);
 
+  it('opens the database for a command without loading the HTTP layer', async () => {
+    // `ludao import` of a 1 GB file must stay under 300 MB: a command that serves no HTTP
+    // loads no routes, no Fastify, no TypeBox schemas, and no library it does not use.
+    const trace = path.join(dir, 'loaded.txt');
+    const hook = path.resolve('src/cli/trace-loads.test-support.mjs');
+    const migrate = await ludao(['migrate'], { ...env, NODE_OPTIONS: `--import ${hook}`, LUDAO_TRACE_LOADS: trace });
+    expect(migrate.code).toBe(0);
+    const loaded = fs.readFileSync(trace, 'utf8').split('\n');
+    expect(loaded.filter((url) => url.endsWith('/src/core.ts') || url.endsWith('/src/modules/datacentre/index.ts'))).toHaveLength(2);
+    const heavy = loaded.filter((url) => /\/node_modules\/(fastify|typebox|@fastify|@node-rs\/argon2|@node-rs\/jieba|exceljs)\/|\.routes\.ts$|\.contract\.ts$|\/src\/app\.ts$/.test(url));
+    expect(heavy).toEqual([]);
+  });
+
   it('exits non-zero naming the first entry that was changed', async () => {
     await tamper([
       'alter table audit_entry disable trigger audit_entry_append_only',

@@ -11,7 +11,7 @@ import { VERSION } from '../platform/version';
 
 // The platform, its modules and flows load when a command needs them: `ludao --help` and a bad
 // argument answer without loading (and transpiling) the whole server first.
-const app = () => import('../app');
+const loadCore = () => import('../core');
 const flows = async () => ({ ...(await import('../flows/demo-city')), ...(await import('../flows/demo-exchange')), ...(await import('../flows/demo-admission')), ...(await import('../flows/demo-maternity')), ...(await import('../flows/demo-opendata')) });
 
 /** A bad argument found inside an action (Commander reports those it finds while parsing). */
@@ -41,7 +41,7 @@ program
   .option('-H, --host <host>', 'address to listen on (default: $HOST or 0.0.0.0)')
   .action(async (opts: { port?: string; host?: string }) => {
     const config = loadConfig({ ...process.env, ...(opts.port ? { PORT: opts.port } : {}), ...(opts.host ? { HOST: opts.host } : {}) });
-    const { createLudao } = await app();
+    const { createLudao } = await import('../app');
     const ludao = await createLudao(config);
     const address = await ludao.listen();
     const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
@@ -81,7 +81,7 @@ program
   .command('migrate')
   .description('Bring every table up to date (also done on start)')
   .action(async () => {
-    const { openConfiguredDatabase, migrateLudao } = await app();
+    const { openConfiguredDatabase, migrateLudao } = await loadCore();
     const database = await openConfiguredDatabase(loadConfig());
     try {
       const reports = await migrateLudao(database.db);
@@ -123,7 +123,7 @@ program
     for (const [registry, count] of Object.entries(summary.counts)) console.log(`  ${registry.padEnd(24)} ${count.toLocaleString()}`);
     if (!opts.load) return;
     if (opts.asOf) throw new UsageError('--load takes the default reference date; leave out --as-of.');
-    const [{ openLudaoCore }, { loadDemoCity }] = await Promise.all([app(), import('../flows/demo-city')]);
+    const [{ openLudaoCore }, { loadDemoCity }] = await Promise.all([loadCore(), import('../flows/demo-city')]);
     const core = await openLudaoCore(loadConfig());
     try {
       const loadStarted = Date.now();
@@ -147,7 +147,7 @@ program
   .action(async (code: string, file: string, opts: { key?: string; delete?: boolean; onInvalid: 'skip' | 'reject' }) => {
     const stat = fs.statSync(file, { throwIfNoEntry: false });
     if (!stat?.isFile()) throw new UsageError(`no such file: ${file}`);
-    const [{ openLudaoCore }, { createDatacentreService }] = await Promise.all([app(), import('../modules/datacentre')]);
+    const [{ openLudaoCore }, { createDatacentreService }] = await Promise.all([loadCore(), import('../modules/datacentre')]);
     const core = await openLudaoCore(loadConfig(), { seed: true });
     try {
       const datacentre = createDatacentreService(core.ctx);
@@ -206,7 +206,7 @@ audit
   .command('verify')
   .description('Recompute the chain; exit 0 when intact, 1 naming the first entry changed, removed or out of order')
   .action(async () => {
-    const { openLudaoCore } = await app();
+    const { openLudaoCore } = await loadCore();
     const core = await openLudaoCore(loadConfig(), { seed: false });
     try {
       const result = await core.ctx.audit.verify();
@@ -234,7 +234,7 @@ users
   .action(async (opts: { username: string; name: string; kind: 'staff' | 'citizen' | 'enterprise' | 'team'; org?: string; role: string[]; password?: string }) => {
     const password = opts.password ?? process.env.LUDAO_PASSWORD;
     if (!password) throw new UsageError('give --password or set LUDAO_PASSWORD.');
-    const [{ openLudaoCore }, { createIdentityService }] = await Promise.all([app(), import('../modules/identity')]);
+    const [{ openLudaoCore }, { createIdentityService }] = await Promise.all([loadCore(), import('../modules/identity')]);
     const core = await openLudaoCore(loadConfig());
     try {
       const identity = createIdentityService(core.ctx);
@@ -261,7 +261,7 @@ keys
   .addOption(new Option('--days <n>', 'days until it expires (1–366)').argParser(positiveInt('--days')).default(90))
   .action(async (opts: { org: string; system: string; days: number }) => {
     if (opts.days > 366) throw new UsageError('--days must be at most 366.');
-    const [{ openLudaoCore }, { createIdentityService }] = await Promise.all([app(), import('../modules/identity')]);
+    const [{ openLudaoCore }, { createIdentityService }] = await Promise.all([loadCore(), import('../modules/identity')]);
     const core = await openLudaoCore(loadConfig());
     try {
       const identity = createIdentityService(core.ctx);
@@ -285,7 +285,7 @@ program
     if (opts.key) {
       keysText = readTextFile(opts.key, 'key file');
     } else {
-      const { openLudaoCore } = await app();
+      const { openLudaoCore } = await loadCore();
       const core = await openLudaoCore(loadConfig(), { seed: false });
       try {
         const keys = await new ReceiptSigner(core.ctx.db).publicKeys();

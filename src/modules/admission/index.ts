@@ -1,6 +1,5 @@
 import type { LudaoModule } from '../../platform/module';
 import { SANDBOX_SERVICE } from '../sandbox';
-import { registerAdmissionRoutes } from './admission.routes';
 import { AdmissionService } from './admission.service';
 import { createAdmission } from './migrations/0001-create-admission';
 
@@ -14,7 +13,8 @@ export { AdmissionService, rankZone, score } from './admission.service';
 export const admissionModule: LudaoModule = {
   name: 'admission',
   migrations: { '0001-create-admission': createAdmission },
-  register(ctx) {
+  async register(ctx) {
+    const { registerAdmissionRoutes } = await import('./admission.routes');
     const service = new AdmissionService({ db: ctx.db, audit: ctx.audit, transaction: ctx.transaction, sandbox: ctx.provisions.use(SANDBOX_SERVICE) });
     registerAdmissionRoutes(ctx.http, service);
   },

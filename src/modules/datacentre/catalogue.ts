@@ -7,6 +7,9 @@ import type { FieldType } from './field-types';
  * synthetic city's registries (src/synth/records.ts), so the demo city loads as it is.
  */
 
+/** How often a provider updates a resource (the catalogue's update cycle, 更新周期). */
+export const UPDATE_CYCLES = ['realtime', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'irregular'] as const;
+
 /** A domain (数据领域) of the catalogue. */
 export interface DomainSpec {
   code: string;

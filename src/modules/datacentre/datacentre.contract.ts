@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { UPDATE_CYCLES } from './catalogue';
 
 const CODE = '^[a-z][a-z0-9_]{0,24}(\\.[a-z][a-z0-9_]{0,24}){0,2}$';
 const FIELD_NAME = '^[a-z][a-z0-9_]{0,47}$';
@@ -9,15 +10,7 @@ export const SharingType = Type.Union([Type.Literal('unconditional'), Type.Liter
 /** Open types for the open-data portal. */
 export const OpenType = Type.Union([Type.Literal('unconditional'), Type.Literal('conditional'), Type.Literal('not_open')]);
 /** How often the provider updates a resource. */
-export const UpdateCycle = Type.Union([
-  Type.Literal('realtime'),
-  Type.Literal('daily'),
-  Type.Literal('weekly'),
-  Type.Literal('monthly'),
-  Type.Literal('quarterly'),
-  Type.Literal('yearly'),
-  Type.Literal('irregular'),
-]);
+export const UpdateCycle = Type.Enum(UPDATE_CYCLES);
 
 /**
  * One data item of a resource. Sensitivity: 1 public, 2 internal, 3 sensitive (masked in

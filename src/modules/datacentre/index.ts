@@ -1,13 +1,11 @@
 import type { LudaoModule, ModuleContext } from '../../platform/module';
-import { registerDatacentreRoutes } from './datacentre.routes';
 import { DatacentreService } from './datacentre.service';
 import { createCatalogue } from './migrations/0001-create-catalogue';
 import { batchRowIndex } from './migrations/0002-batch-row-index';
 import { uniqueCurrentKey } from './migrations/0003-unique-current-key';
 import { valuesCompared } from './migrations/0004-values-compared';
 
-export { BUILTIN_RESOURCES, DOMAINS, type BuiltinResource } from './catalogue';
-export { UpdateCycle } from './datacentre.contract';
+export { BUILTIN_RESOURCES, DOMAINS, UPDATE_CYCLES, type BuiltinResource } from './catalogue';
 export type { Batch, FieldSpec, Resource, ResourceSpec, ResourceStats, StoredRecord } from './datacentre.contract';
 export { DatacentreService, maskValue, type DatacentreFigures, type FileImport } from './datacentre.service';
 export type { BatchOutcome, BatchProgress } from './ingest/batch';
@@ -32,6 +30,7 @@ export const datacentreModule: LudaoModule = {
     await service.startCaching();
     ctx.http.addHook('onClose', () => service.stopCaching());
     await service.recoverBatches();
+    const { registerDatacentreRoutes } = await import('./datacentre.routes');
     registerDatacentreRoutes(ctx.http, service);
   },
 };

@@ -21,20 +21,12 @@ import {
   ResourceAccess,
   SharingRequest,
 } from './exchange.contract';
-import type { DataCall, ExchangeService } from './exchange.service';
+import { CALL_HEADERS, type DataCall, type ExchangeService } from './exchange.service';
 
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 80 }) });
 const FIELD_NAME = /^[a-z][a-z0-9_]{0,47}$/;
 /** Query parameters of the data plane that are not field filters. */
 const RESERVED = new Set(['fields', 'after', 'limit']);
-
-/** The headers every data-plane call carries (values may be percent-encoded UTF-8, for Chinese). */
-export const CALL_HEADERS = {
-  purpose: 'x-ludao-purpose',
-  caseId: 'x-ludao-case-id',
-  endUser: 'x-ludao-end-user',
-  channel: 'x-ludao-channel',
-} as const;
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const raw = request.headers[name];

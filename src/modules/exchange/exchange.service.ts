@@ -12,6 +12,14 @@ import * as store from './exchange.store';
 import { formatCursor, parseCursor, readChanges } from './subscriptions';
 import type { WorkingDayCalendar } from './working-days';
 
+/** The headers every data-plane call carries (values may be percent-encoded UTF-8, for Chinese). */
+export const CALL_HEADERS = {
+  purpose: 'x-ludao-purpose',
+  caseId: 'x-ludao-case-id',
+  endUser: 'x-ludao-end-user',
+  channel: 'x-ludao-channel',
+} as const;
+
 /** Working days a provider has to answer a request (DOMAIN.md). */
 export const ANSWER_WITHIN_WORKING_DAYS = 10;
 /** Rate limit of a channel when nobody set one. */

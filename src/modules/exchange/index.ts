@@ -4,7 +4,6 @@ import { RecordReader } from '../datacentre';
 import { createIdentityService } from '../identity';
 import { provisionKey } from '../../platform/provisions';
 import { CallLog } from './call-log';
-import { registerExchangeRoutes } from './exchange.routes';
 import { ExchangeService } from './exchange.service';
 import { CHANNEL_CHANGED, type ChannelRow } from './exchange.store';
 import { createExchange } from './migrations/0001-create-exchange';
@@ -29,7 +28,7 @@ export type {
   SharingRequest,
   Subscription,
 } from './exchange.contract';
-export { CALL_HEADERS } from './exchange.routes';
+export { CALL_HEADERS } from './exchange.service';
 export { ANSWER_WITHIN_WORKING_DAYS, ExchangeService } from './exchange.service';
 export { loadWorkingDayCalendar, WorkingDayCalendar } from './working-days';
 export { ChangeDelivery, formatCursor, parseCursor, signWebhook, type FeedChange } from './subscriptions';
@@ -113,6 +112,7 @@ export const exchangeModule: LudaoModule = {
   async register(ctx) {
     const exchange = await startExchange(ctx);
     ctx.http.addHook('onClose', () => exchange.stop());
+    const { registerExchangeRoutes } = await import('./exchange.routes');
     registerExchangeRoutes(ctx.http, exchange.service);
     ctx.provisions.provide(CALL_LOG, exchange.callLog);
   },

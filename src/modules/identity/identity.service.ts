@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import type { Kysely, Transaction } from 'kysely';
 import {
   areasFor,
@@ -22,6 +21,9 @@ import { Problem } from '../../platform/http/problem';
 import { isValidResidentId } from '../../platform/ids';
 import type { ApiKeyCreated, ApiKeySummary, CreateApiKeyBody, Me, OrgNode } from './identity.contract';
 import * as store from './identity.store';
+
+// Loaded when a password is hashed or checked: a command-line tool that never does is spared it.
+const argon2 = () => import('@node-rs/argon2');
 
 /** Login throttling: failures counted over this window… */
 const FAILURE_WINDOW_SECONDS = 15 * 60;
@@ -112,7 +114,7 @@ export class IdentityService {
       throw Problem.rateLimited('Too many failed sign-ins; try again in a few minutes', 60);
     }
     const user = await store.findUserByUsername(db, username);
-    const passwordOk = await argon2Verify(user?.password_hash ?? (await this.getDummyHash()), input.password).catch(() => false);
+    const passwordOk = await (await argon2()).verify(user?.password_hash ?? (await this.getDummyHash()), input.password).catch(() => false);
     if (!user || !passwordOk || user.disabled_at) {
       await store.insertLoginFailure(db, username, input.ip);
       await audit.record({
@@ -271,7 +273,7 @@ export class IdentityService {
     if (input.orgCode && !org) throw Problem.validation(`orgCode: no organisation "${input.orgCode}"`, [{ field: '/body/orgCode', message: 'unknown organisation' }]);
     if (await store.findUserByUsername(this.deps.db, username)) throw Problem.conflict(`A user named "${username}" already exists`);
     const id = randomUUID();
-    const passwordHash = await argon2Hash(input.password);
+    const passwordHash = await (await argon2()).hash(input.password);
     await this.deps.transaction(async (trx) => {
       await store.insertUser(trx, {
         id,
@@ -352,7 +354,7 @@ export class IdentityService {
   }
 
   private getDummyHash(): Promise<string> {
-    this.dummyHash ??= argon2Hash(newSecret());
+    this.dummyHash ??= argon2().then((a) => a.hash(newSecret()));
     return this.dummyHash;
   }
 }

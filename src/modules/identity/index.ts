@@ -1,6 +1,5 @@
 import { CoherentCache } from '../../platform/db/coherent-cache';
 import type { LudaoModule, ModuleContext } from '../../platform/module';
-import { registerIdentityRoutes } from './identity.routes';
 import type { ApiKeyRow } from './identity.store';
 import { IdentityService } from './identity.service';
 import { createIdentity } from './migrations/0001-create-identity';
@@ -44,6 +43,7 @@ export const identityModule: LudaoModule = {
     await service.startCaching();
     ctx.http.addHook('onClose', () => service.stopCaching());
     ctx.http.principalResolver.current = service.resolver;
+    const { registerIdentityRoutes } = await import('./identity.routes');
     registerIdentityRoutes(ctx.http, service, { secureCookies: ctx.config.secureCookies });
   },
 };

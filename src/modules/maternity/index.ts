@@ -1,6 +1,5 @@
 import type { LudaoModule } from '../../platform/module';
 import { SANDBOX_SERVICE } from '../sandbox';
-import { registerMaternityRoutes } from './maternity.routes';
 import { MaternityService } from './maternity.service';
 import { createMaternity } from './migrations/0001-create-maternity';
 
@@ -20,6 +19,7 @@ export const maternityModule: LudaoModule = {
     await service.ensureRules();
     // Claims a stopped process left `verifying` are completed before requests come in.
     await service.resumeVerifying();
+    const { registerMaternityRoutes } = await import('./maternity.routes');
     registerMaternityRoutes(ctx.http, service);
   },
 };

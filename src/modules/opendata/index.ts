@@ -4,15 +4,11 @@ import { RecordReader } from '../datacentre';
 import { loadWorkingDayCalendar } from '../exchange';
 import { createIdentityService } from '../identity';
 import { ConditionalAccess } from './applications';
-import { registerApplicationRoutes } from './applications.routes';
 import { Community } from './community';
-import { registerCommunityRoutes } from './community.routes';
 import { createPortal } from './migrations/0001-create-portal';
 import { createCommunity } from './migrations/0002-create-community';
 import { versionNotNull } from './migrations/0003-version-not-null';
 import { searchIndexFastupdateOff } from './migrations/0004-search-index-fastupdate-off';
-import { registerInteropRoutes } from './interop.routes';
-import { registerOpenDataRoutes } from './opendata.routes';
 import { OpenDataService } from './opendata.service';
 import type { DatasetWithVersion, KeyRow } from './opendata.store';
 import { PortalAccess } from './portal-access';
@@ -115,6 +111,12 @@ export const opendataModule: LudaoModule = {
   async register(ctx) {
     const portal = await startOpenData(ctx);
     ctx.http.addHook('onClose', () => portal.stop());
+    const [{ registerOpenDataRoutes }, { registerInteropRoutes }, { registerApplicationRoutes }, { registerCommunityRoutes }] = await Promise.all([
+      import('./opendata.routes'),
+      import('./interop.routes'),
+      import('./applications.routes'),
+      import('./community.routes'),
+    ]);
     registerOpenDataRoutes(ctx.http, portal.service, portal.access);
     registerInteropRoutes(ctx.http, portal.service, portal.access, ctx.config.publicUrl);
     registerApplicationRoutes(ctx.http, portal.applications);

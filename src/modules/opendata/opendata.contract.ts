@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { UpdateCycle } from '../datacentre';
+import { UPDATE_CYCLES } from '../datacentre';
 
 /**
  * Request and response shapes of the open-data portal API (shared with web/, the CLI, and the
@@ -34,7 +34,7 @@ export const DatasetField = Type.Object({
 export type DatasetField = Static<typeof DatasetField>;
 
 /** How often a dataset is updated (the catalogue's update cycles). */
-export const UpdateFrequency = UpdateCycle;
+export const UpdateFrequency = Type.Enum(UPDATE_CYCLES);
 export type UpdateFrequency = Static<typeof UpdateFrequency>;
 
 /** The four parts of a dataset's quality score (each 0–25; the score is their sum). */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { Jieba } from '@node-rs/jieba';
+import type * as JiebaModule from '@node-rs/jieba';
 import type * as JiebaDict from '@node-rs/jieba/dict';
 import { DISTRICTS, STREETS } from '../../synth';
 
@@ -19,12 +19,14 @@ const CITY_WORD_FREQ = 100_000;
  * seg.words('思明区公交站点'); // ['思明区', '公交', '站点']
  */
 export class Segmenter {
-  private readonly jieba: Jieba;
+  private readonly jieba: JiebaModule.Jieba;
 
   constructor(cityWords: readonly string[] = [], dictionaryFile?: string) {
-    // Required here, not imported: the module reads its 5 MB dictionary when loaded, and most
+    // Required here, not imported: the dictionary module reads 5 MB when loaded, and most
     // processes that import the portal (the CLI's) never segment anything.
-    const { dict } = createRequire(import.meta.url)('@node-rs/jieba/dict') as typeof JiebaDict;
+    const require = createRequire(import.meta.url);
+    const { Jieba } = require('@node-rs/jieba') as typeof JiebaModule;
+    const { dict } = require('@node-rs/jieba/dict') as typeof JiebaDict;
     this.jieba = Jieba.withDict(dict);
     const words = new Set<string>(cityWords);
     for (const d of DISTRICTS) words.add(d.name).add(d.short);

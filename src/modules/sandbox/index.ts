@@ -7,7 +7,6 @@ import { createIdentityService } from '../identity';
 import { createSandbox } from './migrations/0001-create-sandbox';
 import { maternityClaimBankAccount } from './migrations/0002-maternity-claim-bank-account';
 import { ReceiptSigner } from './receipts';
-import { registerSandboxRoutes } from './sandbox.routes';
 import { SandboxService, type SandboxDeps } from './sandbox.service';
 import * as store from './sandbox.store';
 import { BUILTIN_TEMPLATES, DEMO_CASE_TYPES, PREDICATE_KINDS } from './templates';
@@ -111,6 +110,7 @@ export const sandboxModule: LudaoModule = {
     // One call log per process: the exchange's (its partitions and group commit are shared).
     const sandbox = await startSandbox(ctx, { callLog: ctx.provisions.use(CALL_LOG), orgNames: () => identity.orgDirectory() });
     ctx.http.addHook('onClose', () => sandbox.stop());
+    const { registerSandboxRoutes } = await import('./sandbox.routes');
     registerSandboxRoutes(ctx.http, sandbox.service);
     ctx.provisions.provide(SANDBOX_SERVICE, sandbox.service);
   },

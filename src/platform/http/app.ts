@@ -12,7 +12,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Type } from 'typebox';
 import { installAuthentication } from '../access/authenticate';
-import { Problem, PROBLEM_TYPES, ProblemSchema, type FieldError, type ProblemBody } from './problem';
+import { Problem, PROBLEM_TYPES, type FieldError } from './problem';
+import { ProblemSchema, type ProblemBody } from './problem-schema';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,2 +1,3 @@
 export { createHttpApp, problemResponses, sendProblem, serveWebApp, type HttpApp, type HttpAppOptions } from './app';
-export { Problem, PROBLEM_TYPES, ProblemSchema, type FieldError, type ProblemBody } from './problem';
+export { Problem, PROBLEM_TYPES, type FieldError } from './problem';
+export { ProblemSchema, type ProblemBody } from './problem-schema';

@@ -1,4 +1,3 @@
-import { Type, type Static } from 'typebox';
 
 /** Stable problem types (RFC 9457 `type`); clients may switch on them. */
 export const PROBLEM_TYPES = {
@@ -21,22 +20,6 @@ export interface FieldError {
   field: string;
   message: string;
 }
-
-/** The problem+json body every error response carries. */
-export const ProblemSchema = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.Optional(Type.String()),
-    instance: Type.Optional(Type.String()),
-    requestId: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  },
-  { $id: 'Problem', description: 'RFC 9457 problem details' },
-);
-/** A problem+json body. */
-export type ProblemBody = Static<typeof ProblemSchema>;
 
 /**
  * An error that becomes an RFC 9457 response. Services throw these; the HTTP layer presents them.

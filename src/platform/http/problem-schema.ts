@@ -1,0 +1,20 @@
+import { Type, type Static } from 'typebox';
+
+// Apart from problem.ts, which services throw from: the schema (and TypeBox) load with the
+// HTTP layer only, not with every command-line tool.
+
+/** The problem+json body every error response carries. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    requestId: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details' },
+);
+/** A problem+json body. */
+export type ProblemBody = Static<typeof ProblemSchema>;
