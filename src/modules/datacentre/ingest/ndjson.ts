@@ -16,6 +16,7 @@ export interface NdjsonPiece {
 }
 
 const LF = 0x0a;
+const CR = 0x0d;
 
 /** NDJSON is read in pieces of whole lines of about this size (in this thread or in workers). */
 export const NDJSON_PIECE_BYTES = 1 << 20;
@@ -74,16 +75,16 @@ export async function* ndjsonPieces(input: AsyncIterable<Uint8Array>, size: numb
  * [...ndjsonRows(Buffer.from('{"a":1}\n\n{"a":2}\n'), 1)]; // rows 1 and 3
  */
 export function* ndjsonRows(bytes: Uint8Array, firstRow: number): Generator<RawRow> {
-  // Checked, then decoded, each at memory speed (a fatal TextDecoder took 3 ns a byte).
+  // Checked at memory speed, then decoded line by line: a megabyte decoded whole into one string
+  // ran at ~100 MB/s, its lines one by one at ~500 MB/s (Node 20; a fatal TextDecoder took 3 ns a byte).
   if (!isUtf8(bytes)) throw new UnreadableFileError('The file is not valid UTF-8: NDJSON is UTF-8 throughout; save it as UTF-8');
-  let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
-  if (firstRow === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   let row = firstRow - 1;
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+  let start = firstRow === 1 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
+  while (start < buffer.length) {
+    let end = buffer.indexOf(LF, start);
+    if (end === -1) end = buffer.length;
+    const line = buffer.toString('utf8', start, end > start && buffer[end - 1] === CR ? end - 1 : end);
     start = end + 1;
     row++;
     if (line.trim() === '') continue;
