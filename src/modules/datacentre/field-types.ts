@@ -219,15 +219,3 @@ export function columnType(type: FieldType): string {
       return 'text';
   }
 }
-
-/**
- * A stored value in PostgreSQL's COPY text format (tab-separated, `\N` for null).
- *
- * @example
- * copyText('a\tb'); // 'a\\tb'
- */
-export function copyText(value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  const s = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[\\\t\n\r]/.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
-}

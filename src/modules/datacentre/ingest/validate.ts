@@ -1,4 +1,5 @@
-import { copyText, parseValue, Refused, subjectValue } from '../field-types';
+import { parseValue, Refused, subjectValue } from '../field-types';
+import { CopyWriter } from './copy-writer';
 import type { StoredField } from '../datacentre.store';
 import type { RawRow } from './raw-row';
 
@@ -103,10 +104,11 @@ export class RowValidator {
   }
 
   /**
-   * The row's COPY line, or what is wrong with it. Runs once per row of every batch, so it
-   * works on arrays by field position and builds the line by hand.
+   * Checks a row: a valid one is written to `out` as its COPY line (and null returned), an
+   * invalid one is not (what is wrong with it is returned). Runs once per row of every batch,
+   * so it works on arrays by field position.
    */
-  validate(raw: { row: number; values: Record<string, unknown> }): string | RowError[] {
+  validate(raw: { row: number; values: Record<string, unknown> }, out: CopyWriter): RowError[] | null {
     const { operation } = this;
     const fields = this.resource.fields;
     // Stored values by field position (null: not given).
@@ -134,13 +136,21 @@ export class RowValidator {
     let key = String(stored[this.keyIndexes[0]!]);
     for (let i = 1; i < this.keyIndexes.length; i++) key += `|${String(stored[this.keyIndexes[i]!])}`;
     const subject = this.subjectIndex < 0 || stored[this.subjectIndex] === null ? null : subjectValue(this.resource, stored[this.subjectIndex]);
-    let line = `${copyText(key)}\t${copyText(subject)}\t${raw.row}`;
-    for (const value of stored) line += `\t${copyText(value)}`;
-    return `${line}\n`;
+    out.text(key);
+    out.tab();
+    out.value(subject);
+    out.tab();
+    out.text(String(raw.row));
+    for (const value of stored) {
+      out.tab();
+      out.value(value);
+    }
+    out.newline();
+    return null;
   }
 }
 
-// Takes rows one by one into the chunk being built.
+// Takes rows one by one into the chunk being built, writing valid ones to `out`.
 class ChunkBuilder {
   rowsRead = 0;
   rowsValid = 0;
@@ -150,27 +160,26 @@ class ChunkBuilder {
   /** Whether no readable row has been seen yet (the first one's columns are checked). */
   private unchecked = true;
 
-  constructor(private readonly validator: RowValidator) {}
+  constructor(
+    private readonly validator: RowValidator,
+    readonly out: CopyWriter,
+  ) {}
 
-  /** The row's COPY line; null when it is invalid, or when its columns do not match (`columns.mismatch`). */
-  take(raw: RawRow): string | null {
+  /** Takes a row: a valid one is written out; an invalid one, or one whose columns do not match (`columns.mismatch`), is not. */
+  take(raw: RawRow): void {
     this.rowsRead++;
     if ('error' in raw) {
       this.refuse([{ row: raw.row, field: '', reason: raw.error }]);
-      return null;
+      return;
     }
     if (this.unchecked) {
       this.unchecked = false;
       this.columns = { mismatch: this.validator.schemaMismatch(raw.values) };
-      if (this.columns.mismatch) return null;
+      if (this.columns.mismatch) return;
     }
-    const result = this.validator.validate(raw);
-    if (typeof result !== 'string') {
-      this.refuse(result);
-      return null;
-    }
-    this.rowsValid++;
-    return result;
+    const errors = this.validator.validate(raw, this.out);
+    if (errors) this.refuse(errors);
+    else this.rowsValid++;
   }
 
   get mismatched(): boolean {
@@ -195,43 +204,30 @@ class ChunkBuilder {
 
 /** Rows per chunk in this thread (on PGlite, other work runs between chunks). */
 const CHUNK_ROWS = 5_000;
-/** Size of each of the two buffers that take turns carrying a chunk's COPY text. */
+/** A chunk ends once its COPY text reaches this size. */
 const CHUNK_BYTES = 2 << 20;
 
 /**
- * Validates rows in this thread, in chunks of up to 5,000 rows or 2 MB of COPY text. Two
- * buffers take turns: a chunk's `copy` stays valid until the chunk after next is asked for,
- * so copy each chunk before asking for two more. Reused, a long file leaves no large garbage.
+ * Validates rows in this thread, in chunks of up to 5,000 rows or about 2 MB of COPY text.
+ * Two buffers take turns (`CopyWriter.cut`): a chunk's `copy` stays valid until the chunk
+ * after next is asked for, so copy each chunk before asking for two more. Reused, a long file
+ * leaves no large garbage.
  *
  * @example
  * for await (const chunk of validateRows(rows, validator)) await copyIn(chunk.copy);
  */
 export async function* validateRows(rows: AsyncIterable<RawRow>, validator: RowValidator): AsyncGenerator<ValidatedChunk> {
-  const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
-  let filling = 0;
-  let used = 0;
+  const builder = new ChunkBuilder(validator, new CopyWriter(CHUNK_BYTES + (64 << 10)));
   let rowsInChunk = 0;
-  const builder = new ChunkBuilder(validator);
-  const cut = (): ValidatedChunk => {
-    const chunk = builder.chunk(buffers[filling]!.subarray(0, used));
-    filling = 1 - filling;
-    used = 0;
-    rowsInChunk = 0;
-    return chunk;
-  };
   for await (const raw of rows) {
-    const line = builder.take(raw);
+    builder.take(raw);
     if (builder.mismatched) break;
-    rowsInChunk++;
-    if (line !== null) {
-      // A UTF-16 unit is at most 3 bytes of UTF-8.
-      if (used > 0 && used + line.length * 3 > CHUNK_BYTES) yield cut();
-      if (line.length * 3 > CHUNK_BYTES) yield builder.chunk(Buffer.from(line)); // a row bigger than a buffer goes alone
-      else used += buffers[filling]!.write(line, used);
+    if (++rowsInChunk >= CHUNK_ROWS || builder.out.used >= CHUNK_BYTES) {
+      yield builder.chunk(builder.out.cut());
+      rowsInChunk = 0;
     }
-    if (rowsInChunk >= CHUNK_ROWS) yield cut();
   }
-  yield cut();
+  yield builder.chunk(builder.out.cut());
 }
 
 /**
@@ -241,20 +237,10 @@ export async function* validateRows(rows: AsyncIterable<RawRow>, validator: RowV
  * hand it over; `sizeHint` is where it starts (it grows as needed).
  */
 export function validatePiece(rows: Iterable<RawRow>, validator: RowValidator, sizeHint: number): ValidatedChunk {
-  const builder = new ChunkBuilder(validator);
-  let out = Buffer.from(new ArrayBuffer(Math.max(sizeHint, 1024)));
-  let used = 0;
+  const builder = new ChunkBuilder(validator, new CopyWriter(sizeHint));
   for (const raw of rows) {
-    const line = builder.take(raw);
+    builder.take(raw);
     if (builder.mismatched) break;
-    if (line === null) continue;
-    // A UTF-16 unit is at most 3 bytes of UTF-8.
-    if (used + line.length * 3 > out.length) {
-      const bigger = Buffer.from(new ArrayBuffer(Math.max(out.length * 2, used + line.length * 3)));
-      out.copy(bigger, 0, 0, used);
-      out = bigger;
-    }
-    used += out.write(line, used);
   }
-  return builder.chunk(new Uint8Array(out.buffer, 0, used));
+  return builder.chunk(builder.out.ownBytes());
 }
