@@ -9,7 +9,7 @@ import { readInThread, type BatchReader, type ValidatedChunk, type ValidatorSetu
 
 /**
  * Reading a large NDJSON file on several threads. Parsing JSON and validating every field is
- * most of an import's work (~5 µs a row, one core: a million people took ~5 s of 7 before any
+ * most of an import's work (several µs a row on one core: a million people took ~5 s of 7 before any
  * database work), and a file's pieces of whole lines can be read independently: this thread
  * cuts the stream into pieces, workers parse and validate them into COPY text, and their
  * chunks come back in the file's order. A file smaller than a few pieces is read in this
