@@ -28,8 +28,7 @@ export type {
   SharingRequest,
   Subscription,
 } from './exchange.contract';
-export { CALL_HEADERS } from './exchange.service';
-export { ANSWER_WITHIN_WORKING_DAYS, ExchangeService } from './exchange.service';
+export { ANSWER_WITHIN_WORKING_DAYS, CALL_HEADERS, ExchangeService } from './exchange.service';
 export { loadWorkingDayCalendar, WorkingDayCalendar } from './working-days';
 export { ChangeDelivery, formatCursor, parseCursor, signWebhook, type FeedChange } from './subscriptions';
 
