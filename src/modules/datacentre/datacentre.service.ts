@@ -10,7 +10,7 @@ import { BUILTIN_RESOURCES, DOMAINS } from './catalogue';
 import type { Batch, BatchError, FieldSpec, PushBatchBody, Resource, ResourceSpec, ResourceStats, StoredRecord } from './datacentre.contract';
 import * as store from './datacentre.store';
 import { runBatch, type BatchOutcome, type BatchProgress } from './ingest/batch';
-import { readNdjsonInWorkers } from './ingest/parallel';
+import { readCsvInWorkers, readNdjsonInWorkers } from './ingest/parallel';
 import { formatOf, readRows, type RawRow, type ReadInfo } from './ingest/readers';
 import { readInThread } from './ingest/validate';
 import { storedSubject } from './field-types';
@@ -344,7 +344,7 @@ export class DatacentreService {
       source: file.source,
       fileName: file.fileName,
       actor: caller!,
-      read: format === 'ndjson' ? readNdjsonInWorkers(file.input, info) : readInThread(readRows(file.input, format, info)),
+      read: format === 'ndjson' ? readNdjsonInWorkers(file.input, info) : format === 'csv' ? readCsvInWorkers(file.input, info) : readInThread(readRows(file.input, format, info)),
       info,
       onProgress: file.onProgress,
     }));

@@ -359,7 +359,7 @@ describe('data centre', () => {
   it('refuses a CSV row over 1 MB with its line, applying nothing (it used to wait forever)', async () => {
     const tooLong = `widget_no,owner_id,owner_name\nT1,${ID_C},短\nT2,${ID_C},${'鹭'.repeat(400_000)}\n`;
     const refused = await upload('test.widget', staff, tooLong, { idempotencyKey: 'csv-too-long', fileName: 'too-long.csv' });
-    expect(refused.json().batch).toMatchObject({ status: 'rejected', message: 'The row at line 3 is longer than 1 MB: split its cells, or look for an unclosed quote before it' });
+    expect(refused.json().batch).toMatchObject({ status: 'rejected', message: 'Row 3 is longer than 1 MB: split its cells, or look for an unclosed quote before it' });
     expect((await get('/api/dc/resources/test.widget/records/T1', staff)).statusCode).toBe(404);
   });
 

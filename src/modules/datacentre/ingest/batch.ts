@@ -43,7 +43,7 @@ export interface BatchRequest {
   source: 'upload' | 'api' | 'cli' | 'demo';
   fileName: string | null;
   actor: Principal;
-  /** Reads and validates the rows: `readInThread`, or `readNdjsonInWorkers` for an NDJSON file. */
+  /** Reads and validates the rows: `readInThread`, or `readNdjsonInWorkers` / `readCsvInWorkers` for a file. */
   read: BatchReader;
   /** Filled in by a file reader while it reads. */
   info?: ReadInfo;

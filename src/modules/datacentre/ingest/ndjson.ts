@@ -1,31 +1,18 @@
 import { isUtf8 } from 'node:buffer';
+import { cutPieces, type FilePiece } from './pieces';
 import { UnreadableFileError, type RawRow } from './raw-row';
 
 /**
- * NDJSON in line-aligned pieces: a byte stream cut at line ends into pieces of about a given
- * size, each with the number of its first line, and the rows of one piece. A piece is whole
- * lines, so it decodes on its own (no UTF-8 sequence holds a line feed byte) and can be read
- * anywhere: in this thread, or in a worker (`parallel.ts`).
+ * NDJSON in line-aligned pieces (`pieces.ts`): a byte stream cut at line ends, and the rows of
+ * one piece. A piece is whole lines, so it decodes on its own (no UTF-8 sequence holds a line
+ * feed byte) and can be read anywhere: in this thread, or in a worker (`parallel.ts`).
  */
-
-/** A run of whole lines of an NDJSON stream. */
-export interface NdjsonPiece {
-  bytes: Uint8Array<ArrayBuffer>;
-  /** The file's line number of the piece's first line (1 for the first). */
-  firstRow: number;
-}
 
 const LF = 0x0a;
 const CR = 0x0d;
 
 /** NDJSON is read in pieces of whole lines of about this size (in this thread or in workers). */
 export const NDJSON_PIECE_BYTES = 1 << 20;
-
-function countLines(bytes: Uint8Array): number {
-  let lines = 0;
-  for (let at = bytes.indexOf(LF); at !== -1; at = bytes.indexOf(LF, at + 1)) lines++;
-  return lines;
-}
 
 /**
  * Cuts a byte stream into line-aligned pieces of at least `size` bytes (the last one shorter;
@@ -34,36 +21,8 @@ function countLines(bytes: Uint8Array): number {
  * @example
  * for await (const piece of ndjsonPieces(fs.createReadStream('a.ndjson'), 1 << 20)) …
  */
-export async function* ndjsonPieces(input: AsyncIterable<Uint8Array>, size: number, onBytes?: (n: number) => void): AsyncGenerator<NdjsonPiece> {
-  const parts: Uint8Array[] = [];
-  let held = 0;
-  let firstRow = 1;
-  // The first `length` bytes held, in an ArrayBuffer of their own (never a slice of Buffer's
-  // shared pool, nor shared with the bytes kept back), so a worker can be handed it whole.
-  const take = (length: number): NdjsonPiece => {
-    const bytes = new Uint8Array(length);
-    for (let at = 0; at < length; ) {
-      const part = parts.shift()!;
-      const n = Math.min(part.length, length - at);
-      bytes.set(part.subarray(0, n), at);
-      at += n;
-      if (n < part.length) parts.unshift(part.subarray(n));
-    }
-    held -= length;
-    const piece = { bytes, firstRow };
-    firstRow += countLines(bytes);
-    return piece;
-  };
-  for await (const chunk of input) {
-    onBytes?.(chunk.length);
-    parts.push(chunk);
-    held += chunk.length;
-    if (held < size) continue;
-    const end = chunk.lastIndexOf(LF);
-    if (end === -1) continue; // no line ends in this chunk: the piece grows until one does
-    yield take(held - chunk.length + end + 1);
-  }
-  if (held > 0) yield take(held);
+export function ndjsonPieces(input: AsyncIterable<Uint8Array>, size: number, onBytes?: (n: number) => void): AsyncGenerator<FilePiece> {
+  return cutPieces(input, size, 1, { lastCut: (chunk) => chunk.lastIndexOf(LF) }, onBytes);
 }
 
 /**
@@ -101,6 +60,6 @@ export function* ndjsonRows(bytes: Uint8Array, firstRow: number): Generator<RawR
 }
 
 /** The rows of pieces, in their order. */
-export async function* ndjsonPieceRows(pieces: AsyncIterable<NdjsonPiece> | Iterable<NdjsonPiece>): AsyncGenerator<RawRow> {
+export async function* ndjsonPieceRows(pieces: AsyncIterable<FilePiece> | Iterable<FilePiece>): AsyncGenerator<RawRow> {
   for await (const piece of pieces) yield* ndjsonRows(piece.bytes, piece.firstRow);
 }

@@ -2,6 +2,7 @@ import { Transform, type Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { csvHeader, csvParseError, csvParseOptions, csvRecordRow, isBlankRecord } from './csv';
 import { detectEncoding, SNIFF_BYTES, type TextEncodingName } from './detect-encoding';
 import { NDJSON_PIECE_BYTES, ndjsonPieceRows, ndjsonPieces } from './ndjson';
 import { UnreadableFileError, type RawRow } from './raw-row';
@@ -10,13 +11,10 @@ export { UnreadableFileError, type RawRow };
 
 /**
  * Streaming readers of uploaded files: CSV (UTF-8, GBK or GB18030, detected), NDJSON and XLSX
- * (first worksheet). Each yields one raw row at a time with its row number in the file (the
- * header is row 1 in CSV and XLSX; NDJSON counts lines), so memory stays flat whatever the
- * file's size.
+ * (first worksheet). Each yields one raw row at a time with its row number in the file (as a
+ * spreadsheet shows it in CSV and XLSX, the header being row 1; NDJSON counts lines), so memory
+ * stays flat whatever the file's size.
  */
-
-/** The longest CSV row read, in bytes (an unclosed quote would otherwise swallow the file). */
-export const MAX_CSV_RECORD_BYTES = 1 << 20;
 
 /** The formats a file upload may have. */
 export type FileFormat = 'csv' | 'ndjson' | 'xlsx';
@@ -71,19 +69,26 @@ export function readRows(input: Readable, format: FileFormat, info: ReadInfo): A
   return readCsv(counted, info);
 }
 
+/**
+ * Reads CSV rows from a stream in this thread (`readCsvInWorkers` hands a file here when it
+ * cannot be cut into pieces). The caller counts the bytes.
+ */
+export function readCsvStream(input: AsyncIterable<Buffer>, info: ReadInfo): AsyncGenerator<RawRow> {
+  return readCsv(input, info);
+}
+
 async function* readNdjson(input: Readable, info: ReadInfo): AsyncGenerator<RawRow> {
   info.encoding = 'utf-8';
   yield* ndjsonPieceRows(ndjsonPieces(input, NDJSON_PIECE_BYTES));
 }
 
-// Reads until SNIFF_BYTES are in hand (or the stream ends), and hands back a stream that
-// replays them before the rest.
-async function sniff(input: Readable): Promise<{ head: Buffer; complete: boolean; rest: AsyncIterator<Buffer> }> {
+/** Reads until `bytes` are in hand (or the stream ends): those, whether that was all, and the rest. */
+export async function readHead(input: AsyncIterable<Buffer>, bytes = SNIFF_BYTES): Promise<{ head: Buffer; complete: boolean; rest: AsyncIterator<Buffer> }> {
   const iterator = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const parts: Buffer[] = [];
   let size = 0;
   let complete = false;
-  while (size < SNIFF_BYTES) {
+  while (size < bytes) {
     const next = await iterator.next();
     if (next.done) {
       complete = true;
@@ -118,11 +123,11 @@ async function* decoded(head: Buffer, rest: AsyncIterator<Buffer>, encoding: Tex
   if (tail) yield tail;
 }
 
-async function* readCsv(input: Readable, info: ReadInfo): AsyncGenerator<RawRow> {
-  const { head, complete, rest } = await sniff(input);
+async function* readCsv(input: AsyncIterable<Buffer>, info: ReadInfo): AsyncGenerator<RawRow> {
+  const { head, complete, rest } = await readHead(input);
   const encoding = detectEncoding(head, complete);
   info.encoding = encoding;
-  const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_CSV_RECORD_BYTES });
+  const parser = parseCsv({ bom: true, ...csvParseOptions() });
   // Until the parser wants more, or has failed (then it never drains; the loop below reports why).
   const writable = () =>
     new Promise<void>((resolve) => {
@@ -145,30 +150,19 @@ async function* readCsv(input: Readable, info: ReadInfo): AsyncGenerator<RawRow>
     }
   })();
   let header: string[] | null = null;
+  let row = 0;
   try {
-    for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const cells = record.record;
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      row++;
+      if (isBlankRecord(cells)) continue;
       if (!header) {
-        header = cells.map((c) => c.trim());
-        if (header.length === 0 || header.every((h) => h === '')) throw new UnreadableFileError('The first row must name the columns');
+        header = csvHeader(cells);
         continue;
       }
-      const row = record.info.lines;
-      if (cells.length > header.length && cells.slice(header.length).some((c) => c !== '')) {
-        yield { row, error: `has ${cells.length} cells but the header names ${header.length} columns` };
-        continue;
-      }
-      const values: Record<string, unknown> = {};
-      for (let i = 0; i < header.length; i++) values[header[i]!] = cells[i] ?? '';
-      yield { row, values };
+      yield csvRecordRow(cells, header, row);
     }
   } catch (error) {
-    if (error instanceof UnreadableFileError) throw error;
-    const { code, message, lines } = error as Error & { code?: string; lines?: number };
-    if (code === 'CSV_MAX_RECORD_SIZE') {
-      throw new UnreadableFileError(`The row at line ${lines ?? '?'} is longer than ${MAX_CSV_RECORD_BYTES / (1 << 20)} MB: split its cells, or look for an unclosed quote before it`);
-    }
-    throw new UnreadableFileError(`The file is not readable CSV: ${message}`);
+    throw csvParseError(error);
   } finally {
     await feed;
   }

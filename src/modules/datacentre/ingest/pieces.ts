@@ -1,0 +1,72 @@
+/**
+ * A file's byte stream cut into pieces of whole records, each with the line number of its
+ * first line, so that pieces can be read anywhere: in this thread or in a worker
+ * (`parallel.ts`). Where a record may end is the format's business (`ndjson.ts`, `csv.ts`).
+ */
+
+/** A run of whole records of a file. */
+export interface FilePiece {
+  bytes: Uint8Array<ArrayBuffer>;
+  /** The row number of the piece's first record (a line of NDJSON, a spreadsheet row of CSV; blank ones count). */
+  firstRow: number;
+}
+
+/** Where a format's records end. */
+export interface RecordCutter {
+  /** The offset in `chunk` of the last byte of the last record that ends in it, or -1. Called on every chunk, in order. */
+  lastCut(chunk: Buffer): number;
+  /** How many rows a piece holds (by default its line feeds). */
+  rows?(piece: Buffer): number;
+  /** With `tooLong`: the most bytes held without a record end before reading stops with `tooLong(firstRow)`. */
+  maxHeld?: number;
+  tooLong?(firstRow: number): Error;
+}
+
+const LF = 0x0a;
+
+function countLines(buffer: Buffer): number {
+  let lines = 0;
+  for (let at = buffer.indexOf(LF); at !== -1; at = buffer.indexOf(LF, at + 1)) lines++;
+  return lines;
+}
+
+/**
+ * Cuts a byte stream into pieces of whole records of at least `size` bytes (the last one
+ * shorter; a record longer than `size` makes its piece longer), numbered from `firstRow`.
+ */
+export async function* cutPieces(input: AsyncIterable<Uint8Array>, size: number, firstRow: number, cutter: RecordCutter, onBytes?: (n: number) => void): AsyncGenerator<FilePiece> {
+  const parts: Uint8Array[] = [];
+  let held = 0;
+  let cutAt = -1; // the end of the last whole record held, as an offset in what is held
+  // The first `length` bytes held, in an ArrayBuffer of their own (never a slice of Buffer's
+  // shared pool, nor shared with the bytes kept back), so a worker can be handed it whole.
+  const take = (length: number): FilePiece => {
+    const bytes = new Uint8Array(length);
+    for (let at = 0; at < length; ) {
+      const part = parts.shift()!;
+      const n = Math.min(part.length, length - at);
+      bytes.set(part.subarray(0, n), at);
+      at += n;
+      if (n < part.length) parts.unshift(part.subarray(n));
+    }
+    held -= length;
+    const piece = { bytes, firstRow };
+    firstRow += (cutter.rows ?? countLines)(Buffer.from(bytes.buffer));
+    return piece;
+  };
+  for await (const chunk of input) {
+    onBytes?.(chunk.length);
+    if (chunk.length === 0) continue;
+    parts.push(chunk);
+    const cut = cutter.lastCut(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+    if (cut !== -1) cutAt = held + cut;
+    held += chunk.length;
+    if (held >= size && cutAt !== -1) {
+      yield take(cutAt + 1);
+      cutAt = -1;
+    } else if (cutAt === -1 && cutter.maxHeld !== undefined && held > cutter.maxHeld) {
+      throw cutter.tooLong!(firstRow);
+    }
+  }
+  if (held > 0) yield take(held);
+}
