@@ -221,18 +221,22 @@ export function recordIndexes(table: string): { name: string; create: string }[]
 
 /**
  * Creates the record table of a resource from its fields, with the indexes lookups need
- * (`recordIndexes`). Large resources are hash-partitioned by key.
+ * (`recordIndexes`). Large resources are hash-partitioned by key. Keys, subjects and batch ids
+ * are identifiers, compared byte by byte (collation "C"): a database's language collation
+ * compares text through the C library, without abbreviated sort keys, and built a million
+ * keys' index 1.7× slower (PostgreSQL 15, C.UTF-8). Equality is the same either way; compared
+ * with a column of the database's collation, theirs is used.
  */
 export async function createRecordTable(db: AnyDb, table: string, fields: readonly StoredField[], partitions?: number): Promise<void> {
   const columns = fields.map((f) => sql.raw(`${quoted(f.name)} ${columnType(f.type)}`));
   const partitionClause = partitions ? sql` partition by hash (_key)` : sql``;
   await sql`create table ${ident(table)} (
-      _key text not null,
-      _subject text,
+      _key text collate "C" not null,
+      _subject text collate "C",
       _valid_from timestamptz not null,
       _valid_to timestamptz,
       _deleted boolean not null default false,
-      _batch text not null,
+      _batch text collate "C" not null,
       _row bigint not null,
       ${sql.join(columns, sql`, `)}
     )${partitionClause}`.execute(db);

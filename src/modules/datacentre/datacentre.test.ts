@@ -6,6 +6,7 @@ import { makeCreditCode, makeResidentId } from '../../platform/ids';
 import { batchRowIndex } from './migrations/0002-batch-row-index';
 import { uniqueCurrentKey } from './migrations/0003-unique-current-key';
 import { valuesCompared } from './migrations/0004-values-compared';
+import { identifiersInByteOrder } from './migrations/0005-identifiers-in-byte-order';
 import { signIn, startTestLudao, type TestLudao } from '../../../test/support/test-ludao';
 
 const PASSWORD = 'ludao-demo-2026';
@@ -427,6 +428,31 @@ describe('data centre', () => {
     await valuesCompared.up(db);
     expect(await columns()).not.toContain('_hash');
     expect(await push('sprocket-3', [{ widget_no: 'D2', owner_id: ID_B, owner_name: '四' }])).toMatchObject({ status: 'applied', updated: 0, unchanged: 1 });
+    // Keys, subjects and batch ids compare byte by byte, and so do their indexes (migration 0005
+    // brings older tables there; their rows stay as they were).
+    const collations = async () =>
+      (await sql<{ name: string; collation: string | null }>`select a.attname as name, c.collname as collation from pg_attribute a left join pg_collation c on c.oid = a.attcollation
+        where a.attrelid = 'dcr_test__sprocket'::regclass and a.attname in ('_key', '_subject', '_batch', 'owner_name') order by a.attnum`.execute(db)).rows;
+    const indexCollations = async () =>
+      (await sql<{ name: string; collations: string }>`select i.indexrelid::regclass::text as name, (select string_agg(c.collname, ',' order by k.n) from unnest(i.indcollation) with ordinality k(oid, n) join pg_collation c on c.oid = k.oid) as collations
+        from pg_index i where i.indrelid = 'dcr_test__sprocket'::regclass order by 1`.execute(db)).rows;
+    const byteOrder = [{ name: '_key', collation: 'C' }, { name: '_subject', collation: 'C' }, { name: '_batch', collation: 'C' }, { name: 'owner_name', collation: 'default' }];
+    const byteOrderIndexes = [
+      { name: 'dcr_test__sprocket_batch', collations: 'C' },
+      { name: 'dcr_test__sprocket_current', collations: 'C' },
+      { name: 'dcr_test__sprocket_history', collations: 'C' },
+      { name: 'dcr_test__sprocket_subject', collations: 'C' },
+    ];
+    expect(await collations()).toEqual(byteOrder);
+    expect(await indexCollations()).toEqual(byteOrderIndexes);
+    await identifiersInByteOrder.down!(db);
+    expect((await collations()).map((c) => c.collation)).toEqual(['default', 'default', 'default', 'default']);
+    expect((await indexCollations()).map((i) => i.collations)).toEqual(['default', 'default', 'default', 'default']);
+    await identifiersInByteOrder.up(db);
+    expect(await collations()).toEqual(byteOrder);
+    expect(await indexCollations()).toEqual(byteOrderIndexes);
+    expect(await sprocket('D2')).toMatchObject({ owner_name: '四' });
+    expect((await get('/api/dc/resources/test.sprocket/records/D2/history', staff)).json()).toHaveLength(2);
   });
 
   it('finds a place’s code as it was written, and a person’s ID number whatever its case', async () => {

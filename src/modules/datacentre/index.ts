@@ -4,6 +4,7 @@ import { createCatalogue } from './migrations/0001-create-catalogue';
 import { batchRowIndex } from './migrations/0002-batch-row-index';
 import { uniqueCurrentKey } from './migrations/0003-unique-current-key';
 import { valuesCompared } from './migrations/0004-values-compared';
+import { identifiersInByteOrder } from './migrations/0005-identifiers-in-byte-order';
 
 export { BUILTIN_RESOURCES, DOMAINS, UPDATE_CYCLES, type BuiltinResource } from './catalogue';
 export type { Batch, FieldSpec, Resource, ResourceSpec, ResourceStats, StoredRecord } from './datacentre.contract';
@@ -24,7 +25,7 @@ export function createDatacentreService(ctx: Pick<ModuleContext, 'database' | 'd
  */
 export const datacentreModule: LudaoModule = {
   name: 'datacentre',
-  migrations: { '0001-create-catalogue': createCatalogue, '0002-batch-row-index': batchRowIndex, '0003-unique-current-key': uniqueCurrentKey, '0004-values-compared': valuesCompared },
+  migrations: { '0001-create-catalogue': createCatalogue, '0002-batch-row-index': batchRowIndex, '0003-unique-current-key': uniqueCurrentKey, '0004-values-compared': valuesCompared, '0005-identifiers-in-byte-order': identifiersInByteOrder },
   async register(ctx) {
     const service = createDatacentreService(ctx);
     await service.startCaching();
