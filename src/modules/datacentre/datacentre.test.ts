@@ -7,6 +7,7 @@ import { batchRowIndex } from './migrations/0002-batch-row-index';
 import { uniqueCurrentKey } from './migrations/0003-unique-current-key';
 import { valuesCompared } from './migrations/0004-values-compared';
 import { identifiersInByteOrder } from './migrations/0005-identifiers-in-byte-order';
+import { oneIndexForVersionsByKey } from './migrations/0006-one-index-for-versions-by-key';
 import { signIn, startTestLudao, type TestLudao } from '../../../test/support/test-ludao';
 
 const PASSWORD = 'ludao-demo-2026';
@@ -396,16 +397,16 @@ describe('data centre', () => {
     expect(await sprocket('D1')).toMatchObject({ owner_name: '后' });
     expect((await get('/api/dc/resources/test.sprocket/records/D1/history', staff)).json()).toHaveLength(1);
     // Built anew after the rows were written, as the table was created: unique on the current key.
-    expect(created).toHaveLength(4);
+    expect(created).toHaveLength(3);
     expect((await indexIds()).filter((id) => created.includes(id))).toEqual([]);
     const indexes = async (table: string) =>
       (await sql<{ name: string; def: string }>`select indexname as name, indexdef as def from pg_indexes where tablename = ${table} order by indexname`.execute(db)).rows.map((r) => `${r.name}: ${r.def.replace(/ INDEX \S+ ON .* USING btree /, ' INDEX ')}`);
-    expect(await indexes('dcr_test__sprocket')).toEqual([
+    const threeIndexes = [
       'dcr_test__sprocket_batch: CREATE INDEX (_batch, _row)',
-      'dcr_test__sprocket_current: CREATE UNIQUE INDEX (_key) WHERE (_valid_to IS NULL)',
-      'dcr_test__sprocket_history: CREATE INDEX (_key, _valid_from)',
       'dcr_test__sprocket_subject: CREATE INDEX (_subject) WHERE ((_valid_to IS NULL) AND (_subject IS NOT NULL))',
-    ]);
+      'dcr_test__sprocket_versions: CREATE UNIQUE INDEX (_key, _valid_to) NULLS NOT DISTINCT',
+    ];
+    expect(await indexes('dcr_test__sprocket')).toEqual(threeIndexes);
     // Once the table holds records, a batch that repeats a key changes it once, to its last row.
     const second = await push('sprocket-2', [
       { widget_no: 'D2', owner_id: ID_B, owner_name: '三' },
@@ -414,12 +415,25 @@ describe('data centre', () => {
     expect(second).toMatchObject({ status: 'applied', inserted: 0, updated: 1, unchanged: 1 });
     expect(await sprocket('D2')).toMatchObject({ owner_name: '四' });
     expect((await get('/api/dc/resources/test.sprocket/records/D2/history', staff)).json()).toHaveLength(2);
-    // Tables made before the current key's index was unique become so (migration 0003).
+    // Older tables had the current version by key and the history by key in two indexes
+    // (migration 0006 makes them one), and the first was not unique (migration 0003).
+    await oneIndexForVersionsByKey.down!(db);
+    expect(await indexes('dcr_test__sprocket')).toEqual([
+      'dcr_test__sprocket_batch: CREATE INDEX (_batch, _row)',
+      'dcr_test__sprocket_current: CREATE UNIQUE INDEX (_key) WHERE (_valid_to IS NULL)',
+      'dcr_test__sprocket_history: CREATE INDEX (_key, _valid_from)',
+      'dcr_test__sprocket_subject: CREATE INDEX (_subject) WHERE ((_valid_to IS NULL) AND (_subject IS NOT NULL))',
+    ]);
     const current = async () => (await indexes('dcr_test__widget')).find((i) => i.startsWith('dcr_test__widget_current'));
     await uniqueCurrentKey.down!(db);
     expect(await current()).toBe('dcr_test__widget_current: CREATE INDEX (_key) WHERE (_valid_to IS NULL)');
     await uniqueCurrentKey.up(db);
     expect(await current()).toBe('dcr_test__widget_current: CREATE UNIQUE INDEX (_key) WHERE (_valid_to IS NULL)');
+    await oneIndexForVersionsByKey.up(db);
+    expect(await indexes('dcr_test__sprocket')).toEqual(threeIndexes);
+    expect(await current()).toBeUndefined();
+    // One current version per key, still: a second one is refused by the database.
+    await expect(sql`insert into dcr_test__sprocket (_key, _valid_from, _batch, _row, widget_no) values ('D2', now(), 'x', 1, 'D2')`.execute(db)).rejects.toThrow(/duplicate key/);
     // Versions no longer carry a digest of their values (migration 0004): the values are compared.
     const columns = async () => (await sql<{ name: string }>`select column_name as name from information_schema.columns where table_name = 'dcr_test__sprocket' and left(column_name, 1) = '_' order by ordinal_position`.execute(db)).rows.map((r) => r.name);
     expect(await columns()).toEqual(['_key', '_subject', '_valid_from', '_valid_to', '_deleted', '_batch', '_row']);
@@ -439,15 +453,14 @@ describe('data centre', () => {
     const byteOrder = [{ name: '_key', collation: 'C' }, { name: '_subject', collation: 'C' }, { name: '_batch', collation: 'C' }, { name: 'owner_name', collation: 'default' }];
     const byteOrderIndexes = [
       { name: 'dcr_test__sprocket_batch', collations: 'C' },
-      { name: 'dcr_test__sprocket_current', collations: 'C' },
-      { name: 'dcr_test__sprocket_history', collations: 'C' },
       { name: 'dcr_test__sprocket_subject', collations: 'C' },
+      { name: 'dcr_test__sprocket_versions', collations: 'C' },
     ];
     expect(await collations()).toEqual(byteOrder);
     expect(await indexCollations()).toEqual(byteOrderIndexes);
     await identifiersInByteOrder.down!(db);
     expect((await collations()).map((c) => c.collation)).toEqual(['default', 'default', 'default', 'default']);
-    expect((await indexCollations()).map((i) => i.collations)).toEqual(['default', 'default', 'default', 'default']);
+    expect((await indexCollations()).map((i) => i.collations)).toEqual(['default', 'default', 'default']);
     await identifiersInByteOrder.up(db);
     expect(await collations()).toEqual(byteOrder);
     expect(await indexCollations()).toEqual(byteOrderIndexes);

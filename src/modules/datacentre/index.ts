@@ -5,6 +5,7 @@ import { batchRowIndex } from './migrations/0002-batch-row-index';
 import { uniqueCurrentKey } from './migrations/0003-unique-current-key';
 import { valuesCompared } from './migrations/0004-values-compared';
 import { identifiersInByteOrder } from './migrations/0005-identifiers-in-byte-order';
+import { oneIndexForVersionsByKey } from './migrations/0006-one-index-for-versions-by-key';
 
 export { BUILTIN_RESOURCES, DOMAINS, UPDATE_CYCLES, type BuiltinResource } from './catalogue';
 export type { Batch, FieldSpec, Resource, ResourceSpec, ResourceStats, StoredRecord } from './datacentre.contract';
@@ -25,7 +26,14 @@ export function createDatacentreService(ctx: Pick<ModuleContext, 'database' | 'd
  */
 export const datacentreModule: LudaoModule = {
   name: 'datacentre',
-  migrations: { '0001-create-catalogue': createCatalogue, '0002-batch-row-index': batchRowIndex, '0003-unique-current-key': uniqueCurrentKey, '0004-values-compared': valuesCompared, '0005-identifiers-in-byte-order': identifiersInByteOrder },
+  migrations: {
+    '0001-create-catalogue': createCatalogue,
+    '0002-batch-row-index': batchRowIndex,
+    '0003-unique-current-key': uniqueCurrentKey,
+    '0004-values-compared': valuesCompared,
+    '0005-identifiers-in-byte-order': identifiersInByteOrder,
+    '0006-one-index-for-versions-by-key': oneIndexForVersionsByKey,
+  },
   async register(ctx) {
     const service = createDatacentreService(ctx);
     await service.startCaching();
