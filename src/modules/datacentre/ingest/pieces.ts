@@ -1,6 +1,6 @@
 /**
- * A file's byte stream cut into pieces of whole records, each with the line number of its
- * first line, so that pieces can be read anywhere: in this thread or in a worker
+ * A file's byte stream cut into pieces of whole records, each with the row number of its
+ * first record, so that pieces can be read anywhere: in this thread or in a worker
  * (`parallel.ts`). Where a record may end is the format's business (`ndjson.ts`, `csv.ts`).
  */
 
