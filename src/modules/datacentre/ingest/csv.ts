@@ -40,10 +40,15 @@ export function csvParseOptions(recordEnd?: CsvLayout['recordEnd']) {
   return { relax_column_count: true, max_record_size: MAX_CSV_RECORD_BYTES, ...(recordEnd ? { record_delimiter: recordEnd } : {}) } as const;
 }
 
-/** Decodes text of the file's encoding; `UnreadableFileError` when it is not valid UTF-8. */
-export function decodeCsv(bytes: Uint8Array, encoding: TextEncodingName): string {
+/** Why a CSV file detected as UTF-8 cannot be read further. */
+export function notUtf8(): UnreadableFileError {
+  return new UnreadableFileError('The file is not valid UTF-8 after its beginning: save it as UTF-8 (or GB18030) throughout');
+}
+
+// Text of the file's encoding; `notUtf8` when it is not valid UTF-8.
+function decodeCsv(bytes: Uint8Array, encoding: TextEncodingName): string {
   if (encoding === 'gb18030') return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), 'gb18030');
-  if (!isUtf8(bytes)) throw new UnreadableFileError('The file is not valid UTF-8 after its beginning: save it as UTF-8 (or GB18030) throughout');
+  if (!isUtf8(bytes)) throw notUtf8();
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
 }
 
@@ -132,17 +137,15 @@ export function csvPieces(body: AsyncIterable<Uint8Array>, layout: CsvLayout, si
   let quoted = false;
   let previous = -1; // the last byte of the chunk before (a CR before a chunk's first LF)
   return cutPieces(body, size, 2, {
-    lastCut(chunk) {
-      let cut = -1;
-      quoted = walkRecordEnds(chunk, quoted, previous, crlf, (at) => (cut = at));
-      previous = chunk[chunk.length - 1]!;
-      return cut;
-    },
-    // A piece starts outside quotes, at a record's start.
-    rows(piece) {
+    ends(chunk) {
+      let last = -1;
       let rows = 0;
-      walkRecordEnds(piece, false, -1, crlf, () => rows++);
-      return rows;
+      quoted = walkRecordEnds(chunk, quoted, previous, crlf, (at) => {
+        last = at;
+        rows++;
+      });
+      previous = chunk[chunk.length - 1]!;
+      return { last, rows };
     },
     maxHeld: size + MAX_CSV_RECORD_BYTES,
     tooLong: csvTooLong,
@@ -191,7 +194,7 @@ function walkRecordEnds(bytes: Buffer, quoted: boolean, before: number, crlf: bo
 export function* csvRows(piece: FilePiece, layout: CsvLayout): Generator<RawRow> {
   const crlf = layout.recordEnd === '\r\n';
   const bytes = Buffer.from(piece.bytes.buffer, piece.bytes.byteOffset, piece.bytes.length);
-  if (layout.encoding === 'utf-8' && !isUtf8(bytes)) throw new UnreadableFileError('The file is not valid UTF-8 after its beginning: save it as UTF-8 (or GB18030) throughout');
+  if (layout.encoding === 'utf-8' && !isUtf8(bytes)) throw notUtf8();
   // Parsed a slice of whole records at a time: a megabyte's records parsed at once outlived
   // the young generation, and parsing and checking a person took 12.5 µs instead of 7.3.
   let row = piece.firstRow - 1;

@@ -22,7 +22,13 @@ export const NDJSON_PIECE_BYTES = 1 << 20;
  * for await (const piece of ndjsonPieces(fs.createReadStream('a.ndjson'), 1 << 20)) …
  */
 export function ndjsonPieces(input: AsyncIterable<Uint8Array>, size: number, onBytes?: (n: number) => void): AsyncGenerator<FilePiece> {
-  return cutPieces(input, size, 1, { lastCut: (chunk) => chunk.lastIndexOf(LF) }, onBytes);
+  return cutPieces(input, size, 1, { ends: (chunk) => ({ last: chunk.lastIndexOf(LF), rows: countLines(chunk) }) }, onBytes);
+}
+
+function countLines(buffer: Buffer): number {
+  let lines = 0;
+  for (let at = buffer.indexOf(LF); at !== -1; at = buffer.indexOf(LF, at + 1)) lines++;
+  return lines;
 }
 
 /**

@@ -13,21 +13,14 @@ export interface FilePiece {
 
 /** Where a format's records end. */
 export interface RecordCutter {
-  /** The offset in `chunk` of the last byte of the last record that ends in it, or -1. Called on every chunk, in order. */
-  lastCut(chunk: Buffer): number;
-  /** How many rows a piece holds (by default its line feeds). */
-  rows?(piece: Buffer): number;
+  /**
+   * Where records end in `chunk`: the offset of the last one's last byte (-1 when none ends
+   * there) and how many rows end in it. Called on every chunk, in order.
+   */
+  ends(chunk: Buffer): { last: number; rows: number };
   /** With `tooLong`: the most bytes held without a record end before reading stops with `tooLong(firstRow)`. */
   maxHeld?: number;
   tooLong?(firstRow: number): Error;
-}
-
-const LF = 0x0a;
-
-function countLines(buffer: Buffer): number {
-  let lines = 0;
-  for (let at = buffer.indexOf(LF); at !== -1; at = buffer.indexOf(LF, at + 1)) lines++;
-  return lines;
 }
 
 /**
@@ -38,6 +31,7 @@ export async function* cutPieces(input: AsyncIterable<Uint8Array>, size: number,
   const parts: Uint8Array[] = [];
   let held = 0;
   let cutAt = -1; // the end of the last whole record held, as an offset in what is held
+  let rowsHeld = 0; // rows ending at or before `cutAt`: a piece is cut at a chunk's last record end
   // The first `length` bytes held, in an ArrayBuffer of their own (never a slice of Buffer's
   // shared pool, nor shared with the bytes kept back), so a worker can be handed it whole.
   const take = (length: number): FilePiece => {
@@ -51,15 +45,17 @@ export async function* cutPieces(input: AsyncIterable<Uint8Array>, size: number,
     }
     held -= length;
     const piece = { bytes, firstRow };
-    firstRow += (cutter.rows ?? countLines)(Buffer.from(bytes.buffer));
+    firstRow += rowsHeld;
+    rowsHeld = 0;
     return piece;
   };
   for await (const chunk of input) {
     onBytes?.(chunk.length);
     if (chunk.length === 0) continue;
     parts.push(chunk);
-    const cut = cutter.lastCut(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
-    if (cut !== -1) cutAt = held + cut;
+    const ends = cutter.ends(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+    if (ends.last !== -1) cutAt = held + ends.last;
+    rowsHeld += ends.rows;
     held += chunk.length;
     if (held >= size && cutAt !== -1) {
       yield take(cutAt + 1);

@@ -2,7 +2,7 @@ import { Transform, type Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { csvHeader, csvParseError, csvParseOptions, csvRecordRow, isBlankRecord } from './csv';
+import { csvHeader, csvParseError, csvParseOptions, csvRecordRow, isBlankRecord, notUtf8 } from './csv';
 import { detectEncoding, SNIFF_BYTES, type TextEncodingName } from './detect-encoding';
 import { NDJSON_PIECE_BYTES, ndjsonPieceRows, ndjsonPieces } from './ndjson';
 import { UnreadableFileError, type RawRow } from './raw-row';
@@ -66,15 +66,7 @@ export function readRows(input: Readable, format: FileFormat, info: ReadInfo): A
   input.on('error', (error) => counted.destroy(error));
   if (format === 'ndjson') return readNdjson(counted, info);
   if (format === 'xlsx') return readXlsx(counted, info);
-  return readCsv(counted, info);
-}
-
-/**
- * Reads CSV rows from a stream in this thread (`readCsvInWorkers` hands a file here when it
- * cannot be cut into pieces). The caller counts the bytes.
- */
-export function readCsvStream(input: AsyncIterable<Buffer>, info: ReadInfo): AsyncGenerator<RawRow> {
-  return readCsv(input, info);
+  return readCsvStream(counted, info);
 }
 
 async function* readNdjson(input: Readable, info: ReadInfo): AsyncGenerator<RawRow> {
@@ -114,7 +106,7 @@ async function* decoded(head: Buffer, rest: AsyncIterator<Buffer>, encoding: Tex
     try {
       return decoder.decode(bytes, { stream });
     } catch {
-      throw new UnreadableFileError('The file is not valid UTF-8 after its beginning: save it as UTF-8 (or GB18030) throughout');
+      throw notUtf8();
     }
   };
   yield decode(head, true);
@@ -123,7 +115,11 @@ async function* decoded(head: Buffer, rest: AsyncIterator<Buffer>, encoding: Tex
   if (tail) yield tail;
 }
 
-async function* readCsv(input: AsyncIterable<Buffer>, info: ReadInfo): AsyncGenerator<RawRow> {
+/**
+ * Reads CSV rows from a stream in this thread (`readCsvInWorkers` hands a file here when it
+ * cannot be cut into pieces). The caller counts the bytes.
+ */
+export async function* readCsvStream(input: AsyncIterable<Buffer>, info: ReadInfo): AsyncGenerator<RawRow> {
   const { head, complete, rest } = await readHead(input);
   const encoding = detectEncoding(head, complete);
   info.encoding = encoding;
