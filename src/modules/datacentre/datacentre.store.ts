@@ -566,7 +566,11 @@ export async function listStages(db: AnyDb): Promise<string[]> {
  * A table's first load (no rows at all) is written without its indexes, which are then built
  * by sorting: 1 M people took 3.8 s instead of 11.8 s with four indexes kept up row by row.
  * Dropping them locks the empty table until the transaction ends: readers wait for the first
- * load instead of finding nothing (ADR 0009).
+ * load instead of finding nothing (ADR 0009). The first rows go in in key order, as every later
+ * batch's new versions do: a batch that replaces most records then closes them, and checks
+ * that each key has one current version, page after page instead of at random. On 1 M people
+ * that made the first load's insert ~3 s slower (its sort) and its two key indexes ~1 s
+ * quicker to build, and a 900 K update's insert 24 and 19 s instead of 30 and 34 s.
  */
 export async function applyStage(
   s: BulkSession,
@@ -590,7 +594,7 @@ export async function applyStage(
     if (operation === 'delete') return { written: 0, unchanged: (await s.query(`delete from ${st}`)).rowCount, replaced: 0, duplicates: 0 };
     // Most batches name each key once: the unique index on the current key finds out while it
     // is built; only a batch that repeats a key pays for a pass that keeps each key's last row.
-    const insert = `insert into ${t} (${list}, _valid_from) select ${list}, now() from ${st}`;
+    const insert = `insert into ${t} (${list}, _valid_from) select ${list}, now() from ${st} order by _key`;
     const first = await firstLoad(s, table, insert);
     if (first !== 'duplicates') return { written: first, unchanged: 0, replaced: 0, duplicates: 0 };
     const duplicates = await dedupe();
