@@ -266,10 +266,10 @@ async function bareResults(db: Kysely<object>, cases: readonly BenchCase[]): Pro
     const primaries = ['dcr_social_security__contribution_period', 'dcr_housing__property_ownership', 'dcr_social_security__employment', 'dcr_population__residence_permit', 'dcr_health__birth_certificate'];
     for (const [j, query] of matched.entries()) {
       const { rows } = await sql<{ n: number; result: Result }>`select c.n, case
-          when p._subject is null or not exists (select 1 from ${sql.table(primaries[j]!)} x where x._valid_to is null and not x._deleted) then 'unverifiable'
+          when p._key is null or not exists (select 1 from ${sql.table(primaries[j]!)} x where x._valid_to is null and not x._deleted) then 'unverifiable'
           when m.n is not null then 'match' else 'no_match' end as result
         from bare_claims c
-        left join dcr_population__person p on p._subject = c.subject and p._valid_to is null and not p._deleted
+        left join dcr_population__person p on p._key = c.subject and p._valid_to is null and not p._deleted
         left join (select distinct n from (${query}) h) m on m.n = c.n`.execute(trx);
       for (const r of rows) out.set(r.n * 5 + j, r.result);
     }

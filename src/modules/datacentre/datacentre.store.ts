@@ -210,14 +210,19 @@ export async function searchResources(
  * history, and is unique with nulls not distinct: one current version per key, which the
  * database enforces (a key's versions are closed at different times, one batch after another).
  * Two indexes did that before, and each one less is a sort less in a first load and an entry
- * less for every version written.
+ * less for every version written. Where the key is the subject (`subjectIsKey`: the population
+ * and legal-person registries) there is no subject index: it would repeat the first, and
+ * look-ups by subject there also say `_key = subject`.
+ *
+ * @example
+ * recordIndexes('dcr_population__person', true).map((i) => i.name); // ['dcr_population__person_versions', 'dcr_population__person_batch']
  */
-export function recordIndexes(table: string): { name: string; create: string }[] {
+export function recordIndexes(table: string, subjectIsKey: boolean): { name: string; create: string }[] {
   const t = quoted(table);
   const index = (suffix: string, definition: string) => ({ name: `${table}_${suffix}`, create: definition.replace('%', quoted(`${table}_${suffix}`)).replace('@', t) });
   return [
     index('versions', 'create unique index % on @ (_key, _valid_to) nulls not distinct'),
-    index('subject', 'create index % on @ (_subject) where _valid_to is null and _subject is not null'),
+    ...(subjectIsKey ? [] : [index('subject', 'create index % on @ (_subject) where _valid_to is null and _subject is not null')]),
     index('batch', 'create index % on @ (_batch, _row)'),
   ];
 }
@@ -230,7 +235,8 @@ export function recordIndexes(table: string): { name: string; create: string }[]
  * keys' index 1.7× slower (PostgreSQL 15, C.UTF-8). Equality is the same either way; compared
  * with a column of the database's collation, theirs is used.
  */
-export async function createRecordTable(db: AnyDb, table: string, fields: readonly StoredField[], partitions?: number): Promise<void> {
+export async function createRecordTable(db: AnyDb, table: string, fields: readonly StoredField[], layout: { partitions?: number; subjectIsKey: boolean }): Promise<void> {
+  const { partitions } = layout;
   const columns = fields.map((f) => sql.raw(`${quoted(f.name)} ${columnType(f.type)}`));
   const partitionClause = partitions ? sql` partition by hash (_key)` : sql``;
   await sql`create table ${ident(table)} (
@@ -246,7 +252,7 @@ export async function createRecordTable(db: AnyDb, table: string, fields: readon
   for (let i = 0; i < (partitions ?? 0); i++) {
     await sql`create table ${ident(`${table}_p${i}`)} partition of ${ident(table)} for values with (modulus ${sql.lit(partitions!)}, remainder ${sql.lit(i)})`.execute(db);
   }
-  for (const { create } of recordIndexes(table)) await sql.raw(create).execute(db);
+  for (const { create } of recordIndexes(table, layout.subjectIsKey)) await sql.raw(create).execute(db);
 }
 
 /** Adds a field's column to a record table (a schema version that adds a field). */
@@ -578,6 +584,7 @@ export async function applyStage(
   stage: string,
   columns: readonly string[],
   operation: 'upsert' | 'delete',
+  subjectIsKey: boolean,
 ): Promise<{ written: number; unchanged: number; replaced: number; duplicates: number }> {
   const t = quoted(table);
   const st = quoted(stage);
@@ -595,10 +602,10 @@ export async function applyStage(
     // Most batches name each key once: the unique index on the current key finds out while it
     // is built; only a batch that repeats a key pays for a pass that keeps each key's last row.
     const insert = `insert into ${t} (${list}, _valid_from) select ${list}, now() from ${st} order by _key`;
-    const first = await firstLoad(s, table, insert);
+    const first = await firstLoad(s, table, subjectIsKey, insert);
     if (first !== 'duplicates') return { written: first, unchanged: 0, replaced: 0, duplicates: 0 };
     const duplicates = await dedupe();
-    const written = await firstLoad(s, table, insert);
+    const written = await firstLoad(s, table, subjectIsKey, insert);
     if (written === 'duplicates') throw new Error(`${table}: the batch still repeats a key after keeping each key's last row`);
     return { written, unchanged: 0, replaced: 0, duplicates };
   }
@@ -629,8 +636,8 @@ const APPLY_WORK_MEM = '256MB';
 
 // Writes an empty table's first rows with `insert` while its indexes are away, then builds them;
 // 'duplicates' (and nothing done) when the rows repeat a key.
-async function firstLoad(s: BulkSession, table: string, insert: string): Promise<number | 'duplicates'> {
-  const indexes = recordIndexes(table);
+async function firstLoad(s: BulkSession, table: string, subjectIsKey: boolean, insert: string): Promise<number | 'duplicates'> {
+  const indexes = recordIndexes(table, subjectIsKey);
   await s.query('savepoint ludao_first_load');
   try {
     for (const { name } of indexes) await s.query(`drop index if exists ${quoted(name)}`);

@@ -8,6 +8,7 @@ import { uniqueCurrentKey } from './migrations/0003-unique-current-key';
 import { valuesCompared } from './migrations/0004-values-compared';
 import { identifiersInByteOrder } from './migrations/0005-identifiers-in-byte-order';
 import { oneIndexForVersionsByKey } from './migrations/0006-one-index-for-versions-by-key';
+import { noSubjectIndexWhereSubjectIsKey } from './migrations/0007-no-subject-index-where-subject-is-key';
 import { signIn, startTestLudao, type TestLudao } from '../../../test/support/test-ludao';
 
 const PASSWORD = 'ludao-demo-2026';
@@ -466,6 +467,18 @@ describe('data centre', () => {
     expect(await indexCollations()).toEqual(byteOrderIndexes);
     expect(await sprocket('D2')).toMatchObject({ owner_name: '四' });
     expect((await get('/api/dc/resources/test.sprocket/records/D2/history', staff)).json()).toHaveLength(2);
+    // A table whose key is its subject (the population registry) has no subject index: its
+    // versions index serves a look-up by subject there. Migration 0007 drops the older ones.
+    const population = [
+      'dcr_population__person_batch: CREATE INDEX (_batch, _row)',
+      'dcr_population__person_versions: CREATE UNIQUE INDEX (_key, _valid_to) NULLS NOT DISTINCT',
+    ];
+    expect(await indexes('dcr_population__person')).toEqual(population);
+    await noSubjectIndexWhereSubjectIsKey.down!(db);
+    expect(await indexes('dcr_population__person')).toContain('dcr_population__person_subject: CREATE INDEX (_subject) WHERE ((_valid_to IS NULL) AND (_subject IS NOT NULL))');
+    await noSubjectIndexWhereSubjectIsKey.up(db);
+    expect(await indexes('dcr_population__person')).toEqual(population);
+    expect(await indexes('dcr_test__sprocket')).toEqual(threeIndexes);
   });
 
   it('finds a place’s code as it was written, and a person’s ID number whatever its case', async () => {

@@ -6,6 +6,7 @@ import { uniqueCurrentKey } from './migrations/0003-unique-current-key';
 import { valuesCompared } from './migrations/0004-values-compared';
 import { identifiersInByteOrder } from './migrations/0005-identifiers-in-byte-order';
 import { oneIndexForVersionsByKey } from './migrations/0006-one-index-for-versions-by-key';
+import { noSubjectIndexWhereSubjectIsKey } from './migrations/0007-no-subject-index-where-subject-is-key';
 
 export { BUILTIN_RESOURCES, DOMAINS, UPDATE_CYCLES, type BuiltinResource } from './catalogue';
 export type { Batch, FieldSpec, Resource, ResourceSpec, ResourceStats, StoredRecord } from './datacentre.contract';
@@ -33,6 +34,7 @@ export const datacentreModule: LudaoModule = {
     '0004-values-compared': valuesCompared,
     '0005-identifiers-in-byte-order': identifiersInByteOrder,
     '0006-one-index-for-versions-by-key': oneIndexForVersionsByKey,
+    '0007-no-subject-index-where-subject-is-key': noSubjectIndexWhereSubjectIsKey,
   },
   async register(ctx) {
     const service = createDatacentreService(ctx);

@@ -377,13 +377,15 @@ export function hasPredicate(kind: string): boolean {
 
 // Each claim's result: unverifiable when the subject is not a known person or the provider's
 // resource holds no records at all; else match when the predicate holds, no_match otherwise.
+// `people` is the population registry, whose key is the person: it is joined by `_key`, which
+// its versions index serves (a table whose key is its subject has no subject index).
 function resultsOf(kind: string, relations: Relations, primary: string, people: RawBuilder<unknown>, today: string) {
   return sql`select c.idx, case
-      when p._subject is null or not exists (select 1 from ${relations[primary]} x) then 'unverifiable'
+      when p._key is null or not exists (select 1 from ${relations[primary]} x) then 'unverifiable'
       when m.idx is not null then 'match'
       else 'no_match' end as result
     from claims c
-    left join ${people} p on p._subject = c.subject
+    left join ${people} p on p._key = c.subject
     left join (select distinct idx from (${MATCHED[kind]!(relations, today)}) h) m on m.idx = c.idx`;
 }
 
@@ -449,7 +451,7 @@ export async function aggregateCaseTypeClaims(
       from (select distinct subject from sb_case where case_type = ${q.caseType}) s),
     results as (${resultsOf(q.kind, q.relations, q.primary, q.people, q.today)})
     select g.${sql.id(q.groupField)} as "group", count(*)::int as applicants, (count(*) filter (where r.result = 'match'))::int as matched
-    from claims c join results r on r.idx = c.idx left join ${q.people} g on g._subject = c.subject
+    from claims c join results r on r.idx = c.idx left join ${q.people} g on g._key = c.subject
     group by 1 order by 1 nulls last`.execute(db);
   return rows;
 }

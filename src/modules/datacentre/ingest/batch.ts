@@ -182,7 +182,7 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
     await database.bulk((s) =>
       s.db.transaction().execute(async (trx) => {
         await store.lockResourceForWrite(s, resource.id);
-        const applied = await store.applyStage(s, resource.table_name, stage, columns, request.operation);
+        const applied = await store.applyStage(s, resource.table_name, stage, columns, request.operation, store.subjectIsKey(resource));
         const result =
           request.operation === 'upsert'
             ? { inserted: applied.written - applied.replaced, updated: applied.replaced, unchanged: applied.unchanged + applied.duplicates, deleted: 0 }
