@@ -629,7 +629,7 @@ export async function applyStage(
  * handed rows to the UPDATE in hash order, i.e. at random pages of the record table. With the
  * table larger than shared_buffers every page was evicted and read again, and each checkpoint
  * that its WAL set off made the next change of a page log the whole page: 4.6 GB of WAL and
- * 31–39 s, against 0.9 GB and 17–20 s with the hash in memory (1 M people, PostgreSQL 15 as
+ * 31–39 s, against 0.9 GB and 17–24 s with the hash in memory (1 M people, PostgreSQL 15 as
  * Debian configures it). A batch of a few rows uses none of it.
  */
 const APPLY_WORK_MEM = '256MB';
