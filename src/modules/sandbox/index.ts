@@ -6,6 +6,7 @@ import { CALL_LOG, CallLog } from '../exchange';
 import { createIdentityService } from '../identity';
 import { createSandbox } from './migrations/0001-create-sandbox';
 import { maternityClaimBankAccount } from './migrations/0002-maternity-claim-bank-account';
+import { guardSerial } from './migrations/0003-guard-serial';
 import { ReceiptSigner } from './receipts';
 import { SandboxService, type SandboxDeps } from './sandbox.service';
 import * as store from './sandbox.store';
@@ -104,7 +105,7 @@ export async function startSandbox(
  */
 export const sandboxModule: LudaoModule = {
   name: 'sandbox',
-  migrations: { '0001-create-sandbox': createSandbox, '0002-maternity-claim-bank-account': maternityClaimBankAccount },
+  migrations: { '0001-create-sandbox': createSandbox, '0002-maternity-claim-bank-account': maternityClaimBankAccount, '0003-guard-serial': guardSerial },
   async register(ctx) {
     const identity = createIdentityService(ctx);
     // One call log per process: the exchange's (its partitions and group commit are shared).

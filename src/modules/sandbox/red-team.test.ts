@@ -35,6 +35,8 @@ describe('sandbox red team', () => {
     // A case type with tight throttles, owned by the Siming education bureau.
     await sql`insert into sb_case_type (code, name, name_en, owner_org, purpose, legal_basis, templates, per_case_per_day, per_applicant_per_day, per_handler_per_day, created_by)
       values ('throttle_test', '限流测试', 'Throttle test', 'xm.sm.edu', '限流测试', '测试', ${['si.months_insured', 'residence_permit.held_since', 'employment.employed_by_since']}, 3, 4, 8, 'test')`.execute(city.ludao.ctx.db);
+    await sql`insert into sb_case_type (code, name, name_en, owner_org, purpose, legal_basis, templates, per_case_per_day, per_applicant_per_day, per_handler_per_day, created_by)
+      values ('race_test', '并发测试', 'Race test', 'xm.sm.edu', '并发测试', '测试', ${['si.months_insured', 'residence_permit.held_since', 'employment.employed_by_since']}, 10, 4, 100, 'test')`.execute(city.ludao.ctx.db);
   }, 180_000);
   afterAll(async () => {
     await city?.close();
@@ -147,6 +149,24 @@ describe('sandbox red team', () => {
     expect((await verify(city.cookies.edu, 'throttle_test', nextCase(), b, [months(24), permit])).statusCode).toBe(200);
     expect((await verify(city.cookies.edu, 'throttle_test', nextCase(), c, [months(24)])).statusCode).toBe(200);
     expect(reasons(await verify(city.cookies.edu, 'throttle_test', nextCase(), c, [permit]))).toEqual(['throttled']);
+  });
+
+  it('throttles requests that arrive together as if they had come one after the other', async () => {
+    // Each request alone is within the applicant's 4 claims a day; the two together are not.
+    // Both read the guards' history before either is stored: the second to store must see the
+    // first (a conflict to send again, or a refusal), never both answered.
+    const d = subjects[13]!;
+    const templates = ['si.months_insured', 'residence_permit.held_since', 'employment.employed_by_since'];
+    await consent(d, 'race_test', templates);
+    const claims: { template: string; params: Record<string, string | number> }[] = [months(24), { template: 'residence_permit.held_since', params: { since: '2020-01-01' } }, { template: 'employment.employed_by_since', params: { creditCode: city.facts.job.employer, since: '2020-01-01' } }];
+    const [one, two] = await Promise.all([verify(city.cookies.edu, 'race_test', nextCase(), d, claims), verify(city.cookies.edu, 'race_test', nextCase(), d, claims)]);
+    const statuses = [one.statusCode, two.statusCode].sort();
+    expect(statuses[0]).toBe(200);
+    expect([403, 409]).toContain(statuses[1]);
+    const answered = await sql<{ n: number }>`select count(*)::int as n from sb_verification where subject = ${d} and outcome = 'answered'`.execute(city.ludao.ctx.db);
+    expect(answered.rows[0]!.n).toBe(3);
+    // Sent again, the losing request is judged on the history the other left.
+    expect(reasons(await verify(city.cookies.edu, 'race_test', nextCase(), d, claims))).toEqual(['throttled', 'throttled', 'throttled']);
   });
 
   it('rejects malformed claims before any guard or read, naming the field', async () => {

@@ -95,8 +95,11 @@ export function controlCount(n: number): number | null {
  * `no_match` or `unverifiable`, never with a value — after the guards: the handler's
  * department owns the case type, the case type whitelists the claim, the applicant consented,
  * each claim once per case, throttles per case, applicant and handler, and no sweep of
- * parameters over one subject. Every attempt is stored, audited and logged in the exchange's
- * call log (the citizen's "who used my data"); every answer is signed.
+ * parameters over one subject. Requests that arrive together are guarded as if one came after
+ * the other: a request judged on a history that others have since added to is judged again
+ * when it is stored, and refused with a conflict (nothing stored) if the outcome changed.
+ * Every attempt is stored, audited and logged in the exchange's call log (the citizen's "who
+ * used my data"); every answer is signed.
  */
 export class SandboxService {
   constructor(private readonly deps: SandboxDeps) {}
@@ -398,23 +401,31 @@ export class SandboxService {
     clock.push(performance.now());
     const caseIds = [...new Set(cases.map((c) => c.caseId))];
     const subjects = [...new Set(cases.map((c) => c.subject))];
+    const historyQuery = {
+      caseType: caseType.code,
+      caseIds,
+      subjects,
+      handler: caller.id,
+      dayStart: chinaDayStart(receivedAt),
+      sweepSince: new Date(receivedAt.getTime() - SWEEP_WINDOW_DAYS * 86_400_000),
+    };
+    // Read before the history: if it has moved when this request is stored, others were stored
+    // after the history was read, and the guards are judged again (`judgeAgain`).
+    const serial = await store.readGuardSerial(this.deps.db);
     // The guards' reads are independent of each other: they run side by side.
     const [history, consents, caseSubjects] = await Promise.all([
-      store.readGuardHistory(this.deps.db, {
-        caseType: caseType.code,
-        caseIds,
-        subjects,
-        handler: caller.id,
-        dayStart: chinaDayStart(receivedAt),
-        sweepSince: new Date(receivedAt.getTime() - SWEEP_WINDOW_DAYS * 86_400_000),
-      }),
+      store.readGuardHistory(this.deps.db, historyQuery),
       store.findLiveConsents(this.deps.db, caseType.code, subjects),
       store.findCaseSubjects(this.deps.db, caseType.code, caseIds),
     ]);
     const boundBefore = new Set(caseSubjects.keys());
     const ownDepartment = orgWithin(caller.orgCode, caseType.owner_org);
     const sweeps: { subject: string; template: string }[] = [];
-    for (const c of cases) this.guard(c, { caseType, ownDepartment, history, consents, caseSubjects, sweeps });
+    const validated = structuredClone(cases);
+    const judge = (on: CaseOutcome[], history: store.GuardHistory, caseSubjects: Map<string, string>, found: typeof sweeps) => {
+      for (const c of on) this.guard(c, { caseType, ownDepartment, history, consents, caseSubjects, sweeps: found });
+    };
+    judge(cases, history, caseSubjects, sweeps);
     const authorisedAt = new Date();
     clock.push(performance.now());
 
@@ -482,6 +493,16 @@ export class SandboxService {
       }, {});
     try {
       await this.deps.transaction(async (trx) => {
+        if ((await store.bumpGuardSerial(trx)) !== serial) {
+          // Requests stored since this one's guards read the history count too: judged on the
+          // history as it now is, the cases must come out as they did, or nothing is stored.
+          const [now, boundNow] = await Promise.all([store.readGuardHistory(trx, historyQuery), store.findCaseSubjects(trx, caseType.code, caseIds)]);
+          const again = structuredClone(validated);
+          judge(again, now, boundNow, []);
+          if (again.some((c, n) => c.claims.some((x, j) => x.reason !== cases[n]!.claims[j]!.reason))) {
+            throw Problem.conflict('Verifications stored while this request was evaluated change what its guards allow (a throttle, a sweep or a case’s applicant); nothing of it was stored. Send it again.');
+          }
+        }
         const attemptsStored = (async () => {
           await store.insertCases(trx, cases.filter((c) => !c.refused && !boundBefore.has(c.caseId)).map((c) => ({ case_type: caseType.code, case_id: c.caseId, subject: c.subject, consumer_org: consumerOrg })));
           await store.insertVerifications(trx, { batch_id: batchId, case_type: caseType.code, consumer_org: consumerOrg, handler: caller.id, requested_at: receivedAt }, verifications);

@@ -191,6 +191,22 @@ export async function insertCases(db: AnyDb, cases: readonly { case_type: string
   }
 }
 
+/** How many verification requests have been stored: read before the guards read the history. */
+export async function readGuardSerial(db: AnyDb): Promise<number> {
+  const { rows } = await sql<{ serial: string }>`select serial from sb_guard_serial`.execute(db);
+  return Number(rows[0]!.serial);
+}
+
+/**
+ * Counts a request being stored, in the transaction that stores it, and returns the count
+ * before it. The row stays locked until that transaction ends, so the stores of all requests
+ * (any case type: a subject's throttle and sweep span them) go one after the other.
+ */
+export async function bumpGuardSerial(trx: AnyDb): Promise<number> {
+  const { rows } = await sql<{ serial: string }>`update sb_guard_serial set serial = serial + 1 returning serial - 1 as serial`.execute(trx);
+  return Number(rows[0]!.serial);
+}
+
 /** What the guards need to know of earlier attempts, read in four set queries. */
 export interface GuardHistory {
   /** Templates already answered per case. */
