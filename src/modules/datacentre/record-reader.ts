@@ -111,6 +111,15 @@ export class RecordReader {
     return this.select(code, fields, [{ column: '_key', value: key }], { limit: 1 });
   }
 
+  /**
+   * A subject as this resource's records store it: an ID number or credit code in capitals, a
+   * place's code as written; null when none of its records can be about it (or no such resource).
+   */
+  async storedSubject(code: string, subject: string): Promise<string | null> {
+    const resource = await this.resource(code);
+    return resource ? storedSubject(resource, subject.trim()) : null;
+  }
+
   /** The current records about one subject (ID number, credit code or place code). */
   async bySubject(code: string, subject: string, fields: readonly string[], limit = 100): Promise<SharedRecord[]> {
     const resource = await this.resource(code);

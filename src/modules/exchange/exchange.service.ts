@@ -477,6 +477,10 @@ export class ExchangeService {
       const resource = await this.deps.reader.describe(input.resource);
       if (!resource) throw Problem.notFound(`No resource "${input.resource}" in the catalogue`);
       log.provider_org = resource.providerOrgCode;
+      // Logged as the resource stores it (a place's code as written), so that a subject's calls
+      // are found by the same value as its records; until the resource is known, in capitals.
+      const stored = input.subject ? await this.deps.reader.storedSubject(resource.code, input.subject) : null;
+      if (stored !== null) log.subjects = [stored];
       if (resource.sharingType === 'not_shared') throw notShared(resource);
       const channel = await this.liveChannel(principal, resource, input.channelId);
       log.channel_id = channel.id;

@@ -94,6 +94,16 @@ describe('exchange', () => {
       expect(res.headers['x-ludao-call-id']).toBe(body.callId);
     });
 
+    it('logs a place as written and a person in capitals, as their records store them', async () => {
+      const opened = await inject({ method: 'POST', url: '/api/exchange/channels', headers: { cookie: hrss }, payload: { resource: 'spatial.community', purpose: '核对参保地址所属社区', fields: ['name'] } });
+      expect(opened.statusCode).toBe(201);
+      expect((await plane('spatial.community/subjects/xm-sm-q1')).statusCode).toBe(200);
+      const lowerX = `${person.id.slice(0, 17)}x`;
+      await plane(`population.person/subjects/${lowerX}`);
+      const logged = await sql<{ subjects: string[] }>`select subjects from xc_call where resource_code in ('spatial.community', 'population.person') order by received_at desc limit 2`.execute(ludao.ctx.db);
+      expect(logged.rows.map((r) => r.subjects)).toEqual([[`${person.id.slice(0, 17)}X`], ['xm-sm-q1']]);
+    });
+
     it('asks for a request, not a channel, for a conditional resource', async () => {
       const res = await inject({ method: 'POST', url: '/api/exchange/channels', headers: { cookie: hrss }, payload: { resource: 'civil_affairs.marriage', purpose: '生育保险核验婚姻', fields: ['status'] } });
       expect(res.statusCode).toBe(403);
