@@ -436,6 +436,16 @@ export async function keyCallsOn(db: AnyDb, keyId: string, day: string): Promise
   return rows[0]!.n;
 }
 
+/**
+ * Calls several keys made on one day (all datasets, as `keyCallsOn` counts them), by key id;
+ * a key without usage that day is absent.
+ */
+export async function keysCallsOn(db: AnyDb, keyIds: readonly string[], day: string): Promise<Map<string, number>> {
+  const { rows } = await sql<{ key_id: string; n: number }>`select key_id, sum(calls + downloads)::int as n from od_usage
+    where day = ${day}::date and key_id = any(${[...keyIds]}::text[]) group by key_id`.execute(db);
+  return new Map(rows.map((r) => [r.key_id, r.n]));
+}
+
 /** A key's usage per day and dataset, newest first. */
 export async function keyUsage(db: AnyDb, keyId: string, limit = 90): Promise<{ day: string; dataset_id: string; calls: number; downloads: number }[]> {
   const { rows } = await sql<{ day: string; dataset_id: string; calls: number; downloads: number }>`

@@ -9,8 +9,12 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, startTestLudao, type TestLudao } from '../../../test/support/test-ludao';
 import { loadDemoCity } from '../../flows/demo-city';
+import { CoherentCache } from '../../platform/db/coherent-cache';
+import { Problem } from '../../platform/http/problem';
 import { DEMO_PASSWORD } from '../identity';
 import type { Dataset, DatasetMeta } from './opendata.contract';
+import type { KeyRow } from './opendata.store';
+import { PortalAccess } from './portal-access';
 
 const meta = (id: string, extra: Partial<DatasetMeta> = {}): DatasetMeta => ({
   id,
@@ -300,6 +304,46 @@ describe('open-data portal', () => {
       expect(revoked.statusCode).toBe(200);
       expect((await records('bus-stops', {}, { authorization: `Bearer ${second.json().key}` })).statusCode).toBe(401);
       expect((await records('bus-stops', {}, { 'x-api-key': 'odk_nonsense' })).statusCode).toBe(401);
+    });
+
+    it('refuses a key once the calls of several processes together reach its quota, each learning the others\' at its flush', async () => {
+      const created = await inject({ method: 'POST', url: '/api/open/v1/keys', headers: { cookie: developer }, payload: { name: '两个进程' } });
+      expect(created.statusCode, created.body).toBe(201);
+      const { id, key } = created.json() as { id: string; key: string };
+      await sql`update od_key set daily_quota = 10 where id = ${id}`.execute(ludao.ctx.db);
+      // Two processes serving one city on one database: each its own counts and its own key cache.
+      const processOnSameDatabase = () =>
+        new PortalAccess(ludao.ctx.db, new CoherentCache<KeyRow | undefined>(ludao.ctx.database, 'ludao_test_quota_processes', 60_000), { anonymousPerMinute: 20, defaultDailyQuota: 5 });
+      const [a, b] = [processOnSameDatabase(), processOnSameDatabase()];
+      const headers = { 'x-api-key': key };
+      const call = async (p: PortalAccess) => p.count(await p.admit(headers, '198.51.100.1'), 'bus-stops', 'call');
+      const admittedUntilRefused = async (p: PortalAccess) => {
+        for (let n = 0; n < 20; n++) {
+          try {
+            await call(p);
+          } catch (error) {
+            if (error instanceof Problem && error.status === 429) return n;
+            throw error;
+          }
+        }
+        return 20;
+      };
+      // B sees the key first (1 call, written); A reads that when it first sees the key, then makes 6: 7 in all.
+      await call(b);
+      await b.flush();
+      for (let i = 0; i < 6; i++) await call(a);
+      await a.flush();
+      // A call B admitted is still being served while B flushes: it is counted after the flush took its batch.
+      const inFlight = await b.admit(headers, '198.51.100.1');
+      await b.flush();
+      b.count(inFlight, 'bus-stops', 'call');
+      // B learnt A's 6 calls at its flush: 8 in all, 2 left.
+      expect(await admittedUntilRefused(b)).toBe(2);
+      // A learns B's at its next flush: the quota is spent for it too.
+      await b.flush();
+      await a.flush();
+      expect(await admittedUntilRefused(a)).toBe(0);
+      expect((await sql<{ n: number }>`select sum(calls)::int as n from od_usage where key_id = ${id}`.execute(ludao.ctx.db)).rows[0]!.n).toBe(10);
     });
 
     it('lets anyone register as a developer, sign in and create a key', async () => {
