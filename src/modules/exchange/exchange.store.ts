@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { orgWithinSql } from '../../platform/access';
 
 /**
  * Every query on the exchange's tables: requests and their steps, channels, the call log
@@ -9,10 +10,7 @@ type AnyDb = Kysely<object> | Transaction<object>;
 
 // A row belongs to a department when its org is that department or one of its units
 // ('xm.hrss.si' belongs to 'xm.hrss'), the rule the service applies to single records too.
-function inOrg(column: string, org: string) {
-  return sql`(${sql.ref(column)} = ${org} or ${sql.ref(column)} like ${`${org.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`})`;
-}
-const eitherSide = (org: string) => sql`(${inOrg('consumer_org', org)} or ${inOrg('provider_org', org)})`;
+const eitherSide = (org: string) => sql`(${orgWithinSql('consumer_org', org)} or ${orgWithinSql('provider_org', org)})`;
 
 /** A request row. */
 export interface RequestRow {
@@ -123,9 +121,9 @@ export async function findRequest(db: AnyDb, id: string): Promise<RequestRow | u
 export async function listRequests(db: AnyDb, filter: { org: string | null; side: 'consumer' | 'provider' | 'either'; status?: string; limit: number }): Promise<RequestRow[]> {
   const where = [sql`true`];
   if (filter.org !== null) {
-    if (filter.side === 'consumer') where.push(inOrg('r.consumer_org', filter.org));
-    else if (filter.side === 'provider') where.push(inOrg('r.provider_org', filter.org));
-    else where.push(sql`(${inOrg('r.consumer_org', filter.org)} or ${inOrg('r.provider_org', filter.org)})`);
+    if (filter.side === 'consumer') where.push(orgWithinSql('r.consumer_org', filter.org));
+    else if (filter.side === 'provider') where.push(orgWithinSql('r.provider_org', filter.org));
+    else where.push(sql`(${orgWithinSql('r.consumer_org', filter.org)} or ${orgWithinSql('r.provider_org', filter.org)})`);
   }
   if (filter.status) where.push(sql`r.status = ${filter.status}`);
   const { rows } = await sql<RequestRow>`select ${requestColumns} from xc_request r where ${sql.join(where, sql` and `)}
@@ -419,7 +417,7 @@ export async function findSubscription(db: AnyDb, id: string): Promise<Subscript
 
 /** Subscriptions of a department (or all), newest first. */
 export async function listSubscriptions(db: AnyDb, org: string | null): Promise<SubscriptionRow[]> {
-  const where = org === null ? sql`true` : inOrg('consumer_org', org);
+  const where = org === null ? sql`true` : orgWithinSql('consumer_org', org);
   const { rows } = await sql<SubscriptionRow>`select ${subscriptionColumns} from xc_subscription where ${where} order by created_at desc limit 500`.execute(db);
   return rows;
 }

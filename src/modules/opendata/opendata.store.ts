@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { orgWithinSql } from '../../platform/access';
 import type { DatasetField, DatasetFieldType, Pipeline } from './opendata.contract';
 
 /**
@@ -139,7 +140,7 @@ function filterSql(f: DatasetFilter): RawBuilder<unknown> {
   if (f.modifiedFrom) where.push(sql`d.modified_at >= ${f.modifiedFrom}::timestamptz`);
   if (f.modifiedTo) where.push(sql`d.modified_at <= ${f.modifiedTo}::timestamptz`);
   if (f.openType) where.push(sql`d.open_type = ${f.openType}`);
-  if (f.orgPrefix) where.push(sql`(d.org_code = ${f.orgPrefix} or d.org_code like ${`${f.orgPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`})`);
+  if (f.orgPrefix) where.push(orgWithinSql('d.org_code', f.orgPrefix));
   if (f.geo !== undefined) {
     const hasGeo = sql`exists (select 1 from od_version v where v.dataset_id = d.id and v.version = d.published_version and v.geo is not null)`;
     where.push(f.geo ? hasGeo : sql`not ${hasGeo}`);
@@ -528,7 +529,7 @@ export async function listApplications(db: AnyDb, by: { userId?: string; provide
   const where = by.userId
     ? sql`user_id = ${by.userId}`
     : by.providerOrg
-      ? sql`(provider_org = ${by.providerOrg} or provider_org like ${`${by.providerOrg.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`})`
+      ? orgWithinSql('provider_org', by.providerOrg)
       : sql`true`;
   const { rows } = await sql<ApplicationRow>`select ${APPLICATION_COLUMNS} from od_application where ${where} order by submitted_at desc limit 500`.execute(db);
   return rows;
@@ -587,7 +588,7 @@ export async function listFeedback(db: AnyDb, by: { datasetId?: string; provider
   const where = by.datasetId
     ? sql`dataset_id = ${by.datasetId}`
     : by.providerOrg
-      ? sql`(provider_org = ${by.providerOrg} or provider_org like ${`${by.providerOrg.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`})`
+      ? orgWithinSql('provider_org', by.providerOrg)
       : sql`true`;
   const { rows } = await sql<FeedbackRow>`select * from od_feedback where ${where} order by created_at desc limit 500`.execute(db);
   return rows;

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { orgWithinSql } from '../../platform/access';
 
 /**
  * Every query on the sandbox's tables, and the SQL of each predicate kind. Predicates read the
@@ -314,7 +315,7 @@ export async function listSubjectVerifications(db: AnyDb, subject: string, limit
 /** Verification attempts of a department's cases (all departments: `org` null), newest first. */
 export async function listVerifications(db: AnyDb, filter: { org: string | null; caseType?: string; caseId?: string; limit: number }): Promise<VerificationRow[]> {
   const where = [sql`true`];
-  if (filter.org !== null) where.push(sql`(consumer_org = ${filter.org} or consumer_org like ${`${filter.org.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`})`);
+  if (filter.org !== null) where.push(orgWithinSql('consumer_org', filter.org));
   if (filter.caseType) where.push(sql`case_type = ${filter.caseType}`);
   if (filter.caseId) where.push(sql`case_id = ${filter.caseId}`);
   const { rows } = await sql<VerificationRow>`select * from sb_verification where ${sql.join(where, sql` and `)}

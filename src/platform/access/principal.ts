@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import { Problem } from '../http/problem';
 import { rolesAllow, type Permission, type Role } from './policy';
 
@@ -69,4 +70,15 @@ export const PLATFORM_PRINCIPAL: Principal = Object.freeze({
  */
 export function orgWithin(org: string | null | undefined, parent: string | null | undefined): boolean {
   return !!org && !!parent && (org === parent || org.startsWith(`${parent}.`));
+}
+
+/**
+ * `orgWithin` as a SQL condition: the organisation code in `column` is `parent` or one of its
+ * units (the code's `%`, `_` and `\` are escaped in the LIKE pattern).
+ *
+ * @example
+ * sql`select * from xc_channel where ${orgWithinSql('consumer_org', 'xm.hrss')}`;
+ */
+export function orgWithinSql(column: string, parent: string): RawBuilder<boolean> {
+  return sql<boolean>`(${sql.ref(column)} = ${parent} or ${sql.ref(column)} like ${`${parent.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`})`;
 }
