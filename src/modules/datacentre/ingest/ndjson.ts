@@ -11,8 +11,6 @@ import { UnreadableFileError, type RawRow } from './raw-row';
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** NDJSON is read in pieces of whole lines of about this size (in this thread or in workers). */
-export const NDJSON_PIECE_BYTES = 1 << 20;
 
 /**
  * Cuts a byte stream into line-aligned pieces of at least `size` bytes (the last one shorter;

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { csvLayout, csvPieces, type CsvLayout } from './csv';
 import { detectEncoding, SNIFF_BYTES } from './detect-encoding';
-import { NDJSON_PIECE_BYTES, ndjsonPieceRows, ndjsonPieces } from './ndjson';
-import type { FilePiece } from './pieces';
+import { ndjsonPieceRows, ndjsonPieces } from './ndjson';
+import { PIECE_BYTES, type FilePiece } from './pieces';
 import { UnreadableFileError } from './raw-row';
 import { readCsvStream, readHead, type ReadInfo } from './readers';
 import { readInThread, type BatchReader, type ValidatedChunk, type ValidatorSetup } from './validate';
@@ -43,7 +43,7 @@ function workerCount(): number {
  * runBatch(deps, { …, read: readNdjsonInWorkers(fs.createReadStream('people.ndjson'), info) });
  */
 export function readNdjsonInWorkers(input: Readable, info: ReadInfo, options: { workers?: number; pieceBytes?: number; inThreadBytes?: number } = {}): BatchReader {
-  const pieceBytes = options.pieceBytes ?? NDJSON_PIECE_BYTES;
+  const pieceBytes = options.pieceBytes ?? PIECE_BYTES;
   return (setup) => readPieces(input, info, setup, { workers: options.workers ?? workerCount(), pieceBytes, inThreadBytes: options.inThreadBytes ?? 4 * pieceBytes });
 }
 
@@ -86,7 +86,7 @@ async function* readPieces(input: Readable, info: ReadInfo, setup: ValidatorSetu
  * runBatch(deps, { …, read: readCsvInWorkers(fs.createReadStream('people.csv'), info) });
  */
 export function readCsvInWorkers(input: Readable, info: ReadInfo, options: { workers?: number; pieceBytes?: number; inThreadBytes?: number } = {}): BatchReader {
-  const pieceBytes = options.pieceBytes ?? NDJSON_PIECE_BYTES;
+  const pieceBytes = options.pieceBytes ?? PIECE_BYTES;
   return (setup) => readCsvPieces(input, info, setup, { workers: options.workers ?? workerCount(), pieceBytes, inThreadBytes: options.inThreadBytes ?? 4 * pieceBytes });
 }
 

@@ -4,6 +4,9 @@
  * (`parallel.ts`). Where a record may end is the format's business (`ndjson.ts`, `csv.ts`).
  */
 
+/** A file (NDJSON or CSV) is read in pieces of whole records of about this size, in this thread or in workers. */
+export const PIECE_BYTES = 1 << 20;
+
 /** A run of whole records of a file. */
 export interface FilePiece {
   bytes: Uint8Array<ArrayBuffer>;

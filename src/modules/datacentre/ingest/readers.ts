@@ -4,7 +4,8 @@ import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { csvHeader, csvParseError, csvParseOptions, csvRecordRow, isBlankRecord, notUtf8 } from './csv';
 import { detectEncoding, SNIFF_BYTES, type TextEncodingName } from './detect-encoding';
-import { NDJSON_PIECE_BYTES, ndjsonPieceRows, ndjsonPieces } from './ndjson';
+import { ndjsonPieceRows, ndjsonPieces } from './ndjson';
+import { PIECE_BYTES } from './pieces';
 import { UnreadableFileError, type RawRow } from './raw-row';
 
 export { UnreadableFileError, type RawRow };
@@ -71,7 +72,7 @@ export function readRows(input: Readable, format: FileFormat, info: ReadInfo): A
 
 async function* readNdjson(input: Readable, info: ReadInfo): AsyncGenerator<RawRow> {
   info.encoding = 'utf-8';
-  yield* ndjsonPieceRows(ndjsonPieces(input, NDJSON_PIECE_BYTES));
+  yield* ndjsonPieceRows(ndjsonPieces(input, PIECE_BYTES));
 }
 
 /** Reads until `bytes` are in hand (or the stream ends): those, whether that was all, and the rest. */
