@@ -150,7 +150,7 @@ export class DatacentreService {
         search_text: searchText(spec, spec.fields),
       });
       await store.insertResourceVersion(trx, { resourceId: id, version: 1, fields, change: 'Defined', createdBy: caller.id });
-      await store.createRecordTable(trx, table, fields, { partitions: spec.partitions, subjectIsKey: store.subjectIsKey({ key_fields: spec.keyFields, subject_field: spec.subject?.field ?? null }) });
+      await store.createRecordTable(trx, table, fields, { partitions: spec.partitions, subjectIsKey: store.subjectIsKey({ key_fields: spec.keyFields, subject_field: spec.subject?.field ?? null, subject_kind: spec.subject?.kind ?? null, fields }) });
       await this.resources.announce(trx, spec.code);
       await this.deps.audit.append(trx, { action: 'datacentre.resource.define', actor: auditActor(caller), subject: { type: 'dc_resource', id: spec.code }, detail: { fields: fields.length } });
     });

@@ -315,10 +315,16 @@ export async function listRecordHistory(db: AnyDb, table: string, fields: readon
 
 /**
  * Whether a resource's key is its subject (one person, one record: the population registry):
- * then a subject look-up can also say `_key = subject` and read one hash partition.
+ * then a subject look-up can also say `_key = subject` and read one hash partition. The key
+ * is the field's value as parsed, `_subject` the same value in capitals unless it names a
+ * place (`subjectValue`): the two are equal only for a place, or for a field whose type
+ * already writes capitals (resident ID, credit code). An ID number kept in a text field as
+ * its department wrote it is stored under its own key and a subject in capitals: not this.
  */
-export function subjectIsKey(r: Pick<ResourceRow, 'key_fields' | 'subject_field'>): boolean {
-  return r.key_fields.length === 1 && r.key_fields[0] === r.subject_field;
+export function subjectIsKey(r: Pick<ResourceRow, 'key_fields' | 'subject_field' | 'subject_kind'> & { fields: readonly Pick<StoredField, 'name' | 'type'>[] }): boolean {
+  if (r.key_fields.length !== 1 || r.key_fields[0] !== r.subject_field) return false;
+  const type = r.fields.find((f) => f.name === r.subject_field)?.type;
+  return r.subject_kind === 'place' || type === 'resident_id' || type === 'credit_code';
 }
 
 /** One subject's current record in one of several record tables, as `subjectRecordsQuery` reads it. */

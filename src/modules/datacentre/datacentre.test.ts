@@ -9,6 +9,7 @@ import { valuesCompared } from './migrations/0004-values-compared';
 import { identifiersInByteOrder } from './migrations/0005-identifiers-in-byte-order';
 import { oneIndexForVersionsByKey } from './migrations/0006-one-index-for-versions-by-key';
 import { noSubjectIndexWhereSubjectIsKey } from './migrations/0007-no-subject-index-where-subject-is-key';
+import { subjectIndexWhereKeyIsNotStoredAsSubject } from './migrations/0008-subject-index-where-key-is-not-stored-as-subject';
 import { signIn, startTestLudao, type TestLudao } from '../../../test/support/test-ludao';
 
 const PASSWORD = 'ludao-demo-2026';
@@ -498,5 +499,25 @@ describe('data centre', () => {
     expect(await found(ID_B)).toContain('test.deed');
     expect(await found(ID_B)).toContain('test.sprocket');
     expect(await found(ID_B.toLowerCase())).toEqual(await found(ID_B));
+    // Such a text field as the key too: the record keeps the key as written, and is found by its
+    // subject in capitals through a subject index (migration 0007 had dropped it; 0008 restores it).
+    const card = { ...keyedResource('test.card', ['测试卡证登记', 'Test cards'], ['card_type', '卡类型', 'Card type'], ['holder_id', '持卡人证件号', 'Holder', 'text', 'mixed']), keyFields: ['holder_id'] };
+    expect((await post('/api/dc/resources', operator, card)).statusCode).toBe(201);
+    expect((await post('/api/dc/resources/test.card/batches', staff, { idempotencyKey: 'card-1', operation: 'upsert', records: [{ holder_id: ID_B.toLowerCase(), card_type: '社保卡' }] })).json().batch).toMatchObject({ status: 'applied' });
+    expect((await get(`/api/dc/resources/test.card/records/${ID_B.toLowerCase()}`, staff)).json().values).toMatchObject({ card_type: '社保卡' });
+    expect(await found(ID_B)).toContain('test.card');
+    expect(await found(ID_B.toLowerCase())).toContain('test.card');
+    const db = ludao.tdb.db as unknown as Kysely<unknown>;
+    const subjectIndexes = async () =>
+      (await sql<{ name: string }>`select indexname as name from pg_indexes where indexname in ('dcr_test__card_subject', 'dcr_test__parcel_subject', 'dcr_test__deed_subject', 'dcr_population__person_subject') order by 1`.execute(db)).rows.map((r) => r.name);
+    expect(await subjectIndexes()).toEqual(['dcr_test__card_subject', 'dcr_test__deed_subject', 'dcr_test__parcel_subject']);
+    await noSubjectIndexWhereSubjectIsKey.up(db);
+    expect(await subjectIndexes()).toEqual(['dcr_test__deed_subject', 'dcr_test__parcel_subject']);
+    await subjectIndexWhereKeyIsNotStoredAsSubject.up(db);
+    expect(await subjectIndexes()).toEqual(['dcr_test__card_subject', 'dcr_test__deed_subject', 'dcr_test__parcel_subject']);
+    await subjectIndexWhereKeyIsNotStoredAsSubject.down!(db);
+    expect(await subjectIndexes()).toEqual(['dcr_test__deed_subject', 'dcr_test__parcel_subject']);
+    await subjectIndexWhereKeyIsNotStoredAsSubject.up(db);
+    expect(await found(ID_B)).toContain('test.card');
   });
 });

@@ -7,6 +7,7 @@ import { valuesCompared } from './migrations/0004-values-compared';
 import { identifiersInByteOrder } from './migrations/0005-identifiers-in-byte-order';
 import { oneIndexForVersionsByKey } from './migrations/0006-one-index-for-versions-by-key';
 import { noSubjectIndexWhereSubjectIsKey } from './migrations/0007-no-subject-index-where-subject-is-key';
+import { subjectIndexWhereKeyIsNotStoredAsSubject } from './migrations/0008-subject-index-where-key-is-not-stored-as-subject';
 
 export { BUILTIN_RESOURCES, DOMAINS, UPDATE_CYCLES, type BuiltinResource } from './catalogue';
 export type { Batch, FieldSpec, Resource, ResourceSpec, ResourceStats, StoredRecord } from './datacentre.contract';
@@ -35,6 +36,7 @@ export const datacentreModule: LudaoModule = {
     '0005-identifiers-in-byte-order': identifiersInByteOrder,
     '0006-one-index-for-versions-by-key': oneIndexForVersionsByKey,
     '0007-no-subject-index-where-subject-is-key': noSubjectIndexWhereSubjectIsKey,
+    '0008-subject-index-where-key-is-not-stored-as-subject': subjectIndexWhereKeyIsNotStoredAsSubject,
   },
   async register(ctx) {
     const service = createDatacentreService(ctx);
