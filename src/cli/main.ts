@@ -288,7 +288,7 @@ program
       const { openLudaoCore } = await loadCore();
       const core = await openLudaoCore(loadConfig(), { seed: false });
       try {
-        const keys = await new ReceiptSigner(core.ctx.db).publicKeys();
+        const keys = await new ReceiptSigner(core.ctx.database).publicKeys();
         if (keys.length === 0) throw new UsageError('this installation has no signing key yet (the first `ludao start` makes it); give the public keys with --key');
         keysText = JSON.stringify(keys);
       } finally {

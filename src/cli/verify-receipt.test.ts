@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../platform/db/testing';
-import { ReceiptSigner } from '../modules/sandbox';
+import { checkReceipt, ReceiptSigner } from '../modules/sandbox';
 import { createSandbox } from '../modules/sandbox/migrations/0001-create-sandbox';
 import { runLudao } from './run-ludao.test-support';
 
@@ -18,12 +18,13 @@ describe('ludao verify-receipt', () => {
   let tdb: TestDatabase;
   let receiptFile: string;
   let keysFile: string;
+  let signer: ReceiptSigner;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ludao-receipt-'));
     tdb = await openTestDatabase();
     await createSandbox.up(tdb.db as never);
-    const signer = new ReceiptSigner(tdb.db);
+    signer = new ReceiptSigner(tdb);
     await signer.start();
     const receipt = signer.sign({
       id: 'SR-test-1',
@@ -40,6 +41,7 @@ describe('ludao verify-receipt', () => {
     fs.writeFileSync(keysFile, JSON.stringify({ algorithm: 'Ed25519', keys: await signer.publicKeys() }));
   });
   afterAll(async () => {
+    await signer?.stop();
     await tdb?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -87,4 +89,30 @@ describe('ludao verify-receipt', () => {
     expect(fresh.code).toBe(1);
     expect(fresh.stderr.trim()).toBe('ludao: this installation has no signing key yet (the first `ludao start` makes it); give the public keys with --key');
   }, 240_000);
+
+  it('rotates the key: new receipts carry the new one in every process, and the old one stays published for its receipts', async () => {
+    const fields = { issuedAt: '2026-11-27T08:00:00.000Z', caseType: 'maternity_claim', caseId: 'MC-2026-0002', consumerOrg: 'xm.medsec', nonce: 'n0nce2', claims: [{ template: 'marriage.married_to', digest: 'cd'.repeat(32), result: 'match' as const }] };
+    const otherProcess = new ReceiptSigner(tdb);
+    await otherProcess.start();
+    try {
+      const before = signer.sign({ ...fields, id: 'SR-test-2' });
+      expect(otherProcess.sign({ ...fields, id: 'SR-test-3' }).keyId).toBe(before.keyId);
+      const rotated = await signer.rotate();
+      expect(rotated.keyId).not.toBe(before.keyId);
+      const after = signer.sign({ ...fields, id: 'SR-test-4' });
+      expect(after.keyId).toBe(rotated.keyId);
+      await vi.waitFor(() => expect(otherProcess.sign({ ...fields, id: 'SR-test-5' }).keyId).toBe(rotated.keyId), { timeout: 10_000 });
+      const keys = await signer.publicKeys();
+      expect(keys.map((k) => [k.keyId, k.retiredAt === null])).toEqual([
+        [rotated.keyId, true],
+        [before.keyId, false],
+      ]);
+      const published = JSON.stringify({ algorithm: 'Ed25519', keys });
+      expect(checkReceipt(JSON.stringify(before), published).line).toMatch(/is valid/);
+      expect(checkReceipt(JSON.stringify(after), published).line).toMatch(/is valid/);
+      expect(checkReceipt(JSON.stringify({ ...after, keyId: before.keyId }), published).line).toMatch(/NOT valid/);
+    } finally {
+      await otherProcess.stop();
+    }
+  });
 });

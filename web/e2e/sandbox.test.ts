@@ -241,5 +241,29 @@ describe.skipIf(!hasChromium)('the sandbox in Chromium', () => {
     for (const cell of cells) expect(cell === '≤7 不公布' || (Number(cell.replace(/,/g, '')) > 7 && Number(cell.replace(/,/g, '')) % 5 === 0), cell).toBe(true);
     // The citizen's district has one applicant of ours among few: its cells are withheld.
     expect(cells).toContain('≤7 不公布');
+
+    // The receipt keys: one signs; the operator rotates it, and the old one stays listed, retired.
+    const keyRows = web.page.locator('[data-testid="sb-keys-row"]');
+    await expect.poll(() => keyRows.count()).toBe(1);
+    const old = await keyRows.first().getAttribute('data-key');
+    await byTestId('sb-keys-rotate').click();
+    expect(await text('sb-keys-rotate-form')).toContain('旧密钥继续公布');
+    await byTestId('sb-keys-rotate-confirm').click();
+    await byTestId('sb-keys-rotated').waitFor();
+    await expect.poll(() => keyRows.count()).toBe(2);
+    const active = web.page.locator('[data-testid="sb-keys-row"][data-active="yes"]');
+    expect(await active.count()).toBe(1);
+    expect(await active.getAttribute('data-key')).not.toBe(old);
+    expect(await text('sb-keys-rotated')).toContain((await active.getAttribute('data-key'))!);
+    const retired = web.page.locator(`[data-testid="sb-keys-row"][data-key="${old}"]`);
+    expect(await retired.getAttribute('data-active')).toBe('no');
+    expect(await retired.textContent()).toContain('已停用');
+    // The same page in English.
+    await byTestId('lang-en').click();
+    await web.page.getByRole('heading', { name: 'Receipt signing keys' }).waitFor();
+    expect(await active.textContent()).toContain('Signing');
+    expect(await retired.textContent()).toContain('Retired');
+    expect(await web.page.getByRole('heading', { name: 'Recent verifications and refusals' }).count()).toBe(1);
+    await byTestId('lang-zh-CN').click();
   });
 });

@@ -72,7 +72,7 @@ export function OperatorConsole({ route, me }: { route: OperatorRoute; me: Me })
     case 'sandbox':
       return (
         <ConsoleFrame tab="sandbox">
-          <SandboxOversight counts={me.roles.includes('operator')} />
+          <SandboxOversight counts={me.roles.includes('operator')} rotate={me.roles.includes('operator')} />
         </ConsoleFrame>
       );
     case 'resource':

@@ -16,6 +16,8 @@ export type {
   MyVerification,
   NewConsentBody,
   Receipt,
+  ReceiptKey,
+  ReceiptKeys,
   Template,
   Verification,
   VerificationAttempt,

@@ -1,18 +1,22 @@
 // The operator console's sandbox page (sandbox:oversee): every department's recent verifications
-// and refusals, sweeps flagged; and the planning aggregate (counts per street or district under
-// disclosure control: ≤ 7 withheld, others rounded to 5), for those who may count.
+// and refusals, sweeps flagged; the planning aggregate (counts per street or district under
+// disclosure control: ≤ 7 withheld, others rounded to 5), for those who may count; and the
+// receipt keys, which operators may rotate.
 import { useMemo, useState, type FormEvent } from 'react';
 import { api } from './api';
 import { useApiGet } from './dc-api';
 import { useFormat } from './format';
 import { useI18n } from './i18n';
-import { sbPaths, useSandboxNames, type Aggregate, type AggregateBody, type CaseType, type SandboxNames, type VerificationAttempt } from './sb-api';
+import { sbPaths, useSandboxNames, type Aggregate, type AggregateBody, type CaseType, type ReceiptKey, type ReceiptKeys, type SandboxNames, type VerificationAttempt } from './sb-api';
 import { AttemptTable, CaseTypeSelect, ParamInputs, paramValues } from './sb-parts';
-import { ActionError, ListTable, LoadedSection, Loading } from './ui';
+import { ActionError, ConfirmForm, ListTable, LoadedSection, Loading, Notice } from './ui';
 import { useAction } from './xc-api';
 
-/** Oversight of the sandbox; `counts` shows the planning aggregate form (sandbox:aggregate). */
-export function SandboxOversight({ counts }: { counts: boolean }) {
+/**
+ * Oversight of the sandbox; `counts` shows the planning aggregate form (sandbox:aggregate),
+ * `rotate` the receipt key's rotation (sandbox:keys).
+ */
+export function SandboxOversight({ counts, rotate }: { counts: boolean; rotate: boolean }) {
   const { lang, t } = useI18n();
   const names = useSandboxNames(lang);
   const attempts = useApiGet<VerificationAttempt[]>(sbPaths.verifications({ limit: 200 }));
@@ -51,7 +55,61 @@ export function SandboxOversight({ counts }: { counts: boolean }) {
           {names.ready ? <AggregateForm names={names} /> : <Loading />}
         </section>
       )}
+      <ReceiptKeysSection rotate={rotate} />
     </>
+  );
+}
+
+/** The keys receipts are signed with, newest first; with `rotate`, a new one can replace the active one. */
+function ReceiptKeysSection({ rotate }: { rotate: boolean }) {
+  const { t } = useI18n();
+  const f = useFormat();
+  const keys = useApiGet<ReceiptKeys>(sbPaths.receiptKeys);
+  const [confirming, setConfirming] = useState(false);
+  const [rotated, setRotated] = useState<string | null>(null);
+  const tools = rotate && !confirming && (
+    <button type="button" className="button small" onClick={() => setConfirming(true)} data-testid="sb-keys-rotate">
+      {t('sb.keys.rotate')}
+    </button>
+  );
+  return (
+    <LoadedSection headingId="sb-keys-h" title={t('sb.keys.title')} help={t('sb.keys.help')} loaded={keys} refreshTestId="sb-keys-refresh" tools={tools}>
+      {(data) => (
+        <>
+          {confirming && (
+            <ConfirmForm
+              text={t('sb.keys.rotateText')}
+              confirmLabel={t('sb.keys.rotateConfirm')}
+              keepLabel={t('sb.keys.keep')}
+              failedTitle={t('sb.keys.rotateFailed')}
+              testId="sb-keys-rotate"
+              run={async () => {
+                const key = await api<ReceiptKey>('POST', sbPaths.receiptKeys);
+                setRotated(key.keyId);
+                return key;
+              }}
+              onCancel={() => setConfirming(false)}
+              onDone={() => {
+                setConfirming(false);
+                keys.reload();
+              }}
+            />
+          )}
+          {rotated && !confirming && (
+            <Notice testId="sb-keys-rotated">{t('sb.keys.rotated', { key: rotated })}</Notice>
+          )}
+          <ListTable rows={data.keys} columns={[t('sb.keys.id'), t('sb.keys.created'), t('sb.keys.state')]} compact empty={t('sb.keys.none')} testId="sb-keys">
+            {(k) => (
+              <tr key={k.keyId} data-testid="sb-keys-row" data-key={k.keyId} data-active={k.retiredAt === null ? 'yes' : 'no'}>
+                <td className="code">{k.keyId}</td>
+                <td>{f.dateTime(k.createdAt)}</td>
+                <td>{k.retiredAt === null ? t('sb.keys.active') : t('sb.keys.retired', { at: f.dateTime(k.retiredAt) })}</td>
+              </tr>
+            )}
+          </ListTable>
+        </>
+      )}
+    </LoadedSection>
   );
 }
 

@@ -20,13 +20,15 @@ export type {
   Consent,
   MyVerification,
   NewConsentBody,
+  ReceiptKey,
+  ReceiptKeys,
   Template,
   StoredVerification,
   Verification,
   VerificationAttempt,
   VerifyBody,
 } from './sandbox.contract';
-export { checkReceipt, claimDigest, RECEIPT_ALGORITHM, ReceiptSigner, type PublicReceiptKey, type Receipt, type ReceiptCheck } from './receipts';
+export { checkReceipt, claimDigest, RECEIPT_ALGORITHM, RECEIPT_KEY_CHANNEL, ReceiptSigner, type PublicReceiptKey, type Receipt, type ReceiptCheck } from './receipts';
 export { controlCount, REFUSED_PROBLEM_TYPE, SANDBOX_PHASES_CHANNEL, SandboxService, SWEEP_MAX_DISTINCT, SWEEP_WINDOW_DAYS, type SandboxPhases } from './sandbox.service';
 export { BUILTIN_TEMPLATES, checkParams, CITY_DISTRICTS, DEMO_CASE_TYPES, PREDICATE_KINDS } from './templates';
 
@@ -84,7 +86,7 @@ export async function startSandbox(
 ): Promise<Sandbox> {
   await seedSandbox(ctx.db, { demo: ctx.config.seedDemo });
   const reader = new RecordReader(ctx.database);
-  const signer = new ReceiptSigner(ctx.db);
+  const signer = new ReceiptSigner(ctx.database);
   const ownCallLog = shared.callLog ? null : new CallLog(ctx.db, ctx.audit);
   const callLog = shared.callLog ?? ownCallLog!;
   await signer.start();
@@ -95,6 +97,7 @@ export async function startSandbox(
     async stop() {
       await ownCallLog?.drain();
       await reader.stop();
+      await signer.stop();
     },
   };
 }

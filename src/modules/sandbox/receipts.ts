@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { canonicalJson } from '../../platform/audit';
+import type { Database } from '../../platform/db/database';
 import * as store from './sandbox.store';
 
 /** The signature algorithm of receipts (node:crypto's Ed25519). */
@@ -51,32 +52,60 @@ export function claimDigest(nonce: string, claim: { subject: string; template: s
 
 /**
  * Signs receipts with the platform's Ed25519 key, made on first start and kept in the
- * database (so every process of a city signs with the same key). Loads it once.
+ * database (so every process of a city signs with the same key). An operator may rotate it:
+ * the new key signs from then on, in every process (each hears the rotation on
+ * `RECEIPT_KEY_CHANNEL`), and the retired one stays published so that the receipts it
+ * signed can still be checked.
  *
  * @example
- * const signer = new ReceiptSigner(db);
+ * const signer = new ReceiptSigner(database);
  * await signer.start();
  * const receipt = signer.sign({ id, issuedAt, caseType, caseId, consumerOrg, nonce, claims });
  */
 export class ReceiptSigner {
   private key: { id: string; privateKey: KeyObject } | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
 
-  constructor(private readonly db: Kysely<object>) {}
+  constructor(private readonly database: Pick<Database, 'db' | 'listen'>) {}
 
-  /** Loads the active key, generating and storing one if there is none yet. */
+  private get db(): Kysely<object> {
+    return this.database.db;
+  }
+
+  /** Loads the active key, generating and storing one if there is none yet, and follows rotations. */
   async start(): Promise<void> {
-    let row = await store.findActiveKey(this.db);
-    if (!row) {
-      const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-      await store.insertKeyIfNone(this.db, {
-        id: `SK-${randomBytes(6).toString('hex')}`,
-        algorithm: RECEIPT_ALGORITHM,
-        public_key: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-      });
-      row = await store.findActiveKey(this.db);
-    }
-    this.key = { id: row!.id, privateKey: createPrivateKey(row!.private_key) };
+    if (!(await store.findActiveKey(this.db))) await store.insertKeyIfNone(this.db, newKeyRow());
+    await this.load();
+    // A rotation in any process: load the new key (and after a lost connection, whatever is active).
+    const reload = () => void this.load().catch(() => undefined);
+    this.unlisten = await this.database.listen(RECEIPT_KEY_CHANNEL, { message: reload, ready: reload, lost: () => undefined });
+  }
+
+  /** Stops following rotations. */
+  async stop(): Promise<void> {
+    await this.unlisten?.();
+    this.unlisten = undefined;
+  }
+
+  /**
+   * Retires the active key and makes a new one, which signs from now on here and, once they
+   * hear of it, in every other process; `alongside` runs in the same transaction (the audit
+   * entry). Returns the new key's public half.
+   */
+  async rotate(alongside?: (trx: Transaction<object>, keyId: string) => Promise<void>): Promise<PublicReceiptKey> {
+    const row = newKeyRow();
+    await this.db.transaction().execute(async (trx) => {
+      await store.rotateSigningKey(trx, row);
+      await alongside?.(trx, row.id);
+      await sql`select pg_notify(${RECEIPT_KEY_CHANNEL}, ${row.id})`.execute(trx);
+    });
+    await this.load();
+    return (await this.publicKeys()).find((k) => k.keyId === row.id)!;
+  }
+
+  private async load(): Promise<void> {
+    const row = await store.findActiveKey(this.db);
+    if (row && row.id !== this.key?.id) this.key = { id: row.id, privateKey: createPrivateKey(row.private_key) };
   }
 
   /** Signs the fields of a receipt. */
@@ -97,6 +126,20 @@ export class ReceiptSigner {
       retiredAt: k.retired_at ? k.retired_at.toISOString() : null,
     }));
   }
+}
+
+/** The NOTIFY channel on which a rotation of the receipt key is announced (payload: the new key's id). */
+export const RECEIPT_KEY_CHANNEL = 'ludao_receipt_key_rotated';
+
+// A new Ed25519 key pair as a row of sb_signing_key.
+function newKeyRow(): Pick<store.SigningKeyRow, 'id' | 'algorithm' | 'public_key' | 'private_key'> {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  return {
+    id: `SK-${randomBytes(6).toString('hex')}`,
+    algorithm: RECEIPT_ALGORITHM,
+    public_key: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
 }
 
 /** What checking a receipt found; `line` is one readable sentence either way. */

@@ -223,9 +223,13 @@ export const Aggregate = Type.Object({
 });
 export type Aggregate = Static<typeof Aggregate>;
 
+/** A public key receipts are checked against; a retired one signs no more. */
+export const ReceiptKey = Type.Object({ keyId: Type.String(), algorithm: Type.String(), publicKeyPem: Type.String(), createdAt: Type.String(), retiredAt: Nullable(Type.String()) });
+export type ReceiptKey = Static<typeof ReceiptKey>;
+
 /** The public keys receipts are checked against. */
 export const ReceiptKeys = Type.Object({
   algorithm: Type.String(),
-  keys: Type.Array(Type.Object({ keyId: Type.String(), algorithm: Type.String(), publicKeyPem: Type.String(), createdAt: Type.String(), retiredAt: Nullable(Type.String()) })),
+  keys: Type.Array(ReceiptKey),
 });
 export type ReceiptKeys = Static<typeof ReceiptKeys>;

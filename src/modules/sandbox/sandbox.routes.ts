@@ -12,6 +12,7 @@ import {
   NewConsentBody,
   NewTemplateBody,
   Receipt,
+  ReceiptKey,
   ReceiptKeys,
   Template,
   Verification,
@@ -138,6 +139,12 @@ export function registerSandboxRoutes(app: HttpApp, service: SandboxService): vo
     '/api/sandbox/receipt-keys',
     { schema: { tags, summary: 'The Ed25519 public keys receipts are signed with (public; `ludao verify-receipt --key` takes this JSON)', response: { 200: ReceiptKeys } } },
     async () => service.receiptKeys(),
+  );
+
+  app.post(
+    '/api/sandbox/receipt-keys',
+    { schema: { tags, summary: 'Rotate the receipt key (operators): a new key signs from now on; the old one stays published for the receipts it signed', response: { 201: ReceiptKey, ...problemResponses(401, 403) } } },
+    async (request, reply) => reply.code(201).send(await service.rotateReceiptKey(await getPrincipal(request), request.id)),
   );
 
   app.post(

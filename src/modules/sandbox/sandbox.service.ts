@@ -10,7 +10,7 @@ import type { RecordReader } from '../datacentre';
 import type { CallLog } from '../exchange';
 import type { Aggregate, AggregateBody, BatchVerification, CaseClaims, CaseType, Consent, NewCaseTypeBody, NewConsentBody, NewTemplateBody, Refusal, StoredVerification, Template, Verification } from './sandbox.contract';
 import * as store from './sandbox.store';
-import { claimDigest, type Receipt, type ReceiptSigner } from './receipts';
+import { claimDigest, type PublicReceiptKey, type Receipt, type ReceiptSigner } from './receipts';
 import { checkParams, PREDICATE_KINDS } from './templates';
 
 /** The problem type of every refusal: one shape, whatever the reason. */
@@ -292,6 +292,17 @@ export class SandboxService {
   /** The public keys receipts are signed with. */
   async receiptKeys() {
     return { algorithm: 'Ed25519', keys: await this.deps.signer.publicKeys() };
+  }
+
+  /**
+   * An operator rotates the receipt key (on a schedule, or when the old one may be known): the
+   * new key signs from now on, and the old one stays published for the receipts it signed.
+   */
+  async rotateReceiptKey(who: Principal | null, requestId?: string): Promise<PublicReceiptKey> {
+    const caller = requirePermission(who, 'sandbox:keys');
+    return this.deps.signer.rotate((trx, keyId) =>
+      this.deps.audit.append(trx, { action: 'sandbox.receipt_key.rotate', actor: auditActor(caller), subject: { type: 'sb_signing_key', id: keyId }, requestId: requestId ?? null, detail: {} }),
+    );
   }
 
   /** Verification attempts of the caller's department's cases (operators, auditors: all). */

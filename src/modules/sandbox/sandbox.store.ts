@@ -337,6 +337,12 @@ export async function insertKeyIfNone(db: AnyDb, k: Pick<SigningKeyRow, 'id' | '
     on conflict do nothing`.execute(db);
 }
 
+/** Retires the active key and stores `k` as the one that signs from now on (in the caller's transaction). */
+export async function rotateSigningKey(trx: AnyDb, k: Pick<SigningKeyRow, 'id' | 'algorithm' | 'public_key' | 'private_key'>): Promise<void> {
+  await sql`update sb_signing_key set retired_at = now() where retired_at is null`.execute(trx);
+  await sql`insert into sb_signing_key (id, algorithm, public_key, private_key) values (${k.id}, ${k.algorithm}, ${k.public_key}, ${k.private_key})`.execute(trx);
+}
+
 /** Every key's public half, newest first. */
 export async function listPublicKeys(db: AnyDb): Promise<Omit<SigningKeyRow, 'private_key'>[]> {
   const { rows } = await sql<Omit<SigningKeyRow, 'private_key'>>`select id, algorithm, public_key, created_at, retired_at from sb_signing_key order by created_at desc`.execute(db);

@@ -243,4 +243,25 @@ describe('sandbox', () => {
     expect(medsecAdmin.json().detail).toMatch(/names a person/);
     expect([5, 7, 8, 12, 13, 100].map(controlCount)).toEqual([null, null, 10, 10, 15, 100]);
   });
+
+  it('lets an operator rotate the receipt key, audited; receipts signed before still check against the published keys', async () => {
+    const f = city.facts;
+    await consent(f.marriage.wife, 'maternity_claim', ['marriage.married_to']);
+    const claim = { template: 'marriage.married_to', params: { spouse: f.marriage.husband } };
+    const before = (await verify(city.cookies.medsec, { caseType: 'maternity_claim', caseId: 'ROT-1', subject: f.marriage.wife, claims: [claim] })).json().receipt as Receipt;
+    expect((await city.inject({ method: 'POST', url: '/api/sandbox/receipt-keys', headers: { cookie: city.cookies.medsec } })).statusCode).toBe(403);
+    const rotated = await city.inject({ method: 'POST', url: '/api/sandbox/receipt-keys', headers: { cookie: city.cookies.operator } });
+    expect(rotated.statusCode, rotated.body).toBe(201);
+    const key = rotated.json() as { keyId: string; retiredAt: string | null };
+    expect(key).toMatchObject({ algorithm: 'Ed25519', retiredAt: null });
+    expect(key.keyId).not.toBe(before.keyId);
+    const after = (await verify(city.cookies.medsec, { caseType: 'maternity_claim', caseId: 'ROT-2', subject: f.marriage.wife, claims: [claim] })).json().receipt as Receipt;
+    expect(after.keyId).toBe(key.keyId);
+    const published = (await city.inject({ method: 'GET', url: '/api/sandbox/receipt-keys' })).body;
+    expect(JSON.parse(published).keys.find((k: { keyId: string }) => k.keyId === before.keyId).retiredAt).not.toBeNull();
+    for (const receipt of [before, after]) expect(checkReceipt(JSON.stringify(receipt), published).ok).toBe(true);
+    await city.ludao.ctx.audit.chainPending();
+    const audited = await sql<{ subject_id: string }>`select subject_id from audit_entry where action = 'sandbox.receipt_key.rotate'`.execute(city.ludao.ctx.db);
+    expect(audited.rows.map((r) => r.subject_id)).toEqual([key.keyId]);
+  });
 });

@@ -62,6 +62,7 @@ export const PERMISSIONS = [
   'sandbox:consent',
   'sandbox:aggregate',
   'sandbox:oversee',
+  'sandbox:keys',
   'maternity:apply',
   'maternity:handle',
   'maternity:configure',
@@ -76,7 +77,7 @@ const staffBasics = ['area:department', 'area:open-data', 'org:read', 'catalogue
 
 /** The policy table. */
 export const POLICY: Readonly<Record<Role, readonly Permission[]>> = {
-  operator: ['area:operator', ...staffBasics, 'org:manage', 'user:manage', 'api_key:manage_any_org', 'audit:read', 'audit:verify', 'catalogue:manage', 'records:read', 'records:write', 'exchange:oversee', 'opendata:publish', 'opendata:review', 'sandbox:aggregate', 'sandbox:oversee'],
+  operator: ['area:operator', ...staffBasics, 'org:manage', 'user:manage', 'api_key:manage_any_org', 'audit:read', 'audit:verify', 'catalogue:manage', 'records:read', 'records:write', 'exchange:oversee', 'opendata:publish', 'opendata:review', 'sandbox:aggregate', 'sandbox:oversee', 'sandbox:keys'],
   auditor: ['area:operator', 'org:read', 'audit:read', 'audit:verify', 'catalogue:read', 'exchange:oversee', 'sandbox:oversee'],
   dept_admin: [...staffBasics, 'api_key:manage_own_org', 'catalogue:manage', 'records:read', 'records:write', 'exchange:request', 'exchange:review', 'opendata:publish', 'sandbox:declare', 'sandbox:aggregate', 'maternity:configure', 'admission:configure'],
   dept_staff: [...staffBasics, 'records:read', 'records:write', 'exchange:request', 'opendata:publish'],
