@@ -167,6 +167,11 @@ describe('sandbox red team', () => {
     expect(answered.rows[0]!.n).toBe(3);
     // Sent again, the losing request is judged on the history the other left.
     expect(reasons(await verify(city.cookies.edu, 'race_test', nextCase(), d, claims))).toEqual(['throttled', 'throttled', 'throttled']);
+    // Requests together that stay within every limit are all answered, though each may be judged twice.
+    const others = [subjects[14]!, subjects[15]!];
+    for (const s of others) await consent(s, 'race_test', templates);
+    const together = await Promise.all(others.map((s) => verify(city.cookies.edu, 'race_test', nextCase(), s, claims.slice(0, 2))));
+    expect(together.map((r) => r.statusCode)).toEqual([200, 200]);
   });
 
   it('rejects malformed claims before any guard or read, naming the field', async () => {

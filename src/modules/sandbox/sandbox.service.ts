@@ -421,7 +421,7 @@ export class SandboxService {
       sweepSince: new Date(receivedAt.getTime() - SWEEP_WINDOW_DAYS * 86_400_000),
     };
     // Read before the history: if it has moved when this request is stored, others were stored
-    // after the history was read, and the guards are judged again (`judgeAgain`).
+    // after the history was read, and the guards are judged again (in the storing transaction).
     const serial = await store.readGuardSerial(this.deps.db);
     // The guards' reads are independent of each other: they run side by side.
     const [history, consents, caseSubjects] = await Promise.all([
@@ -432,7 +432,8 @@ export class SandboxService {
     const boundBefore = new Set(caseSubjects.keys());
     const ownDepartment = orgWithin(caller.orgCode, caseType.owner_org);
     const sweeps: { subject: string; template: string }[] = [];
-    const validated = structuredClone(cases);
+    // The guards set each claim's reason; what validation set is kept to judge them again.
+    const validated = cases.map((c) => c.claims.map((x) => x.reason));
     const judge = (on: CaseOutcome[], history: store.GuardHistory, caseSubjects: Map<string, string>, found: typeof sweeps) => {
       for (const c of on) this.guard(c, { caseType, ownDepartment, history, consents, caseSubjects, sweeps: found });
     };
@@ -508,7 +509,7 @@ export class SandboxService {
           // Requests stored since this one's guards read the history count too: judged on the
           // history as it now is, the cases must come out as they did, or nothing is stored.
           const [now, boundNow] = await Promise.all([store.readGuardHistory(trx, historyQuery), store.findCaseSubjects(trx, caseType.code, caseIds)]);
-          const again = structuredClone(validated);
+          const again = cases.map((c, n) => ({ ...c, refused: false, claims: c.claims.map((x, j) => ({ ...x, reason: validated[n]?.[j] ?? null })) }));
           judge(again, now, boundNow, []);
           if (again.some((c, n) => c.claims.some((x, j) => x.reason !== cases[n]!.claims[j]!.reason))) {
             throw Problem.conflict('Verifications stored while this request was evaluated change what its guards allow (a throttle, a sweep or a case’s applicant); nothing of it was stored. Send it again.');
