@@ -383,7 +383,8 @@ describe.skipIf(!hasChromium)('the open-data portal in Chromium', () => {
     expect(await card.getByTestId('od-app-step').count()).toBe(1);
     expect(await card.getByTestId('od-app-step').textContent()).toContain('提交申请白鹭数据');
     expect(await card.getByTestId('od-app-waiting').textContent()).toContain('等待平台完整性查验');
-    expect(await card.getByTestId('od-app-meta').textContent()).toContain('厦门市人力资源和社会保障局');
+    // Organisations' names come in their own request: the code shows until they do.
+    await expect.poll(() => card.getByTestId('od-app-meta').textContent()).toContain('厦门市人力资源和社会保障局');
 
     // The operator checks: returning it needs a note (the server says so), then it goes back.
     await applicationsAs('operator', '林运维');
@@ -410,7 +411,7 @@ describe.skipIf(!hasChromium)('the open-data portal in Chromium', () => {
     await card.getByTestId('od-check-yes').click();
     await expect.poll(status).toBe('待提供部门审核');
     expect(await card.getByTestId('od-decide-form').count()).toBe(0);
-    expect(await card.textContent()).toContain('等待厦门市人力资源和社会保障局审核');
+    await expect.poll(() => card.textContent()).toContain('等待厦门市人力资源和社会保障局审核');
 
     // The providing department approves it for fewer days than asked.
     await applicationsAs('hrss.admin', '黄人社');
