@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { executePrepared, executePreparedShape } from './prepared';
 import { openTestDatabase, type TestDatabase } from './testing';
 
@@ -146,5 +146,41 @@ describe('bulk sessions', () => {
     const other = sql<{ one: number }>`select 1 as one`.execute(tdb.db);
     await tdb.bulk((s) => s.query('select pg_sleep(0.05)'));
     expect((await other).rows[0]?.one).toBe(1);
+  });
+});
+
+describe('listen', () => {
+  let tdb: TestDatabase;
+  beforeAll(async () => {
+    tdb = await openTestDatabase();
+  });
+  afterAll(() => tdb.close());
+
+  it('hears every channel, on one connection, and every channel again after that connection drops', async () => {
+    const heard: string[] = [];
+    const states: string[] = [];
+    const names = ['a', 'b', 'c'];
+    const stops = await Promise.all(
+      names.map((n) =>
+        tdb.listen(`ludao_test_${n}`, { message: (payload) => heard.push(`${n}:${payload}`), ready: () => states.push(`${n} ready`), lost: () => states.push(`${n} lost`) }),
+      ),
+    );
+    const notifyEach = async () => {
+      for (const n of names) await sql`select pg_notify(${`ludao_test_${n}`}, ${n.toUpperCase()})`.execute(tdb.db);
+    };
+    await notifyEach();
+    await vi.waitFor(() => expect([...heard].sort()).toEqual(['a:A', 'b:B', 'c:C']));
+    if (tdb.url) {
+      const listening = async () => (await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen%'`.execute(tdb.db)).rows[0]!.n;
+      expect(await listening()).toBe(1);
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'listen%'`.execute(tdb.db);
+      await vi.waitFor(() => expect(states.filter((s) => s.endsWith('ready'))).toHaveLength(6), { timeout: 10_000 });
+      expect(states.filter((s) => s.endsWith('lost')).sort()).toEqual(['a lost', 'b lost', 'c lost']);
+      heard.length = 0;
+      await notifyEach();
+      await vi.waitFor(() => expect([...heard].sort()).toEqual(['a:A', 'b:B', 'c:C']));
+    }
+    for (const stop of stops) await stop();
+    if (tdb.url) await vi.waitFor(async () => expect((await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike '%listen%' and pid <> pg_backend_pid()`.execute(tdb.db)).rows[0]!.n).toBe(0));
   });
 });

@@ -26,8 +26,9 @@ export interface Database {
    */
   bulk<T>(work: (session: BulkSession) => Promise<T>): Promise<T>;
   /**
-   * Hears `NOTIFY channel` from every process on this database, on a connection of its own.
-   * `lost` is called when that connection drops (notifications may be missed until `ready`
+   * Hears `NOTIFY channel` from every process on this database, on a connection of its own
+   * (on a server, one for all the channels of this handle). `lost` is called when that
+   * connection drops (notifications may be missed until `ready`
    * is called again after reconnecting). On PGlite only this process can write, so it is
    * ready at once and never lost. Resolves to a function that stops listening.
    */
@@ -47,43 +48,87 @@ export interface NotificationHandlers {
 // Reconnect pause for a dropped LISTEN connection.
 const LISTEN_RETRY_MS = 1000;
 
+/**
+ * LISTEN on a server. One connection per database handle hears every channel (it used to be a
+ * connection per channel: eight for each process), and notifications are handed out by
+ * channel. When it drops, every listener hears `lost`; it reconnects, listens on every channel
+ * again, and each listener hears `ready`. Connecting, listening and leaving run one at a time.
+ */
 function listenOnServer(url: string): Database['listen'] {
-  return async (channel, handlers) => {
-    let closed = false;
-    let client: pg.Client | undefined;
-    let retry: NodeJS.Timeout | undefined;
-    const connect = async (): Promise<void> => {
+  const listeners = new Map<string, Set<NotificationHandlers>>();
+  let client: pg.Client | undefined;
+  // Channels LISTENed on `client`.
+  const heard = new Set<string>();
+  let retry: NodeJS.Timeout | undefined;
+  let queue: Promise<void> = Promise.resolve();
+  const serially = (work: () => Promise<void>): Promise<void> => (queue = queue.then(work).catch(() => undefined));
+
+  const drop = (c: pg.Client) => {
+    if (client !== c) return; // a connection already given up
+    client = undefined;
+    heard.clear();
+    void c.end().catch(() => undefined);
+    for (const set of listeners.values()) for (const handlers of set) handlers.lost();
+    if (retry || listeners.size === 0) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void serially(connect);
+    }, LISTEN_RETRY_MS);
+    retry.unref();
+  };
+  // Connects if need be and listens on every channel not heard yet; the listeners of each
+  // channel it starts hearing are told they are ready.
+  const connect = async (): Promise<void> => {
+    if (listeners.size === 0) return;
+    if (!client) {
       const c = new pg.Client({ connectionString: url });
-      client = c;
-      let down = false;
-      const drop = () => {
-        if (down || closed) return;
-        down = true;
-        handlers.lost();
-        void c.end().catch(() => undefined);
-        retry = setTimeout(() => void connect(), LISTEN_RETRY_MS);
-        retry.unref();
-      };
       c.on('notification', (n) => {
-        if (n.channel === channel) handlers.message(n.payload ?? '');
+        for (const handlers of listeners.get(n.channel) ?? []) handlers.message(n.payload ?? '');
       });
-      c.on('error', drop);
-      c.on('end', drop);
+      c.on('error', () => drop(c));
+      c.on('end', () => drop(c));
+      client = c;
       try {
         await c.connect();
+      } catch {
+        return drop(c);
+      }
+    }
+    const c = client;
+    for (const [channel, set] of listeners) {
+      if (heard.has(channel)) continue;
+      try {
         await c.query(`listen ${quoteIdent(channel)}`);
       } catch {
-        return drop();
+        return drop(c);
       }
-      if (closed) return void (await c.end().catch(() => undefined));
-      if (!down) handlers.ready();
-    };
-    await connect();
-    return async () => {
-      closed = true;
-      if (retry) clearTimeout(retry);
-      await client?.end().catch(() => undefined);
-    };
+      heard.add(channel);
+      for (const handlers of set) handlers.ready();
+    }
+  };
+
+  return async (channel, handlers) => {
+    await serially(async () => {
+      let set = listeners.get(channel);
+      if (!set) listeners.set(channel, (set = new Set()));
+      set.add(handlers);
+      if (heard.has(channel)) handlers.ready();
+      else await connect();
+    });
+    return () =>
+      serially(async () => {
+        const set = listeners.get(channel);
+        if (!set?.delete(handlers) || set.size > 0) return;
+        listeners.delete(channel);
+        if (client && heard.delete(channel)) await client.query(`unlisten ${quoteIdent(channel)}`).catch(() => undefined);
+        if (listeners.size > 0) return;
+        if (retry) clearTimeout(retry);
+        retry = undefined;
+        const c = client;
+        client = undefined;
+        heard.clear();
+        await c?.end().catch(() => undefined);
+      });
   };
 }
 
