@@ -95,6 +95,7 @@ function listenOnServer(url: string): Database['listen'] {
       }
     }
     const c = client;
+    if (!c) return; // it dropped while connecting: the retry listens
     for (const [channel, set] of listeners) {
       if (heard.has(channel)) continue;
       try {
@@ -102,6 +103,7 @@ function listenOnServer(url: string): Database['listen'] {
       } catch {
         return drop(c);
       }
+      if (client !== c) return; // it dropped meanwhile: the next connection listens anew
       heard.add(channel);
       for (const handlers of set) handlers.ready();
     }
