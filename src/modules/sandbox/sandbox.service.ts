@@ -81,6 +81,9 @@ interface CaseOutcome {
   receipt?: Receipt;
 }
 
+// Thrown in the storing transaction when the guards, judged again, come out otherwise.
+class GuardsMoved extends Error {}
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const chinaDayStart = (at: Date) => new Date(Date.parse(`${chinaDay(at)}T00:00:00+08:00`));
 
@@ -97,7 +100,8 @@ export function controlCount(n: number): number | null {
  * each claim once per case, throttles per case, applicant and handler, and no sweep of
  * parameters over one subject. Requests that arrive together are guarded as if one came after
  * the other: a request judged on a history that others have since added to is judged again
- * when it is stored, and refused with a conflict (nothing stored) if the outcome changed.
+ * when it is stored; if the outcome changed, nothing is stored and it runs again on the
+ * history as it now is (a conflict if that happens twice).
  * Every attempt is stored, audited and logged in the exchange's call log (the citizen's "who
  * used my data"); every answer is signed.
  */
@@ -402,7 +406,23 @@ export class SandboxService {
   // ------------------------------------------------------------ the verification run
 
   // Guards every claim, evaluates the admitted ones set-based, signs, stores and logs.
+  // A request whose guards come out otherwise once others stored meanwhile are counted is
+  // run again, once, on the history as it now is; a second such change is a conflict (409).
   private async run(who: Principal | null, caseTypeCode: string, items: readonly CaseClaims[], batch: boolean, requestId?: string): Promise<{ batchId: string; cases: CaseOutcome[] }> {
+    try {
+      return await this.runOnce(who, caseTypeCode, items, batch, requestId);
+    } catch (error) {
+      if (!(error instanceof GuardsMoved)) throw error;
+      try {
+        return await this.runOnce(who, caseTypeCode, items, batch, requestId);
+      } catch (again) {
+        if (again instanceof GuardsMoved) throw Problem.conflict(again.message);
+        throw again;
+      }
+    }
+  }
+
+  private async runOnce(who: Principal | null, caseTypeCode: string, items: readonly CaseClaims[], batch: boolean, requestId?: string): Promise<{ batchId: string; cases: CaseOutcome[] }> {
     const caller = requirePermission(who, 'sandbox:verify');
     const receivedAt = new Date();
     const clock = [performance.now()];
@@ -512,7 +532,7 @@ export class SandboxService {
           const again = cases.map((c, n) => ({ ...c, refused: false, claims: c.claims.map((x, j) => ({ ...x, reason: validated[n]?.[j] ?? null })) }));
           judge(again, now, boundNow, []);
           if (again.some((c, n) => c.claims.some((x, j) => x.reason !== cases[n]!.claims[j]!.reason))) {
-            throw Problem.conflict('Verifications stored while this request was evaluated change what its guards allow (a throttle, a sweep or a case’s applicant); nothing of it was stored. Send it again.');
+            throw new GuardsMoved('Verifications stored while this request was evaluated change what its guards allow (a throttle, a sweep or a case’s applicant); nothing of it was stored. Send it again.');
           }
         }
         const attemptsStored = (async () => {
