@@ -74,8 +74,11 @@ export class ReceiptSigner {
 
   /** Loads the active key, generating and storing one if there is none yet, and follows rotations. */
   async start(): Promise<void> {
-    if (!(await store.findActiveKey(this.db))) await store.insertKeyIfNone(this.db, newKeyRow());
     await this.load();
+    if (!this.key) {
+      await store.insertKeyIfNone(this.db, newKeyRow());
+      await this.load();
+    }
     // A rotation in any process: load the new key (and after a lost connection, whatever is active).
     const reload = () => void this.load().catch(() => undefined);
     this.unlisten = await this.database.listen(RECEIPT_KEY_CHANNEL, { message: reload, ready: reload, lost: () => undefined });

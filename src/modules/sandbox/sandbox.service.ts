@@ -409,15 +409,12 @@ export class SandboxService {
   // A request whose guards come out otherwise once others stored meanwhile are counted is
   // run again, once, on the history as it now is; a second such change is a conflict (409).
   private async run(who: Principal | null, caseTypeCode: string, items: readonly CaseClaims[], batch: boolean, requestId?: string): Promise<{ batchId: string; cases: CaseOutcome[] }> {
-    try {
-      return await this.runOnce(who, caseTypeCode, items, batch, requestId);
-    } catch (error) {
-      if (!(error instanceof GuardsMoved)) throw error;
+    for (let attempt = 1; ; attempt++) {
       try {
         return await this.runOnce(who, caseTypeCode, items, batch, requestId);
-      } catch (again) {
-        if (again instanceof GuardsMoved) throw Problem.conflict(again.message);
-        throw again;
+      } catch (error) {
+        if (!(error instanceof GuardsMoved)) throw error;
+        if (attempt === 2) throw Problem.conflict(error.message);
       }
     }
   }
