@@ -48,9 +48,15 @@ export async function seedDemoAdmission(ludao: Pick<Ludao, 'app' | 'ctx'>, optio
   if (existing[0]!.n > 0) return 0;
   const today = chinaDay();
   const year = Number(today.slice(0, 4));
-  // Parents of children of school age (five and older), youngest children first.
-  const { rows: families } = await sql<{ child: string; parent: string }>`select child_id as child, mother_id as parent from dcr_health__birth_certificate
-    where _valid_to is null and not _deleted and birth_date <= ${addDays(today, -5 * 365)}::date order by birth_date desc, _key limit ${options.parents ?? 36}`.execute(ctx.db);
+  // Parents of children of school age (five and older), youngest children first: one account
+  // per mother (her youngest such child), none for a person who already has one. Which children
+  // are five moves with the date, so a mother of two can come into the list any day.
+  const { rows: families } = await sql<{ child: string; parent: string }>`select child, parent from (
+      select distinct on (mother_id) child_id as child, mother_id as parent, birth_date, _key from dcr_health__birth_certificate
+      where _valid_to is null and not _deleted and birth_date <= ${addDays(today, -5 * 365)}::date
+        and not exists (select 1 from app_user u where u.person_id_number = mother_id)
+      order by mother_id, birth_date desc, _key) youngest
+    order by birth_date desc, _key limit ${options.parents ?? 36}`.execute(ctx.db);
   if (families.length === 0) return 0;
 
   const login = (username: string) => demoSignIn(app, username);

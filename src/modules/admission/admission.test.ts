@@ -31,6 +31,8 @@ describe('admission', () => {
     const { rows } = await sql<{ username: string; parent: string }>`select username, person_id_number as parent from app_user where username like 'parent.%' order by username`.execute(city.ludao.ctx.db);
     const apps = await sql<{ parent: string; child: string }>`select parent, child from adm_application`.execute(city.ludao.ctx.db);
     parents = await Promise.all(rows.map(async (r) => ({ ...r, child: apps.rows.find((a) => a.parent === r.parent)!.child, cookie: await signIn(city.ludao, r.username, DEMO_PASSWORD) })));
+    // One account per person: two accounts of one mother would each see the other's consents.
+    expect(new Set(parents.map((p) => p.parent)).size).toBe(parents.length);
   }, 300_000);
   afterAll(async () => {
     await city?.close();
