@@ -285,8 +285,10 @@ describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
     await byTestId('xc-tab-subscriptions').click();
     expect(pathname()).toBe('/department/subscriptions');
     await byTestId('xc-subs-empty').waitFor();
-    const offered = await byTestId('xc-sub-channel').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
-    expect(offered).toContain(channel);
+    // The channels come in their own request: the form appears once they are in.
+    await expect
+      .poll(() => byTestId('xc-sub-channel').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value)))
+      .toContain(channel);
     await byTestId('xc-sub-channel').selectOption(channel);
     await waitForText('xc-sub-fields', '姓名');
 
