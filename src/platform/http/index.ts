@@ -1,3 +1,4 @@
 export { createHttpApp, problemResponses, sendProblem, serveWebApp, type HttpApp, type HttpAppOptions } from './app';
 export { Problem, PROBLEM_TYPES, type FieldError } from './problem';
 export { ProblemSchema, type ProblemBody } from './problem-schema';
+export { requestLang } from './lang';
