@@ -161,6 +161,8 @@ program
         onInvalid: opts.onInvalid,
         source: 'cli',
         onProgress: (p) => progressLine(code, p, size),
+        // The command line speaks English (its own lines are English).
+        lang: 'en',
       });
       clearProgress();
       if (replayed) console.log(`Batch ${batch.id} with this key was applied before (${batch.finishedAt}); nothing changed.`);
@@ -171,7 +173,7 @@ program
         process.exitCode = 1;
       }
       if (batch.rowsInvalid > 0) {
-        const errors = await datacentre.batchErrors(PLATFORM_PRINCIPAL, batch.id, { limit: 10 });
+        const errors = await datacentre.batchErrors(PLATFORM_PRINCIPAL, batch.id, { limit: 10 }, 'en');
         for (const e of errors) console.error(`  row ${e.rowNumber}${e.field ? `, ${e.field}` : ''}: ${e.reason}`);
         if (batch.rowsInvalid > errors.length) console.error(`  … and ${batch.rowsInvalid - errors.length} more (GET /api/dc/batches/${batch.id}/errors?format=csv)`);
       }

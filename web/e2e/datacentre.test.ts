@@ -130,6 +130,7 @@ describe.skipIf(!hasChromium)('operator console in Chromium', () => {
     const result = await text('dc-batch-result');
     expect(result).toContain('已入库');
     expect(result).toContain('无效行已跳过');
+    expect(result).toContain('已跳过 1 条无效记录'); // the server's message, in the page's language
     expect(await text('dc-result-status')).toBe('已入库');
     expect(await text('dc-result-rows-read')).toBe('3');
     expect(await text('dc-result-rows-valid')).toBe('2');
@@ -149,8 +150,12 @@ describe.skipIf(!hasChromium)('operator console in Chromium', () => {
     const [download] = await Promise.all([web.page.waitForEvent('download'), batch.getByTestId('dc-batch-errors-link').click()]);
     const file = await download.path();
     const rejected = fs.readFileSync(file, 'utf8');
-    expect(rejected).toContain('row,field,reason');
-    expect(rejected).toMatch(/4,code,/);
+    expect(rejected).toContain('行号,字段,原因\r\n4,code,必填');
+    // In English when the page is: the same stored reasons, in the reader's words.
+    await byTestId('lang-en').click();
+    const [english] = await Promise.all([web.page.waitForEvent('download'), batch.getByTestId('dc-batch-errors-link').click()]);
+    expect(fs.readFileSync(await english.path(), 'utf8')).toContain('row,field,reason\r\n4,code,is required');
+    await byTestId('lang-zh-CN').click();
   });
 
   it('says when a key was used before, and shows the server’s problem when an upload is refused', async () => {

@@ -1,4 +1,5 @@
 // The API client: same origin, session cookie, RFC 9457 problems turned into errors.
+import { currentLang } from './i18n';
 
 /** The web areas a user may enter, in menu order (the server's policy decides which). */
 export const AREAS = ['operator', 'department', 'citizen', 'open-data', 'community', 'arena'] as const;
@@ -54,7 +55,8 @@ export class ApiError extends Error {
  * const me = await api<Me>('GET', '/api/me');
  */
 export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  // The server words its messages (a batch's outcome, say) in the page's language.
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', 'accept-language': currentLang() };
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
@@ -114,6 +116,7 @@ export function uploadRaw<T>(path: string, body: Blob, contentType: string, onPr
     xhr.withCredentials = true;
     xhr.setRequestHeader('content-type', contentType);
     xhr.setRequestHeader('accept', 'application/json, application/problem+json');
+    xhr.setRequestHeader('accept-language', currentLang());
     xhr.upload.onprogress = (event) => onProgress?.({ sent: event.loaded, total: event.lengthComputable ? event.total : body.size });
     xhr.upload.onload = () => onProgress?.({ sent: body.size, total: body.size });
     xhr.onerror = () => reject(new ApiError('Network error', 0));

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Batch } from '../../src/modules/datacentre';
 import { api, ApiError, uploadRaw, type UploadProgress } from './api';
+import type { Lang } from './i18n';
 
 /** A domain, provider or other named thing in both languages. */
 export interface Named {
@@ -43,7 +44,7 @@ export const dcPaths = {
   stats: (code: string) => `/api/dc/resources/${enc(code)}/stats`,
   records: (code: string, limit = 10) => `/api/dc/resources/${enc(code)}/records?limit=${limit}`,
   batches: (resource?: string, limit = 50) => `/api/dc/batches?${resource ? `resource=${enc(resource)}&` : ''}limit=${limit}`,
-  batchErrorsCsv: (id: string) => `/api/dc/batches/${enc(id)}/errors?format=csv`,
+  batchErrorsCsv: (id: string, lang: Lang) => `/api/dc/batches/${enc(id)}/errors?format=csv&lang=${enc(lang)}`,
 };
 
 /** The MIME type the upload endpoint expects for a file name, or null when it takes no such file. */

@@ -22,11 +22,11 @@ export function StatusPill({ status, testId }: { status: string; testId?: string
 
 /** The link to download a batch's rejected rows as CSV (only when it has some). */
 export function RejectedRowsLink({ batch }: { batch: Batch }) {
-  const { t } = useI18n();
+  const { lang, t } = useI18n();
   const { number } = useFormat();
   if (batch.rowsInvalid === 0) return <span className="muted">—</span>;
   return (
-    <a href={dcPaths.batchErrorsCsv(batch.id)} download={`batch-${batch.id}-errors.csv`} data-testid="dc-batch-errors-link">
+    <a href={dcPaths.batchErrorsCsv(batch.id, lang)} download={`batch-${batch.id}-errors.csv`} data-testid="dc-batch-errors-link">
       {t('dc.batch.downloadRejected', { count: number(batch.rowsInvalid) })}
     </a>
   );

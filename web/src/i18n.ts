@@ -2314,6 +2314,11 @@ let current: Lang = readStoredLang();
 const listeners = new Set<() => void>();
 if (typeof document !== 'undefined') document.documentElement.lang = current;
 
+/** The language in use now (outside React: the API client sends it as Accept-Language). */
+export function currentLang(): Lang {
+  return current;
+}
+
 /** Switches the language, remembers it and tells every component using it. */
 export function setLang(lang: Lang): void {
   if (lang === current) return;

@@ -146,7 +146,10 @@ export const Batch = Type.Object({
   updated: Type.Integer(),
   unchanged: Type.Integer(),
   deleted: Type.Integer(),
+  /** What the batch's outcome says, in the reader's language (Accept-Language). */
   message: Nullable(Type.String()),
+  /** The message's stable code (`dc.batch.*`, `dc.file.*`); null for batches stored before codes were. */
+  messageCode: Nullable(Type.String()),
   createdBy: Type.String(),
   startedAt: Type.String({ format: 'date-time' }),
   finishedAt: Nullable(Type.String({ format: 'date-time' })),
@@ -155,7 +158,14 @@ export const Batch = Type.Object({
 export type Batch = Static<typeof Batch>;
 
 /** A rejected row of a batch. */
-export const BatchError = Type.Object({ rowNumber: Type.Integer(), field: Type.String(), reason: Type.String() });
+export const BatchError = Type.Object({
+  rowNumber: Type.Integer(),
+  field: Type.String(),
+  /** Why, in the reader's language. */
+  reason: Type.String(),
+  /** The reason's stable code (`dc.row.*`); null for rows stored before codes were. */
+  code: Nullable(Type.String()),
+});
 /** A rejected row of a batch. */
 export type BatchError = Static<typeof BatchError>;
 

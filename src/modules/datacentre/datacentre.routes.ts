@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { getPrincipal } from '../../platform/access';
-import { problemResponses, type HttpApp } from '../../platform/http';
+import { problemResponses, requestLang, type HttpApp } from '../../platform/http';
+import { LANGS } from '../../platform/i18n';
 import { Batch, BatchError, FieldSpec, PushBatchBody, Resource, ResourceSpec, ResourceStats, StoredRecord } from './datacentre.contract';
 import type { DatacentreService } from './datacentre.service';
 
@@ -171,7 +172,7 @@ export function registerDatacentreRoutes(app: HttpApp, service: DatacentreServic
       bodyLimit: 32 * 1024 * 1024,
     },
     async (request, reply) => {
-      const outcome = await service.pushBatch(await getPrincipal(request), request.params.code, request.body);
+      const outcome = await service.pushBatch(await getPrincipal(request), request.params.code, request.body, requestLang(request));
       return reply.code(outcome.replayed ? 200 : 201).send(outcome);
     },
   );
@@ -207,6 +208,7 @@ export function registerDatacentreRoutes(app: HttpApp, service: DatacentreServic
           operation: request.query.operation ?? 'upsert',
           onInvalid: request.query.onInvalid ?? 'skip',
           source: 'upload',
+          lang: requestLang(request),
         });
         return reply.code(outcome.replayed ? 200 : 201).send(outcome);
       },
@@ -223,13 +225,13 @@ export function registerDatacentreRoutes(app: HttpApp, service: DatacentreServic
         response: { 200: Type.Array(Batch), ...problemResponses(401, 403, 404) },
       },
     },
-    async (request) => service.listBatches(await getPrincipal(request), request.query),
+    async (request) => service.listBatches(await getPrincipal(request), request.query, requestLang(request)),
   );
 
   app.get(
     '/api/dc/batches/:id',
     { schema: { tags, summary: 'A batch: status, progress and figures', params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 200: Batch, ...problemResponses(401, 403, 404) } } },
-    async (request) => service.getBatch(await getPrincipal(request), request.params.id),
+    async (request) => service.getBatch(await getPrincipal(request), request.params.id, requestLang(request)),
   );
 
   app.get(
@@ -237,17 +239,21 @@ export function registerDatacentreRoutes(app: HttpApp, service: DatacentreServic
     {
       schema: {
         tags,
-        summary: 'Rejected rows of a batch (JSON, or CSV with ?format=csv)',
+        summary: 'Rejected rows of a batch (JSON, or CSV with ?format=csv), the reasons in ?lang= or the Accept-Language',
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])) }),
+        querystring: Type.Object({
+          format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
+          lang: Type.Optional(Type.Union(LANGS.map((l) => Type.Literal(l)))),
+        }),
         response: { 200: Type.Array(BatchError), ...problemResponses(401, 403, 404) },
       },
     },
     async (request, reply) => {
-      const errors = await service.batchErrors(await getPrincipal(request), request.params.id);
+      const lang = requestLang(request);
+      const errors = await service.batchErrors(await getPrincipal(request), request.params.id, {}, lang);
       if (request.query.format !== 'csv') return errors;
       const quote = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-      const body = '\uFEFF' + ['row,field,reason', ...errors.map((e) => `${e.rowNumber},${quote(e.field)},${quote(e.reason)}`)].join('\r\n') + '\r\n';
+      const body = '\uFEFF' + [lang === 'en' ? 'row,field,reason' : '行号,字段,原因', ...errors.map((e) => `${e.rowNumber},${quote(e.field)},${quote(e.reason)}`)].join('\r\n') + '\r\n';
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="batch-${request.params.id}-errors.csv"`)

@@ -6,6 +6,7 @@ import { CoherentCache } from '../../platform/db/coherent-cache';
 import type { ModuleContext } from '../../platform/module';
 import { maskResidentId } from '../../platform/ids';
 import { Problem } from '../../platform/http/problem';
+import { DEFAULT_LANG, renderMessage, type Lang } from '../../platform/i18n';
 import { BUILTIN_RESOURCES, DOMAINS } from './catalogue';
 import type { Batch, BatchError, FieldSpec, PushBatchBody, Resource, ResourceSpec, ResourceStats, StoredRecord } from './datacentre.contract';
 import * as store from './datacentre.store';
@@ -48,6 +49,8 @@ export interface FileImport {
   onInvalid: 'skip' | 'reject';
   source: 'upload' | 'cli' | 'demo';
   onProgress?: (progress: BatchProgress) => void;
+  /** The language of the batch's message in the answer (default Chinese). */
+  lang?: Lang;
 }
 
 const SEARCH_SPLIT = /[\s,，、]+/;
@@ -306,7 +309,7 @@ export class DatacentreService {
   // ------------------------------------------------------------ ingestion
 
   /** An API push: a batch of records as JSON, idempotent by key. */
-  async pushBatch(caller: Principal | null, code: string, body: PushBatchBody): Promise<{ batch: Batch; replayed: boolean }> {
+  async pushBatch(caller: Principal | null, code: string, body: PushBatchBody, lang: Lang = DEFAULT_LANG): Promise<{ batch: Batch; replayed: boolean }> {
     requirePermission(caller, 'records:write');
     const resource = await this.resource(code);
     this.requireProvider(caller!, resource.provider_org_code, `write ${code}`);
@@ -322,7 +325,7 @@ export class DatacentreService {
       fileName: null,
       actor: caller!,
       read: readInThread(rows()),
-    }));
+    }), lang);
   }
 
   /** A file (CSV in UTF-8/GBK/GB18030, NDJSON or XLSX), streamed. */
@@ -347,28 +350,33 @@ export class DatacentreService {
       read: format === 'ndjson' ? readNdjsonInWorkers(file.input, info) : format === 'csv' ? readCsvInWorkers(file.input, info) : readInThread(readRows(file.input, format, info)),
       info,
       onProgress: file.onProgress,
-    }));
+    }), file.lang ?? DEFAULT_LANG);
   }
 
   /** One batch with its figures. */
-  async getBatch(caller: Principal | null, id: string): Promise<Batch> {
+  async getBatch(caller: Principal | null, id: string, lang: Lang = DEFAULT_LANG): Promise<Batch> {
     const batch = await this.batch(caller, id);
-    return presentBatch(batch);
+    return presentBatch(batch, lang);
   }
 
   /** Recent batches, of one resource or all the caller may see. */
-  async listBatches(caller: Principal | null, filter: { resource?: string; limit?: number }): Promise<Batch[]> {
+  async listBatches(caller: Principal | null, filter: { resource?: string; limit?: number }, lang: Lang = DEFAULT_LANG): Promise<Batch[]> {
     requirePermission(caller, 'catalogue:read');
     const resourceId = filter.resource ? (await this.resource(filter.resource)).id : undefined;
     const providerOrg = seesAllBatches(caller!) ? undefined : (caller!.orgCode ?? '-');
     const rows = await store.listBatches(this.deps.db, { resourceId, providerOrg, limit: Math.min(filter.limit ?? 50, 500) });
-    return rows.map(presentBatch);
+    return rows.map((b) => presentBatch(b, lang));
   }
 
   /** The rejected rows of a batch. */
-  async batchErrors(caller: Principal | null, id: string, page: { limit?: number; offset?: number } = {}): Promise<BatchError[]> {
+  async batchErrors(caller: Principal | null, id: string, page: { limit?: number; offset?: number } = {}, lang: Lang = DEFAULT_LANG): Promise<BatchError[]> {
     await this.batch(caller, id);
-    return (await store.listBatchErrors(this.deps.db, id, { limit: page.limit ?? 10_000, offset: page.offset ?? 0 })).map((e) => ({ rowNumber: Number(e.row_number), field: e.field, reason: e.reason }));
+    return (await store.listBatchErrors(this.deps.db, id, { limit: page.limit ?? 10_000, offset: page.offset ?? 0 })).map((e) => ({
+      rowNumber: Number(e.row_number),
+      field: e.field,
+      reason: e.reason_code ? renderMessage({ code: e.reason_code, params: e.reason_params ?? {} }, lang) : e.reason,
+      code: e.reason_code,
+    }));
   }
 
   /** Marks open batches of a dead process interrupted and drops leftover staging tables (start). */
@@ -572,11 +580,11 @@ function presentRecord(row: store.RecordVersionRow, resource: ResourceWithFields
   };
 }
 
-function presentOutcome(outcome: BatchOutcome): { batch: Batch; replayed: boolean } {
-  return { batch: presentBatch(outcome.batch), replayed: outcome.replayed };
+function presentOutcome(outcome: BatchOutcome, lang: Lang): { batch: Batch; replayed: boolean } {
+  return { batch: presentBatch(outcome.batch, lang), replayed: outcome.replayed };
 }
 
-function presentBatch(b: store.BatchRow): Batch {
+function presentBatch(b: store.BatchRow, lang: Lang): Batch {
   return {
     id: b.id,
     resource: b.resource_code ?? b.resource_id,
@@ -595,7 +603,8 @@ function presentBatch(b: store.BatchRow): Batch {
     updated: Number(b.updated),
     unchanged: Number(b.unchanged),
     deleted: Number(b.deleted),
-    message: b.message,
+    message: b.message_code ? renderMessage({ code: b.message_code, params: b.message_params ?? {} }, lang) : b.message,
+    messageCode: b.message_code,
     createdBy: b.created_by,
     startedAt: new Date(b.started_at).toISOString(),
     finishedAt: b.finished_at ? new Date(b.finished_at).toISOString() : null,

@@ -1,7 +1,9 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { BulkSession } from '../../platform/db/database';
 import { executePreparedShape, type ShapedStatement } from '../../platform/db/prepared';
+import { renderMessage, type Message, type MessageParams } from '../../platform/i18n';
 import { columnType, type FieldType } from './field-types';
+import { dcMessage } from './messages';
 
 /**
  * Every query on the data centre's tables: the catalogue, the ingestion ledger, and the record
@@ -94,6 +96,8 @@ export interface BatchRow {
   unchanged: number;
   deleted: number;
   message: string | null;
+  message_code: string | null;
+  message_params: MessageParams | null;
   created_by: string;
   created_by_org: string | null;
   process_id: string;
@@ -465,7 +469,7 @@ export async function claimBatch(db: AnyDb, b: Pick<BatchRow, 'id' | 'resource_i
     on conflict (resource_id, idempotency_key) do update set
       operation = excluded.operation, source = excluded.source, file_name = excluded.file_name, status = 'receiving',
       on_invalid = excluded.on_invalid, rows_read = 0, rows_valid = 0, rows_invalid = 0, bytes_read = 0, inserted = 0,
-      updated = 0, unchanged = 0, deleted = 0, message = null, encoding = null, created_by = excluded.created_by,
+      updated = 0, unchanged = 0, deleted = 0, message = null, message_code = null, message_params = null, encoding = null, created_by = excluded.created_by,
       created_by_org = excluded.created_by_org, process_id = excluded.process_id, started_at = now(), heartbeat_at = now(), finished_at = null
       where dc_batch.status in ('rejected', 'interrupted')
     returning id`.execute(db);
@@ -482,6 +486,20 @@ export async function findBatchByKey(db: AnyDb, resourceId: string, key: string)
   const { rows } = await sql<BatchRow>`select b.*, r.code as resource_code from dc_batch b join dc_resource r on r.id = b.resource_id
     where b.resource_id = ${resourceId} and b.idempotency_key = ${key}`.execute(db);
   return rows[0];
+}
+
+/** A rejected row as stored: its reason's English text and, since migration 0009, its code and parameters. */
+export interface BatchErrorRow {
+  row_number: number;
+  field: string;
+  reason: string;
+  reason_code: string | null;
+  reason_params: MessageParams | null;
+}
+
+/** A message's columns in `dc_batch`: its code, parameters and English text (null: no message). */
+function messageColumns(message: Message | null) {
+  return sql`message = ${message && renderMessage(message, 'en')}, message_code = ${message?.code ?? null}, message_params = ${message ? JSON.stringify(message.params) : null}::jsonb`;
 }
 
 /** A batch by id. */
@@ -507,9 +525,9 @@ export async function saveBatchProgress(db: AnyDb, id: string, p: { rowsRead: nu
 }
 
 /** Ends a batch as rejected: nothing of it was applied. */
-export async function rejectBatch(db: AnyDb, id: string, p: { rowsRead: number; rowsValid: number; rowsInvalid: number; bytesRead: number; encoding: string | null; message: string }): Promise<void> {
+export async function rejectBatch(db: AnyDb, id: string, p: { rowsRead: number; rowsValid: number; rowsInvalid: number; bytesRead: number; encoding: string | null; message: Message }): Promise<void> {
   await sql`update dc_batch set status = 'rejected', rows_read = ${p.rowsRead}, rows_valid = ${p.rowsValid}, rows_invalid = ${p.rowsInvalid},
-    bytes_read = ${p.bytesRead}, encoding = coalesce(${p.encoding}, encoding), message = ${p.message}, finished_at = now(), heartbeat_at = now()
+    bytes_read = ${p.bytesRead}, encoding = coalesce(${p.encoding}, encoding), ${messageColumns(p.message)}, finished_at = now(), heartbeat_at = now()
     where id = ${id}`.execute(db);
 }
 
@@ -517,15 +535,15 @@ export async function rejectBatch(db: AnyDb, id: string, p: { rowsRead: number; 
 export async function interruptStaleBatches(db: AnyDb, options: { olderThanSeconds: number | null; exceptProcess: string }): Promise<string[]> {
   const stale = options.olderThanSeconds === null ? sql`true` : sql`heartbeat_at < now() - make_interval(secs => ${options.olderThanSeconds})`;
   const { rows } = await sql<{ id: string }>`update dc_batch set status = 'interrupted', finished_at = now(),
-      message = 'The process receiving this batch stopped before it was applied; nothing of it was applied. Send it again.'
+      ${messageColumns(dcMessage('dc.batch.interrupted'))}
     where status in ('receiving', 'applying') and process_id <> ${options.exceptProcess} and ${stale}
     returning id`.execute(db);
   return rows.map((r) => r.id);
 }
 
 /** Rejected rows of a batch, in row order. */
-export async function listBatchErrors(db: AnyDb, batchId: string, options: { limit: number; offset: number }): Promise<{ row_number: number; field: string; reason: string }[]> {
-  const { rows } = await sql<{ row_number: number; field: string; reason: string }>`select row_number, field, reason from dc_batch_error
+export async function listBatchErrors(db: AnyDb, batchId: string, options: { limit: number; offset: number }): Promise<BatchErrorRow[]> {
+  const { rows } = await sql<BatchErrorRow>`select row_number, field, reason, reason_code, reason_params from dc_batch_error
     where batch_id = ${batchId} order by row_number, field limit ${options.limit} offset ${options.offset}`.execute(db);
   return rows;
 }
@@ -664,20 +682,21 @@ const UNIQUE_VIOLATION = '23505';
 export async function finishBatch(
   db: AnyDb,
   id: string,
-  p: { rowsRead: number; rowsValid: number; rowsInvalid: number; bytesRead: number; encoding: string | null; inserted: number; updated: number; unchanged: number; deleted: number; message: string | null },
+  p: { rowsRead: number; rowsValid: number; rowsInvalid: number; bytesRead: number; encoding: string | null; inserted: number; updated: number; unchanged: number; deleted: number; message: Message | null },
 ): Promise<void> {
   await sql`update dc_batch set status = 'applied', rows_read = ${p.rowsRead}, rows_valid = ${p.rowsValid}, rows_invalid = ${p.rowsInvalid},
       bytes_read = ${p.bytesRead}, encoding = coalesce(${p.encoding}, encoding), inserted = ${p.inserted}, updated = ${p.updated},
-      unchanged = ${p.unchanged}, deleted = ${p.deleted}, message = ${p.message}, finished_at = now(), heartbeat_at = now()
+      unchanged = ${p.unchanged}, deleted = ${p.deleted}, ${messageColumns(p.message)}, finished_at = now(), heartbeat_at = now()
     where id = ${id}`.execute(db);
 }
 
 /** Stores rejected rows of a batch. */
-export async function insertBatchErrors(db: AnyDb, batchId: string, errors: readonly { row: number; field: string; reason: string }[]): Promise<void> {
+export async function insertBatchErrors(db: AnyDb, batchId: string, errors: readonly { row: number; field: string; reason: Message }[]): Promise<void> {
   for (let i = 0; i < errors.length; i += 1000) {
     const part = errors.slice(i, i + 1000);
-    await sql`insert into dc_batch_error (batch_id, row_number, field, reason)
-      select ${batchId}, * from unnest(${part.map((e) => e.row)}::bigint[], ${part.map((e) => e.field)}::text[], ${part.map((e) => e.reason)}::text[])
+    await sql`insert into dc_batch_error (batch_id, row_number, field, reason, reason_code, reason_params)
+      select ${batchId}, * from unnest(${part.map((e) => e.row)}::bigint[], ${part.map((e) => e.field)}::text[], ${part.map((e) => renderMessage(e.reason, 'en'))}::text[],
+        ${part.map((e) => e.reason.code)}::text[], ${part.map((e) => JSON.stringify(e.reason.params))}::jsonb[])
       on conflict do nothing`.execute(db);
   }
 }

@@ -10,6 +10,7 @@ import { identifiersInByteOrder } from './migrations/0005-identifiers-in-byte-or
 import { oneIndexForVersionsByKey } from './migrations/0006-one-index-for-versions-by-key';
 import { noSubjectIndexWhereSubjectIsKey } from './migrations/0007-no-subject-index-where-subject-is-key';
 import { subjectIndexWhereKeyIsNotStoredAsSubject } from './migrations/0008-subject-index-where-key-is-not-stored-as-subject';
+import { messagesAsCodes } from './migrations/0009-messages-as-codes';
 import { signIn, startTestLudao, type TestLudao } from '../../../test/support/test-ludao';
 
 const PASSWORD = 'ludao-demo-2026';
@@ -73,13 +74,14 @@ describe('data centre', () => {
   });
   afterAll(() => ludao.close());
 
-  const get = (url: string, cookie: string) => ludao.app.inject({ method: 'GET', url, headers: { cookie } });
-  const post = (url: string, cookie: string, payload: unknown) => ludao.app.inject({ method: 'POST', url, headers: { cookie }, payload: payload as object });
+  // In English, which most assertions below read; the first batch's test reads Chinese too.
+  const get = (url: string, cookie: string, language: string | null = 'en') => ludao.app.inject({ method: 'GET', url, headers: { cookie, ...(language && { 'accept-language': language }) } });
+  const post = (url: string, cookie: string, payload: unknown) => ludao.app.inject({ method: 'POST', url, headers: { cookie, 'accept-language': 'en' }, payload: payload as object });
   const upload = (code: string, cookie: string, body: Buffer | string, query: Record<string, string>, contentType = 'text/csv') =>
     ludao.app.inject({
       method: 'POST',
       url: `/api/dc/resources/${code}/uploads?${new URLSearchParams(query).toString()}`,
-      headers: { cookie, 'content-type': contentType },
+      headers: { cookie, 'content-type': contentType, 'accept-language': 'en' },
       payload: body,
     });
   const versions = async (key: string) => (await get(`/api/dc/resources/test.widget/records/${encodeURIComponent(key)}/history`, staff)).json() as { validTo: string | null; deleted: boolean; values: Record<string, unknown> }[];
@@ -138,13 +140,27 @@ describe('data centre', () => {
     expect(first.json().batch).toMatchObject({ status: 'applied', rowsRead: 4, rowsValid: 2, rowsInvalid: 2, inserted: 2 });
     const errors = (await get(`/api/dc/batches/${first.json().batch.id}/errors`, staff)).json();
     expect(errors).toEqual([
-      { rowNumber: 2, field: 'owner_id', reason: 'not a valid resident ID number (check)' },
-      { rowNumber: 3, field: 'colour', reason: 'not one of red, blue: green' },
-      { rowNumber: 3, field: 'made_on', reason: 'not a real date: 2023-02-29' },
+      { rowNumber: 2, field: 'owner_id', reason: 'not a valid resident ID number (check)', code: 'dc.row.badResidentId.check' },
+      { rowNumber: 3, field: 'colour', reason: 'not one of red, blue: green', code: 'dc.row.notInEnum' },
+      { rowNumber: 3, field: 'made_on', reason: 'not a real date: 2023-02-29', code: 'dc.row.notRealDate' },
     ]);
-    const csv = await get(`/api/dc/batches/${first.json().batch.id}/errors?format=csv`, staff);
+    // Chinese unless the reader asks otherwise: the same stored reasons, in the reader's words.
+    for (const language of [null, 'zh-CN,zh;q=0.9,en;q=0.8', 'zh-TW']) {
+      expect((await get(`/api/dc/batches/${first.json().batch.id}/errors`, staff, language)).json().map((e: { reason: string }) => e.reason)).toEqual([
+        '不是有效的公民身份号码（校验码不符）',
+        '不是 red, blue 之一：green',
+        '日期不存在：2023-02-29',
+      ]);
+    }
+    expect((await get(`/api/dc/batches/${first.json().batch.id}`, staff, null)).json().message).toBe('已跳过 2 条无效记录');
+    expect((await get(`/api/dc/batches/${first.json().batch.id}`, staff)).json()).toMatchObject({ message: '2 invalid rows were skipped', messageCode: 'dc.batch.skipped' });
+    // The download: a link the browser follows names its language (?lang), whatever the browser's Accept-Language.
+    const csv = await get(`/api/dc/batches/${first.json().batch.id}/errors?format=csv&lang=en`, staff, 'zh-CN');
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    expect(csv.body).toContain('2,owner_id,not a valid resident ID number (check)');
+    expect(csv.body).toContain('row,field,reason\r\n2,owner_id,not a valid resident ID number (check)');
+    const csvZh = await get(`/api/dc/batches/${first.json().batch.id}/errors?format=csv&lang=zh-CN`, staff, 'en');
+    expect(csvZh.body).toContain('行号,字段,原因\r\n2,owner_id,不是有效的公民身份号码（校验码不符）');
+    expect((await get(`/api/dc/batches/${first.json().batch.id}/errors?lang=fr`, staff)).statusCode).toBe(400);
 
     const again = await post('/api/dc/resources/test.widget/batches', staff, body);
     expect(again.statusCode).toBe(200);
@@ -203,7 +219,7 @@ describe('data centre', () => {
     const ndjson = `{"widget_no":"N1","owner_id":"${ID_B}"}\nnot json\n\n{"widget_no":"N2","owner_id":"${ID_A}","weight":3.25}\n`;
     const nd = await upload('test.widget', staff, ndjson, { idempotencyKey: 'nd-1', fileName: 'w.ndjson' }, 'application/x-ndjson');
     expect(nd.json().batch).toMatchObject({ status: 'applied', rowsRead: 3, rowsInvalid: 1, inserted: 2 });
-    expect((await get(`/api/dc/batches/${nd.json().batch.id}/errors`, staff)).json()).toEqual([{ rowNumber: 2, field: '', reason: 'not valid JSON' }]);
+    expect((await get(`/api/dc/batches/${nd.json().batch.id}/errors`, staff)).json()).toEqual([{ rowNumber: 2, field: '', reason: 'not valid JSON', code: 'dc.row.notJson' }]);
 
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('物件');
@@ -519,5 +535,21 @@ describe('data centre', () => {
     expect(await subjectIndexes()).toEqual(['dcr_test__deed_subject', 'dcr_test__parcel_subject']);
     await subjectIndexWhereKeyIsNotStoredAsSubject.up(db);
     expect(await found(ID_B)).toContain('test.card');
+  });
+
+  it('shows what batches stored before messages had codes as it was stored, and undoes the codes’ columns', async () => {
+    const pushed = await post('/api/dc/resources/test.widget/batches', staff, { idempotencyKey: 'before-codes', operation: 'upsert', records: [{ widget_no: 'B1', owner_id: ID_A, made_on: '2023-13-01' }, { widget_no: 'B3', owner_id: ID_A }] });
+    const batchId = pushed.json().batch.id as string;
+    const db = ludao.tdb.db as unknown as Kysely<unknown>;
+    // As a batch from before migration 0009 is: the English text only.
+    await sql`update dc_batch_error set reason_code = null, reason_params = null where batch_id = ${batchId}`.execute(db);
+    await sql`update dc_batch set message_code = null, message_params = null where id = ${batchId}`.execute(db);
+    expect((await get(`/api/dc/batches/${batchId}/errors`, staff, 'zh-CN')).json()).toEqual([{ rowNumber: 1, field: 'made_on', reason: 'not a real date: 2023-13-01', code: null }]);
+    expect((await get(`/api/dc/batches/${batchId}`, staff, 'zh-CN')).json()).toMatchObject({ message: '1 invalid rows were skipped', messageCode: null });
+    await messagesAsCodes.down!(db);
+    expect((await sql<{ n: number }>`select count(*)::int as n from information_schema.columns where column_name in ('reason_code', 'message_params')`.execute(db)).rows[0]!.n).toBe(0);
+    await messagesAsCodes.up(db);
+    const again = await post('/api/dc/resources/test.widget/batches', staff, { idempotencyKey: 'after-codes', operation: 'upsert', records: [{ widget_no: 'B2', owner_id: ID_A, made_on: '2023-13-01' }, { widget_no: 'B4', owner_id: ID_A }] });
+    expect((await get(`/api/dc/batches/${again.json().batch.id}/errors`, staff, 'zh-CN')).json()).toEqual([{ rowNumber: 1, field: 'made_on', reason: '日期不存在：2023-13-01', code: 'dc.row.notRealDate' }]);
   });
 });

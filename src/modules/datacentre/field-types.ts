@@ -1,9 +1,11 @@
 import { checkCreditCode, checkResidentId } from '../../platform/ids';
+import type { Message } from '../../platform/i18n';
+import { dcMessage } from './messages';
 
 /**
  * The types a catalogue field can have, how each is stored in PostgreSQL, and how a raw value
  * from a file or an API call becomes a stored one. Parsers return the normalised value or a
- * reason a person can act on; they never guess (no silent truncation, no locale parsing).
+ * reason a person can act on (a message: `messages.ts`); they never guess (no silent truncation, no locale parsing).
  */
 export const FIELD_TYPES = [
   'text',
@@ -38,11 +40,11 @@ const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[
 const TRUE = new Set(['true', '1', 'yes', 'y', 't', '是', '真']);
 const FALSE = new Set(['false', '0', 'no', 'n', 'f', '否', '假']);
 
-/** Why a raw value was refused (`parseValue`'s result when it is not a value). */
+/** Why a raw value was refused (`parseValue`'s result when it is not a value), as a message. */
 export class Refused {
-  constructor(readonly reason: string) {}
+  constructor(readonly reason: Message) {}
 }
-const no = (reason: string) => new Refused(reason);
+const no = (...message: Parameters<typeof dcMessage>) => new Refused(dcMessage(...message));
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 function realDate(y: string, m: string, d: string): string | null {
@@ -63,45 +65,45 @@ function realDate(y: string, m: string, d: string): string | null {
  *
  * @example
  * parseValue({ type: 'integer' }, ' 42 ');          // 42
- * parseValue({ type: 'date' }, '2026-02-30');       // Refused { reason: 'not a real date: 2026-02-30' }
+ * parseValue({ type: 'date' }, '2026-02-30');       // Refused { reason: { code: 'dc.row.notRealDate', params: { value: '2026-02-30' } } }
  * parseValue({ type: 'resident_id' }, '11010519491231002x'); // '11010519491231002X'
  */
 export function parseValue(rules: FieldRules, raw: unknown): unknown {
   if (raw === null || raw === undefined || raw === '') return null;
   switch (rules.type) {
     case 'text': {
-      if (typeof raw === 'object') return no('expected text, got an object');
+      if (typeof raw === 'object') return no('dc.row.notText');
       const s = String(raw);
-      if (rules.maxLength !== undefined && s.length > rules.maxLength) return no(`longer than ${rules.maxLength} characters`);
-      if (s.includes('\u0000')) return no('contains a NUL character');
+      if (rules.maxLength !== undefined && s.length > rules.maxLength) return no('dc.row.tooLong', { max: rules.maxLength });
+      if (s.includes('\u0000')) return no('dc.row.nul');
       return s;
     }
     case 'integer': {
-      if (typeof raw === 'number') return Number.isSafeInteger(raw) ? raw : no(`not a whole number: ${raw}`);
+      if (typeof raw === 'number') return Number.isSafeInteger(raw) ? raw : no('dc.row.notInteger', { value: raw });
       const s = String(raw).trim();
-      if (!INT_RE.test(s)) return no(`not a whole number: ${s}`);
+      if (!INT_RE.test(s)) return no('dc.row.notInteger', { value: s });
       const n = Number(s);
-      return Number.isSafeInteger(n) ? n : no(`out of range: ${s}`);
+      return Number.isSafeInteger(n) ? n : no('dc.row.outOfRange', { value: s });
     }
     case 'decimal': {
-      if (typeof raw === 'number') return Number.isFinite(raw) ? String(raw) : no(`not a number: ${raw}`);
+      if (typeof raw === 'number') return Number.isFinite(raw) ? String(raw) : no('dc.row.notNumber', { value: raw });
       const s = String(raw).trim();
       // Kept as text so that 0.1 stays 0.1 (stored as numeric).
-      return DECIMAL_RE.test(s) ? s : no(`not a decimal number: ${s}`);
+      return DECIMAL_RE.test(s) ? s : no('dc.row.notDecimal', { value: s });
     }
     case 'date': {
       const s = String(raw).trim();
       const m = DATE_RE.exec(s) ?? COMPACT_DATE_RE.exec(s) ?? /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/.exec(s);
-      if (!m) return no(`not a date (YYYY-MM-DD): ${s}`);
-      return realDate(m[1]!, m[2]!.padStart(2, '0'), m[3]!.padStart(2, '0')) ?? no(`not a real date: ${s}`);
+      if (!m) return no('dc.row.notDate', { value: s });
+      return realDate(m[1]!, m[2]!.padStart(2, '0'), m[3]!.padStart(2, '0')) ?? no('dc.row.notRealDate', { value: s });
     }
     case 'timestamp': {
       const s = String(raw).trim();
-      if (!TIMESTAMP_RE.test(s)) return no(`not a timestamp (ISO 8601): ${s}`);
+      if (!TIMESTAMP_RE.test(s)) return no('dc.row.notTimestamp', { value: s });
       // Without a zone, the city's local time (UTC+8) is meant.
       const withZone = /(Z|[+-]\d{2}:?\d{2})$/.test(s) ? s : `${s}+08:00`;
       const t = new Date(withZone.replace(' ', 'T'));
-      if (Number.isNaN(t.getTime()) || !realDate(s.slice(0, 4), s.slice(5, 7), s.slice(8, 10))) return no(`not a real time: ${s}`);
+      if (Number.isNaN(t.getTime()) || !realDate(s.slice(0, 4), s.slice(5, 7), s.slice(8, 10))) return no('dc.row.notRealTime', { value: s });
       return t.toISOString();
     }
     case 'boolean': {
@@ -109,30 +111,30 @@ export function parseValue(rules: FieldRules, raw: unknown): unknown {
       const s = String(raw).trim().toLowerCase();
       if (TRUE.has(s)) return true;
       if (FALSE.has(s)) return false;
-      return no(`not true or false: ${s}`);
+      return no('dc.row.notBoolean', { value: s });
     }
     case 'enum': {
       const s = String(raw).trim();
-      return rules.values?.includes(s) ? s : no(`not one of ${(rules.values ?? []).join(', ')}: ${s}`);
+      return rules.values?.includes(s) ? s : no('dc.row.notInEnum', { values: (rules.values ?? []).join(', '), value: s });
     }
     case 'geo_point':
       return parseGeoPoint(raw);
     case 'resident_id': {
       const s = String(raw).trim().toUpperCase();
       const problem = checkResidentId(s);
-      return problem ? no(`not a valid resident ID number (${problem.replace('_', ' ')})`) : s;
+      return problem ? no(`dc.row.badResidentId.${problem}`) : s;
     }
     case 'credit_code': {
       const s = String(raw).trim().toUpperCase();
       const problem = checkCreditCode(s);
-      return problem ? no(`not a valid unified social credit code (${problem})`) : s;
+      return problem ? no(`dc.row.badCreditCode.${problem}`) : s;
     }
     case 'json': {
       if (typeof raw !== 'string') return raw;
       try {
         return JSON.parse(raw);
       } catch {
-        return no('not valid JSON');
+        return no('dc.row.notJson');
       }
     }
   }
@@ -148,12 +150,12 @@ function parseGeoPoint(raw: unknown): unknown {
     lat = Number((raw as { lat: unknown }).lat);
   } else {
     const m = /^\s*\(?\s*(-?\d+(?:\.\d+)?)\s*[,\s]\s*(-?\d+(?:\.\d+)?)\s*\)?\s*$/.exec(String(raw));
-    if (!m) return no(`not a point "lon,lat": ${String(raw)}`);
+    if (!m) return no('dc.row.notPoint', { value: String(raw) });
     lon = Number(m[1]);
     lat = Number(m[2]);
   }
   if (!Number.isFinite(lon) || !Number.isFinite(lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90) {
-    return no(`not a point "lon,lat" on Earth: ${JSON.stringify(raw)}`);
+    return no('dc.row.notOnEarth', { value: JSON.stringify(raw) });
   }
   return { lon, lat };
 }

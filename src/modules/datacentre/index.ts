@@ -8,6 +8,7 @@ import { identifiersInByteOrder } from './migrations/0005-identifiers-in-byte-or
 import { oneIndexForVersionsByKey } from './migrations/0006-one-index-for-versions-by-key';
 import { noSubjectIndexWhereSubjectIsKey } from './migrations/0007-no-subject-index-where-subject-is-key';
 import { subjectIndexWhereKeyIsNotStoredAsSubject } from './migrations/0008-subject-index-where-key-is-not-stored-as-subject';
+import { messagesAsCodes } from './migrations/0009-messages-as-codes';
 
 export { BUILTIN_RESOURCES, DOMAINS, UPDATE_CYCLES, type BuiltinResource } from './catalogue';
 export type { Batch, FieldSpec, Resource, ResourceSpec, ResourceStats, StoredRecord } from './datacentre.contract';
@@ -15,6 +16,7 @@ export { DatacentreService, maskValue, type DatacentreFigures, type FileImport }
 export type { BatchOutcome, BatchProgress } from './ingest/batch';
 export type { AggregateRow } from './datacentre.store';
 export { formatOf, readRows, UnreadableFileError, type FileFormat, type RawRow, type ReadInfo } from './ingest/readers';
+export { dcMessage } from './messages';
 export { RecordReader, type FieldCondition, type SharedChange, type SharedRecord, type SharedResource } from './record-reader';
 
 /** Builds the data centre service over a module context (the CLI and flows use it without HTTP). */
@@ -37,6 +39,7 @@ export const datacentreModule: LudaoModule = {
     '0006-one-index-for-versions-by-key': oneIndexForVersionsByKey,
     '0007-no-subject-index-where-subject-is-key': noSubjectIndexWhereSubjectIsKey,
     '0008-subject-index-where-key-is-not-stored-as-subject': subjectIndexWhereKeyIsNotStoredAsSubject,
+    '0009-messages-as-codes': messagesAsCodes,
   },
   async register(ctx) {
     const service = createDatacentreService(ctx);

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { Readable } from 'node:stream';
-import { formatOf, readRows, UnreadableFileError, type RawRow, type ReadInfo } from '../datacentre';
+import { renderMessage } from '../../platform/i18n';
+import { dcMessage, formatOf, readRows, UnreadableFileError, type RawRow, type ReadInfo } from '../datacentre';
 import type { DatasetField, DatasetFieldType } from './opendata.contract';
 import { findPersonalValue, isPersonalColumn, PersonalDataRefusal } from './personal-data';
 import { findGeo, type RowSource } from './publishing';
@@ -99,7 +100,7 @@ async function* jsonRows(text: string, format: 'json' | 'geojson'): AsyncGenerat
     let row = 0;
     for (const item of doc) {
       row++;
-      if (typeof item !== 'object' || item === null || Array.isArray(item)) yield { row, error: 'not a JSON object' };
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) yield { row, error: dcMessage('dc.row.notObject') };
       else yield { row, values: item as Record<string, unknown> };
     }
     return;
@@ -111,7 +112,7 @@ async function* jsonRows(text: string, format: 'json' | 'geojson'): AsyncGenerat
     row++;
     const g = feature?.geometry;
     if (g && g.type !== 'Point') {
-      yield { row, error: `geometry ${g.type ?? '?'}: only Point features are supported` };
+      yield { row, error: dcMessage('dc.text', { text: `geometry ${g.type ?? '?'}: only Point features are supported` }) };
       continue;
     }
     const [lon, lat] = (g?.coordinates ?? [null, null]) as [unknown, unknown];
@@ -190,7 +191,7 @@ async function firstPass(rows: AsyncIterable<RawRow>, file: string): Promise<{ c
   let count = 0;
   try {
     for await (const raw of rows) {
-      if ('error' in raw) throw new UploadError(`row ${raw.row}: ${raw.error}`);
+      if ('error' in raw) throw new UploadError(`row ${raw.row}: ${renderMessage(raw.error, 'en')}`);
       if (columns.length === 0) {
         Object.keys(raw.values).forEach((header, i) => {
           const column = newColumn(header, i, taken);

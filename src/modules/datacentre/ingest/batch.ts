@@ -6,7 +6,9 @@ import type { EventBus } from '../../../platform/events';
 import { Problem } from '../../../platform/http/problem';
 import type { Principal } from '../../../platform/access';
 import { auditActor } from '../../../platform/access';
+import { renderMessage, type Message } from '../../../platform/i18n';
 import * as store from '../datacentre.store';
+import { dcMessage } from '../messages';
 import type { ReadInfo } from './readers';
 import { UnreadableFileError } from './raw-row';
 import { MAX_STORED_ERRORS, type BatchReader, type RowError } from './validate';
@@ -125,13 +127,13 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
     for (const e of rowErrors) if (errors.length < MAX_STORED_ERRORS) errors.push(e);
   };
   let copying: Promise<void> = Promise.resolve();
-  const reject = async (message: string) => {
+  const reject = async (message: Message) => {
     await copying.catch(() => {});
     await store.insertBatchErrors(db, batchId, errors);
     await store.rejectBatch(db, batchId, { ...figures(), message });
     await store.dropStage(db, stage);
     const batch = (await store.findBatch(db, batchId))!;
-    await deps.audit.record({ action: 'datacentre.batch.reject', actor: auditActor(request.actor), subject: { type: 'batch', id: batchId }, detail: { resource: resource.code, key: request.idempotencyKey, message } });
+    await deps.audit.record({ action: 'datacentre.batch.reject', actor: auditActor(request.actor), subject: { type: 'batch', id: batchId }, detail: { resource: resource.code, key: request.idempotencyKey, message: renderMessage(message, 'en') } });
     return { batch, replayed: false };
   };
 
@@ -156,7 +158,7 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
       })();
       copying.catch(() => {}); // reported where it is awaited
     };
-    let mismatch: string | null = null;
+    let mismatch: Message | null = null;
     let columnsChecked = false;
     for await (const chunk of request.read({ schema: resource, operation: request.operation })) {
       counts.rowsRead += chunk.rowsRead;
@@ -172,11 +174,11 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
     }
     if (mismatch) return await reject(mismatch);
     await copying;
-    if (counts.rowsRead === 0) return await reject('The batch has no rows');
+    if (counts.rowsRead === 0) return await reject(dcMessage('dc.batch.noRows'));
     if (counts.rowsInvalid > 0 && request.onInvalid === 'reject') {
-      return await reject(`${counts.rowsInvalid} of ${counts.rowsRead} rows are invalid and the batch asked to be refused whole; nothing was applied`);
+      return await reject(dcMessage('dc.batch.refusedWhole', { invalid: counts.rowsInvalid, read: counts.rowsRead }));
     }
-    if (counts.rowsValid === 0) return await reject(`None of the ${counts.rowsRead} rows is valid; nothing was applied`);
+    if (counts.rowsValid === 0) return await reject(dcMessage('dc.batch.noneValid', { read: counts.rowsRead }));
 
     progress('applying');
     await database.bulk((s) =>
@@ -187,7 +189,7 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
           request.operation === 'upsert'
             ? { inserted: applied.written - applied.replaced, updated: applied.replaced, unchanged: applied.unchanged + applied.duplicates, deleted: 0 }
             : { inserted: 0, updated: 0, unchanged: applied.unchanged + applied.duplicates, deleted: applied.written };
-        const message = counts.rowsInvalid > 0 ? `${counts.rowsInvalid} invalid rows were skipped` : null;
+        const message = counts.rowsInvalid > 0 ? dcMessage('dc.batch.skipped', { invalid: counts.rowsInvalid }) : null;
         await store.finishBatch(trx, batchId, { ...figures(), ...result, message });
         await store.insertBatchErrors(trx, batchId, errors);
         await deps.audit.append(trx, {
@@ -210,7 +212,12 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
     progress('done');
     return { batch: (await store.findBatch(db, batchId))!, replayed: false };
   } catch (error) {
-    const message = error instanceof UnreadableFileError || error instanceof Problem ? error.message : `The batch failed and nothing of it was applied: ${(error as Error).message}`;
+    const message =
+      error instanceof UnreadableFileError
+        ? error.reason
+        : error instanceof Problem
+          ? dcMessage('dc.text', { text: error.message })
+          : dcMessage('dc.batch.failed', { error: (error as Error).message });
     await reject(message).catch(() => {});
     if (error instanceof UnreadableFileError) return { batch: (await store.findBatch(db, batchId))!, replayed: false };
     throw error;

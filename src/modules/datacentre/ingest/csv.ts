@@ -4,6 +4,7 @@ import iconv from 'iconv-lite';
 import { hasUtf8Bom, type TextEncodingName } from './detect-encoding';
 import { cutPieces, type FilePiece } from './pieces';
 import { UnreadableFileError, type RawRow } from './raw-row';
+import { dcMessage } from '../messages';
 
 /**
  * CSV in record-aligned pieces, so that a large file's rows can be parsed and validated on
@@ -42,7 +43,7 @@ export function csvParseOptions(recordEnd?: CsvLayout['recordEnd']) {
 
 /** Why a CSV file detected as UTF-8 cannot be read further. */
 export function notUtf8(): UnreadableFileError {
-  return new UnreadableFileError('The file is not valid UTF-8 after its beginning: save it as UTF-8 (or GB18030) throughout');
+  return new UnreadableFileError(dcMessage('dc.file.notUtf8Later'));
 }
 
 // Text of the file's encoding; `notUtf8` when it is not valid UTF-8.
@@ -55,7 +56,7 @@ function decodeCsv(bytes: Uint8Array, encoding: TextEncodingName): string {
 /** The first row's cells as column names; `UnreadableFileError` when it names none. */
 export function csvHeader(cells: readonly string[]): string[] {
   const header = cells.map((c) => c.trim());
-  if (header.length === 0 || header.every((h) => h === '')) throw new UnreadableFileError('The first row must name the columns');
+  if (header.length === 0 || header.every((h) => h === '')) throw new UnreadableFileError(dcMessage('dc.file.noHeader'));
   return header;
 }
 
@@ -67,7 +68,7 @@ export function isBlankRecord(cells: readonly string[]): boolean {
 /** A parsed record as a row numbered `row`: its values by column, or why it cannot be read. */
 export function csvRecordRow(cells: readonly string[], header: readonly string[], row: number): RawRow {
   if (cells.length > header.length && cells.slice(header.length).some((c) => c !== '')) {
-    return { row, error: `has ${cells.length} cells but the header names ${header.length} columns` };
+    return { row, error: dcMessage('dc.row.cellCount', { cells: cells.length, columns: header.length }) };
   }
   const values: Record<string, unknown> = {};
   for (let i = 0; i < header.length; i++) values[header[i]!] = cells[i] ?? '';
@@ -82,15 +83,15 @@ export function csvRecordRow(cells: readonly string[], header: readonly string[]
 export function csvParseError(error: unknown, rowsBefore = 0): Error {
   if (error instanceof UnreadableFileError) return error;
   const { code, message, records } = error as Error & { code?: string; records?: number };
-  if (records === undefined) return new UnreadableFileError(`The file is not readable CSV: ${message}`);
+  if (records === undefined) return new UnreadableFileError(dcMessage('dc.file.notCsv', { error: message }));
   // The record being read when it failed is not counted yet.
   const row = rowsBefore + records + 1;
   if (code === 'CSV_MAX_RECORD_SIZE') return csvTooLong(row);
-  return new UnreadableFileError(`The file is not readable CSV at row ${row}: ${message.replace(/ at line \d+/, '')}`);
+  return new UnreadableFileError(dcMessage('dc.file.notCsvAt', { row, error: message.replace(/ at line \d+/, '') }));
 }
 
 function csvTooLong(row: number): UnreadableFileError {
-  return new UnreadableFileError(`Row ${row} is longer than ${MAX_CSV_RECORD_BYTES / (1 << 20)} MB: split its cells, or look for an unclosed quote before it`);
+  return new UnreadableFileError(dcMessage('dc.file.rowTooLong', { row, mb: MAX_CSV_RECORD_BYTES / (1 << 20) }));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { cutPieces, type FilePiece } from './pieces';
 import { UnreadableFileError, type RawRow } from './raw-row';
+import { dcMessage } from '../messages';
 
 /**
  * NDJSON in line-aligned pieces (`pieces.ts`): a byte stream cut at line ends, and the rows of
@@ -40,7 +41,7 @@ function countLines(buffer: Buffer): number {
 export function* ndjsonRows(bytes: Uint8Array, firstRow: number): Generator<RawRow> {
   // Checked at memory speed, then decoded line by line: a megabyte decoded whole into one string
   // ran at ~100 MB/s, its lines one by one at ~500 MB/s (Node 20; a fatal TextDecoder took 3 ns a byte).
-  if (!isUtf8(bytes)) throw new UnreadableFileError('The file is not valid UTF-8: NDJSON is UTF-8 throughout; save it as UTF-8');
+  if (!isUtf8(bytes)) throw new UnreadableFileError(dcMessage('dc.file.notUtf8Ndjson'));
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   let row = firstRow - 1;
   let start = firstRow === 1 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
@@ -55,10 +56,10 @@ export function* ndjsonRows(bytes: Uint8Array, firstRow: number): Generator<RawR
     try {
       value = JSON.parse(line);
     } catch {
-      yield { row, error: 'not valid JSON' };
+      yield { row, error: dcMessage('dc.row.notJson') };
       continue;
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) yield { row, error: 'not a JSON object' };
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) yield { row, error: dcMessage('dc.row.notObject') };
     else yield { row, values: value as Record<string, unknown> };
   }
 }

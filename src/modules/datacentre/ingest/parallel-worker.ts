@@ -16,7 +16,7 @@ parentPort!.on('message', (piece: FilePiece & { seq: number }) => {
   try {
     answer = { seq: piece.seq, chunk: validatePiece(rows(piece), validator, piece.bytes.length) };
   } catch (error) {
-    answer = error instanceof UnreadableFileError ? { seq: piece.seq, unreadable: error.message } : { seq: piece.seq, failed: (error as Error).message };
+    answer = error instanceof UnreadableFileError ? { seq: piece.seq, unreadable: error.reason } : { seq: piece.seq, failed: (error as Error).message };
   }
   parentPort!.postMessage(answer, 'chunk' in answer ? [answer.chunk.copy.buffer] : []);
 });

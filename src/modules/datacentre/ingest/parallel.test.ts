@@ -1,3 +1,4 @@
+import { renderMessage } from '../../../platform/i18n';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { makeResidentId } from '../../../platform/ids';
@@ -39,6 +40,7 @@ function stream(bytes: Buffer): Readable {
 }
 
 type Options = Parameters<typeof readNdjsonInWorkers>[2];
+const columnsIn = (columns: ValidatedChunk['columns']) => columns && { mismatch: columns.mismatch && renderMessage(columns.mismatch, 'en') };
 async function read(bytes: Buffer, options: Options, reader: (input: Readable, info: ReadInfo, options: Options) => BatchReader = readNdjsonInWorkers) {
   const chunks: ValidatedChunk[] = [];
   const info: ReadInfo = { encoding: null, bytes: 0 };
@@ -52,8 +54,9 @@ async function read(bytes: Buffer, options: Options, reader: (input: Readable, i
     rowsRead: sum('rowsRead'),
     rowsValid: sum('rowsValid'),
     rowsInvalid: sum('rowsInvalid'),
-    errors: chunks.flatMap((c) => c.errors),
-    columns: chunks.find((c) => c.columns)?.columns,
+    // Reasons as their English text (the messages' codes cross the threads: ADR 0020).
+    errors: chunks.flatMap((c) => c.errors).map((e) => ({ ...e, reason: renderMessage(e.reason, 'en') })),
+    columns: columnsIn(chunks.find((c) => c.columns)?.columns),
     bytes: info.bytes,
     encoding: info.encoding,
     chunks: chunks.length,

@@ -9,6 +9,8 @@ import { PIECE_BYTES, type FilePiece } from './pieces';
 import { UnreadableFileError } from './raw-row';
 import { readCsvStream, readHead, type ReadInfo } from './readers';
 import { readInThread, type BatchReader, type ValidatedChunk, type ValidatorSetup } from './validate';
+import { dcMessage } from '../messages';
+import type { Message } from '../../../platform/i18n/messages';
 
 /**
  * Reading a large NDJSON or CSV file on several threads. Parsing and validating every field is
@@ -20,7 +22,7 @@ import { readInThread, type BatchReader, type ValidatedChunk, type ValidatorSetu
  */
 
 /** A worker's answer about one piece. */
-export type PieceAnswer = { seq: number; chunk: ValidatedChunk } | { seq: number; unreadable: string } | { seq: number; failed: string };
+export type PieceAnswer = { seq: number; chunk: ValidatedChunk } | { seq: number; unreadable: Message } | { seq: number; failed: string };
 
 /** How a worker reads its pieces. */
 export type PieceFormat = { format: 'ndjson' } | { format: 'csv'; layout: CsvLayout };
@@ -152,7 +154,7 @@ async function* inWorkers(pieces: AsyncIterable<FilePiece>, workerSetup: WorkerS
       w?.resolve(answer);
     });
     worker.on('error', (error: Error & { code?: string }) =>
-      failAll(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new UnreadableFileError('The file has a record too long to read (tens of megabytes): NDJSON holds one record per line') : error),
+      failAll(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new UnreadableFileError(dcMessage('dc.file.recordTooLong')) : error),
     );
     worker.on('exit', (exitCode) => {
       if (exitCode !== 0) failAll(new Error(`a worker reading the file stopped (exit code ${exitCode})`));

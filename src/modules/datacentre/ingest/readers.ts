@@ -7,6 +7,7 @@ import { detectEncoding, SNIFF_BYTES, type TextEncodingName } from './detect-enc
 import { ndjsonPieceRows, ndjsonPieces } from './ndjson';
 import { PIECE_BYTES } from './pieces';
 import { UnreadableFileError, type RawRow } from './raw-row';
+import { dcMessage } from '../messages';
 
 export { UnreadableFileError, type RawRow };
 
@@ -163,7 +164,7 @@ export async function* readCsvStream(input: AsyncIterable<Buffer>, info: ReadInf
   } finally {
     await feed;
   }
-  if (!header) throw new UnreadableFileError('The file is empty: the first row must name the columns');
+  if (!header) throw new UnreadableFileError(dcMessage('dc.file.empty'));
 }
 
 function cellValue(value: ExcelJS.CellValue): unknown {
@@ -205,7 +206,7 @@ async function* readXlsx(input: Readable, info: ReadInfo): AsyncGenerator<RawRow
     }
   } catch (error) {
     if (error instanceof UnreadableFileError) throw error;
-    throw new UnreadableFileError(`The file is not a readable XLSX workbook: ${(error as Error).message}`);
+    throw new UnreadableFileError(dcMessage('dc.file.notXlsx', { error: (error as Error).message }));
   }
-  if (!header) throw new UnreadableFileError('The workbook is empty: the first row must name the columns');
+  if (!header) throw new UnreadableFileError(dcMessage('dc.file.emptyWorkbook'));
 }

@@ -1,4 +1,6 @@
+import type { Message } from '../../../platform/i18n/messages';
 import { parseValue, Refused, subjectValue } from '../field-types';
+import { dcMessage } from '../messages';
 import { CopyWriter } from './copy-writer';
 import type { StoredField } from '../datacentre.store';
 import type { RawRow } from './raw-row';
@@ -18,11 +20,11 @@ export interface RowSchema {
   subject_kind: string | null;
 }
 
-/** Why a row was refused. */
+/** Why a row was refused (`reason`: a message of `../messages.ts`). */
 export interface RowError {
   row: number;
   field: string;
-  reason: string;
+  reason: Message;
 }
 
 /** Rejected rows kept per batch (the count goes on beyond). */
@@ -60,7 +62,7 @@ export interface ValidatedChunk {
    * Set when the chunk held a readable row whose columns were checked: `mismatch` says what is
    * wrong with them (then the chunk ends at that row). The batch goes by the first chunk's check.
    */
-  columns?: { mismatch: string | null };
+  columns?: { mismatch: Message | null };
 }
 
 /**
@@ -94,12 +96,12 @@ export class RowValidator {
   }
 
   /** The first row shows the columns: every one must be a field, every required field present. */
-  schemaMismatch(values: Record<string, unknown>): string | null {
+  schemaMismatch(values: Record<string, unknown>): Message | null {
     const unknown = Object.keys(values).filter((k) => !this.byName.has(k));
-    if (unknown.length > 0) return `The columns do not match the resource's schema: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}`;
+    if (unknown.length > 0) return dcMessage(unknown.length > 1 ? 'dc.batch.unknownColumns' : 'dc.batch.unknownColumn', { names: unknown.map((u) => `"${u}"`).join(', ') });
     const present = new Set(Object.keys(values).map((k) => this.byName.get(k)!.field.name));
     const missing = this.needed.filter(({ field }) => (this.operation === 'delete' || field.required) && !present.has(field.name)).map(({ field }) => field);
-    if (missing.length > 0) return `The columns do not match the resource's schema: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `"${f.name}" (${f.labelZh})`).join(', ')}`;
+    if (missing.length > 0) return dcMessage(missing.length > 1 ? 'dc.batch.missingColumns' : 'dc.batch.missingColumn', { names: missing.map((f) => `"${f.name}" (${f.labelZh})`).join(', ') });
     return null;
   }
 
@@ -118,7 +120,7 @@ export class RowValidator {
     for (const column in raw.values) {
       const entry = this.byName.get(column);
       if (!entry) {
-        (errors ??= []).push({ row: raw.row, field: column, reason: 'not a field of this resource' });
+        (errors ??= []).push({ row: raw.row, field: column, reason: dcMessage('dc.row.notAField') });
         continue;
       }
       if (operation === 'delete' && !this.keptByDelete[entry.index]) continue;
@@ -130,7 +132,7 @@ export class RowValidator {
       }
     }
     for (const { field, index } of this.needed) {
-      if (stored[index] === null && !failed?.has(index)) (errors ??= []).push({ row: raw.row, field: field.name, reason: 'is required' });
+      if (stored[index] === null && !failed?.has(index)) (errors ??= []).push({ row: raw.row, field: field.name, reason: dcMessage('dc.row.required') });
     }
     if (errors) return errors;
     let key = String(stored[this.keyIndexes[0]!]);
