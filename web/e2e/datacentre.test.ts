@@ -181,13 +181,14 @@ describe.skipIf(!hasChromium)('operator console in Chromium', () => {
     await byTestId('dc-result-replayed').waitFor();
     expect(await text('dc-result-replayed')).toContain('此幂等键此前已提交过');
 
-    // The session ends elsewhere (another tab signs out): the server's 401 problem, in its words.
+    // The session ends elsewhere (another tab signs out): the server's 401 problem, in its words
+    // and in the page's language.
     expect((await web.page.request.post('/api/auth/logout')).ok()).toBe(true);
     await send('code,name,lat,lon\n350206,湖里区,24.512,118.135\n');
     await byTestId('dc-upload-error').waitFor();
     const error = await text('dc-upload-error');
     expect(error).toContain('上传失败（HTTP 401）');
-    expect(error).toContain('Sign in');
+    expect(error).toContain('请先登录，或使用有效的 API 密钥调用');
     expect(await byTestId('dc-batch-result').count()).toBe(0);
   });
 });

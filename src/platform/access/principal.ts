@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { Problem } from '../http/problem';
+import { httpMessage } from '../http/messages';
 import { rolesAllow, type Permission, type Role } from './policy';
 
 /** Who is calling: a signed-in user, a department system with an API key, or Ludao itself (CLI, seeding). */
@@ -33,7 +34,7 @@ export interface Principal {
 export function requirePermission(principal: Principal | null, permission: Permission): Principal {
   if (!principal) throw Problem.unauthenticated();
   if (!rolesAllow(principal.roles, permission)) {
-    throw Problem.forbidden(`Your roles (${principal.roles.join(', ') || 'none'}) do not allow ${permission}`);
+    throw Problem.forbidden(httpMessage('http.rolesDoNotAllow', { roles: principal.roles.join(', ') || '-', permission }));
   }
   return principal;
 }

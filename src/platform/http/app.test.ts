@@ -83,10 +83,21 @@ describe('http app', () => {
     expect(stored.length).toBe(before);
   });
 
-  it('presents a service Problem with its status and type', async () => {
-    const res = await post(JSON.stringify({ name: 'taken', count: 1 }));
+  it('presents a service Problem with its status and type, its title in the reader’s language', async () => {
+    const res = await post(JSON.stringify({ name: 'taken', count: 1 }), { 'content-type': 'application/json', 'accept-language': 'en-US,en;q=0.9' });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ type: 'urn:ludao:problem:conflict', title: 'Conflict', detail: 'A thing named "taken" exists', instance: '/api/things' });
+    // Chinese by default; a detail the service wrote as text stays as written.
+    expect((await post(JSON.stringify({ name: 'taken', count: 1 }))).json()).toMatchObject({ title: '冲突', detail: 'A thing named "taken" exists' });
+  });
+
+  it('words the platform’s own details in the reader’s language, with their code', async () => {
+    const zh = await app.inject({ method: 'GET', url: '/api/nothing-here' });
+    expect(zh.json()).toMatchObject({ title: '未找到', detail: '没有 GET /api/nothing-here 这一接口', code: 'http.noRoute' });
+    const en = await app.inject({ method: 'GET', url: '/api/nothing-here', headers: { 'accept-language': 'en' } });
+    expect(en.json()).toMatchObject({ title: 'Not found', detail: 'No route GET /api/nothing-here', code: 'http.noRoute' });
+    const malformed = await post('{"name": "x",', { 'content-type': 'application/json', 'accept-language': 'zh-CN' });
+    expect(malformed.json()).toMatchObject({ title: '请求体格式错误', detail: '请求体不是有效的 JSON' });
   });
 
   it('hides the text of unexpected errors', async () => {

@@ -12,6 +12,9 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Type } from 'typebox';
 import { installAuthentication } from '../access/authenticate';
+import { renderMessage } from '../i18n/messages';
+import { requestLang } from './lang';
+import { httpMessage } from './messages';
 import { Problem, PROBLEM_TYPES, type FieldError } from './problem';
 import { ProblemSchema, type ProblemBody } from './problem-schema';
 
@@ -95,13 +98,13 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.setErrorHandler((error: FastifyError | Problem, request, reply) => sendProblem(request, reply, toProblem(error, request)));
-  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, Problem.notFound(`No route ${request.method} ${request.url.split('?')[0]}`)));
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, Problem.notFound(httpMessage('http.noRoute', { method: request.method, path: request.url.split('?')[0] ?? '/' }))));
 
   const Health = Type.Object({ status: Type.String() });
   app.get('/health/live', { schema: { tags: ['health'], response: { 200: Health } } }, async () => ({ status: 'live' }));
   app.get('/health/ready', { schema: { tags: ['health'], response: { 200: Health, 503: ProblemSchema } } }, async (request, reply) => {
     if (await options.isReady()) return { status: 'ready' };
-    return sendProblem(request, reply, new Problem(503, PROBLEM_TYPES.notReady, 'Not ready', 'Migrations are running or the database does not answer'));
+    return sendProblem(request, reply, new Problem(503, PROBLEM_TYPES.notReady, httpMessage('http.title.notReady'), httpMessage('http.notReady')));
   });
 
   return app;
@@ -120,7 +123,7 @@ export async function serveWebApp(app: HttpApp, distDir: string): Promise<boolea
   app.get('/*', { schema: { hide: true } }, (request, reply) => {
     const url = request.url.split('?')[0] ?? '/';
     if (url.startsWith('/api/') || url.startsWith('/health/') || path.extname(url)) {
-      return sendProblem(request, reply, Problem.notFound(`No route ${request.method} ${url}`));
+      return sendProblem(request, reply, Problem.notFound(httpMessage('http.noRoute', { method: request.method, path: url })));
     }
     return reply.type('text/html; charset=utf-8').sendFile('index.html');
   });
@@ -133,25 +136,25 @@ function toProblem(error: FastifyError | Problem, request: FastifyRequest): Prob
   if (e.validation) {
     const errors = e.validation.map((v) => toFieldError(v, e.validationContext ?? 'body'));
     const first = errors[0];
-    return Problem.validation(first ? `${first.field}: ${first.message}` : 'The request is not valid', errors);
+    return Problem.validation(first ? `${first.field}: ${first.message}` : httpMessage('http.invalid'), errors);
   }
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new Problem(400, PROBLEM_TYPES.malformed, 'Malformed body', 'The body is not valid JSON', [{ field: '/body', message: e.message }]);
+      return new Problem(400, PROBLEM_TYPES.malformed, httpMessage('http.title.malformed'), httpMessage('http.notJson'), [{ field: '/body', message: e.message }]);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new Problem(413, PROBLEM_TYPES.tooLarge, 'Body too large', `The body is larger than ${request.routeOptions.bodyLimit ?? 'the limit of'} bytes`);
+      return new Problem(413, PROBLEM_TYPES.tooLarge, httpMessage('http.title.tooLarge'), httpMessage('http.tooLarge', { limit: request.routeOptions.bodyLimit ?? '?' }));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new Problem(415, PROBLEM_TYPES.unsupportedMedia, 'Unsupported media type', `Send application/json, not ${request.headers['content-type'] ?? 'nothing'}`);
+      return new Problem(415, PROBLEM_TYPES.unsupportedMedia, httpMessage('http.title.unsupportedMedia'), httpMessage('http.mediaType', { sent: request.headers['content-type'] ?? '-' }));
   }
   if (e instanceof SyntaxError) {
-    return new Problem(400, PROBLEM_TYPES.malformed, 'Malformed body', 'The body is not valid JSON');
+    return new Problem(400, PROBLEM_TYPES.malformed, httpMessage('http.title.malformed'), httpMessage('http.notJson'));
   }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new Problem(e.statusCode, PROBLEM_TYPES.validation, 'Bad request', e.message);
+    return new Problem(e.statusCode, PROBLEM_TYPES.validation, httpMessage('http.title.badRequest'), e.message);
   }
   request.log.error({ err: error }, 'unhandled error');
-  return new Problem(500, PROBLEM_TYPES.internal, 'Internal error', 'Something went wrong on our side; the request id identifies it in the logs');
+  return new Problem(500, PROBLEM_TYPES.internal, httpMessage('http.title.internal'), httpMessage('http.internal'));
 }
 
 function toFieldError(v: ErrorObject, part: string): FieldError {
@@ -167,11 +170,15 @@ function toFieldError(v: ErrorObject, part: string): FieldError {
 
 /** Sends a problem as `application/problem+json`. */
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
+  // In the reader's words where the problem holds messages (ADR 0020), else as written.
+  const lang = requestLang(request);
+  const detail = problem.detailMessage ? renderMessage(problem.detailMessage, lang) : problem.detail;
   const body: ProblemBody = {
     type: problem.type,
-    title: problem.title,
+    title: problem.titleMessage ? renderMessage(problem.titleMessage, lang) : problem.title,
     status: problem.status,
-    ...(problem.detail ? { detail: problem.detail } : {}),
+    ...(detail ? { detail } : {}),
+    ...(problem.detailMessage ? { code: problem.detailMessage.code } : {}),
     instance: request.url.split('?')[0],
     requestId: request.id,
     ...(problem.errors ? { errors: problem.errors } : {}),

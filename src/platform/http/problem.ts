@@ -1,3 +1,5 @@
+import { renderMessage, type Message } from '../i18n/messages';
+import { httpMessage } from './messages';
 
 /** Stable problem types (RFC 9457 `type`); clients may switch on them. */
 export const PROBLEM_TYPES = {
@@ -23,45 +25,59 @@ export interface FieldError {
 
 /**
  * An error that becomes an RFC 9457 response. Services throw these; the HTTP layer presents them.
+ * Title and detail are English text, or messages (ADR 0020) that the response puts into the
+ * reader's words; `title` and `detail` are always the English text (logs, the CLI).
  *
  * @example
  * throw Problem.forbidden('Only operators may verify the audit log');
  */
 export class Problem extends Error {
+  readonly title: string;
+  readonly detail?: string;
+  /** The title as a message, when it is one (every factory's is). */
+  readonly titleMessage?: Message;
+  /** The detail as a message, when it is one. */
+  readonly detailMessage?: Message;
+
   constructor(
     readonly status: number,
     readonly type: string,
-    readonly title: string,
-    readonly detail?: string,
+    title: string | Message,
+    detail?: string | Message,
     readonly errors?: FieldError[],
     readonly headers?: Record<string, string>,
   ) {
-    super(detail ?? title);
+    const english = (text: string | Message) => (typeof text === 'string' ? text : renderMessage(text, 'en'));
+    super(english(detail ?? title));
     this.name = 'Problem';
+    this.title = english(title);
+    if (detail !== undefined) this.detail = english(detail);
+    if (typeof title !== 'string') this.titleMessage = title;
+    if (detail !== undefined && typeof detail !== 'string') this.detailMessage = detail;
   }
 
   /** 400: the request's content is wrong. */
-  static validation(detail: string, errors?: FieldError[]): Problem {
-    return new Problem(400, PROBLEM_TYPES.validation, 'Invalid request', detail, errors);
+  static validation(detail: string | Message, errors?: FieldError[]): Problem {
+    return new Problem(400, PROBLEM_TYPES.validation, httpMessage('http.title.validation'), detail, errors);
   }
   /** 401: who is asking is not known. */
-  static unauthenticated(detail = 'Sign in, or call with a valid API key'): Problem {
-    return new Problem(401, PROBLEM_TYPES.unauthenticated, 'Not authenticated', detail);
+  static unauthenticated(detail: string | Message = httpMessage('http.signIn')): Problem {
+    return new Problem(401, PROBLEM_TYPES.unauthenticated, httpMessage('http.title.unauthenticated'), detail);
   }
   /** 403: known, but not allowed. */
-  static forbidden(detail: string): Problem {
-    return new Problem(403, PROBLEM_TYPES.forbidden, 'Forbidden', detail);
+  static forbidden(detail: string | Message): Problem {
+    return new Problem(403, PROBLEM_TYPES.forbidden, httpMessage('http.title.forbidden'), detail);
   }
   /** 404. */
-  static notFound(detail: string): Problem {
-    return new Problem(404, PROBLEM_TYPES.notFound, 'Not found', detail);
+  static notFound(detail: string | Message): Problem {
+    return new Problem(404, PROBLEM_TYPES.notFound, httpMessage('http.title.notFound'), detail);
   }
   /** 409: conflicts with what is stored. */
-  static conflict(detail: string): Problem {
-    return new Problem(409, PROBLEM_TYPES.conflict, 'Conflict', detail);
+  static conflict(detail: string | Message): Problem {
+    return new Problem(409, PROBLEM_TYPES.conflict, httpMessage('http.title.conflict'), detail);
   }
   /** 429, with Retry-After in seconds. */
-  static rateLimited(detail: string, retryAfterSeconds: number): Problem {
-    return new Problem(429, PROBLEM_TYPES.rateLimited, 'Too many requests', detail, undefined, { 'retry-after': String(retryAfterSeconds) });
+  static rateLimited(detail: string | Message, retryAfterSeconds: number): Problem {
+    return new Problem(429, PROBLEM_TYPES.rateLimited, httpMessage('http.title.rateLimited'), detail, undefined, { 'retry-after': String(retryAfterSeconds) });
   }
 }

@@ -1,0 +1,31 @@
+import { defineMessages } from '../i18n/messages';
+
+/**
+ * What the HTTP layer itself says in a problem (ADR 0020): each problem type's title, and the
+ * details the platform writes (sign in, permissions, routes, bodies). Modules' own details
+ * move over module by module; until then they are English.
+ */
+export const httpMessage = defineMessages({
+  'http.title.validation': { 'zh-CN': '请求无效', en: 'Invalid request' },
+  'http.title.badRequest': { 'zh-CN': '错误请求', en: 'Bad request' },
+  'http.title.malformed': { 'zh-CN': '请求体格式错误', en: 'Malformed body' },
+  'http.title.tooLarge': { 'zh-CN': '请求体过大', en: 'Body too large' },
+  'http.title.unsupportedMedia': { 'zh-CN': '不支持的媒体类型', en: 'Unsupported media type' },
+  'http.title.unauthenticated': { 'zh-CN': '未认证', en: 'Not authenticated' },
+  'http.title.forbidden': { 'zh-CN': '无权访问', en: 'Forbidden' },
+  'http.title.notFound': { 'zh-CN': '未找到', en: 'Not found' },
+  'http.title.conflict': { 'zh-CN': '冲突', en: 'Conflict' },
+  'http.title.rateLimited': { 'zh-CN': '请求过于频繁', en: 'Too many requests' },
+  'http.title.notReady': { 'zh-CN': '服务尚未就绪', en: 'Not ready' },
+  'http.title.internal': { 'zh-CN': '内部错误', en: 'Internal error' },
+
+  'http.signIn': { 'zh-CN': '请先登录，或使用有效的 API 密钥调用', en: 'Sign in, or call with a valid API key' },
+  'http.rolesDoNotAllow': { 'zh-CN': '您的角色（{roles}）无权执行 {permission}', en: 'Your roles ({roles}) do not allow {permission}' },
+  'http.noRoute': { 'zh-CN': '没有 {method} {path} 这一接口', en: 'No route {method} {path}' },
+  'http.notJson': { 'zh-CN': '请求体不是有效的 JSON', en: 'The body is not valid JSON' },
+  'http.tooLarge': { 'zh-CN': '请求体超过 {limit} 字节', en: 'The body is larger than {limit} bytes' },
+  'http.mediaType': { 'zh-CN': '请发送 application/json，而不是 {sent}', en: 'Send application/json, not {sent}' },
+  'http.invalid': { 'zh-CN': '请求无效', en: 'The request is not valid' },
+  'http.notReady': { 'zh-CN': '正在执行数据库迁移，或数据库无响应', en: 'Migrations are running or the database does not answer' },
+  'http.internal': { 'zh-CN': '服务端出错；日志中可按请求编号查到原因', en: 'Something went wrong on our side; the request id identifies it in the logs' },
+});
