@@ -5,7 +5,7 @@ import { auditActor, hasPermission, requirePermission, type Principal } from '..
 import { CoherentCache } from '../../platform/db/coherent-cache';
 import type { ModuleContext } from '../../platform/module';
 import { maskResidentId } from '../../platform/ids';
-import { Problem } from '../../platform/http/problem';
+import { Problem, type FieldProblem } from '../../platform/http/problem';
 import { DEFAULT_LANG, renderMessage, type Lang } from '../../platform/i18n';
 import { BUILTIN_RESOURCES, DOMAINS } from './catalogue';
 import type { Batch, BatchError, FieldSpec, PushBatchBody, Resource, ResourceSpec, ResourceStats, StoredRecord } from './datacentre.contract';
@@ -15,6 +15,7 @@ import { readCsvInWorkers, readNdjsonInWorkers } from './ingest/parallel';
 import { formatOf, readRows, type RawRow, type ReadInfo } from './ingest/readers';
 import { readInThread } from './ingest/validate';
 import { storedSubject } from './field-types';
+import { dcMessage } from './messages';
 
 /** How long a resource definition is reused without reading it again (changes are pushed). */
 const RESOURCE_CACHE_MS = 60_000;
@@ -115,11 +116,11 @@ export class DatacentreService {
   /** Defines a resource: catalogue entry, schema version 1, and its record table. */
   async defineResource(who: Principal | null, spec: ResourceSpec): Promise<Resource> {
     const caller = requirePermission(who, 'catalogue:manage');
-    this.requireProvider(caller, spec.providerOrg, 'define resources');
+    this.requireProvider(caller, spec.providerOrg, 'define');
     checkSpec(spec);
     const { db } = this.deps;
-    if (await store.findResource(db, spec.code)) throw Problem.conflict(`A resource with code "${spec.code}" already exists`);
-    if (!(await store.domainExists(db, spec.domain))) throw Problem.validation(`domain: no domain "${spec.domain}"`, [{ field: '/body/domain', message: `no domain "${spec.domain}"` }]);
+    if (await store.findResource(db, spec.code)) throw Problem.conflict(dcMessage('dc.resourceExists', { code: spec.code }));
+    if (!(await store.domainExists(db, spec.domain))) throw Problem.validation(undefined, [{ field: '/body/domain', message: dcMessage('dc.noDomain', { domain: spec.domain }) }]);
     const id = randomUUID();
     const table = store.recordTableName(spec.code);
     const fields = spec.fields.map(storedField);
@@ -165,26 +166,26 @@ export class DatacentreService {
   async evolveResource(who: Principal | null, code: string, change: { add?: FieldSpec[]; deprecate?: string[]; note: string }): Promise<Resource> {
     const caller = requirePermission(who, 'catalogue:manage');
     const resource = await this.resource(code, { fresh: true });
-    this.requireProvider(caller, resource.provider_org_code, 'change this resource');
+    this.requireProvider(caller, resource.provider_org_code, 'change');
     const fields = resource.fields.map((f) => ({ ...f }));
-    const errors: { field: string; message: string }[] = [];
+    const errors: FieldProblem[] = [];
     for (const [i, add] of (change.add ?? []).entries()) {
-      if (fields.some((f) => f.name === add.name)) errors.push({ field: `/body/add/${i}/name`, message: `a field "${add.name}" exists already (deprecated fields keep their names)` });
-      if (add.required) errors.push({ field: `/body/add/${i}/required`, message: 'a field added later cannot be required: existing records lack it' });
-      if (add.type === 'enum' && !add.values?.length) errors.push({ field: `/body/add/${i}/values`, message: 'an enum field needs its values' });
+      if (fields.some((f) => f.name === add.name)) errors.push({ field: `/body/add/${i}/name`, message: dcMessage('dc.fieldExists', { name: add.name }) });
+      if (add.required) errors.push({ field: `/body/add/${i}/required`, message: dcMessage('dc.addedRequired') });
+      if (add.type === 'enum' && !add.values?.length) errors.push({ field: `/body/add/${i}/values`, message: dcMessage('dc.enumValues') });
       fields.push(storedField(add));
     }
     for (const [i, name] of (change.deprecate ?? []).entries()) {
       const field = fields.find((f) => f.name === name);
-      if (!field) errors.push({ field: `/body/deprecate/${i}`, message: `no field "${name}"` });
-      else if (resource.key_fields.includes(name) || resource.subject_field === name) errors.push({ field: `/body/deprecate/${i}`, message: `"${name}" is a key or subject field` });
+      if (!field) errors.push({ field: `/body/deprecate/${i}`, message: dcMessage('dc.noField', { name }) });
+      else if (resource.key_fields.includes(name) || resource.subject_field === name) errors.push({ field: `/body/deprecate/${i}`, message: dcMessage('dc.keyOrSubject', { name }) });
       else {
         field.deprecated = true;
         field.required = false;
       }
     }
-    if (!change.add?.length && !change.deprecate?.length) errors.push({ field: '/body', message: 'add or deprecate at least one field' });
-    if (errors.length > 0) throw Problem.validation(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+    if (!change.add?.length && !change.deprecate?.length) errors.push({ field: '/body', message: dcMessage('dc.nothingToChange') });
+    if (errors.length > 0) throw Problem.validation(undefined, errors);
     const version = resource.version + 1;
     await this.deps.transaction(async (trx) => {
       for (const add of change.add ?? []) await store.addRecordColumn(trx, resource.table_name, storedField(add));
@@ -264,7 +265,7 @@ export class DatacentreService {
     // Read and audited in one statement: no entry when there is no record.
     const event = { action: 'datacentre.record.read', actor: auditActor(caller), subject: { type: 'dc_record', id: `${code}/${key}` }, requestId: requestId ?? null };
     const [row] = await this.deps.audit.readWith(this.deps.db, store.currentRecordQuery(resource.table_name, resource.fields, key), event, { subjectColumn: '_subject' });
-    if (!row) throw Problem.notFound(`No current record "${key}" in ${code}`);
+    if (!row) throw Problem.notFound(dcMessage('dc.noCurrentRecord', { key, code }));
     return presentRecord(row, resource, masked);
   }
 
@@ -273,7 +274,7 @@ export class DatacentreService {
     const resource = await this.resource(code);
     const masked = this.readAccess(caller, resource);
     const rows = await store.listRecordHistory(this.deps.db, resource.table_name, resource.fields, key);
-    if (rows.length === 0) throw Problem.notFound(`No record "${key}" in ${code}`);
+    if (rows.length === 0) throw Problem.notFound(dcMessage('dc.noRecord', { key, code }));
     return rows.map((r) => presentRecord(r, resource, masked));
   }
 
@@ -312,7 +313,7 @@ export class DatacentreService {
   async pushBatch(caller: Principal | null, code: string, body: PushBatchBody, lang: Lang = DEFAULT_LANG): Promise<{ batch: Batch; replayed: boolean }> {
     requirePermission(caller, 'records:write');
     const resource = await this.resource(code);
-    this.requireProvider(caller!, resource.provider_org_code, `write ${code}`);
+    this.requireProvider(caller!, resource.provider_org_code, 'write', code);
     async function* rows(): AsyncGenerator<RawRow> {
       for (const [i, values] of body.records.entries()) yield { row: i + 1, values };
     }
@@ -332,11 +333,11 @@ export class DatacentreService {
   async importFile(caller: Principal | null, file: FileImport): Promise<{ batch: Batch; replayed: boolean }> {
     requirePermission(caller, 'records:write');
     const resource = await this.resource(file.code);
-    this.requireProvider(caller!, resource.provider_org_code, `write ${file.code}`);
+    this.requireProvider(caller!, resource.provider_org_code, 'write', file.code);
     const format = formatOf(file.fileName, file.contentType);
     if (!format) {
       file.input.resume();
-      throw Problem.validation('Send CSV (.csv), NDJSON (.ndjson) or XLSX (.xlsx): the file name or content type says which');
+      throw Problem.validation(dcMessage('dc.fileFormat'));
     }
     const info: ReadInfo = { encoding: null, bytes: 0 };
     return presentOutcome(await runBatch(this.batchDeps(), {
@@ -440,21 +441,21 @@ export class DatacentreService {
 
   private async resource(code: string, options: { fresh?: boolean } = {}): Promise<ResourceWithFields> {
     const resource = options.fresh ? await store.findResource(this.deps.db, code) : await this.resources.get(code, () => store.findResource(this.deps.db, code));
-    if (!resource) throw Problem.notFound(`No resource "${code}" in the catalogue`);
+    if (!resource) throw Problem.notFound(dcMessage('dc.noResource', { code }));
     return resource;
   }
 
   private async batch(caller: Principal | null, id: string): Promise<store.BatchRow> {
     requirePermission(caller, 'catalogue:read');
     const batch = /^[0-9a-f-]{36}$/.test(id) ? await store.findBatch(this.deps.db, id) : undefined;
-    if (!batch) throw Problem.notFound(`No batch "${id}"`);
-    if (!seesAllBatches(caller!) && batch.created_by_org !== caller!.orgCode) throw Problem.notFound(`No batch "${id}"`);
+    if (!batch) throw Problem.notFound(dcMessage('dc.noBatch', { id }));
+    if (!seesAllBatches(caller!) && batch.created_by_org !== caller!.orgCode) throw Problem.notFound(dcMessage('dc.noBatch', { id }));
     return batch;
   }
 
-  private requireProvider(caller: Principal, providerOrg: string, what: string): void {
+  private requireProvider(caller: Principal, providerOrg: string, what: 'define' | 'change' | 'write', code = ''): void {
     if (caller.kind === 'platform' || caller.roles.includes('operator')) return;
-    if (caller.orgCode !== providerOrg) throw Problem.forbidden(`Only the provider (${providerOrg}) or an operator may ${what}`);
+    if (caller.orgCode !== providerOrg) throw Problem.forbidden(dcMessage(`dc.onlyProvider.${what}`, { provider: providerOrg, code }));
   }
 
   private mayRead(caller: Principal, resource: ResourceWithFields): boolean {
@@ -468,7 +469,7 @@ export class DatacentreService {
 
   private readAccess(caller: Principal | null, resource: ResourceWithFields): boolean {
     requirePermission(caller, 'records:read');
-    if (!this.mayRead(caller!, resource)) throw Problem.forbidden(`Only the provider (${resource.provider_org_code}) or an operator may read records of ${resource.code}`);
+    if (!this.mayRead(caller!, resource)) throw Problem.forbidden(dcMessage('dc.onlyProvider.read', { provider: resource.provider_org_code, code: resource.code }));
     return this.masks(caller!, resource);
   }
 
@@ -503,23 +504,23 @@ function storedField(f: FieldSpec): store.StoredField {
 }
 
 function checkSpec(spec: ResourceSpec): void {
-  const errors: { field: string; message: string }[] = [];
+  const errors: FieldProblem[] = [];
   const names = new Set<string>();
   spec.fields.forEach((f, i) => {
-    if (names.has(f.name)) errors.push({ field: `/body/fields/${i}/name`, message: `"${f.name}" appears twice` });
+    if (names.has(f.name)) errors.push({ field: `/body/fields/${i}/name`, message: dcMessage('dc.appearsTwice', { name: f.name }) });
     names.add(f.name);
-    if (f.name.startsWith('_')) errors.push({ field: `/body/fields/${i}/name`, message: 'names starting with _ are reserved' });
-    if (f.type === 'enum' && !f.values?.length) errors.push({ field: `/body/fields/${i}/values`, message: 'an enum field needs its values' });
+    if (f.name.startsWith('_')) errors.push({ field: `/body/fields/${i}/name`, message: dcMessage('dc.reservedName') });
+    if (f.type === 'enum' && !f.values?.length) errors.push({ field: `/body/fields/${i}/values`, message: dcMessage('dc.enumValues') });
   });
   spec.keyFields.forEach((k, i) => {
-    if (!names.has(k)) errors.push({ field: `/body/keyFields/${i}`, message: `no field "${k}"` });
+    if (!names.has(k)) errors.push({ field: `/body/keyFields/${i}`, message: dcMessage('dc.noField', { name: k }) });
   });
-  if (spec.subject && !names.has(spec.subject.field)) errors.push({ field: '/body/subject/field', message: `no field "${spec.subject.field}"` });
+  if (spec.subject && !names.has(spec.subject.field)) errors.push({ field: '/body/subject/field', message: dcMessage('dc.noField', { name: spec.subject.field }) });
   if (spec.sharingType === 'not_shared' && !spec.legalBasis?.trim()) {
-    errors.push({ field: '/body/legalBasis', message: 'a resource that is not shared must cite its legal basis (law, regulation or central policy)' });
+    errors.push({ field: '/body/legalBasis', message: dcMessage('dc.legalBasis') });
   }
-  if (spec.sharingType === 'conditional' && !spec.sharingCondition?.trim()) errors.push({ field: '/body/sharingCondition', message: 'a conditionally shared resource must state its condition' });
-  if (errors.length > 0) throw Problem.validation(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+  if (spec.sharingType === 'conditional' && !spec.sharingCondition?.trim()) errors.push({ field: '/body/sharingCondition', message: dcMessage('dc.condition') });
+  if (errors.length > 0) throw Problem.validation(undefined, errors);
 }
 
 function present(r: ResourceWithFields, orgs: Map<string, { name: string; nameEn: string }>, domains: Map<string, { name: string; nameEn: string }>): Resource {

@@ -537,6 +537,23 @@ describe('data centre', () => {
     expect(await found(ID_B)).toContain('test.card');
   });
 
+  it('words its refusals in the reader’s language: Chinese by default, English on request', async () => {
+    const missing = await get('/api/dc/resources/test.nothing', staff, null);
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ title: '未找到', detail: '目录中没有资源“test.nothing”', code: 'dc.noResource' });
+    expect((await get('/api/dc/resources/test.nothing', staff)).json()).toMatchObject({ title: 'Not found', detail: 'No resource "test.nothing" in the catalogue', code: 'dc.noResource' });
+    const bad = { ...WIDGET, code: 'test.bad', fields: [...WIDGET.fields, WIDGET.fields[0]!] };
+    const refused = await ludao.app.inject({ method: 'POST', url: '/api/dc/resources', headers: { cookie: operator, 'accept-language': 'zh-CN' }, payload: bad });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors).toEqual([{ field: '/body/fields/8/name', message: '“widget_no”出现了两次' }]);
+    expect(refused.json().detail).toBe('/body/fields/8/name: “widget_no”出现了两次');
+    // Another department's batch, or a record of someone else's resource: refused in the reader's words too.
+    const foreign = await ludao.app.inject({ method: 'POST', url: '/api/dc/resources/population.person/batches', headers: { cookie: staff }, payload: { idempotencyKey: 'not-mine', operation: 'upsert', records: [{}] } });
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json()).toMatchObject({ title: '无权访问', code: 'dc.onlyProvider.write' });
+    expect(foreign.json().detail).toMatch(/^只有提供部门（.+）或运营人员可以写入 population\.person$/);
+  });
+
   it('shows what batches stored before messages had codes as it was stored, and undoes the codes’ columns', async () => {
     const pushed = await post('/api/dc/resources/test.widget/batches', staff, { idempotencyKey: 'before-codes', operation: 'upsert', records: [{ widget_no: 'B1', owner_id: ID_A, made_on: '2023-13-01' }, { widget_no: 'B3', owner_id: ID_A }] });
     const batchId = pushed.json().batch.id as string;

@@ -12,7 +12,6 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Type } from 'typebox';
 import { installAuthentication } from '../access/authenticate';
-import { renderMessage } from '../i18n/messages';
 import { requestLang } from './lang';
 import { httpMessage } from './messages';
 import { Problem, PROBLEM_TYPES, type FieldError } from './problem';
@@ -171,17 +170,16 @@ function toFieldError(v: ErrorObject, part: string): FieldError {
 /** Sends a problem as `application/problem+json`. */
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
   // In the reader's words where the problem holds messages (ADR 0020), else as written.
-  const lang = requestLang(request);
-  const detail = problem.detailMessage ? renderMessage(problem.detailMessage, lang) : problem.detail;
+  const words = problem.render(requestLang(request));
   const body: ProblemBody = {
     type: problem.type,
-    title: problem.titleMessage ? renderMessage(problem.titleMessage, lang) : problem.title,
+    title: words.title,
     status: problem.status,
-    ...(detail ? { detail } : {}),
-    ...(problem.detailMessage ? { code: problem.detailMessage.code } : {}),
+    ...(words.detail ? { detail: words.detail } : {}),
+    ...(words.code ? { code: words.code } : {}),
     instance: request.url.split('?')[0],
     requestId: request.id,
-    ...(problem.errors ? { errors: problem.errors } : {}),
+    ...(words.errors ? { errors: words.errors } : {}),
   };
   if (problem.headers) reply.headers(problem.headers);
   return reply.code(problem.status).type('application/problem+json; charset=utf-8').serializer(JSON.stringify).send(body);

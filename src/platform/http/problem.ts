@@ -1,4 +1,4 @@
-import { renderMessage, type Message } from '../i18n/messages';
+import { renderMessage, type Lang, type Message } from '../i18n/messages';
 import { httpMessage } from './messages';
 
 /** Stable problem types (RFC 9457 `type`); clients may switch on them. */
@@ -23,41 +23,74 @@ export interface FieldError {
   message: string;
 }
 
+/** One field a request got wrong, its message as text or as a message (ADR 0020). */
+export interface FieldProblem {
+  field: string;
+  message: string | Message;
+}
+
+/** A problem's words in one language, as the response carries them. */
+export interface ProblemWords {
+  title: string;
+  detail?: string;
+  errors?: FieldError[];
+  /** The detail's code, when the detail is a message. */
+  code?: string;
+}
+
+const inWords = (text: string | Message, lang: Lang) => (typeof text === 'string' ? text : renderMessage(text, lang));
+
 /**
- * An error that becomes an RFC 9457 response. Services throw these; the HTTP layer presents them.
- * Title and detail are English text, or messages (ADR 0020) that the response puts into the
- * reader's words; `title` and `detail` are always the English text (logs, the CLI).
+ * An error that becomes an RFC 9457 response. Services throw these; the HTTP layer presents them
+ * in the reader's language (`render`). Title, detail and field messages are English text or
+ * messages (ADR 0020); a validation problem without a detail lists its fields as its detail.
+ * `title`, `detail` and `errors` are the English words (logs, the CLI).
  *
  * @example
  * throw Problem.forbidden('Only operators may verify the audit log');
+ * throw Problem.validation(undefined, [{ field: '/body/domain', message: dcMessage('dc.noDomain', { domain }) }]);
  */
 export class Problem extends Error {
   readonly title: string;
   readonly detail?: string;
-  /** The title as a message, when it is one (every factory's is). */
-  readonly titleMessage?: Message;
-  /** The detail as a message, when it is one. */
-  readonly detailMessage?: Message;
+  readonly errors?: FieldError[];
 
   constructor(
     readonly status: number,
     readonly type: string,
-    title: string | Message,
-    detail?: string | Message,
-    readonly errors?: FieldError[],
+    private readonly titleText: string | Message,
+    private readonly detailText?: string | Message,
+    private readonly fieldTexts?: readonly FieldProblem[],
     readonly headers?: Record<string, string>,
   ) {
-    const english = (text: string | Message) => (typeof text === 'string' ? text : renderMessage(text, 'en'));
-    super(english(detail ?? title));
+    super('');
     this.name = 'Problem';
-    this.title = english(title);
-    if (detail !== undefined) this.detail = english(detail);
-    if (typeof title !== 'string') this.titleMessage = title;
-    if (detail !== undefined && typeof detail !== 'string') this.detailMessage = detail;
+    const english = this.render('en');
+    this.message = english.detail ?? english.title;
+    this.title = english.title;
+    if (english.detail !== undefined) this.detail = english.detail;
+    if (english.errors) this.errors = english.errors;
   }
 
-  /** 400: the request's content is wrong. */
-  static validation(detail: string | Message, errors?: FieldError[]): Problem {
+  /** The detail, when it is a message (to store it as one). */
+  get detailMessage(): Message | undefined {
+    return this.detailText !== undefined && typeof this.detailText !== 'string' ? this.detailText : undefined;
+  }
+
+  /** The problem's words in `lang`. */
+  render(lang: Lang): ProblemWords {
+    const errors = this.fieldTexts?.map((e) => ({ field: e.field, message: inWords(e.message, lang) }));
+    const detail = this.detailText !== undefined ? inWords(this.detailText, lang) : errors?.length ? errors.map((e) => `${e.field}: ${e.message}`).join('; ') : undefined;
+    return {
+      title: inWords(this.titleText, lang),
+      ...(detail !== undefined && { detail }),
+      ...(errors && { errors }),
+      ...(this.detailMessage && { code: this.detailMessage.code }),
+    };
+  }
+
+  /** 400: the request's content is wrong (without a detail: its fields, listed). */
+  static validation(detail: string | Message | undefined, errors?: readonly FieldProblem[]): Problem {
     return new Problem(400, PROBLEM_TYPES.validation, httpMessage('http.title.validation'), detail, errors);
   }
   /** 401: who is asking is not known. */

@@ -107,7 +107,7 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
   if (!claim.claimed) {
     const existing = claim.existing;
     if (existing.status === 'applied') return { batch: existing, replayed: true };
-    throw Problem.conflict(`Batch "${request.idempotencyKey}" of ${resource.code} is still being received (since ${existing.started_at.toISOString()}); wait for it to finish`);
+    throw Problem.conflict(dcMessage('dc.stillReceiving', { key: request.idempotencyKey, resource: resource.code, since: existing.started_at.toISOString() }));
   }
   const batchId = claim.id;
   const stage = stageName(batchId);
@@ -216,7 +216,7 @@ export async function runBatch(deps: BatchDeps, request: BatchRequest): Promise<
       error instanceof UnreadableFileError
         ? error.reason
         : error instanceof Problem
-          ? dcMessage('dc.text', { text: error.message })
+          ? (error.detailMessage ?? dcMessage('dc.text', { text: error.message }))
           : dcMessage('dc.batch.failed', { error: (error as Error).message });
     await reject(message).catch(() => {});
     if (error instanceof UnreadableFileError) return { batch: (await store.findBatch(db, batchId))!, replayed: false };
