@@ -327,7 +327,8 @@ async function main(): Promise<void> {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof Problem) return error.detail ?? error.title;
+  // A field is named as the API names it (`/body/orgCode`); here it is an option's value.
+  if (error instanceof Problem) return (error.detail ?? error.title).replace(/(^|; )\/body\//g, '$1');
   if (error instanceof UsageError || error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof MigrationError) return error.message;
   const e = error as NodeJS.ErrnoException;
   if (e?.code === 'ECONNREFUSED') return `cannot reach the database at DATABASE_URL (${e.message})`;

@@ -41,8 +41,10 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
 
     await byTestId('login-error').waitFor();
     const error = await text('login-error');
+    // The page's words; the server's, in the page's language, say the same and are not repeated.
     expect(error).toContain('用户名或密码不正确');
-    expect(error).toContain('The username or password is incorrect');
+    expect(error.match(/用户名或密码不正确/g)).toHaveLength(1);
+    expect(error).not.toContain('The username or password is incorrect');
     expect(await byTestId('login-submit').isEnabled()).toBe(true);
     expect(pathname()).toBe('/login');
     expect(await byTestId('shell').count()).toBe(0);

@@ -21,6 +21,7 @@ import { Problem } from '../../platform/http/problem';
 import { isValidResidentId } from '../../platform/ids';
 import type { ApiKeyCreated, ApiKeySummary, CreateApiKeyBody, Me, OrgNode } from './identity.contract';
 import * as store from './identity.store';
+import { idMessage } from './messages';
 
 // Loaded when a password is hashed or checked: a command-line tool that never does is spared it.
 const argon2 = () => import('@node-rs/argon2');
@@ -32,7 +33,7 @@ const MAX_FAILURES_PER_ACCOUNT = 5;
 /** …and per client address (covers one address guessing many accounts). */
 const MAX_FAILURES_PER_IP = 30;
 /** The one message every failed login gets, whichever part was wrong. */
-const LOGIN_FAILED = 'The username or password is incorrect';
+const LOGIN_FAILED = idMessage('id.loginFailed');
 const API_KEY_PREFIX = 'ldk';
 // Developer sign-ups per address per hour (in this process).
 const SIGN_UPS_PER_WINDOW = 10;
@@ -111,7 +112,7 @@ export class IdentityService {
         requestId: input.requestId,
         detail: { username, ip: input.ip, reason: failures.byUser >= MAX_FAILURES_PER_ACCOUNT ? 'account_throttled' : 'ip_throttled' },
       });
-      throw Problem.rateLimited('Too many failed sign-ins; try again in a few minutes', 60);
+      throw Problem.rateLimited(idMessage('id.tooManySignIns'), 60);
     }
     const user = await store.findUserByUsername(db, username);
     const passwordOk = await (await argon2()).verify(user?.password_hash ?? (await this.getDummyHash()), input.password).catch(() => false);
@@ -157,9 +158,9 @@ export class IdentityService {
 
   /** The signed-in user, with the areas the policy opens. */
   async me(principal: Principal | null): Promise<Me> {
-    if (!principal || principal.kind !== 'user') throw Problem.unauthenticated('Sign in to see your account');
+    if (!principal || principal.kind !== 'user') throw Problem.unauthenticated(idMessage('id.signInForAccount'));
     const user = await store.findUserById(this.deps.db, principal.id);
-    if (!user) throw Problem.unauthenticated('Sign in to see your account');
+    if (!user) throw Problem.unauthenticated(idMessage('id.signInForAccount'));
     return this.presentMe(user);
   }
 
@@ -215,7 +216,7 @@ export class IdentityService {
     const caller = this.requireKeyManager(principal);
     const key = await store.findApiKey(this.deps.db, id);
     if (!key || (!hasPermission(caller, 'api_key:manage_any_org') && key.org_id !== caller.orgId)) {
-      throw Problem.notFound(`No API key ${id} in your organisation`);
+      throw Problem.notFound(idMessage('id.noApiKey', { id }));
     }
     const revoked = await this.deps.transaction(async (trx) => {
       if (!(await store.revokeApiKey(trx, id, caller.id))) return false;
@@ -236,8 +237,8 @@ export class IdentityService {
   async linkPerson(principal: Principal | null, username: string, idNumber: string): Promise<void> {
     const caller = requirePermission(principal, 'user:manage');
     const user = await store.findUserByUsername(this.deps.db, username.trim().toLowerCase());
-    if (!user) throw Problem.notFound(`No user ${username}`);
-    if (!isValidResidentId(idNumber)) throw Problem.validation('idNumber: not a valid resident ID number (GB 11643)', [{ field: '/body/idNumber', message: 'invalid' }]);
+    if (!user) throw Problem.notFound(idMessage('id.noUser', { username }));
+    if (!isValidResidentId(idNumber)) throw Problem.validation(undefined, [{ field: '/body/idNumber', message: idMessage('id.badResidentId') }]);
     await this.deps.transaction(async (trx) => {
       await store.setUserPerson(trx, user.id, idNumber);
       await this.deps.audit.append(trx, { action: 'identity.user.link_person', actor: auditActor(caller), subject: { type: 'user', id: user.id }, dataSubject: idNumber });
@@ -252,7 +253,7 @@ export class IdentityService {
     const now = Date.now();
     const window = signUps.get(input.ip);
     const recent = (window ?? []).filter((t) => now - t < SIGN_UP_WINDOW_MS);
-    if (recent.length >= SIGN_UPS_PER_WINDOW) throw Problem.rateLimited('Too many sign-ups from this address; try again in an hour', 3600);
+    if (recent.length >= SIGN_UPS_PER_WINDOW) throw Problem.rateLimited(idMessage('id.tooManySignUps'), 3600);
     recent.push(now);
     if (signUps.size > 100_000) signUps.clear();
     signUps.set(input.ip, recent);
@@ -264,14 +265,14 @@ export class IdentityService {
     const caller = requirePermission(principal, 'user:manage');
     const username = input.username.trim().toLowerCase();
     if (!/^[a-z0-9][a-z0-9._-]{1,63}$/.test(username)) {
-      throw Problem.validation('username: use 2–64 letters, digits, dots, dashes or underscores', [{ field: '/body/username', message: 'invalid characters' }]);
+      throw Problem.validation(undefined, [{ field: '/body/username', message: idMessage('id.badUsername') }]);
     }
     const badRole = input.roles.find((r) => !isRole(r));
-    if (badRole) throw Problem.validation(`roles: unknown role "${badRole}"`, [{ field: '/body/roles', message: `unknown role ${badRole}` }]);
-    if (input.password.length < 8) throw Problem.validation('password: at least 8 characters', [{ field: '/body/password', message: 'too short' }]);
+    if (badRole) throw Problem.validation(undefined, [{ field: '/body/roles', message: idMessage('id.unknownRole', { role: badRole }) }]);
+    if (input.password.length < 8) throw Problem.validation(undefined, [{ field: '/body/password', message: idMessage('id.shortPassword') }]);
     const org = input.orgCode ? await store.findOrg(this.deps.db, { code: input.orgCode }) : undefined;
-    if (input.orgCode && !org) throw Problem.validation(`orgCode: no organisation "${input.orgCode}"`, [{ field: '/body/orgCode', message: 'unknown organisation' }]);
-    if (await store.findUserByUsername(this.deps.db, username)) throw Problem.conflict(`A user named "${username}" already exists`);
+    if (input.orgCode && !org) throw Problem.validation(undefined, [{ field: '/body/orgCode', message: idMessage('id.noOrg', { org: input.orgCode }) }]);
+    if (await store.findUserByUsername(this.deps.db, username)) throw Problem.conflict(idMessage('id.userExists', { username }));
     const id = randomUUID();
     const passwordHash = await (await argon2()).hash(input.password);
     await this.deps.transaction(async (trx) => {
@@ -305,11 +306,11 @@ export class IdentityService {
     const any = hasPermission(caller, 'api_key:manage_any_org');
     if (orgCode) {
       const org = await store.findOrg(this.deps.db, { code: orgCode });
-      if (!org) throw Problem.validation(`orgCode: no organisation "${orgCode}"`, [{ field: '/body/orgCode', message: 'unknown organisation' }]);
-      if (!any && org.id !== caller.orgId) throw Problem.forbidden('You may issue keys only for your own organisation');
+      if (!org) throw Problem.validation(undefined, [{ field: '/body/orgCode', message: idMessage('id.noOrg', { org: orgCode }) }]);
+      if (!any && org.id !== caller.orgId) throw Problem.forbidden(idMessage('id.ownOrgKeys'));
       return org;
     }
-    if (!caller.orgId) throw Problem.validation('orgCode: say which organisation the key is for', [{ field: '/body/orgCode', message: 'is required' }]);
+    if (!caller.orgId) throw Problem.validation(undefined, [{ field: '/body/orgCode', message: idMessage('id.keyOrgRequired') }]);
     return (await store.findOrg(this.deps.db, { id: caller.orgId }))!;
   }
 

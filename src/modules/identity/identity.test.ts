@@ -51,6 +51,10 @@ describe('identity over HTTP', () => {
     const strip = (b: Record<string, unknown>) => ({ ...b, requestId: undefined });
     expect(strip(wrongPassword.json())).toEqual(strip(unknownUser.json()));
     expect(wrongPassword.cookies).toHaveLength(0);
+    // In the reader's language: Chinese unless asked otherwise.
+    expect(wrongPassword.json()).toMatchObject({ title: '未认证', detail: '用户名或密码不正确', code: 'id.loginFailed' });
+    const english = await inject({ method: 'POST', url: '/api/auth/login', headers: { 'accept-language': 'en' }, payload: { username: 'nobody', password: 'nope-nope' }, remoteAddress: '10.0.0.3' });
+    expect(english.json()).toMatchObject({ title: 'Not authenticated', detail: 'The username or password is incorrect', code: 'id.loginFailed' });
   });
 
   it('holds an account after five failures, even with the right password', async () => {
