@@ -151,7 +151,7 @@ describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
     const refused = web.page.locator('[data-testid="xc-call-row"][data-outcome="refused"]');
     await refused.filter({ hasText: '婚姻登记信息' }).waitFor();
     const refusedText = (await refused.textContent()) ?? '';
-    for (const seen of ['已拒绝', '403', 'wife_id', CASE_ID, '生育保险待遇申领', '婚姻登记信息']) expect(refusedText).toContain(seen);
+    for (const seen of ['已拒绝', '403', '未授权数据项：wife_id', CASE_ID, '生育保险待遇申领', '婚姻登记信息']) expect(refusedText).toContain(seen);
     expect(await web.page.locator('[data-testid="xc-call-row"][data-outcome="ok"]').textContent()).toContain('成功');
   });
 
@@ -174,7 +174,7 @@ describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
     await byTestId('xc-refuse-error').waitFor();
     const error = await text('xc-refuse-error');
     expect(error).toContain('拒绝失败（HTTP 409）');
-    expect(error).toContain(`Request ${id} is withdrawn, not pending`);
+    expect(error).toContain(`申请 ${id} 已撤回，不再待审批`);
 
     await web.page.reload();
     await byTestId('xc-request-status').filter({ hasText: '已撤回' }).waitFor();
@@ -267,7 +267,7 @@ describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
     await byTestId('cz-report-error').waitFor();
     const error = await text('cz-report-error');
     expect(error).toContain('举报失败（HTTP 404）');
-    expect(error).toContain(`No call ${uses[1]!.callId} touched your data`);
+    expect(error).toContain(`调用 ${uses[1]!.callId} 未涉及您的数据`);
     expect(await second.getByTestId('cz-reported').count()).toBe(0);
   });
 
@@ -298,7 +298,7 @@ describe.skipIf(!hasChromium)('the exchange in Chromium', () => {
     await byTestId('xc-sub-form-error').waitFor();
     const error = await text('xc-sub-form-error');
     expect(error).toContain('创建订阅失败（HTTP 400）');
-    expect(error).toContain('http or https');
+    expect(error).toContain('网址须使用 http 或 https');
 
     // Nothing listens at port 9, and with no changes yet nothing is posted there either.
     await byTestId('xc-sub-url-input').fill('http://127.0.0.1:9/hook');

@@ -564,7 +564,7 @@ describe('data centre', () => {
     expect((await get(`/api/dc/batches/${batchId}/errors`, staff, 'zh-CN')).json()).toEqual([{ rowNumber: 1, field: 'made_on', reason: 'not a real date: 2023-13-01', code: null }]);
     expect((await get(`/api/dc/batches/${batchId}`, staff, 'zh-CN')).json()).toMatchObject({ message: '1 invalid rows were skipped', messageCode: null });
     await messagesAsCodes.down!(db);
-    expect((await sql<{ n: number }>`select count(*)::int as n from information_schema.columns where column_name in ('reason_code', 'message_params')`.execute(db)).rows[0]!.n).toBe(0);
+    expect((await sql<{ n: number }>`select count(*)::int as n from information_schema.columns where table_name in ('dc_batch_error', 'dc_batch') and column_name in ('reason_code', 'message_params')`.execute(db)).rows[0]!.n).toBe(0);
     await messagesAsCodes.up(db);
     const again = await post('/api/dc/resources/test.widget/batches', staff, { idempotencyKey: 'after-codes', operation: 'upsert', records: [{ widget_no: 'B2', owner_id: ID_A, made_on: '2023-13-01' }, { widget_no: 'B4', owner_id: ID_A }] });
     expect((await get(`/api/dc/batches/${again.json().batch.id}/errors`, staff, 'zh-CN')).json()).toEqual([{ rowNumber: 1, field: 'made_on', reason: '日期不存在：2023-13-01', code: 'dc.row.notRealDate' }]);

@@ -21,17 +21,24 @@ export interface CallLogVerification {
 
 
 // The columns a row's hash covers, in the log's fixed column order: all but the hash itself.
-const HASHED_COLUMNS = store.CALL_COLUMNS.map(([column]) => column).filter((column) => column !== 'row_hash');
+// The reason's code and parameters, added later, count only in rows that have a code, so that
+// rows logged before them hash as they did.
+const LATER_COLUMNS: readonly string[] = ['reason_code', 'reason_params'];
+const HASHED_COLUMNS = store.CALL_COLUMNS.map(([column]) => column as string).filter((column) => column !== 'row_hash' && !LATER_COLUMNS.includes(column));
+const HASHED_WITH_CODE = [...HASHED_COLUMNS, ...LATER_COLUMNS];
+// What a row without a code sends in place of the later columns (the hash follows them).
+const NO_CODE = LATER_COLUMNS.map(() => 'null').join(',');
 
 /**
  * The text a call row's hash covers: every column but its own hash, as a JSON array in the
- * log's fixed column order (times as ISO 8601 text, absent values as null). The times are
- * turned to text first: JSON.stringify of a Date is several times slower than of its text.
+ * log's fixed column order (times as ISO 8601 text, absent values as null), the reason's code
+ * and parameters only when it has a code. The times are turned to text first: JSON.stringify
+ * of a Date is several times slower than of its text.
  */
 export function callRowText(row: Omit<store.CallRow, 'row_hash'>): string {
-  const values = row as Record<string, unknown>;
+  const values = row as unknown as Record<string, unknown>;
   return JSON.stringify(
-    HASHED_COLUMNS.map((column) => {
+    (row.reason_code == null ? HASHED_COLUMNS : HASHED_WITH_CODE).map((column) => {
       const value = values[column];
       return value instanceof Date ? value.toISOString() : (value ?? null);
     }),
@@ -80,13 +87,14 @@ export class CallLog {
 
   private async store(calls: CallRecord[]): Promise<void> {
     const logBatch = randomUUID();
-    // Each row as hashed, then sent as that same JSON array with its hash appended.
+    // Each row as hashed, then sent as that same JSON array (with nulls for a reason code it
+    // has not) and its hash appended.
     const hashes: string[] = [];
     const texts = calls.map((call, i) => {
       const text = callRowText({ ...call, log_batch: logBatch, log_position: i });
       const rowHash = hash('sha256', text);
       hashes.push(rowHash);
-      return `${text.slice(0, -1)},"${rowHash}"]`;
+      return call.reason_code == null ? `${text.slice(0, -1)},${NO_CODE},"${rowHash}"]` : `${text.slice(0, -1)},"${rowHash}"]`;
     });
     const days = [...new Set(calls.map((c) => chinaDay(c.received_at)))].filter((d) => !this.knownDays.has(d));
     if (days.length > 0) await store.ensureCallPartitions(this.db, days);

@@ -140,7 +140,10 @@ export const Call = Type.Object({
   recordCount: Type.Integer(),
   outcome: Type.String(),
   statusCode: Type.Integer(),
+  /** Why the call was refused or failed, in the reader's language where it has a code. */
   reason: Nullable(Type.String()),
+  /** The reason's message code (`xc.notGranted`, …), for clients that word it themselves. */
+  reasonCode: Nullable(Type.String()),
   requestHash: Type.String(),
   responseHash: Nullable(Type.String()),
 });

@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { getPrincipal } from '../../platform/access';
-import { problemResponses, type HttpApp } from '../../platform/http';
+import { problemResponses, requestLang, type HttpApp } from '../../platform/http';
 import { Problem } from '../../platform/http/problem';
+import { xcMessage } from './messages';
 import type { FieldCondition } from '../datacentre';
 import {
   ApproveBody,
@@ -43,7 +44,7 @@ function fieldList(raw: unknown): string[] | undefined {
   if (typeof raw !== 'string' || raw.trim() === '') return undefined;
   const fields = raw.split(',').map((f) => f.trim()).filter(Boolean);
   const bad = fields.find((f) => !FIELD_NAME.test(f));
-  if (bad) throw Problem.validation(`fields: "${bad}" is not a field name`, [{ field: '/querystring/fields', message: `bad field name ${bad}` }]);
+  if (bad) throw Problem.validation(xcMessage('xc.badFieldName', { name: bad }), [{ field: '/querystring/fields', message: xcMessage('xc.field.badFieldName', { name: bad }) }]);
   return fields;
 }
 
@@ -58,7 +59,7 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
   app.get(
     '/api/exchange/resources/:code/access',
     { schema: { tags, summary: 'What my department may do with a resource, and how to get access', params: Type.Object({ code: Type.String({ maxLength: 80 }) }), response: { 200: ResourceAccess, ...problemResponses(401, 403, 404) } } },
-    async (request) => service.resourceAccess(await getPrincipal(request), request.params.code),
+    async (request) => service.resourceAccess(await getPrincipal(request), request.params.code, requestLang(request)),
   );
 
   app.post(
@@ -185,7 +186,7 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
         response: { 200: Type.Array(Call), ...problemResponses(400, 401, 403) },
       },
     },
-    async (request) => service.listCalls(await getPrincipal(request), request.query),
+    async (request) => service.listCalls(await getPrincipal(request), request.query, requestLang(request)),
   );
 
   app.get(
@@ -324,7 +325,7 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
       const conditions: FieldCondition[] = [];
       for (const [name, value] of Object.entries(query)) {
         if (RESERVED.has(name)) continue;
-        if (!FIELD_NAME.test(name)) throw Problem.validation(`${name}: not a field name`, [{ field: `/querystring/${name}`, message: 'not a field name' }]);
+        if (!FIELD_NAME.test(name)) throw Problem.validation(xcMessage('xc.badConditionName', { name }), [{ field: `/querystring/${name}`, message: xcMessage('xc.field.notAFieldName') }]);
         conditions.push({ field: name, value: String(value) });
       }
       return send(

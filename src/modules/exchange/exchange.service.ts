@@ -5,6 +5,8 @@ import type { AuditLog } from '../../platform/audit';
 import { chinaDay } from '../../platform/china-time';
 import type { CoherentCache } from '../../platform/db/coherent-cache';
 import { Problem } from '../../platform/http/problem';
+import { xcMessage } from './messages';
+import { DEFAULT_LANG, renderMessage, type Lang, type MessageParams } from '../../platform/i18n';
 import type { FieldCondition, RecordReader, SharedRecord, SharedResource } from '../datacentre';
 import type { CallLog, CallRecord } from './call-log';
 import type { ApproveBody, Call, Channel, DataUse, ExchangeStats, NewChannelBody, NewRequestBody, SharingRequest, Subscription } from './exchange.contract';
@@ -100,17 +102,19 @@ export class ExchangeService {
   // ------------------------------------------------------------ access and requests
 
   /** What the caller's department may do with a resource: its terms, its channels, how to get access. */
-  async resourceAccess(who: Principal | null, code: string) {
+  async resourceAccess(who: Principal | null, code: string, lang: Lang = DEFAULT_LANG) {
     const caller = requirePermission(who, 'exchange:request');
     const resource = await this.describe(code);
     const channels = (await store.listChannels(this.deps.db, { org: caller.orgCode, limit: 200 })).filter((c) => c.resource_code === code && orgWithin(c.consumer_org, caller.orgCode));
     const open = (await store.listRequests(this.deps.db, { org: caller.orgCode, side: 'consumer', status: 'pending', limit: 200 })).filter((r) => r.resource_code === code);
     const how =
       resource.sharingType === 'unconditional'
-        ? 'Unconditional: open a channel yourself (POST /api/exchange/channels); no approval is needed.'
+        ? xcMessage('xc.how.unconditional')
         : resource.sharingType === 'conditional'
-          ? `Conditional: submit a request (POST /api/exchange/requests); the provider answers within ${ANSWER_WITHIN_WORKING_DAYS} working days.`
-          : `Not shared, on this legal basis: ${resource.legalBasis ?? '(none recorded)'}`;
+          ? xcMessage('xc.how.conditional', { days: ANSWER_WITHIN_WORKING_DAYS })
+          : resource.legalBasis
+            ? xcMessage('xc.how.notShared', { basis: resource.legalBasis })
+            : xcMessage('xc.how.notSharedNoBasis');
     return {
       resource: resource.code,
       name: resource.name,
@@ -121,7 +125,7 @@ export class ExchangeService {
       fields: resource.fields,
       channels: channels.map(presentChannel),
       openRequests: open.map((r) => r.id),
-      howToGetAccess: how,
+      howToGetAccess: renderMessage(how, lang),
     };
   }
 
@@ -132,9 +136,9 @@ export class ExchangeService {
     const resource = await this.describe(body.resource);
     if (resource.sharingType === 'not_shared') throw notShared(resource);
     if (resource.sharingType === 'unconditional') {
-      throw Problem.conflict(`${resource.code} is shared unconditionally: open a channel with POST /api/exchange/channels, no request is needed`);
+      throw Problem.conflict(xcMessage('xc.unconditionalNoRequest', { resource: resource.code }));
     }
-    if (orgWithin(consumerOrg, resource.providerOrgCode)) throw Problem.conflict(`${resource.code} is your own department's resource`);
+    if (orgWithin(consumerOrg, resource.providerOrgCode)) throw Problem.conflict(xcMessage('xc.ownResource', { resource: resource.code }));
     this.checkFields(resource, body.fields, '/body/fields');
     const validUntil = this.checkFutureDate(body.validUntil, '/body/validUntil');
     const now = new Date();
@@ -187,21 +191,21 @@ export class ExchangeService {
     const caller = requirePermission(who, 'exchange:review');
     const row = await this.visibleRequest(caller, id);
     this.requireProviderSide(caller, row);
-    if (row.status !== 'pending') throw Problem.conflict(`Request ${id} is ${row.status}, not pending`);
+    if (row.status !== 'pending') throw notPending(row);
     const fields = body.fields ?? row.fields;
     const beyond = fields.filter((f) => !row.fields.includes(f));
     if (beyond.length > 0) {
-      throw Problem.validation(`fields: an approval may grant only fields the request asked for; not asked: ${beyond.join(', ')}`, [{ field: '/body/fields', message: `not requested: ${beyond.join(', ')}` }]);
+      throw Problem.validation(xcMessage('xc.approveOnlyRequested', { fields: beyond.join(', ') }), [{ field: '/body/fields', message: xcMessage('xc.field.notRequested', { fields: beyond.join(', ') }) }]);
     }
     const until = body.validUntil ? this.checkFutureDate(body.validUntil, '/body/validUntil') : row.requested_until;
     if (until > row.requested_until) {
-      throw Problem.validation(`validUntil: an approval may shorten the validity asked for (${row.requested_until}), not extend it`, [{ field: '/body/validUntil', message: 'later than requested' }]);
+      throw Problem.validation(xcMessage('xc.approveNotLonger', { until: row.requested_until }), [{ field: '/body/validUntil', message: xcMessage('xc.field.laterThanRequested') }]);
     }
     const rate = body.rateLimitPerMinute ?? DEFAULT_RATE_PER_MINUTE;
     const channelId = `XC-${randomUUID().slice(0, 13)}`;
     await this.deps.transaction(async (trx) => {
       if (!(await store.decideRequest(trx, id, { status: 'approved', by: caller.id, approvedFields: fields, approvedUntil: until, rateLimitPerMinute: rate, channelId }))) {
-        throw Problem.conflict(`Request ${id} was decided meanwhile`);
+        throw Problem.conflict(xcMessage('xc.requestDecidedMeanwhile', { id }));
       }
       await store.insertChannel(trx, {
         id: channelId,
@@ -245,7 +249,7 @@ export class ExchangeService {
   async withdrawRequest(who: Principal | null, id: string, reason: string, requestId?: string): Promise<SharingRequest> {
     const caller = requirePermission(who, 'exchange:request');
     const row = await this.visibleRequest(caller, id);
-    if (!orgWithin(row.consumer_org, caller.orgCode)) throw Problem.forbidden('Only the department that asked may withdraw a request');
+    if (!orgWithin(row.consumer_org, caller.orgCode)) throw Problem.forbidden(xcMessage('xc.onlyAskerWithdraws'));
     await this.decide(caller, row, { status: 'withdrawn', reason }, 'exchange.request.withdraw', requestId);
     return this.getRequest(caller, id);
   }
@@ -259,7 +263,11 @@ export class ExchangeService {
     const resource = await this.describe(body.resource);
     if (resource.sharingType === 'not_shared') throw notShared(resource);
     if (resource.sharingType === 'conditional') {
-      throw Problem.forbidden(`${resource.code} is shared on condition (${resource.sharingCondition ?? 'see the catalogue'}): submit a request with POST /api/exchange/requests`);
+      throw Problem.forbidden(
+        resource.sharingCondition
+          ? xcMessage('xc.conditionalNeedsRequest', { resource: resource.code, condition: resource.sharingCondition })
+          : xcMessage('xc.conditionalNeedsRequestNoCondition', { resource: resource.code }),
+      );
     }
     this.checkFields(resource, body.fields, '/body/fields');
     const until = body.validUntil ? this.checkFutureDate(body.validUntil, '/body/validUntil') : chinaDay(new Date(Date.now() + DEFAULT_UNCONDITIONAL_DAYS * 86_400_000));
@@ -308,7 +316,7 @@ export class ExchangeService {
       (caller.roles.includes('operator') ||
         (hasPermission(caller, 'exchange:request') && orgWithin(channel.consumer_org, caller.orgCode)) ||
         (hasPermission(caller, 'exchange:review') && orgWithin(channel.provider_org, caller.orgCode)));
-    if (!channel || !mayRevoke) throw Problem.notFound(`No channel ${id} that you may revoke`);
+    if (!channel || !mayRevoke) throw Problem.notFound(xcMessage('xc.noChannelToRevoke', { id }));
     const key = channelKey(channel.consumer_org, channel.resource_code);
     const revoked = await this.deps.transaction(async (trx) => {
       if (!(await store.revokeChannel(trx, id, caller.id, reason))) return false;
@@ -323,10 +331,10 @@ export class ExchangeService {
   // ------------------------------------------------------------ call log, statistics, my data
 
   /** Logged calls the caller's department made or served (operators: all), newest first. */
-  async listCalls(who: Principal | null, filter: { channel?: string; outcome?: string; limit?: number }): Promise<Call[]> {
+  async listCalls(who: Principal | null, filter: { channel?: string; outcome?: string; limit?: number }, lang: Lang = DEFAULT_LANG): Promise<Call[]> {
     const org = this.scope(this.requireReader(who));
     const rows = await store.listCalls(this.deps.db, { org, channel: filter.channel, outcome: filter.outcome, limit: filter.limit ?? 100 });
-    return rows.map(presentCall);
+    return rows.map((row) => presentCall(row, lang));
   }
 
   /** Channels, calls, latency and refusals over the last `days` days (the caller's department, or all). */
@@ -401,7 +409,7 @@ export class ExchangeService {
     const caller = requirePermission(who, 'my_data:read');
     const subject = caller.subjectId;
     const call = subject ? await store.findCall(this.deps.db, callId) : undefined;
-    if (!call || !call.subjects.includes(subject!)) throw Problem.notFound(`No call ${callId} touched your data`);
+    if (!call || !call.subjects.includes(subject!)) throw Problem.notFound(xcMessage('xc.noCallOnYourData', { id: callId }));
     const id = `XM-${randomUUID().slice(0, 13)}`;
     await this.deps.transaction(async (trx) => {
       await store.insertMisuseReport(trx, { id, callId, subject: subject!, reportedBy: caller.id, reason });
@@ -468,14 +476,17 @@ export class ExchangeService {
       response_hash: null,
     };
     try {
-      if (!principal) throw Problem.unauthenticated('Call the exchange with your system’s API key');
-      if (principal.kind !== 'system' || !hasPermission(principal, 'exchange:call')) throw Problem.forbidden('The data plane is for department systems calling with an API key');
+      if (!principal) throw Problem.unauthenticated(xcMessage('xc.callWithKey'));
+      if (principal.kind !== 'system' || !hasPermission(principal, 'exchange:call')) throw Problem.forbidden(xcMessage('xc.systemsOnly'));
       const missing = [!input.purpose && 'X-Ludao-Purpose', !input.caseId && 'X-Ludao-Case-Id', !input.endUser && 'X-Ludao-End-User'].filter(Boolean) as string[];
       if (missing.length > 0) {
-        throw Problem.validation(`Every call names its purpose, case and end user; missing: ${missing.join(', ')}`, missing.map((h) => ({ field: `/headers/${h.toLowerCase()}`, message: 'is required' })));
+        throw Problem.validation(
+          xcMessage('xc.callNeedsContext', { headers: missing.join(', ') }),
+          missing.map((h) => ({ field: `/headers/${h.toLowerCase()}`, message: xcMessage('xc.field.required') })),
+        );
       }
       const resource = await this.deps.reader.describe(input.resource);
-      if (!resource) throw Problem.notFound(`No resource "${input.resource}" in the catalogue`);
+      if (!resource) throw Problem.notFound(xcMessage('xc.noResource', { resource: input.resource }));
       log.provider_org = resource.providerOrgCode;
       // Logged as the resource stores it (a place's code as written), so that a subject's calls
       // are found by the same value as its records; until the resource is known, in capitals.
@@ -488,13 +499,13 @@ export class ExchangeService {
       const fields = input.fields && input.fields.length > 0 ? input.fields : channel.fields;
       log.fields = fields;
       const ungranted = [...fields, ...(input.conditions ?? []).map((c) => c.field)].filter((f) => !channel.fields.includes(f));
-      if (ungranted.length > 0) throw Problem.forbidden(`Channel ${channel.id} does not grant: ${[...new Set(ungranted)].join(', ')}`);
+      if (ungranted.length > 0) throw Problem.forbidden(xcMessage('xc.notGranted', { id: channel.id, fields: [...new Set(ungranted)].join(', ') }));
       for (const c of input.conditions ?? []) checkConditionValue(resource, c);
       log.authorised_at = new Date();
 
       if (input.operation === 'changes') {
         const cursor = parseCursor(input.after);
-        if (!cursor) throw Problem.validation('after: not a cursor this feed gave out', [{ field: '/querystring/after', message: 'malformed cursor' }]);
+        if (!cursor) throw Problem.validation(xcMessage('xc.notACursor'), [{ field: '/querystring/after', message: xcMessage('xc.field.malformedCursor') }]);
         const { changes, next } = await readChanges(this.deps.db, this.deps.reader, resource.code, fields, cursor, Math.min(input.limit ?? MAX_PAGE, FEED_PAGE));
         log.data_ready_at = new Date();
         log.record_count = changes.length;
@@ -519,7 +530,7 @@ export class ExchangeService {
       const subjects = new Set(log.subjects);
       for (const r of records) if (r.subject) subjects.add(r.subject);
       log.subjects = [...subjects].slice(0, 1000);
-      if (input.operation === 'key' && records.length === 0) throw Problem.notFound(`No current record "${input.key}" in ${resource.code}`);
+      if (input.operation === 'key' && records.length === 0) throw Problem.notFound(xcMessage('xc.noCurrentRecord', { key: input.key!, resource: resource.code }));
 
       const body = JSON.stringify({ callId, requestHash, resource: resource.code, fields, records, next });
       return await this.answer(log, body, requestHash);
@@ -528,6 +539,11 @@ export class ExchangeService {
       log.outcome = problem ? (problem.status === 404 ? 'not_found' : 'refused') : 'error';
       log.status_code = problem?.status ?? 500;
       log.reason = problem ? (problem.detail ?? problem.title) : 'internal error';
+      const said = problem?.detailMessage;
+      if (said) {
+        log.reason_code = said.code;
+        log.reason_params = JSON.stringify(said.params);
+      }
       log.responded_at = new Date();
       await this.deps.callLog.write(log);
       throw error;
@@ -543,15 +559,15 @@ export class ExchangeService {
   async createSubscription(who: Principal | null, body: { channelId: string; url: string; from?: 'now' | 'start' }, requestId?: string): Promise<{ subscription: Subscription; secret: string }> {
     const caller = requirePermission(who, 'exchange:request');
     const channel = await store.findChannel(this.deps.db, body.channelId);
-    if (!channel || !orgWithin(channel.consumer_org, caller.orgCode)) throw Problem.notFound(`No channel ${body.channelId} of your department`);
-    if (channel.status !== 'active' || channel.valid_until.getTime() <= Date.now()) throw Problem.conflict(`Channel ${channel.id} is not live`);
+    if (!channel || !orgWithin(channel.consumer_org, caller.orgCode)) throw Problem.notFound(xcMessage('xc.noOwnChannel', { id: body.channelId }));
+    if (channel.status !== 'active' || channel.valid_until.getTime() <= Date.now()) throw Problem.conflict(xcMessage('xc.channelNotLive', { id: channel.id }));
     let url: URL;
     try {
       url = new URL(body.url);
     } catch {
-      throw Problem.validation('url: not a URL', [{ field: '/body/url', message: 'not a URL' }]);
+      throw Problem.validation(xcMessage('xc.notAUrl'), [{ field: '/body/url', message: xcMessage('xc.field.notAUrl') }]);
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw Problem.validation('url: use http or https', [{ field: '/body/url', message: 'http or https only' }]);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw Problem.validation(xcMessage('xc.httpOnly'), [{ field: '/body/url', message: xcMessage('xc.field.httpOnly') }]);
     const id = `XS-${randomUUID().slice(0, 13)}`;
     const secret = randomBytes(32).toString('base64url');
     const start = body.from === 'start' ? 0 : await store.lastChangeSeq(this.deps.db, channel.resource_code);
@@ -588,9 +604,9 @@ export class ExchangeService {
   async replaySubscription(who: Principal | null, id: string, body: { from?: string }, requestId?: string): Promise<Subscription> {
     const caller = requirePermission(who, 'exchange:request');
     const sub = await this.visibleSubscription(caller, id);
-    if (sub.status === 'cancelled') throw Problem.conflict(`Subscription ${id} is cancelled`);
+    if (sub.status === 'cancelled') throw Problem.conflict(xcMessage('xc.subscriptionCancelled', { id }));
     const cursor = body.from === undefined ? { seq: sub.cursor_seq, row: sub.cursor_row } : parseCursor(body.from);
-    if (!cursor) throw Problem.validation('from: not a cursor (e.g. "0.0" for the start)', [{ field: '/body/from', message: 'malformed cursor' }]);
+    if (!cursor) throw Problem.validation(xcMessage('xc.notAReplayCursor'), [{ field: '/body/from', message: xcMessage('xc.field.malformedCursor') }]);
     await this.deps.transaction(async (trx) => {
       await store.rewindSubscription(trx, id, cursor.seq, cursor.row);
       await this.deps.audit.append(trx, { action: 'exchange.subscription.replay', actor: auditActor(caller), subject: { type: 'xc_subscription', id }, requestId: requestId ?? null, detail: { from: formatCursor(cursor) } });
@@ -625,7 +641,7 @@ export class ExchangeService {
 
   private async visibleSubscription(caller: Principal, id: string): Promise<store.SubscriptionRow> {
     const sub = await store.findSubscription(this.deps.db, id);
-    if (!sub || !(hasPermission(caller, 'exchange:oversee') || orgWithin(sub.consumer_org, caller.orgCode))) throw Problem.notFound(`No subscription ${id} of your department`);
+    if (!sub || !(hasPermission(caller, 'exchange:oversee') || orgWithin(sub.consumer_org, caller.orgCode))) throw Problem.notFound(xcMessage('xc.noSubscription', { id }));
     return sub;
   }
 
@@ -637,8 +653,12 @@ export class ExchangeService {
     const usable = channels.filter((c) => c.status === 'active' && c.valid_until.getTime() > now && (c.consumer_system === null || c.consumer_system === principal.name));
     const channel = wanted ? usable.find((c) => c.id === wanted) : usable[0];
     if (!channel) {
-      const how = resource.sharingType === 'unconditional' ? 'open a channel (it is granted at once)' : 'ask the provider with a request';
-      throw Problem.forbidden(`${org} has no live channel to ${resource.code}${wanted ? ` with id ${wanted}` : ''} for this system; ${how}`);
+      const open = resource.sharingType === 'unconditional';
+      throw Problem.forbidden(
+        wanted
+          ? xcMessage(open ? 'xc.noChannelWithIdOpen' : 'xc.noChannelWithIdAsk', { org, resource: resource.code, id: wanted })
+          : xcMessage(open ? 'xc.noChannelOpen' : 'xc.noChannelAsk', { org, resource: resource.code }),
+      );
     }
     return channel;
   }
@@ -650,7 +670,7 @@ export class ExchangeService {
     const count = seen && seen.minute === minute ? seen.count + 1 : 1;
     if (this.anonymous.size > 10_000) this.anonymous.clear();
     this.anonymous.set(ip, { minute, count });
-    if (count > ANONYMOUS_PER_MINUTE) throw Problem.rateLimited('Too many calls without a valid API key from this address', 60 - (Math.floor(Date.now() / 1000) % 60));
+    if (count > ANONYMOUS_PER_MINUTE) throw Problem.rateLimited(xcMessage('xc.tooManyAnonymous'), 60 - (Math.floor(Date.now() / 1000) % 60));
   }
 
   // A token bucket per channel and process: `rate_limit_per_minute` calls, refilled evenly.
@@ -662,16 +682,16 @@ export class ExchangeService {
     bucket.at = now;
     if (bucket.tokens < 1) {
       this.buckets.set(channel.id, bucket);
-      throw Problem.rateLimited(`Channel ${channel.id} allows ${capacity} calls a minute`, Math.ceil(((1 - bucket.tokens) / capacity) * 60));
+      throw Problem.rateLimited(xcMessage('xc.rateLimited', { id: channel.id, capacity }), Math.ceil(((1 - bucket.tokens) / capacity) * 60));
     }
     bucket.tokens -= 1;
     this.buckets.set(channel.id, bucket);
   }
 
   private async decide(caller: Principal, row: store.RequestRow, d: { status: 'refused' | 'withdrawn'; reason: string }, action: string, requestId?: string): Promise<void> {
-    if (row.status !== 'pending') throw Problem.conflict(`Request ${row.id} is ${row.status}, not pending`);
+    if (row.status !== 'pending') throw notPending(row);
     await this.deps.transaction(async (trx) => {
-      if (!(await store.decideRequest(trx, row.id, { status: d.status, by: caller.id, reason: d.reason }))) throw Problem.conflict(`Request ${row.id} was decided meanwhile`);
+      if (!(await store.decideRequest(trx, row.id, { status: d.status, by: caller.id, reason: d.reason }))) throw Problem.conflict(xcMessage('xc.requestDecidedMeanwhile', { id: row.id }));
       await store.insertRequestStep(trx, { requestId: row.id, actorId: caller.id, actorOrg: caller.orgCode, action: d.status, note: d.reason });
       await this.deps.audit.append(trx, { action, actor: auditActor(caller), subject: { type: 'xc_request', id: row.id }, requestId: requestId ?? null, detail: { reason: d.reason } });
     });
@@ -679,24 +699,24 @@ export class ExchangeService {
 
   private async describe(code: string): Promise<SharedResource> {
     const resource = await this.deps.reader.describe(code);
-    if (!resource) throw Problem.notFound(`No resource "${code}" in the catalogue`);
+    if (!resource) throw Problem.notFound(xcMessage('xc.noResource', { resource: code }));
     return resource;
   }
 
   private checkFields(resource: SharedResource, fields: readonly string[], pointer: string): void {
     const known = new Set(resource.fields.filter((f) => !f.deprecated).map((f) => f.name));
     const unknown = fields.filter((f) => !known.has(f));
-    if (unknown.length > 0) throw Problem.validation(`fields: ${resource.code} has no (current) field ${unknown.join(', ')}`, [{ field: pointer, message: `unknown: ${unknown.join(', ')}` }]);
+    if (unknown.length > 0) throw Problem.validation(xcMessage('xc.unknownFields', { resource: resource.code, fields: unknown.join(', ') }), [{ field: pointer, message: xcMessage('xc.field.unknown', { fields: unknown.join(', ') }) }]);
   }
 
   private checkFutureDate(date: string, pointer: string): string {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) throw Problem.validation(`${pointer.split('/').pop()}: not a date`, [{ field: pointer, message: 'use YYYY-MM-DD' }]);
-    if (date <= chinaDay(new Date())) throw Problem.validation(`${pointer.split('/').pop()}: must be after today`, [{ field: pointer, message: 'must be in the future' }]);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) throw Problem.validation(xcMessage('xc.notADate', { name: pointer.split('/').pop()! }), [{ field: pointer, message: xcMessage('xc.field.useDate') }]);
+    if (date <= chinaDay(new Date())) throw Problem.validation(xcMessage('xc.notAfterToday', { name: pointer.split('/').pop()! }), [{ field: pointer, message: xcMessage('xc.field.future') }]);
     return date;
   }
 
   private requireOrg(caller: Principal): string {
-    if (!caller.orgCode) throw Problem.forbidden('Only a member of a department can ask for or use shared data');
+    if (!caller.orgCode) throw Problem.forbidden(xcMessage('xc.departmentsOnly'));
     return caller.orgCode;
   }
 
@@ -714,12 +734,12 @@ export class ExchangeService {
   private async visibleRequest(caller: Principal, id: string): Promise<store.RequestRow> {
     const row = await store.findRequest(this.deps.db, id);
     const visible = row && (hasPermission(caller, 'exchange:oversee') || orgWithin(row.consumer_org, caller.orgCode) || orgWithin(row.provider_org, caller.orgCode));
-    if (!row || !visible) throw Problem.notFound(`No request ${id} for your department`);
+    if (!row || !visible) throw Problem.notFound(xcMessage('xc.noRequest', { id }));
     return row;
   }
 
   private requireProviderSide(caller: Principal, row: store.RequestRow): void {
-    if (!orgWithin(row.provider_org, caller.orgCode)) throw Problem.forbidden(`Only the provider (${row.provider_org}) decides this request`);
+    if (!orgWithin(row.provider_org, caller.orgCode)) throw Problem.forbidden(xcMessage('xc.onlyProviderDecides', { provider: row.provider_org }));
   }
 
   private async presentRequest(row: store.RequestRow, withSteps: boolean): Promise<SharingRequest> {
@@ -759,8 +779,14 @@ export class ExchangeService {
 // The channel cache's key: a consumer department's channels to one resource.
 const channelKey = (consumerOrg: string, resourceCode: string) => `${consumerOrg}|${resourceCode}`;
 
+// A request already decided: its status, said per reader.
+function notPending(row: store.RequestRow): Problem {
+  const code = row.status === 'approved' ? 'xc.requestApproved' : row.status === 'refused' ? 'xc.requestRefused' : 'xc.requestWithdrawn';
+  return Problem.conflict(xcMessage(code, { id: row.id }));
+}
+
 function notShared(resource: SharedResource): Problem {
-  return Problem.forbidden(`${resource.code} is not shared (不予共享); legal basis: ${resource.legalBasis ?? '(none recorded)'}`);
+  return Problem.forbidden(resource.legalBasis ? xcMessage('xc.notShared', { resource: resource.code, basis: resource.legalBasis }) : xcMessage('xc.notSharedNoBasis', { resource: resource.code }));
 }
 
 // A filter value must fit its field's type, or PostgreSQL would refuse it with a 500.
@@ -779,7 +805,7 @@ function checkConditionValue(resource: SharedResource, c: FieldCondition): void 
             : field.type === 'timestamp'
               ? !Number.isNaN(Date.parse(c.value))
               : field.type !== 'json' && field.type !== 'geo_point');
-  if (!ok) throw Problem.validation(`${c.field}: "${c.value}" is not a valid ${field!.type}`, [{ field: `/querystring/${c.field}`, message: `not a ${field!.type}` }]);
+  if (!ok) throw Problem.validation(xcMessage('xc.badConditionValue', { field: c.field, value: c.value, type: field!.type }), [{ field: `/querystring/${c.field}`, message: xcMessage('xc.field.notOfType', { type: field!.type }) }]);
 }
 
 // A validity date ends at midnight China time.
@@ -808,7 +834,7 @@ function presentChannel(c: store.ChannelRow): Channel {
   };
 }
 
-function presentCall(c: store.CallRow): Call {
+function presentCall(c: store.CallRow, lang: Lang): Call {
   return {
     id: c.id,
     receivedAt: c.received_at.toISOString(),
@@ -828,7 +854,8 @@ function presentCall(c: store.CallRow): Call {
     recordCount: c.record_count,
     outcome: c.outcome,
     statusCode: c.status_code,
-    reason: c.reason,
+    reason: c.reason_code ? renderMessage({ code: c.reason_code, params: JSON.parse(c.reason_params ?? '{}') as MessageParams }, lang) : c.reason,
+    reasonCode: c.reason_code ?? null,
     requestHash: c.request_hash,
     responseHash: c.response_hash,
   };

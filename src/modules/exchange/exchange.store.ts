@@ -94,6 +94,10 @@ export interface CallRow {
   response_hash: string | null;
   log_batch: string;
   log_position: number;
+  /** The reason as a message code (ADR 0020), for refusals worded per reader; null before migration 0003 and for reasons that are only text. */
+  reason_code?: string | null;
+  /** The reason's message parameters, as JSON text (hashed as stored). */
+  reason_params?: string | null;
   row_hash: string;
 }
 
@@ -242,6 +246,9 @@ export const CALL_COLUMNS: readonly (readonly [keyof CallRow, string])[] = [
   ['response_hash', 'text'],
   ['log_batch', 'text'],
   ['log_position', 'int'],
+  // Added by migration 0003; a row's hash covers them only when it has a code (call-log.ts).
+  ['reason_code', 'text'],
+  ['reason_params', 'text'],
   ['row_hash', 'text'],
 ];
 const CALL_NAMES = CALL_COLUMNS.map(([column]) => column).join(', ');

@@ -10,6 +10,7 @@ import { loadDemoCity } from '../../flows/demo-city';
 import { PLATFORM_PRINCIPAL } from '../../platform/access';
 import { createIdentityService, DEMO_PASSWORD } from '../identity';
 import { CallLog } from './call-log';
+import { addCallReasonCode } from './migrations/0003-add-call-reason-code';
 
 const purposeHeaders = {
   'x-ludao-purpose': encodeURIComponent('社保待遇资格核验'),
@@ -53,7 +54,7 @@ describe('exchange', () => {
       const access = await inject({ method: 'GET', url: '/api/exchange/resources/health.medical_record/access', headers: { cookie: hrss } });
       expect(access.statusCode).toBe(200);
       expect(access.json()).toMatchObject({ sharingType: 'not_shared' });
-      expect(access.json().howToGetAccess).toContain('基本医疗卫生与健康促进法');
+      expect(access.json().howToGetAccess).toMatch(/^不予共享，依据：.*基本医疗卫生与健康促进法/);
       const request = await inject({
         method: 'POST',
         url: '/api/exchange/requests',
@@ -70,7 +71,10 @@ describe('exchange', () => {
     it('denies an unconditional resource until a channel is opened, then serves only its fields', async () => {
       const before = await plane(`population.person/subjects/${person.id}`);
       expect(before.statusCode).toBe(403);
-      expect(before.json().detail).toMatch(/no live channel/);
+      // A system that names no language is answered in Chinese, with the code to switch on.
+      expect(before.json()).toMatchObject({ detail: 'xm.hrss 没有本系统可用的 population.person 生效通道；请开通交换通道（无需审批）', code: 'xc.noChannelOpen' });
+      const english = await plane(`population.person/subjects/${person.id}`, { ...purposeHeaders, 'accept-language': 'en' });
+      expect(english.json()).toMatchObject({ detail: 'xm.hrss has no live channel to population.person for this system; open a channel (it is granted at once)', code: 'xc.noChannelOpen' });
 
       const opened = await inject({
         method: 'POST',
@@ -107,7 +111,8 @@ describe('exchange', () => {
     it('asks for a request, not a channel, for a conditional resource', async () => {
       const res = await inject({ method: 'POST', url: '/api/exchange/channels', headers: { cookie: hrss }, payload: { resource: 'civil_affairs.marriage', purpose: '生育保险核验婚姻', fields: ['status'] } });
       expect(res.statusCode).toBe(403);
-      expect(res.json().detail).toMatch(/submit a request/);
+      expect(res.json().detail).toMatch(/^civil_affairs\.marriage 为有条件共享（.+）：请提交共享申请/);
+      expect(res.json().code).toBe('xc.conditionalNeedsRequest');
     });
   });
 
@@ -138,7 +143,7 @@ describe('exchange', () => {
       expect(user.statusCode).toBe(403);
       const bad = await plane(`population.person/records?birth_date=yesterday`);
       expect(bad.statusCode).toBe(400);
-      expect(bad.json().detail).toContain('birth_date');
+      expect(bad.json()).toMatchObject({ detail: 'birth_date：“yesterday”不是有效的 date 值', errors: [{ field: '/querystring/birth_date', message: '不是 date 值' }], code: 'xc.badConditionValue' });
     });
 
     it('logs calls without a key up to a limit per address, then refuses them unlogged', async () => {
@@ -173,6 +178,34 @@ describe('exchange', () => {
       expect(logged.filter((c) => c.outcome === 'ok').length).toBeGreaterThanOrEqual(3);
       const log = new CallLog(ludao.ctx.db, ludao.ctx.audit);
       expect(await log.verify()).toMatchObject({ ok: true, calls: logged.length });
+    });
+
+    it("words each logged refusal in the reader's language, and its hash covers the code", async () => {
+      const listed = async (language: string) => {
+        const res = await inject({ method: 'GET', url: '/api/exchange/calls?outcome=refused', headers: { cookie: hrss, 'accept-language': language } });
+        expect(res.statusCode).toBe(200);
+        return res.json() as { id: string; reason: string; reasonCode: string | null }[];
+      };
+      const zh = (await listed('zh-CN')).find((c) => c.reasonCode === 'xc.notGranted' && c.reason.endsWith('marital_status'))!;
+      expect(zh.reason).toMatch(/^通道 XC-\S+ 未授权数据项：marital_status$/);
+      const en = (await listed('en')).find((c) => c.id === zh.id)!;
+      expect(en).toMatchObject({ reasonCode: 'xc.notGranted', reason: expect.stringMatching(/^Channel XC-\S+ does not grant: marital_status$/) });
+      // The English words stay in the row for whoever reads the table with SQL.
+      const row = (await sql<{ reason: string; reason_params: string }>`select reason, reason_params from xc_call where id = ${zh.id}`.execute(ludao.ctx.db)).rows[0]!;
+      expect(row.reason).toBe(en.reason);
+
+      const log = new CallLog(ludao.ctx.db, ludao.ctx.audit);
+      const tamper = async (params: string) => {
+        await sql`alter table xc_call disable trigger xc_call_append_only`.execute(ludao.ctx.db);
+        await sql`update xc_call set reason_params = ${params} where id = ${zh.id}`.execute(ludao.ctx.db);
+        await sql`alter table xc_call enable trigger xc_call_append_only`.execute(ludao.ctx.db);
+      };
+      await tamper(row.reason_params.replace('marital_status', 'name'));
+      expect(await log.verify()).toMatchObject({ ok: false, firstProblem: { message: `call ${zh.id} was changed after it was logged` } });
+      await tamper(row.reason_params);
+      expect((await log.verify()).ok).toBe(true);
+      // Migration 0003 will not go down past calls whose hash covers their code.
+      await expect(addCallReasonCode.down!(ludao.ctx.db)).rejects.toThrow(/unverifiable/);
     });
   });
 

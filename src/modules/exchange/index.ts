@@ -8,6 +8,7 @@ import { ExchangeService } from './exchange.service';
 import { CHANNEL_CHANGED, type ChannelRow } from './exchange.store';
 import { createExchange } from './migrations/0001-create-exchange';
 import { createSubscriptions } from './migrations/0002-create-subscriptions';
+import { addCallReasonCode } from './migrations/0003-add-call-reason-code';
 import { ChangeDelivery, DEFAULT_DELIVERY } from './subscriptions';
 import { natsSignals, processSignals } from '../../platform/events/signals';
 import { loadWorkingDayCalendar } from './working-days';
@@ -107,7 +108,7 @@ export async function startExchange(ctx: Pick<ModuleContext, 'database' | 'db' |
  */
 export const exchangeModule: LudaoModule = {
   name: 'exchange',
-  migrations: { '0001-create-exchange': createExchange, '0002-create-subscriptions': createSubscriptions },
+  migrations: { '0001-create-exchange': createExchange, '0002-create-subscriptions': createSubscriptions, '0003-add-call-reason-code': addCallReasonCode },
   async register(ctx) {
     const exchange = await startExchange(ctx);
     ctx.http.addHook('onClose', () => exchange.stop());
