@@ -8,13 +8,14 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import localizeZh from 'ajv-i18n/localize/zh/index.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Type } from 'typebox';
 import { installAuthentication } from '../access/authenticate';
 import { requestLang } from './lang';
 import { httpMessage } from './messages';
-import { Problem, PROBLEM_TYPES, type FieldError } from './problem';
+import { Problem, PROBLEM_TYPES, type FieldProblem } from './problem';
 import { ProblemSchema, type ProblemBody } from './problem-schema';
 
 declare module 'fastify' {
@@ -133,9 +134,9 @@ function toProblem(error: FastifyError | Problem, request: FastifyRequest): Prob
   if (error instanceof Problem) return error;
   const e = error as FastifyError & { validation?: ErrorObject[]; validationContext?: string };
   if (e.validation) {
-    const errors = e.validation.map((v) => toFieldError(v, e.validationContext ?? 'body'));
-    const first = errors[0];
-    return Problem.validation(first ? `${first.field}: ${first.message}` : httpMessage('http.invalid'), errors);
+    const errors = e.validation.map((v) => toFieldProblem(v, e.validationContext ?? 'body'));
+    // Without a detail, the problem lists its fields as its detail, in the reader's words.
+    return Problem.validation(errors.length > 0 ? undefined : httpMessage('http.invalid'), errors);
   }
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -156,15 +157,19 @@ function toProblem(error: FastifyError | Problem, request: FastifyRequest): Prob
   return new Problem(500, PROBLEM_TYPES.internal, httpMessage('http.title.internal'), httpMessage('http.internal'));
 }
 
-function toFieldError(v: ErrorObject, part: string): FieldError {
+function toFieldProblem(v: ErrorObject, part: string): FieldProblem {
   const base = `/${part}${v.instancePath}`;
   if (v.keyword === 'additionalProperties') {
-    return { field: `${base}/${(v.params as { additionalProperty: string }).additionalProperty}`, message: 'is not a known field' };
+    return { field: `${base}/${(v.params as { additionalProperty: string }).additionalProperty}`, message: httpMessage('http.field.unknown') };
   }
   if (v.keyword === 'required') {
-    return { field: `${base}/${(v.params as { missingProperty: string }).missingProperty}`, message: 'is required' };
+    return { field: `${base}/${(v.params as { missingProperty: string }).missingProperty}`, message: httpMessage('http.field.required') };
   }
-  return { field: base, message: v.message ?? 'is not valid' };
+  if (!v.message) return { field: base, message: httpMessage('http.field.invalid') };
+  // ajv-i18n words a copy: it rewrites the messages of the errors it is given.
+  const chinese = { ...v };
+  localizeZh([chinese]);
+  return { field: base, message: httpMessage('http.field.schema', { en: v.message, zh: chinese.message ?? v.message }) };
 }
 
 /** Sends a problem as `application/problem+json`. */

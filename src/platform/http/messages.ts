@@ -2,8 +2,8 @@ import { defineMessages } from '../i18n/messages';
 
 /**
  * What the HTTP layer itself says in a problem (ADR 0020): each problem type's title, and the
- * details the platform writes (sign in, permissions, routes, bodies). Modules' own details
- * move over module by module; until then they are English.
+ * details the platform writes (sign in, permissions, routes, bodies), and the field messages of
+ * schema validation.
  */
 export const httpMessage = defineMessages({
   'http.title.validation': { 'zh-CN': '请求无效', en: 'Invalid request' },
@@ -27,5 +27,10 @@ export const httpMessage = defineMessages({
   'http.mediaType': { 'zh-CN': '请发送 application/json，而不是 {sent}', en: 'Send application/json, not {sent}' },
   'http.invalid': { 'zh-CN': '请求无效', en: 'The request is not valid' },
   'http.notReady': { 'zh-CN': '正在执行数据库迁移，或数据库无响应', en: 'Migrations are running or the database does not answer' },
+  'http.field.unknown': { 'zh-CN': '不是已知字段', en: 'is not a known field' },
+  'http.field.required': { 'zh-CN': '必填', en: 'is required' },
+  'http.field.invalid': { 'zh-CN': '无效', en: 'is not valid' },
+  // A schema rule's message as Ajv words it, in each language (ajv-i18n for Chinese).
+  'http.field.schema': { 'zh-CN': '{zh}', en: '{en}' },
   'http.internal': { 'zh-CN': '服务端出错；日志中可按请求编号查到原因', en: 'Something went wrong on our side; the request id identifies it in the logs' },
 });
