@@ -145,6 +145,7 @@ describe.skipIf(!hasChromium)('operator console in Chromium', () => {
     const batch = byTestId('dc-batch-row').filter({ hasText: 'districts.csv' });
     await batch.waitFor();
     expect(await batch.textContent()).toContain('已入库');
+    expect(await batch.textContent()).toContain('已跳过 1 条无效记录');
 
     // The rejected row, downloaded as CSV from the batch history.
     const [download] = await Promise.all([web.page.waitForEvent('download'), batch.getByTestId('dc-batch-errors-link').click()]);
@@ -155,6 +156,8 @@ describe.skipIf(!hasChromium)('operator console in Chromium', () => {
     await byTestId('lang-en').click();
     const [english] = await Promise.all([web.page.waitForEvent('download'), batch.getByTestId('dc-batch-errors-link').click()]);
     expect(fs.readFileSync(await english.path(), 'utf8')).toContain('row,field,reason\r\n4,code,is required');
+    // The batch history, loaded in Chinese, is fetched again in English: the server's message follows.
+    await expect.poll(async () => (await batch.textContent()) ?? '').toContain('1 invalid rows were skipped');
     await byTestId('lang-zh-CN').click();
   });
 

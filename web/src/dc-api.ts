@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Batch } from '../../src/modules/datacentre';
 import { api, ApiError, uploadRaw, type UploadProgress } from './api';
-import type { Lang } from './i18n';
+import { useI18n, type Lang } from './i18n';
 
 /** A domain, provider or other named thing in both languages. */
 export interface Named {
@@ -95,7 +95,8 @@ export interface Loaded<T> {
 }
 
 /**
- * GETs a path and re-GETs it when the path changes or on `reload()`; null path: nothing.
+ * GETs a path and re-GETs it when the path or the page's language changes, or on `reload()`;
+ * null path: nothing.
  *
  * @example
  * const figures = useApiGet<Figures>(dcPaths.figures);
@@ -109,6 +110,8 @@ export function useApiGet<T>(path: string | null): Loaded<T> {
   });
   const [generation, setGeneration] = useState(0);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  // What the server words (a batch's outcome, a refusal's reason) follows the page's language.
+  const { lang } = useI18n();
 
   useEffect(() => {
     if (path === null) return;
@@ -122,7 +125,7 @@ export function useApiGet<T>(path: string | null): Loaded<T> {
     return () => {
       current = false;
     };
-  }, [path, generation]);
+  }, [path, generation, lang]);
 
   const fresh = state.path === path;
   return { data: fresh ? state.data : undefined, error: fresh ? state.error : null, loading: fresh ? state.loading : path !== null, reload };
