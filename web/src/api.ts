@@ -32,6 +32,10 @@ export interface Problem {
   title?: string;
   status?: number;
   detail?: string;
+  /** The detail's message code, when the server wrote the detail itself. */
+  code?: string;
+  /** Field messages: a JSON pointer into the request, and what is wrong there. */
+  errors?: { field: string; message: string }[];
 }
 
 /** A failed call: `status` 0 when the server could not be reached. */
@@ -88,8 +92,12 @@ function problemError(status: number, statusText: string, text: string, retryAft
   const json = parseJson(text);
   const problem = json && typeof json === 'object' ? (json as Problem) : null;
   const retry = Number(retryAfter);
+  // A detail the server made from one field's message ("/body/child: …") is for programs; a
+  // reader at a form needs only the message.
+  const fields = Array.isArray(problem?.errors) ? problem.errors : [];
+  const only = fields.length === 1 && !problem?.code && typeof fields[0]?.message === 'string' ? fields[0].message : undefined;
   return new ApiError(
-    problem?.detail ?? problem?.title ?? `${status} ${statusText}`.trim(),
+    only ?? problem?.detail ?? problem?.title ?? `${status} ${statusText}`.trim(),
     status,
     problem,
     Number.isFinite(retry) && retry > 0 ? retry : null,
