@@ -60,6 +60,22 @@ describe.skipIf(!hasChromium)('the maternity quick claim in Chromium, phone-size
     for (const value of [family.spouse, family.child, family.account]) expect(shown).not.toContain(value);
     expect(shown).toContain(family.account.slice(-4));
     await fitsThePhone();
+
+    // A second claim for the child is refused, and the parent reads why in the page's language.
+    await byTestId('mt-new').click();
+    await byTestId('mt-spouse').fill(family.spouse);
+    await byTestId('mt-child').fill(family.child);
+    await byTestId('mt-account').fill(family.account);
+    await byTestId('mt-consent').check();
+    await byTestId('mt-submit').click();
+    await byTestId('mt-error').waitFor();
+    const error = await text('mt-error');
+    expect(error).toContain('申领未能提交（HTTP 409）');
+    expect(error).toContain('该子女已经申领过（每个子女只能申领一次）');
+    expect(error).not.toContain('one claim per child');
+    await fitsThePhone();
+    await web.page.getByRole('button', { name: '取消' }).click();
+    await byTestId('mt-form').waitFor({ state: 'detached' });
   });
 
   it('shows the bureau’s handler the claims in review with the failed checks, and records an approval', async () => {

@@ -189,7 +189,9 @@ describe.skipIf(!hasChromium)('the sandbox in Chromium', () => {
     await byTestId('sb-verify-error').waitFor();
     const error = await text('sb-verify-error');
     expect(error).toContain('核验未进行（HTTP 403）');
-    expect(error).toContain('The verification was refused and nothing was evaluated');
+    // The server's sentence in the page's language; the reasons are the page's words for its codes.
+    expect(error).toContain('核验被拒绝，所有事项均未核验');
+    expect(error).not.toContain('The verification was refused');
     expect(await text('sb-verify-error-reasons')).toBe('持有子女出生医学证明: 申请人没有有效授权');
     expect(await byTestId('sb-verify-result').count()).toBe(0);
 

@@ -8,6 +8,7 @@ import { parseResidentId } from '../../platform/ids';
 import { claimDigest, REFUSED_PROBLEM_TYPE, type SandboxService, type StoredVerification } from '../sandbox';
 import type { AccountBody, Claim, ClaimChecks, DecisionBody, NewClaimBody, Rules, RulesBody } from './maternity.contract';
 import * as store from './maternity.store';
+import { matMessage } from './messages';
 
 /** The sandbox case type the claims are verified under, and the bureau that owns it. */
 export const MATERNITY_CASE_TYPE = 'maternity_claim';
@@ -111,7 +112,7 @@ export class MaternityService {
   /** The bureau's administrators set new rules; claims keep the version they were filed under. */
   async setRules(who: Principal | null, body: RulesBody, requestId?: string): Promise<Rules> {
     const caller = requirePermission(who, 'maternity:configure');
-    if (!orgWithin(caller.orgCode, MATERNITY_BUREAU)) throw Problem.forbidden(`Only ${MATERNITY_BUREAU} sets the maternity allowance rules`);
+    if (!orgWithin(caller.orgCode, MATERNITY_BUREAU)) throw Problem.forbidden(matMessage('mat.onlyBureauSetsRules', { bureau: MATERNITY_BUREAU }));
     const version = await this.deps.transaction(async (trx) => {
       const v = await store.insertRule(trx, { ...ruleColumns(body), created_by: caller.id });
       await this.deps.audit.append(trx, { action: 'maternity.rules.set', actor: auditActor(caller), subject: { type: 'mt_rule', id: String(v) }, requestId: requestId ?? null, detail: { ...body } });
@@ -127,23 +128,23 @@ export class MaternityService {
    */
   async apply(who: Principal | null, body: NewClaimBody, requestId?: string): Promise<Claim> {
     const caller = requirePermission(who, 'maternity:apply');
-    if (!caller.subjectId) throw Problem.forbidden('Your account is not linked to a person (resident ID number)');
+    if (!caller.subjectId) throw Problem.forbidden(matMessage('mat.notLinked'));
     const subject = caller.subjectId;
     const spouse = residentId(body.spouse, 'spouse');
     const child = residentId(body.child, 'child');
     const account = accountNumber(body.account);
-    if (new Set([subject, spouse, child]).size < 3) throw Problem.validation('spouse, child and you are three different people', [{ field: '/body/child', message: 'must differ from you and your spouse' }]);
+    if (new Set([subject, spouse, child]).size < 3) throw Problem.validation(undefined, [{ field: '/body/child', message: matMessage('mat.threePeople') }]);
     const rule = await this.currentRule();
     const born = parseResidentId(child)!.birthDate;
     const today = chinaDay();
-    if (born > today) throw Problem.validation('child: the birth date in the ID number is in the future', [{ field: '/body/child', message: 'born in the future' }]);
+    if (born > today) throw Problem.validation(undefined, [{ field: '/body/child', message: matMessage('mat.bornInFuture') }]);
     if (addDays(born, rule.claim_within_days) < today) {
-      throw Problem.validation(`child: a claim is filed within ${rule.claim_within_days} days of the birth`, [{ field: '/body/child', message: `born more than ${rule.claim_within_days} days ago` }]);
+      throw Problem.validation(undefined, [{ field: '/body/child', message: matMessage('mat.tooLate', { days: rule.claim_within_days }) }]);
     }
     const id = `MC-${randomBytes(5).toString('hex').toUpperCase()}`;
     await this.deps.transaction(async (trx) => {
       const stored = await store.insertClaim(trx, { id, subject, user_id: caller.id, applicant_name: caller.name, spouse_id: spouse, child_id: child, account, difficult_birth: body.difficultBirth, babies: body.babies, rule_version: rule.version });
-      if (!stored) throw Problem.conflict('A claim for this child has been filed already (one claim per child)');
+      if (!stored) throw Problem.conflict(matMessage('mat.childClaimed'));
       await this.deps.audit.append(trx, {
         action: 'maternity.claim.submit',
         actor: auditActor(caller),
@@ -168,8 +169,8 @@ export class MaternityService {
   async correctAccount(who: Principal | null, id: string, body: AccountBody, requestId?: string): Promise<Claim> {
     const caller = requirePermission(who, 'maternity:apply');
     const claim = await store.findClaim(this.deps.db, id);
-    if (!claim || claim.subject !== caller.subjectId) throw Problem.notFound(`No claim ${id} of yours`);
-    if (!canCorrectAccount(claim)) throw Problem.conflict(`Claim ${id} is ${claim.status}; only a claim in review whose account check failed takes a new account`);
+    if (!claim || claim.subject !== caller.subjectId) throw Problem.notFound(matMessage('mat.noClaimOfYours', { id }));
+    if (!canCorrectAccount(claim)) throw Problem.conflict(matMessage('mat.noNewAccount', { id, status: claim.status }));
     await this.verify(claim, [ACCOUNT_CHECK], accountNumber(body.account), requestId);
     return this.present((await store.findClaim(this.deps.db, id))!);
   }
@@ -207,31 +208,31 @@ export class MaternityService {
     const handler = hasPermission(who, 'maternity:handle') && orgWithin(who.orgCode, MATERNITY_BUREAU);
     const caller = handler ? who : requirePermission(who, 'maternity:apply');
     const claim = await store.findClaim(this.deps.db, id);
-    if (!claim || !(handler || claim.subject === caller.subjectId)) throw Problem.notFound(`No claim ${id} of yours`);
+    if (!claim || !(handler || claim.subject === caller.subjectId)) throw Problem.notFound(matMessage('mat.noClaimOfYours', { id }));
     return this.present(await this.unstuck(claim));
   }
 
   /** The bureau's queue: claims in review (oldest first), or with another status. */
   async queue(who: Principal | null, status: store.ClaimStatus | 'all' = 'pending_review'): Promise<Claim[]> {
     const caller = requirePermission(who, 'maternity:handle');
-    if (!orgWithin(caller.orgCode, MATERNITY_BUREAU)) throw Problem.forbidden(`Only ${MATERNITY_BUREAU} handles maternity claims`);
+    if (!orgWithin(caller.orgCode, MATERNITY_BUREAU)) throw Problem.forbidden(matMessage('mat.onlyBureauHandles', { bureau: MATERNITY_BUREAU }));
     return this.presentAll(await store.listClaimsByStatus(this.deps.db, status === 'all' ? null : status, 500));
   }
 
   /** A handler approves a claim in review (after checking a paper proof offline) or rejects it with a reason. */
   async decide(who: Principal | null, id: string, body: DecisionBody, requestId?: string): Promise<Claim> {
     const caller = requirePermission(who, 'maternity:handle');
-    if (!orgWithin(caller.orgCode, MATERNITY_BUREAU)) throw Problem.forbidden(`Only ${MATERNITY_BUREAU} handles maternity claims`);
+    if (!orgWithin(caller.orgCode, MATERNITY_BUREAU)) throw Problem.forbidden(matMessage('mat.onlyBureauHandles', { bureau: MATERNITY_BUREAU }));
     const claim = await store.findClaim(this.deps.db, id);
-    if (!claim) throw Problem.notFound(`No claim ${id}`);
+    if (!claim) throw Problem.notFound(matMessage('mat.noClaim', { id }));
     const note = body.note.trim();
-    if (note.length < 2) throw Problem.validation('note: say which paper proof was checked, or why the claim is rejected', [{ field: '/body/note', message: 'required' }]);
+    if (note.length < 2) throw Problem.validation(undefined, [{ field: '/body/note', message: matMessage('mat.noteRequired') }]);
     const approve = body.decision === 'approve';
     const rule = (await store.findRule(this.deps.db, claim.rule_version))!;
     const amountFen = approve ? allowanceOf(rule, claim).amountFen : null;
     await this.deps.transaction(async (trx) => {
       if (!(await store.decideClaim(trx, id, { status: approve ? 'approved' : 'rejected', amountFen, by: caller.name, note }))) {
-        throw Problem.conflict(`Claim ${id} is ${claim.status}; only a claim in review is decided`);
+        throw Problem.conflict(matMessage('mat.notInReview', { id, status: claim.status }));
       }
       await this.deps.audit.append(trx, {
         action: approve ? 'maternity.claim.approve' : 'maternity.claim.reject',
@@ -330,7 +331,7 @@ export class MaternityService {
 
   private async currentRule(): Promise<store.RuleRow> {
     const rule = await store.findCurrentRule(this.deps.db);
-    if (!rule) throw Problem.notFound('No maternity allowance rules are configured');
+    if (!rule) throw Problem.notFound(matMessage('mat.noRules'));
     return rule;
   }
 
@@ -390,13 +391,13 @@ function canCorrectAccount(c: store.ClaimRow): boolean {
 
 function residentId(raw: string, field: string): string {
   const id = raw.trim().toUpperCase();
-  if (!parseResidentId(id)) throw Problem.validation(`${field}: not a valid resident ID number`, [{ field: `/body/${field}`, message: 'not a valid resident ID number' }]);
+  if (!parseResidentId(id)) throw Problem.validation(undefined, [{ field: `/body/${field}`, message: matMessage('mat.badResidentId') }]);
   return id;
 }
 
 function accountNumber(raw: string): string {
   const digits = raw.replace(/\s+/g, '');
-  if (!/^\d{12,30}$/.test(digits)) throw Problem.validation('account: an account number of 12–30 digits', [{ field: '/body/account', message: '12–30 digits' }]);
+  if (!/^\d{12,30}$/.test(digits)) throw Problem.validation(undefined, [{ field: '/body/account', message: matMessage('mat.badAccount') }]);
   return digits;
 }
 

@@ -89,6 +89,7 @@ describe('maternity quick claim', () => {
     const put = await city.inject({ method: 'PUT', url: '/api/maternity/rules', headers: { cookie: hrss }, payload: { ...checks.rules, version: undefined, formula: undefined } });
     expect(put.statusCode).toBe(403);
     expect(put.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(put.json()).toMatchObject({ title: '无权访问', detail: '只有 xm.medsec 才能设定生育津贴计发规则', code: 'mat.onlyBureauSetsRules' });
   });
 
   it('sends a mismatch to the handler naming the failed check, who rejects it; then a full match is approved at once with the computed amount', async () => {
@@ -102,9 +103,13 @@ describe('maternity quick claim', () => {
     expect(queue.find((c: { id: string }) => c.id === claim.id)).toMatchObject({ failed: ['marriage.married_to'], status: 'pending_review' });
     // The handler's decision needs a note; a rejection frees the child for a new claim.
     expect((await city.inject({ method: 'POST', url: `/api/maternity/claims/${claim.id}/decision`, headers: { cookie: city.cookies.medsec }, payload: { decision: 'reject' } })).statusCode).toBe(400);
+    const blank = await city.inject({ method: 'POST', url: `/api/maternity/claims/${claim.id}/decision`, headers: { cookie: city.cookies.medsec }, payload: { decision: 'reject', note: '   ' } });
+    expect(blank.json()).toMatchObject({ status: 400, errors: [{ field: '/body/note', message: '请写明已核对的纸质材料，或不予批准的理由' }] });
     const rejected = await city.inject({ method: 'POST', url: `/api/maternity/claims/${claim.id}/decision`, headers: { cookie: city.cookies.medsec }, payload: { decision: 'reject', note: '申报的配偶与结婚证不符' } });
     expect(rejected.json()).toMatchObject({ status: 'rejected', note: '申报的配偶与结婚证不符', decidedBy: '蔡医保' });
-    expect((await city.inject({ method: 'POST', url: `/api/maternity/claims/${claim.id}/decision`, headers: { cookie: city.cookies.medsec }, payload: { decision: 'approve', note: '复核' } })).statusCode).toBe(409);
+    const decided = await city.inject({ method: 'POST', url: `/api/maternity/claims/${claim.id}/decision`, headers: { cookie: city.cookies.medsec }, payload: { decision: 'approve', note: '复核' } });
+    expect(decided.statusCode).toBe(409);
+    expect(decided.json()).toMatchObject({ detail: `申领 ${claim.id} 不在人工复核中，不能办结：只有人工复核中的申领才能办结`, code: 'mat.notInReview' });
 
     const right = await file(qualifying, { babies: 2, difficultBirth: true });
     expect(right.statusCode, right.body).toBe(201);
@@ -117,6 +122,15 @@ describe('maternity quick claim', () => {
     const again = await file(qualifying);
     expect(again.statusCode).toBe(409);
     expect(again.headers['content-type']).toMatch(/application\/problem\+json/);
+    // The parent reads why in Chinese; English on request; the code either way.
+    expect(again.json()).toMatchObject({ title: '冲突', detail: '该子女已经申领过（每个子女只能申领一次）', code: 'mat.childClaimed' });
+    const againEn = await city.inject({
+      method: 'POST',
+      url: '/api/maternity/claims',
+      headers: { cookie: await citizenOf(qualifying.parent), 'accept-language': 'en' },
+      payload: { spouse: qualifying.spouse, child: qualifying.child, account: qualifying.account, difficultBirth: false, babies: 1, consent: true },
+    });
+    expect(againEn.json()).toMatchObject({ title: 'Conflict', detail: 'A claim for this child has been filed already (one claim per child)', code: 'mat.childClaimed' });
     // Each step is in the audit log (entries commit as pending and are chained in the background).
     while ((await city.ludao.ctx.audit.chainPending()) > 0);
     const { rows } = await sql<{ action: string }>`select action from audit_entry where subject_id in (${claim.id}, ${right.json().id}) order by seq`.execute(city.ludao.ctx.db);
@@ -234,7 +248,13 @@ describe('maternity quick claim', () => {
       const res = await city.inject({ method: 'POST', url: '/api/maternity/claims', headers: { cookie: await citizenOf(fam.parent) }, payload: { spouse: fam.spouse, child: fam.child, account: fam.account, difficultBirth: false, babies: 1, consent: true, ...change } });
       expect(res.statusCode, JSON.stringify(change)).toBe(400);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      // The parent's own mistakes, named by field, in Chinese.
+      if ('spouse' in change && change.spouse !== fam.parent) expect(res.json().errors).toEqual([{ field: '/body/spouse', message: '不是有效的公民身份号码' }]);
+      if ('spouse' in change && change.spouse === fam.parent) expect(res.json().errors).toEqual([{ field: '/body/child', message: '您本人、配偶和子女须为三个不同的人' }]);
     }
+    // Long enough for the schema, but not digits.
+    const dashes = await city.inject({ method: 'POST', url: '/api/maternity/claims', headers: { cookie: await citizenOf(fam.parent) }, payload: { spouse: fam.spouse, child: fam.child, account: '6299-9900-0000-0000-018', difficultBirth: false, babies: 1, consent: true } });
+    expect(dashes.json()).toMatchObject({ status: 400, detail: '/body/account: 社保卡金融账号须为 12–30 位数字', errors: [{ field: '/body/account', message: '社保卡金融账号须为 12–30 位数字' }] });
     expect(await count()).toBe(before);
   });
 

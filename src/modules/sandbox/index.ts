@@ -30,7 +30,7 @@ export type {
 } from './sandbox.contract';
 export { checkReceipt, claimDigest, RECEIPT_ALGORITHM, RECEIPT_KEY_CHANNEL, ReceiptSigner, type PublicReceiptKey, type Receipt, type ReceiptCheck } from './receipts';
 export { controlCount, REFUSED_PROBLEM_TYPE, SANDBOX_PHASES_CHANNEL, SandboxService, SWEEP_MAX_DISTINCT, SWEEP_WINDOW_DAYS, type SandboxPhases } from './sandbox.service';
-export { BUILTIN_TEMPLATES, checkParams, CITY_DISTRICTS, DEMO_CASE_TYPES, PREDICATE_KINDS } from './templates';
+export { BUILTIN_TEMPLATES, checkParams, CITY_DISTRICTS, DEMO_CASE_TYPES, PREDICATE_KINDS, type ParamsWrong } from './templates';
 
 /** The sandbox's service, provided to the services built on it (school admission, maternity claims). */
 export const SANDBOX_SERVICE = provisionKey<SandboxService>('sandbox.service');

@@ -175,10 +175,17 @@ describe('sandbox red team', () => {
     const s = subjects[12]!;
     const badId = await verify(city.cookies.edu, 'school_admission.sm', nextCase(), `${s.slice(0, 17)}${s[17] === '0' ? '1' : '0'}`, [months(12)]);
     expect(badId.statusCode).toBe(400);
-    expect(badId.json().errors).toEqual([{ field: '/body/subject', message: 'not a valid resident ID number' }]);
+    expect(badId.json().errors).toEqual([{ field: '/body/subject', message: '不是有效的公民身份号码' }]);
     const badParams = await verify(city.cookies.edu, 'school_admission.sm', nextCase(), s, [{ template: 'si.months_insured', params: { months: 12, from: '2026-07', to: '2026-06' } }]);
     expect(badParams.statusCode).toBe(400);
-    expect(badParams.json().errors).toEqual([{ field: '/body/claims/0/params', message: 'from must not be after to' }]);
+    expect(badParams.json().errors).toEqual([{ field: '/body/claims/0/params', message: '起始月份（from）不能晚于截止月份（to）' }]);
+    const badParamsEn = await city.inject({
+      method: 'POST',
+      url: '/api/sandbox/verifications',
+      headers: { cookie: city.cookies.edu, 'accept-language': 'en' },
+      payload: { caseType: 'school_admission.sm', caseId: nextCase(), subject: s, claims: [{ template: 'si.months_insured', params: { months: 12, from: '2026-07', to: '2026-06' } }] },
+    });
+    expect(badParamsEn.json()).toMatchObject({ detail: '/body/claims/0/params: from must not be after to', errors: [{ field: '/body/claims/0/params', message: 'from must not be after to' }] });
   });
 
   it('gives every refusal one shape: status, type, title and sentence; only the reason code differs', async () => {
@@ -187,11 +194,12 @@ describe('sandbox red team', () => {
     for (const res of refusals) {
       expect(res.statusCode).toBe(403);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-      const { type, title, detail, status, errors, ...rest } = res.json();
-      expect({ type, title, detail, status }).toEqual({
+      const { type, title, detail, code, status, errors, ...rest } = res.json();
+      expect({ type, title, detail, code, status }).toEqual({
         type: REFUSED_PROBLEM_TYPE,
-        title: 'Verification refused',
-        detail: refusals[0]!.json().detail,
+        title: '核验被拒绝',
+        detail: '核验被拒绝，所有事项均未核验；各事项被拒绝的原因逐项列出。',
+        code: 'sb.refused',
         status: 403,
       });
       expect(Object.keys(rest).sort()).toEqual(['instance', 'requestId'].filter((k) => k in rest).sort());
@@ -201,6 +209,21 @@ describe('sandbox red team', () => {
       }
     }
     expect([...seen].sort()).toEqual([...REFUSALS].sort());
+    // In English on request: the same shape and codes, English words.
+    const s = subjects[16]!;
+    const english = await city.inject({
+      method: 'POST',
+      url: '/api/sandbox/verifications',
+      headers: { cookie: city.cookies.edu, 'accept-language': 'en' },
+      payload: { caseType: 'school_admission.sm', caseId: nextCase(), subject: s, claims: [months(24)] },
+    });
+    expect(english.json()).toMatchObject({
+      type: REFUSED_PROBLEM_TYPE,
+      title: 'Verification refused',
+      detail: 'The verification was refused and nothing was evaluated; each claim’s reason is listed in errors.',
+      code: 'sb.refused',
+      errors: [{ field: '/body/claims/0', message: 'no_consent' }],
+    });
   });
 
   it('answers no_match and unverifiable alike but for the result', async () => {

@@ -11,6 +11,7 @@ import type { CallLog } from '../exchange';
 import type { Aggregate, AggregateBody, BatchVerification, CaseClaims, CaseType, Consent, NewCaseTypeBody, NewConsentBody, NewTemplateBody, Refusal, StoredVerification, Template, Verification } from './sandbox.contract';
 import * as store from './sandbox.store';
 import { claimDigest, type PublicReceiptKey, type Receipt, type ReceiptSigner } from './receipts';
+import { sbMessage } from './messages';
 import { checkParams, PREDICATE_KINDS } from './templates';
 
 /** The problem type of every refusal: one shape, whatever the reason. */
@@ -81,7 +82,8 @@ interface CaseOutcome {
   receipt?: Receipt;
 }
 
-// Thrown in the storing transaction when the guards, judged again, come out otherwise.
+// Thrown in the storing transaction when the guards, judged again, come out otherwise (what the
+// caller is told, if it happens twice, is `sb.guardsMoved`).
 class GuardsMoved extends Error {}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -131,13 +133,13 @@ export class SandboxService {
   async declareTemplate(who: Principal | null, body: NewTemplateBody, requestId?: string): Promise<Template> {
     const caller = requirePermission(who, 'sandbox:declare');
     const kind = PREDICATE_KINDS[body.kind];
-    if (!kind) throw Problem.validation(`kind: one of ${Object.keys(PREDICATE_KINDS).join(', ')}`, [{ field: '/body/kind', message: 'unknown predicate kind' }]);
+    if (!kind) throw Problem.validation(undefined, [{ field: '/body/kind', message: sbMessage('sb.unknownKind', { kind: body.kind, kinds: Object.keys(PREDICATE_KINDS).join(', ') }) }]);
     const primary = await this.deps.reader.describe(kind.resources[0]!.code);
-    if (!primary) throw Problem.notFound(`The catalogue has no ${kind.resources[0]!.code}, which ${body.kind} reads`);
-    if (!orgWithin(primary.providerOrgCode, caller.orgCode)) throw Problem.forbidden(`Only ${primary.providerOrgCode}, which provides ${primary.code}, declares templates on it`);
+    if (!primary) throw Problem.notFound(sbMessage('sb.kindNotInCatalogue', { resource: kind.resources[0]!.code, kind: body.kind }));
+    if (!orgWithin(primary.providerOrgCode, caller.orgCode)) throw Problem.forbidden(sbMessage('sb.onlyProviderDeclares', { provider: primary.providerOrgCode, resource: primary.code }));
     const row = { code: body.code, kind: kind.kind, name: body.name, name_en: body.nameEn, description: body.description, provider_org: primary.providerOrgCode, resources: kind.resources.map((r) => r.code), declared_by: caller.id };
     await this.deps.transaction(async (trx) => {
-      if (!(await store.insertTemplate(trx, row))) throw Problem.conflict(`A template ${body.code} exists`);
+      if (!(await store.insertTemplate(trx, row))) throw Problem.conflict(sbMessage('sb.templateExists', { code: body.code }));
       await this.deps.audit.append(trx, { action: 'sandbox.template.declare', actor: auditActor(caller), subject: { type: 'sb_template', id: body.code }, requestId: requestId ?? null, detail: { kind: kind.kind, provider: primary.providerOrgCode } });
     });
     return presentTemplate((await store.listTemplates(this.deps.db)).find((t) => t.code === body.code)!);
@@ -146,10 +148,10 @@ export class SandboxService {
   /** A consuming department declares a case type for its cases: purpose, legal basis, whitelist, throttles. */
   async declareCaseType(who: Principal | null, body: NewCaseTypeBody, requestId?: string): Promise<CaseType> {
     const caller = requirePermission(who, 'sandbox:declare');
-    if (!caller.orgCode) throw Problem.forbidden('Only a department declares case types');
+    if (!caller.orgCode) throw Problem.forbidden(sbMessage('sb.onlyDepartmentDeclares'));
     const templates = await this.templatesByCode();
     const unknown = body.templates.filter((t) => !templates.has(t));
-    if (unknown.length > 0) throw Problem.validation(`templates: no template ${unknown.join(', ')}`, [{ field: '/body/templates', message: `unknown: ${unknown.join(', ')}` }]);
+    if (unknown.length > 0) throw Problem.validation(undefined, [{ field: '/body/templates', message: sbMessage('sb.noTemplates', { templates: unknown.join(', ') }) }]);
     const row = {
       code: body.code,
       name: body.name,
@@ -164,7 +166,7 @@ export class SandboxService {
       created_by: caller.id,
     };
     await this.deps.transaction(async (trx) => {
-      if (!(await store.insertCaseType(trx, row))) throw Problem.conflict(`A case type ${body.code} exists`);
+      if (!(await store.insertCaseType(trx, row))) throw Problem.conflict(sbMessage('sb.caseTypeExists', { code: body.code }));
       await this.deps.audit.append(trx, { action: 'sandbox.case_type.declare', actor: auditActor(caller), subject: { type: 'sb_case_type', id: body.code }, purpose: body.purpose, requestId: requestId ?? null, detail: { templates: body.templates } });
     });
     return presentCaseType((await store.findCaseType(this.deps.db, body.code))!);
@@ -179,12 +181,12 @@ export class SandboxService {
     const caseType = await this.caseType(body.caseType);
     const outside = body.templates.filter((t) => !caseType.templates.includes(t));
     if (outside.length > 0) {
-      throw Problem.validation(`templates: ${caseType.code} does not check ${outside.join(', ')}`, [{ field: '/body/templates', message: `not checked by this case type: ${outside.join(', ')}` }]);
+      throw Problem.validation(undefined, [{ field: '/body/templates', message: sbMessage('sb.notOnWhitelist', { caseType: caseType.code, templates: outside.join(', ') }) }]);
     }
     const today = chinaDay(new Date());
     const latest = chinaDay(new Date(Date.now() + CONSENT_MAX_DAYS * 86_400_000));
     if (!(body.validUntil >= today && body.validUntil <= latest)) {
-      throw Problem.validation(`validUntil: from today to ${latest} (at most two years ahead)`, [{ field: '/body/validUntil', message: 'today or later, at most two years ahead' }]);
+      throw Problem.validation(undefined, [{ field: '/body/validUntil', message: sbMessage('sb.validUntil', { latest }) }]);
     }
     const id = `SC-${randomUUID().slice(0, 13)}`;
     await this.deps.transaction(async (trx) => {
@@ -229,9 +231,9 @@ export class SandboxService {
     const caller = requirePermission(who, 'sandbox:consent');
     const subject = this.requireSubject(caller);
     const consent = await store.findConsent(this.deps.db, id, subject);
-    if (!consent) throw Problem.notFound(`No consent ${id} of yours`);
+    if (!consent) throw Problem.notFound(sbMessage('sb.noConsent', { id }));
     await this.deps.transaction(async (trx) => {
-      if (!(await store.withdrawConsent(trx, id))) throw Problem.conflict(`Consent ${id} is already withdrawn`);
+      if (!(await store.withdrawConsent(trx, id))) throw Problem.conflict(sbMessage('sb.consentWithdrawn', { id }));
       await this.deps.audit.append(trx, { action: 'sandbox.consent.withdraw', actor: auditActor(caller), subject: { type: 'sb_consent', id }, dataSubject: subject, requestId: requestId ?? null });
     });
     return (await this.listConsents(caller)).find((c) => c.id === id)!;
@@ -277,7 +279,7 @@ export class SandboxService {
   async storedAnswers(who: Principal | null, caseTypeCode: string, caseIds: readonly string[]): Promise<StoredVerification[]> {
     const caller = requirePermission(who, 'sandbox:verify');
     const caseType = await this.caseType(caseTypeCode);
-    if (!orgWithin(caller.orgCode, caseType.owner_org)) throw Problem.forbidden(`Only ${caseType.owner_org} reads the answers of ${caseType.code}`);
+    if (!orgWithin(caller.orgCode, caseType.owner_org)) throw Problem.forbidden(sbMessage('sb.onlyOwnerReads', { owner: caseType.owner_org, caseType: caseType.code }));
     const rows = await store.findCaseReceipts(this.deps.db, caseType.code, caseIds);
     return rows.map((r) => {
       const receipt = r.body as unknown as Receipt;
@@ -289,7 +291,7 @@ export class SandboxService {
   async getReceipt(who: Principal | null, id: string): Promise<Receipt> {
     const caller = hasPermission(who, 'sandbox:oversee') ? who! : requirePermission(who, 'sandbox:verify');
     const row = await store.findReceipt(this.deps.db, id);
-    if (!row || !(hasPermission(caller, 'sandbox:oversee') || orgWithin(row.consumer_org, caller.orgCode))) throw Problem.notFound(`No receipt ${id} of your department`);
+    if (!row || !(hasPermission(caller, 'sandbox:oversee') || orgWithin(row.consumer_org, caller.orgCode))) throw Problem.notFound(sbMessage('sb.noReceipt', { id }));
     return row.body as unknown as Receipt;
   }
 
@@ -364,15 +366,15 @@ export class SandboxService {
     const caller = requirePermission(who, 'sandbox:aggregate');
     const caseType = await this.caseType(body.caseType);
     if (!hasPermission(caller, 'sandbox:oversee') && !orgWithin(caller.orgCode, caseType.owner_org)) {
-      throw Problem.forbidden(`Only ${caseType.owner_org} counts the applicants of ${caseType.code}`);
+      throw Problem.forbidden(sbMessage('sb.onlyOwnerCounts', { owner: caseType.owner_org, caseType: caseType.code }));
     }
-    if (!caseType.templates.includes(body.template)) throw Problem.forbidden(`${caseType.code} does not check ${body.template}`);
+    if (!caseType.templates.includes(body.template)) throw Problem.forbidden(sbMessage('sb.notOnWhitelist', { caseType: caseType.code, templates: body.template }));
     const template = (await this.templatesByCode()).get(body.template)!;
     const kind = PREDICATE_KINDS[template.kind]!;
     // A count of applicants "married to S" is a question about S, not a statistic.
-    if (kind.params.some((p) => p.person)) throw Problem.forbidden(`${body.template} names a person in its parameters; it is not counted in aggregates`);
+    if (kind.params.some((p) => p.person)) throw Problem.forbidden(sbMessage('sb.namesPerson', { template: body.template }));
     const checked = checkParams(kind, body.params);
-    if (!checked.ok) throw Problem.validation(`params: ${checked.message}`, [{ field: '/body/params', message: checked.message }]);
+    if (!checked.ok) throw Problem.validation(undefined, [{ field: '/body/params', message: checked.why }]);
     const relations = await this.relations(kind);
     const raw = relations
       ? await store.aggregateCaseTypeClaims(this.deps.db, {
@@ -414,7 +416,7 @@ export class SandboxService {
         return await this.runOnce(who, caseTypeCode, items, batch, requestId);
       } catch (error) {
         if (!(error instanceof GuardsMoved)) throw error;
-        if (attempt === 2) throw Problem.conflict(error.message);
+        if (attempt === 2) throw Problem.conflict(sbMessage('sb.guardsMoved'));
       }
     }
   }
@@ -529,7 +531,7 @@ export class SandboxService {
           const again = cases.map((c, n) => ({ ...c, refused: false, claims: c.claims.map((x, j) => ({ ...x, reason: validated[n]?.[j] ?? null })) }));
           judge(again, now, boundNow, []);
           if (again.some((c, n) => c.claims.some((x, j) => x.reason !== cases[n]!.claims[j]!.reason))) {
-            throw new GuardsMoved('Verifications stored while this request was evaluated change what its guards allow (a throttle, a sweep or a case’s applicant); nothing of it was stored. Send it again.');
+            throw new GuardsMoved('the guards, judged again on the history as it now is, come out otherwise');
           }
         }
         const attemptsStored = (async () => {
@@ -560,7 +562,7 @@ export class SandboxService {
         }
       });
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') throw Problem.conflict('A claim of one of these cases was answered by a concurrent request; nothing of this one was stored');
+      if ((error as { code?: string }).code === '23505') throw Problem.conflict(sbMessage('sb.answeredConcurrently'));
       throw error;
     }
     clock.push(performance.now());
@@ -584,12 +586,12 @@ export class SandboxService {
     return items.map((item, i) => {
       const at = batch ? `/body/items/${i}` : '/body';
       const subject = item.subject.trim().toUpperCase();
-      if (!isValidResidentId(subject)) throw Problem.validation(`${at}/subject: not a valid resident ID number`, [{ field: `${at}/subject`, message: 'not a valid resident ID number' }]);
+      if (!isValidResidentId(subject)) throw Problem.validation(undefined, [{ field: `${at}/subject`, message: sbMessage('sb.badResidentId') }]);
       const claims = item.claims.map((claim, j) => {
         const template = templates.get(claim.template);
         if (!template || !caseType.templates.includes(claim.template)) return { template: claim.template, params: {}, digest: '', reason: 'not_whitelisted' as Refusal };
         const checked = checkParams(PREDICATE_KINDS[template.kind]!, claim.params);
-        if (!checked.ok) throw Problem.validation(`${at}/claims/${j}/params: ${checked.message}`, [{ field: `${at}/claims/${j}/params`, message: checked.message }]);
+        if (!checked.ok) throw Problem.validation(undefined, [{ field: `${at}/claims/${j}/params`, message: checked.why }]);
         return { template: claim.template, params: checked.params, digest: paramsDigest(checked.params), reason: null };
       });
       return { caseId: item.caseId, subject, claims, refused: false };
@@ -733,13 +735,13 @@ export class SandboxService {
   // ------------------------------------------------------------ helpers
 
   private requireSubject(caller: Principal): string {
-    if (!caller.subjectId) throw Problem.forbidden('Your account is not linked to a person (resident ID number)');
+    if (!caller.subjectId) throw Problem.forbidden(sbMessage('sb.notLinked'));
     return caller.subjectId;
   }
 
   private async caseType(code: string): Promise<store.CaseTypeRow> {
     const row = await store.findCaseType(this.deps.db, code);
-    if (!row) throw Problem.notFound(`No case type "${code}"`);
+    if (!row) throw Problem.notFound(sbMessage('sb.noCaseType', { code }));
     return row;
   }
 
@@ -761,14 +763,15 @@ function paramsDigest(params: Record<string, string | number>): string {
   return sha256(canonicalJson(params));
 }
 
-// One refusal problem for every reason: the same type, title, status and sentence; the reason
-// of each claim (which depends only on the request and its history) in `errors`.
+// One refusal problem for every reason: the same type, title, status and sentence (in the
+// reader's language); the reason of each claim (which depends only on the request and its
+// history) in `errors`, as its code in every language: clients and the web switch on it.
 function refusal(outcome: CaseOutcome): Problem {
   return new Problem(
     403,
     REFUSED_PROBLEM_TYPE,
-    'Verification refused',
-    'The verification was refused and nothing was evaluated; each claim’s reason is listed in errors.',
+    sbMessage('sb.title.refused'),
+    sbMessage('sb.refused'),
     outcome.claims.map((c, i) => ({ field: `/body/claims/${i}`, message: c.reason! })),
   );
 }

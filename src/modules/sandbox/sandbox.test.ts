@@ -52,7 +52,13 @@ describe('sandbox', () => {
     expect((await city.inject({ method: 'POST', url: '/api/sandbox/templates', headers: { cookie: hrss }, payload: template })).statusCode).toBe(409);
     const foreign = await city.inject({ method: 'POST', url: '/api/sandbox/templates', headers: { cookie: ca }, payload: { ...template, code: 'ca.months' } });
     expect(foreign.statusCode).toBe(403);
-    expect(foreign.json().detail).toMatch(/Only xm\.hrss\.si/);
+    // In the reader's language: Chinese unless asked otherwise, with the code either way.
+    expect(foreign.json()).toMatchObject({ title: '无权访问', detail: '只有提供 social_security.contribution_period 的部门（xm.hrss.si）才能在其上声明核验事项', code: 'sb.onlyProviderDeclares' });
+    const foreignEn = await city.inject({ method: 'POST', url: '/api/sandbox/templates', headers: { cookie: ca, 'accept-language': 'en' }, payload: { ...template, code: 'ca.months' } });
+    expect(foreignEn.json()).toMatchObject({ title: 'Forbidden', detail: 'Only xm.hrss.si, which provides social_security.contribution_period, declares templates on it', code: 'sb.onlyProviderDeclares' });
+    const unknownKind = await city.inject({ method: 'POST', url: '/api/sandbox/templates', headers: { cookie: hrss }, payload: { ...template, code: 'si.x', kind: 'owes_taxes' } });
+    expect(unknownKind.statusCode).toBe(400);
+    expect(unknownKind.json().errors).toEqual([{ field: '/body/kind', message: expect.stringMatching(/^未知的核验类型“owes_taxes”（可选：months_insured, /) }]);
     expect((await city.inject({ method: 'POST', url: '/api/sandbox/templates', headers: { cookie: city.cookies.edu }, payload: { ...template, code: 'edu.months' } })).statusCode).toBe(403);
 
     await createIdentityService(city.ludao.ctx).createUser(PLATFORM_PRINCIPAL, { username: 'smedu.admin', displayName: '思明教育管理员', password: DEMO_PASSWORD, kind: 'staff', orgCode: 'xm.sm.edu', roles: ['dept_admin'] });
@@ -61,7 +67,11 @@ describe('sandbox', () => {
     const made = await city.inject({ method: 'POST', url: '/api/sandbox/case-types', headers: { cookie: edu }, payload: caseType });
     expect(made.statusCode, made.body).toBe(201);
     expect(made.json()).toMatchObject({ code: 'kindergarten.sm', ownerOrg: 'xm.sm.edu', perCasePerDay: 20 });
-    expect((await city.inject({ method: 'POST', url: '/api/sandbox/case-types', headers: { cookie: edu }, payload: { ...caseType, code: 'kindergarten.x', templates: ['nope.nothing'] } })).statusCode).toBe(400);
+    const unknownTemplate = await city.inject({ method: 'POST', url: '/api/sandbox/case-types', headers: { cookie: edu }, payload: { ...caseType, code: 'kindergarten.x', templates: ['nope.nothing'] } });
+    expect(unknownTemplate.statusCode).toBe(400);
+    expect(unknownTemplate.json()).toMatchObject({ title: '请求无效', detail: '/body/templates: 没有核验事项 nope.nothing', errors: [{ field: '/body/templates', message: '没有核验事项 nope.nothing' }] });
+    const exists = await city.inject({ method: 'POST', url: '/api/sandbox/case-types', headers: { cookie: edu, 'accept-language': 'en' }, payload: caseType });
+    expect(exists.json()).toMatchObject({ status: 409, detail: 'A case type kindergarten.sm exists', code: 'sb.caseTypeExists' });
     // The new case type works at once for the department's handlers.
     const { mother, child } = city.facts.birth;
     await consent(mother, 'kindergarten.sm', ['birth.parent_of_child']);
@@ -150,11 +160,14 @@ describe('sandbox', () => {
     const swept = await verify(city.cookies.medsec, { caseType: 'maternity_claim', caseId: 'BA-5', subject: inactiveAccount.person, claims: [claim('6299990000000000001')] });
     expect(swept.statusCode).toBe(403);
     expect(swept.json()).toMatchObject({ type: REFUSED_PROBLEM_TYPE, errors: [{ message: 'sweep' }] });
+    // The refusal's words are the reader's; its reasons stay codes (the web and clients switch on them).
+    expect(swept.json()).toMatchObject({ title: '核验被拒绝', detail: '核验被拒绝，所有事项均未核验；各事项被拒绝的原因逐项列出。', code: 'sb.refused' });
     expect(swept.body).not.toContain(inactiveAccount.number);
     // Asking again what was answered is not a sweep.
     expect(await results('BA-6', inactiveAccount.person, inactiveAccount.number)).toBe('no_match');
     const malformed = await verify(city.cookies.medsec, { caseType: 'maternity_claim', caseId: 'BA-7', subject: account.person, claims: [claim('12ab')] });
     expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().errors).toEqual([{ field: '/body/claims/0/params', message: '社保卡金融账号（account）须为 12–30 位数字的账号' }]);
   });
 
   it('verifies a batch of cases set-based, each claim as the records say', async () => {
@@ -240,7 +253,9 @@ describe('sandbox', () => {
     const aboutSomeone = { caseType: 'maternity_claim', template: 'marriage.married_to', params: { spouse: city.facts.marriage.husband }, groupBy: 'district' };
     const medsecAdmin = await city.inject({ method: 'POST', url: '/api/sandbox/aggregates', headers: { cookie: city.cookies.medsec }, payload: aboutSomeone });
     expect(medsecAdmin.statusCode).toBe(403);
-    expect(medsecAdmin.json().detail).toMatch(/names a person/);
+    expect(medsecAdmin.json()).toMatchObject({ detail: 'marriage.married_to 的参数指向具体个人，不能用于统计', code: 'sb.namesPerson' });
+    const medsecAdminEn = await city.inject({ method: 'POST', url: '/api/sandbox/aggregates', headers: { cookie: city.cookies.medsec, 'accept-language': 'en' }, payload: aboutSomeone });
+    expect(medsecAdminEn.json().detail).toMatch(/names a person/);
     expect([5, 7, 8, 12, 13, 100].map(controlCount)).toEqual([null, null, 10, 10, 15, 100]);
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderMessage } from '../../platform/i18n';
 import { makeCreditCode, residentIdCheckChar } from '../../platform/ids';
 import { checkParams, PREDICATE_KINDS } from './templates';
 
@@ -32,5 +33,17 @@ describe('template parameters', () => {
       expect(result.ok, `${name} ${JSON.stringify(params)}`).toBe(false);
       if (!result.ok) expect(result.message).toMatch(message);
     }
+  });
+
+  it('says it in the reader’s language too, naming the parameter by its label in Chinese', () => {
+    const months = checkParams(kind('months_insured'), { months: 0, from: '2023-07', to: '2026-06' });
+    expect(months.ok).toBe(false);
+    if (months.ok) return;
+    expect(months.why).toEqual({ code: 'sb.param.integer', params: { name: 'months', label: '至少缴费月数' } });
+    expect(renderMessage(months.why, 'zh-CN')).toBe('至少缴费月数（months）须为 1–1200 之间的整数');
+    expect(renderMessage(months.why, 'en')).toBe(months.message);
+    const district = checkParams(kind('owns_residence_in_district'), { district: '110101' });
+    if (district.ok) throw new Error('accepted a district outside the city');
+    expect(renderMessage(district.why, 'zh-CN')).toMatch(/^区划代码（district）须为本市的区划代码之一（350203, /);
   });
 });

@@ -1,4 +1,6 @@
+import { renderMessage, type Message } from '../../platform/i18n/messages';
 import { isValidCreditCode, isValidResidentId } from '../../platform/ids';
+import { sbMessage } from './messages';
 
 /**
  * The predicate kinds the sandbox can evaluate, and the templates and case types a new city
@@ -200,58 +202,73 @@ const ACCOUNT = /^\d{12,30}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
+ * Why parameters are wrong: `why` to word per reader (ADR 0020), `message` its English words
+ * (for logs, and callers that put it in text).
+ */
+export interface ParamsWrong {
+  ok: false;
+  message: string;
+  why: Message;
+}
+
+// Built only when parameters are refused (a batch checks millions that are not).
+const wrong = (why: Message): ParamsWrong => ({ ok: false, message: renderMessage(why, 'en'), why });
+// A parameter as its messages name it: by name, and in Chinese by its label too.
+const named = (spec: ParamSpec) => ({ name: spec.name, label: spec.labelZh });
+
+/**
  * Checks the parameters of a claim against its kind; returns the canonical values or the
  * reason they are wrong. Only the input is looked at, never a record.
  *
  * @example
  * checkParams(PREDICATE_KINDS.months_insured!, { months: 36, from: '2023-07', to: '2026-06' }); // { ok: true, … }
  */
-export function checkParams(kind: PredicateKind, raw: Record<string, unknown>): { ok: true; params: Record<string, string | number> } | { ok: false; message: string } {
+export function checkParams(kind: PredicateKind, raw: Record<string, unknown>): { ok: true; params: Record<string, string | number> } | ParamsWrong {
   const params: Record<string, string | number> = {};
   const known = new Set(kind.params.map((p) => p.name));
   const extra = Object.keys(raw).filter((k) => !known.has(k));
-  if (extra.length > 0) return { ok: false, message: `unknown parameter ${extra.join(', ')}` };
+  if (extra.length > 0) return wrong(sbMessage('sb.param.unknown', { names: extra.join(', ') }));
   for (const spec of kind.params) {
     const value = raw[spec.name];
-    if (value === undefined || value === null || value === '') return { ok: false, message: `${spec.name} is required` };
+    if (value === undefined || value === null || value === '') return wrong(sbMessage('sb.param.required', named(spec)));
     const text = String(value).trim();
     switch (spec.type) {
       case 'integer': {
         const n = typeof value === 'number' ? value : Number(text);
-        if (!Number.isInteger(n) || n < 1 || n > 1200) return { ok: false, message: `${spec.name} must be a whole number 1–1200` };
+        if (!Number.isInteger(n) || n < 1 || n > 1200) return wrong(sbMessage('sb.param.integer', named(spec)));
         params[spec.name] = n;
         break;
       }
       case 'month':
-        if (!MONTH.test(text)) return { ok: false, message: `${spec.name} must be a month YYYY-MM` };
+        if (!MONTH.test(text)) return wrong(sbMessage('sb.param.month', named(spec)));
         params[spec.name] = text;
         break;
       case 'date':
         if (!DAY.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`)) || new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) !== text) {
-          return { ok: false, message: `${spec.name} must be a date YYYY-MM-DD` };
+          return wrong(sbMessage('sb.param.date', named(spec)));
         }
         params[spec.name] = text;
         break;
       case 'resident_id':
-        if (!isValidResidentId(text.toUpperCase())) return { ok: false, message: `${spec.name} is not a valid resident ID number` };
+        if (!isValidResidentId(text.toUpperCase())) return wrong(sbMessage('sb.param.residentId', named(spec)));
         params[spec.name] = text.toUpperCase();
         break;
       case 'credit_code':
-        if (!isValidCreditCode(text.toUpperCase())) return { ok: false, message: `${spec.name} is not a valid unified social credit code` };
+        if (!isValidCreditCode(text.toUpperCase())) return wrong(sbMessage('sb.param.creditCode', named(spec)));
         params[spec.name] = text.toUpperCase();
         break;
       case 'bank_account': {
         const digits = text.replace(/\s+/g, '');
-        if (!ACCOUNT.test(digits)) return { ok: false, message: `${spec.name} must be an account number of 12–30 digits` };
+        if (!ACCOUNT.test(digits)) return wrong(sbMessage('sb.param.account', named(spec)));
         params[spec.name] = digits;
         break;
       }
       case 'district':
-        if (!CITY_DISTRICTS.includes(text)) return { ok: false, message: `${spec.name} must be one of the city's district codes (${CITY_DISTRICTS.join(', ')})` };
+        if (!CITY_DISTRICTS.includes(text)) return wrong(sbMessage('sb.param.district', { ...named(spec), codes: CITY_DISTRICTS.join(', ') }));
         params[spec.name] = text;
         break;
     }
   }
-  if (kind.kind === 'months_insured' && String(params.from) > String(params.to)) return { ok: false, message: 'from must not be after to' };
+  if (kind.kind === 'months_insured' && String(params.from) > String(params.to)) return wrong(sbMessage('sb.param.fromAfterTo'));
   return { ok: true, params };
 }
