@@ -54,6 +54,12 @@ describe.skipIf(!hasChromium)('school admission in Chromium', () => {
     expect(consent).toContain(round.endsOn);
     expect(await byTestId('adm-cz-submit').isDisabled()).toBe(true);
     await byTestId('adm-cz-consent').check();
+    // A wrong check digit: the server refuses it, in the page's language.
+    await byTestId('adm-cz-child').fill('350203190101010015');
+    await byTestId('adm-cz-submit').click();
+    await byTestId('adm-cz-error').waitFor();
+    expect(await text('adm-cz-error')).toContain('不是有效的公民身份号码');
+    await byTestId('adm-cz-child').fill('350203190101010014');
     await byTestId('adm-cz-submit').click();
     await byTestId('adm-cz-applied').waitFor();
     await byTestId('adm-cz-app').first().waitFor();

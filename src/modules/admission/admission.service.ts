@@ -8,6 +8,7 @@ import { isValidResidentId } from '../../platform/ids';
 import { checkParams, PREDICATE_KINDS, type BatchVerification, type SandboxService, type Template } from '../sandbox';
 import type { Application, BatchOutcome, MyApplication, NewApplicationBody, NewRoundBody, Ranking, Round, RulesBody, RulesVersion } from './admission.contract';
 import * as store from './admission.store';
+import { admMessage, fromParams, statusParams } from './messages';
 
 /** Dependencies of the admission service. */
 export interface AdmissionDeps {
@@ -90,15 +91,15 @@ export class AdmissionService {
   async createRound(who: Principal | null, body: NewRoundBody, requestId?: string): Promise<Round> {
     const caller = requirePermission(who, 'admission:configure');
     const caseType = (await this.deps.sandbox.listCaseTypes(caller)).find((c) => c.code === body.caseType);
-    if (!caseType || !orgWithin(caseType.ownerOrg, caller.orgCode)) throw Problem.notFound(`No case type "${body.caseType}" of your department`);
-    if (body.applyFrom > body.applyUntil) throw Problem.validation('applyUntil: not before applyFrom', [{ field: '/body/applyUntil', message: 'before applyFrom' }]);
+    if (!caseType || !orgWithin(caseType.ownerOrg, caller.orgCode)) throw Problem.notFound(admMessage('adm.noCaseType', { caseType: body.caseType }));
+    if (body.applyFrom > body.applyUntil) throw Problem.validation(undefined, [{ field: '/body/applyUntil', message: admMessage('adm.applyUntil') }]);
     const endsOn = body.endsOn ?? addDays(body.applyUntil, DEFAULT_ROUND_DAYS_AFTER_WINDOW);
-    if (endsOn < body.applyUntil) throw Problem.validation('endsOn: not before applyUntil', [{ field: '/body/endsOn', message: 'before applyUntil' }]);
-    if (endsOn > addDays(chinaDay(), 720)) throw Problem.validation('endsOn: at most two years ahead (consents last until then)', [{ field: '/body/endsOn', message: 'too far ahead' }]);
+    if (endsOn < body.applyUntil) throw Problem.validation(undefined, [{ field: '/body/endsOn', message: admMessage('adm.endsOnBeforeUntil') }]);
+    if (endsOn > addDays(chinaDay(), 720)) throw Problem.validation(undefined, [{ field: '/body/endsOn', message: admMessage('adm.endsOnTooFar') }]);
     const id = `AR-${body.year}-${randomUUID().slice(0, 8)}`;
     await this.deps.transaction(async (trx) => {
       const stored = await store.insertRound(trx, { id, org: caseType.ownerOrg, case_type: caseType.code, year: body.year, name: body.name, apply_from: body.applyFrom, apply_until: body.applyUntil, ends_on: endsOn, created_by: caller.id });
-      if (!stored) throw Problem.conflict(`${caseType.code} has a round for ${body.year} already`);
+      if (!stored) throw Problem.conflict(admMessage('adm.roundExists', { caseType: caseType.code, year: body.year }));
       await this.deps.audit.append(trx, { action: 'admission.round.create', actor: auditActor(caller), subject: { type: 'adm_round', id }, requestId: requestId ?? null, detail: { caseType: caseType.code, year: body.year } });
     });
     return this.getRound(caller, id);
@@ -133,17 +134,17 @@ export class AdmissionService {
   async setRules(who: Principal | null, id: string, body: RulesBody, requestId?: string): Promise<Round> {
     const caller = requirePermission(who, 'admission:configure');
     const round = await this.ownRound(caller, id);
-    if (round.status !== 'draft' && round.status !== 'open') throw Problem.conflict(`Round ${id} is ${round.status}; its rules are fixed once verification starts`);
+    if (round.status !== 'draft' && round.status !== 'open') throw Problem.conflict(admMessage('adm.rulesFixed', { id, ...statusParams(round.status) }));
     const caseType = (await this.deps.sandbox.listCaseTypes(caller)).find((c) => c.code === round.case_type)!;
     const templates = await this.templates(caller);
     checkRules(body, caseType.templates, templates);
     if (round.status === 'open' && round.rules_version > 0) {
       const current = (await store.findRules(this.deps.db, id, round.rules_version))!.body;
       const shape = (r: RulesBody) => JSON.stringify(r.claims.map((c) => [c.template, !!c.required, Object.keys(c.params ?? {}).sort()]).sort());
-      if (shape(current) !== shape(body)) throw Problem.conflict('The round is open: its claims, which are required and which parameters parents declare stay as parents consented to them');
+      if (shape(current) !== shape(body)) throw Problem.conflict(admMessage('adm.claimsFixed'));
       const used = new Set((await store.listApplications(this.deps.db, id, ['submitted'])).map((a) => a.zone));
       const missing = [...used].filter((z) => !body.zones.some((x) => x.code === z));
-      if (missing.length > 0) throw Problem.conflict(`Parents applied for zones ${missing.join(', ')}: they stay`);
+      if (missing.length > 0) throw Problem.conflict(admMessage('adm.zonesApplied', { zones: missing.join(', ') }));
     }
     await this.deps.transaction(async (trx) => {
       const version = await store.insertRules(trx, id, body, caller.id);
@@ -156,7 +157,7 @@ export class AdmissionService {
   async openRound(who: Principal | null, id: string, requestId?: string): Promise<Round> {
     const caller = requirePermission(who, 'admission:configure');
     const round = await this.ownRound(caller, id);
-    if (round.rules_version === 0) throw Problem.conflict(`Round ${id} has no rules yet`);
+    if (round.rules_version === 0) throw Problem.conflict(admMessage('adm.noRules', { id }));
     await this.step(caller, round, ['draft'], 'open', 'admission.round.open', requestId);
     return this.getRound(caller, id);
   }
@@ -178,25 +179,25 @@ export class AdmissionService {
    */
   async apply(who: Principal | null, body: NewApplicationBody, requestId?: string): Promise<MyApplication> {
     const caller = requirePermission(who, 'admission:apply');
-    if (!caller.subjectId) throw Problem.forbidden('Your account is not linked to a person (resident ID number)');
+    if (!caller.subjectId) throw Problem.forbidden(admMessage('adm.notLinked'));
     const round = await store.findRound(this.deps.db, body.roundId);
     const today = chinaDay();
-    if (!round || round.status !== 'open') throw Problem.notFound(`No round ${body.roundId} open for applications`);
-    if (today < round.apply_from || today > round.apply_until) throw Problem.conflict(`Applications are taken from ${round.apply_from} to ${round.apply_until}`);
+    if (!round || round.status !== 'open') throw Problem.notFound(admMessage('adm.noOpenRound', { id: body.roundId }));
+    if (today < round.apply_from || today > round.apply_until) throw Problem.conflict(admMessage('adm.outsideWindow', { from: round.apply_from, until: round.apply_until }));
     const rules = (await store.findRules(this.deps.db, round.id, round.rules_version))!.body;
     const child = body.child.trim().toUpperCase();
-    if (!isValidResidentId(child)) throw Problem.validation('child: not a valid resident ID number', [{ field: '/body/child', message: 'not a valid resident ID number' }]);
-    if (child === caller.subjectId) throw Problem.validation('child: the child’s own number, not yours', [{ field: '/body/child', message: 'is your own number' }]);
-    if (!rules.zones.some((z) => z.code === body.zone)) throw Problem.validation(`zone: one of ${rules.zones.map((z) => z.code).join(', ')}`, [{ field: '/body/zone', message: 'not a zone of this round' }]);
+    if (!isValidResidentId(child)) throw Problem.validation(undefined, [{ field: '/body/child', message: admMessage('adm.badChild') }]);
+    if (child === caller.subjectId) throw Problem.validation(undefined, [{ field: '/body/child', message: admMessage('adm.ownNumber') }]);
+    if (!rules.zones.some((z) => z.code === body.zone)) throw Problem.validation(undefined, [{ field: '/body/zone', message: admMessage('adm.notZone', { zones: rules.zones.map((z) => z.code).join(', ') }) }]);
     const declared = checkDeclared(rules, body.declared, child, await this.templates(caller));
-    if (await store.childHasApplication(this.deps.db, round.id, child)) throw Problem.conflict('This child has an application in this round already');
+    if (await store.childHasApplication(this.deps.db, round.id, child)) throw Problem.conflict(admMessage('adm.childApplied'));
     const claims = claimsOf(rules, declared, child);
     const consent = await this.deps.sandbox.createConsent(caller, { caseType: round.case_type, templates: claims.map((c) => c.template), validUntil: round.ends_on }, requestId);
     const id = `ADM-${randomUUID().slice(0, 18)}`;
     try {
       await this.deps.transaction(async (trx) => {
         if (!(await store.insertApplication(trx, { id, round_id: round.id, parent: caller.subjectId!, user_id: caller.id, child, zone: body.zone, declared, consent_id: consent.id }))) {
-          throw Problem.conflict('This child has an application in this round already');
+          throw Problem.conflict(admMessage('adm.childApplied'));
         }
         await this.deps.audit.append(trx, { action: 'admission.apply', actor: auditActor(caller), subject: { type: 'adm_application', id }, dataSubject: caller.subjectId!, caseId: id, requestId: requestId ?? null, detail: { round: round.id, zone: body.zone, claims: claims.map((c) => c.template), consent: consent.id } });
       });
@@ -251,11 +252,11 @@ export class AdmissionService {
   async withdraw(who: Principal | null, id: string, requestId?: string): Promise<MyApplication> {
     const caller = requirePermission(who, 'admission:apply');
     const a = await store.findApplication(this.deps.db, id);
-    if (!a || a.user_id !== caller.id) throw Problem.notFound(`No application ${id} of yours`);
+    if (!a || a.user_id !== caller.id) throw Problem.notFound(admMessage('adm.noApplication', { id }));
     const round = (await store.findRound(this.deps.db, a.round_id))!;
-    if (a.status !== 'submitted' || round.status !== 'open') throw Problem.conflict(`Application ${id} is being verified or decided; it can no longer be withdrawn`);
+    if (a.status !== 'submitted' || round.status !== 'open') throw Problem.conflict(admMessage('adm.notWithdrawable', { id }));
     await this.deps.transaction(async (trx) => {
-      if (!(await store.withdrawApplication(trx, id))) throw Problem.conflict(`Application ${id} is no longer submitted`);
+      if (!(await store.withdrawApplication(trx, id))) throw Problem.conflict(admMessage('adm.noLongerSubmitted', { id }));
       await this.deps.audit.append(trx, { action: 'admission.withdraw', actor: auditActor(caller), subject: { type: 'adm_application', id }, dataSubject: a.parent, caseId: id, requestId: requestId ?? null });
     });
     const live = (await this.deps.sandbox.listConsents(caller)).find((c) => c.id === a.consent_id && c.status === 'live');
@@ -280,7 +281,7 @@ export class AdmissionService {
   async verifyBatch(who: Principal | null, roundId: string, requestId?: string): Promise<BatchOutcome> {
     const caller = requirePermission(who, 'admission:handle');
     const round = await this.ownRound(caller, roundId);
-    if (round.status !== 'open' && round.status !== 'verifying') throw Problem.conflict(`Round ${roundId} is ${round.status}; applications are verified while it is open or verifying`);
+    if (round.status !== 'open' && round.status !== 'verifying') throw Problem.conflict(admMessage('adm.verifyWhen', { id: roundId, ...statusParams(round.status) }));
     if (round.status === 'open') await this.step(caller, round, ['open'], 'verifying', 'admission.round.close', requestId, { verifiedRulesVersion: round.rules_version });
     const version = round.verified_rules_version ?? round.rules_version;
     const rules = (await store.findRules(this.deps.db, roundId, version))!.body;
@@ -315,10 +316,10 @@ export class AdmissionService {
   async rank(who: Principal | null, roundId: string, requestId?: string): Promise<Ranking> {
     const caller = requirePermission(who, 'admission:handle');
     const round = await this.ownRound(caller, roundId);
-    if (round.status !== 'verifying' && round.status !== 'ranked') throw Problem.conflict(`Round ${roundId} is ${round.status}; it is ranked after verification and before publication`);
+    if (round.status !== 'verifying' && round.status !== 'ranked') throw Problem.conflict(admMessage('adm.rankWhen', { id: roundId, ...statusParams(round.status) }));
     const apps = await store.listApplications(this.deps.db, roundId, ['submitted', 'verified']);
     const pending = apps.filter((a) => a.status === 'submitted');
-    if (pending.length > 0) throw Problem.conflict(`${pending.length} applications are not verified yet: verify the batch first`);
+    if (pending.length > 0) throw Problem.conflict(admMessage('adm.notVerifiedYet', { n: pending.length }));
     const rules = (await store.findRules(this.deps.db, roundId, round.verified_rules_version ?? round.rules_version))!.body;
     const verified = apps.filter((a) => a.eligible);
     const ranks: { id: string; rank: number; admitted: boolean }[] = [];
@@ -331,7 +332,7 @@ export class AdmissionService {
     }
     await this.deps.transaction(async (trx) => {
       await store.storeRanks(trx, roundId, ranks);
-      if (round.status === 'verifying' && !(await store.setRoundStatus(trx, roundId, ['verifying'], 'ranked'))) throw Problem.conflict(`Round ${roundId} changed meanwhile`);
+      if (round.status === 'verifying' && !(await store.setRoundStatus(trx, roundId, ['verifying'], 'ranked'))) throw Problem.conflict(admMessage('adm.roundChanged', { id: roundId }));
       await this.deps.audit.append(trx, { action: 'admission.rank', actor: auditActor(caller), subject: { type: 'adm_round', id: roundId }, requestId: requestId ?? null, detail: { ranked: ranks.length, admitted: ranks.filter((r) => r.admitted).length } });
     });
     return this.ranking(caller, roundId);
@@ -382,13 +383,13 @@ export class AdmissionService {
   // A round of the caller's department; another district's round does not exist for them.
   private async ownRound(caller: Principal, id: string): Promise<store.RoundRow> {
     const round = await store.findRound(this.deps.db, id);
-    if (!round || !orgWithin(round.org, caller.orgCode)) throw Problem.notFound(`No round ${id} of your department`);
+    if (!round || !orgWithin(round.org, caller.orgCode)) throw Problem.notFound(admMessage('adm.noRound', { id }));
     return round;
   }
 
   private async step(caller: Principal, round: store.RoundRow, from: readonly store.RoundRow['status'][], to: store.RoundRow['status'], action: string, requestId?: string, extra: { verifiedRulesVersion?: number } = {}): Promise<void> {
     await this.deps.transaction(async (trx) => {
-      if (!(await store.setRoundStatus(trx, round.id, from, to, extra))) throw Problem.conflict(`Round ${round.id} is ${round.status}, not ${from.join(' or ')}`);
+      if (!(await store.setRoundStatus(trx, round.id, from, to, extra))) throw Problem.conflict(admMessage('adm.wrongStatus', { id: round.id, ...statusParams(round.status), ...fromParams(from) }));
       await this.deps.audit.append(trx, { action, actor: auditActor(caller), subject: { type: 'adm_round', id: round.id }, requestId: requestId ?? null, detail: { from: round.status, to } });
     });
   }
@@ -470,21 +471,21 @@ function checkRules(body: RulesBody, whitelist: readonly string[], templates: Ma
   const seen = new Set<string>();
   body.claims.forEach((c, i) => {
     const field = `/body/claims/${i}`;
-    if (!whitelist.includes(c.template) || !templates.has(c.template)) throw Problem.validation(`${field}/template: the case type does not check ${c.template}`, [{ field: `${field}/template`, message: 'not in the case type’s whitelist' }]);
-    if (seen.has(c.template)) throw Problem.validation(`${field}/template: ${c.template} twice`, [{ field: `${field}/template`, message: 'listed twice' }]);
+    if (!whitelist.includes(c.template) || !templates.has(c.template)) throw Problem.validation(undefined, [{ field: `${field}/template`, message: admMessage('adm.notWhitelisted', { template: c.template }) }]);
+    if (seen.has(c.template)) throw Problem.validation(undefined, [{ field: `${field}/template`, message: admMessage('adm.templateTwice', { template: c.template }) }]);
     seen.add(c.template);
     const kind = PREDICATE_KINDS[templates.get(c.template)!.kind]!;
     const fixed = c.params ?? {};
-    if ('child' in fixed && c.template === 'birth.parent_of_child') throw Problem.validation(`${field}/params: the child is the application’s`, [{ field: `${field}/params`, message: 'child is set by each application' }]);
+    if ('child' in fixed && c.template === 'birth.parent_of_child') throw Problem.validation(undefined, [{ field: `${field}/params`, message: admMessage('adm.childFixed') }]);
     const checked = checkParams({ ...kind, params: kind.params.filter((p) => p.name in fixed) }, fixed);
-    if (!checked.ok) throw Problem.validation(`${field}/params: ${checked.message}`, [{ field: `${field}/params`, message: checked.message }]);
+    if (!checked.ok) throw Problem.validation(undefined, [{ field: `${field}/params`, message: checked.why }]);
   });
   body.tieBreaks.forEach((t, i) => {
-    if (t.startsWith('points:') && !seen.has(t.slice(7))) throw Problem.validation(`tieBreaks/${i}: the rules do not score ${t.slice(7)}`, [{ field: `/body/tieBreaks/${i}`, message: 'not a scored template' }]);
+    if (t.startsWith('points:') && !seen.has(t.slice(7))) throw Problem.validation(undefined, [{ field: `/body/tieBreaks/${i}`, message: admMessage('adm.tieNotScored', { template: t.slice(7) }) }]);
   });
   const zones = new Set<string>();
   for (const z of body.zones) {
-    if (zones.has(z.code)) throw Problem.validation(`zones: ${z.code} twice`, [{ field: '/body/zones', message: `${z.code} listed twice` }]);
+    if (zones.has(z.code)) throw Problem.validation(undefined, [{ field: '/body/zones', message: admMessage('adm.zoneTwice', { zone: z.code }) }]);
     zones.add(z.code);
   }
 }
@@ -494,7 +495,7 @@ function checkRules(body: RulesBody, whitelist: readonly string[], templates: Ma
 function checkDeclared(rules: RulesBody, declared: NewApplicationBody['declared'], child: string, templates: Map<string, Template>): Record<string, Record<string, string | number>> {
   const out: Record<string, Record<string, string | number>> = {};
   for (const template of Object.keys(declared)) {
-    if (!rules.claims.some((c) => c.template === template)) throw Problem.validation(`declared/${template}: this round does not check it`, [{ field: `/body/declared/${template}`, message: 'not a claim of this round' }]);
+    if (!rules.claims.some((c) => c.template === template)) throw Problem.validation(undefined, [{ field: `/body/declared/${template}`, message: admMessage('adm.notClaim') }]);
   }
   for (const c of rules.claims) {
     if (!c.required && declared[c.template] === undefined) continue;
@@ -502,10 +503,10 @@ function checkDeclared(rules: RulesBody, declared: NewApplicationBody['declared'
     const given = declared[c.template] ?? {};
     const fixed = c.params ?? {};
     const overlap = Object.keys(given).filter((k) => k in fixed || (c.template === 'birth.parent_of_child' && k === 'child'));
-    if (overlap.length > 0) throw Problem.validation(`declared/${c.template}: ${overlap.join(', ')} is set by the round`, [{ field: `/body/declared/${c.template}`, message: `${overlap.join(', ')} is set by the round` }]);
+    if (overlap.length > 0) throw Problem.validation(undefined, [{ field: `/body/declared/${c.template}`, message: admMessage('adm.setByRound', { params: overlap.join(', ') }) }]);
     if (!kind) continue;
     const checked = checkParams(kind, { ...given, ...fixed, ...childParam(c.template, child) });
-    if (!checked.ok) throw Problem.validation(`declared/${c.template}: ${checked.message}`, [{ field: `/body/declared/${c.template}`, message: checked.message }]);
+    if (!checked.ok) throw Problem.validation(undefined, [{ field: `/body/declared/${c.template}`, message: checked.why }]);
     out[c.template] = Object.fromEntries(Object.keys(given).map((k) => [k, checked.params[k]!]));
   }
   return out;

@@ -21,7 +21,9 @@ describe('admission', () => {
   let parents: { username: string; parent: string; child: string; cookie: string }[];
   const year = Number(today().slice(0, 4));
   const rules = demoAdmissionRules(year);
-  const req = (method: 'GET' | 'POST' | 'PUT', url: string, cookie: string, payload?: object) => city.inject({ method, url, headers: { cookie }, payload });
+  const req = (method: 'GET' | 'POST' | 'PUT', url: string, cookie: string, payload?: object, headers: Record<string, string> = {}) => city.inject({ method, url, headers: { cookie, ...headers }, payload });
+  // Problems speak Chinese unless the reader asks for English (ADR 0020).
+  const en = { 'accept-language': 'en' };
 
   beforeAll(async () => {
     city = await startSandboxCity('admission-test', 500);
@@ -48,11 +50,19 @@ describe('admission', () => {
     const outside = await req('PUT', `/api/admission/rounds/${round.id}/rules`, admin, { ...rules, claims: [...rules.claims, { template: 'marriage.married_to', points: 5 }] });
     expect(outside.statusCode).toBe(400);
     expect(outside.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const notChecked = { field: `/body/claims/${rules.claims.length}/template` };
+    expect(outside.json().errors).toEqual([{ ...notChecked, message: 'marriage.married_to 不在本核验事项类型的核验清单内' }]);
+    const outsideEn = await req('PUT', `/api/admission/rounds/${round.id}/rules`, admin, { ...rules, claims: [...rules.claims, { template: 'marriage.married_to', points: 5 }] }, en);
+    expect(outsideEn.json()).toMatchObject({ title: 'Invalid request', errors: [{ ...notChecked, message: 'the case type does not check marriage.married_to' }] });
     const badParam = await req('PUT', `/api/admission/rounds/${round.id}/rules`, admin, { ...rules, claims: [{ template: 'si.months_insured', points: 1, params: { months: 12, from: '2026-13' } }] });
     expect(badParam.statusCode).toBe(400);
+    expect(badParam.json().errors).toEqual([{ field: '/body/claims/0/params', message: expect.stringContaining('YYYY-MM') }]);
     // Open: the claims parents consented to stay; places may change (a new version).
     const changedClaims = await req('PUT', `/api/admission/rounds/${round.id}/rules`, admin, { ...rules, claims: rules.claims.slice(0, 3) });
     expect(changedClaims.statusCode).toBe(409);
+    expect(changedClaims.json()).toMatchObject({ title: '冲突', detail: '批次已开放申请：核验事项、哪些事项必须以及由家长申报的参数，须与家长授权时一致，不能再修改', code: 'adm.claimsFixed' });
+    const changedEn = await req('PUT', `/api/admission/rounds/${round.id}/rules`, admin, { ...rules, claims: rules.claims.slice(0, 3) }, en);
+    expect(changedEn.json()).toMatchObject({ title: 'Conflict', detail: 'The round is open: its claims, which are required and which parameters parents declare stay as parents consented to them', code: 'adm.claimsFixed' });
     const more = await req('PUT', `/api/admission/rounds/${round.id}/rules`, admin, { ...rules, zones: rules.zones.map((z) => ({ ...z, places: z.code === 'SM-01' ? 1 : z.places })) });
     expect(more.statusCode).toBe(200);
     expect(more.json().rulesVersion).toBe(2);
@@ -69,6 +79,9 @@ describe('admission', () => {
     const p = parents[0]!;
     const again = await req('POST', '/api/admission/applications', p.cookie, { roundId: round.id, child: p.child, zone: 'SM-02', declared: {}, consent: true });
     expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ detail: '该子女在本批次已有申请', code: 'adm.childApplied' });
+    const againEn = await req('POST', '/api/admission/applications', p.cookie, { roundId: round.id, child: p.child, zone: 'SM-02', declared: {}, consent: true }, en);
+    expect(againEn.json()).toMatchObject({ detail: 'This child has an application in this round already', code: 'adm.childApplied' });
     const consents = (await req('GET', '/api/sandbox/consents', p.cookie)).json();
     const live = consents.filter((c: { status: string }) => c.status === 'live');
     expect(live).toHaveLength(1);
@@ -79,8 +92,18 @@ describe('admission', () => {
     const claims = await sql<{ declared: Record<string, unknown> }>`select declared from adm_application where id = ${mine[0]!.id}`.execute(city.ludao.ctx.db);
     expect([...live[0].templates.map((t: { code: string }) => t.code)].sort()).toEqual([...new Set(['birth.parent_of_child', ...Object.keys(claims.rows[0]!.declared)])].sort());
     // The parent fixes nothing the bureau fixed, nor names a claim the round does not check.
-    const fixed = await req('POST', '/api/admission/applications', parents[1]!.cookie, { roundId: round.id, child: '350203201801010011', zone: 'SM-02', declared: { 'si.months_insured': { months: '1' } }, consent: true });
+    // (A valid number: the check is on what the parent declares, not on the child's number.)
+    const fixed = await req('POST', '/api/admission/applications', parents[1]!.cookie, { roundId: round.id, child: '350203201801010016', zone: 'SM-02', declared: { 'si.months_insured': { months: '1' } }, consent: true });
     expect(fixed.statusCode).toBe(400);
+    expect(fixed.json().errors).toEqual([{ field: '/body/declared/si.months_insured', message: '参数 months 已由本批次设定，无需申报' }]);
+    // A child's number is checked (the check digit) before anything is asked or stored.
+    const badChild = { roundId: round.id, child: '350203201801010011', zone: 'SM-02', declared: {}, consent: true };
+    const wrongChild = await req('POST', '/api/admission/applications', parents[1]!.cookie, badChild);
+    expect(wrongChild.json()).toMatchObject({ title: '请求无效', detail: '/body/child: 不是有效的公民身份号码', errors: [{ field: '/body/child', message: '不是有效的公民身份号码' }] });
+    const wrongChildEn = await req('POST', '/api/admission/applications', parents[1]!.cookie, badChild, en);
+    expect(wrongChildEn.json().errors).toEqual([{ field: '/body/child', message: 'not a valid resident ID number' }]);
+    const noZone = await req('POST', '/api/admission/applications', parents[1]!.cookie, { ...badChild, child: '350203201801010016', zone: 'XX-99' });
+    expect(noZone.json().errors).toEqual([{ field: '/body/zone', message: `不是本批次的学区（可选：${rules.zones.map((z) => z.code).join(', ')}）` }]);
   });
 
   it('lets a parent withdraw before verification, and withdraws the consent with it', async () => {
@@ -92,11 +115,19 @@ describe('admission', () => {
     const consents = (await req('GET', '/api/sandbox/consents', p.cookie)).json();
     expect(consents.every((c: { status: string }) => c.status === 'withdrawn')).toBe(true);
     // Another parent cannot withdraw it (or see that it exists).
-    expect((await req('POST', `/api/admission/my-applications/${mine[0]!.id}/withdraw`, parents[0]!.cookie)).statusCode).toBe(404);
+    const notTheirs = await req('POST', `/api/admission/my-applications/${mine[0]!.id}/withdraw`, parents[0]!.cookie);
+    expect(notTheirs.statusCode).toBe(404);
+    expect(notTheirs.json()).toMatchObject({ title: '未找到', detail: `您没有编号为 ${mine[0]!.id} 的申请`, code: 'adm.noApplication' });
+    // Withdrawn already: not again.
+    const twice = await req('POST', `/api/admission/my-applications/${mine[0]!.id}/withdraw`, p.cookie, undefined, en);
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json()).toMatchObject({ detail: `Application ${mine[0]!.id} is being verified or decided; it can no longer be withdrawn`, code: 'adm.notWithdrawable' });
   });
 
   it('keeps one district’s round from another district’s handler', async () => {
-    expect((await req('GET', `/api/admission/rounds/${round.id}`, city.cookies.otherDistrict)).statusCode).toBe(404);
+    const elsewhere = await req('GET', `/api/admission/rounds/${round.id}`, city.cookies.otherDistrict);
+    expect(elsewhere.statusCode).toBe(404);
+    expect(elsewhere.json()).toMatchObject({ detail: `本部门没有批次 ${round.id}`, code: 'adm.noRound' });
     expect((await req('GET', `/api/admission/rounds/${round.id}/applications`, city.cookies.otherDistrict)).statusCode).toBe(404);
     expect((await req('POST', `/api/admission/rounds/${round.id}/verify-batch`, city.cookies.otherDistrict)).statusCode).toBe(404);
     expect((await req('GET', '/api/admission/rounds', city.cookies.otherDistrict)).json()).toEqual([]);
@@ -156,6 +187,9 @@ describe('admission', () => {
     // Closed: no more applications, no withdrawals.
     const late = await req('POST', '/api/admission/applications', parents[0]!.cookie, { roundId: round.id, child: '350203201801010011', zone: 'SM-02', declared: {}, consent: true });
     expect(late.statusCode).toBe(404);
+    expect(late.json()).toMatchObject({ detail: `批次 ${round.id} 不存在或未在接受申请`, code: 'adm.noOpenRound' });
+    const lateEn = await req('POST', '/api/admission/applications', parents[0]!.cookie, { roundId: round.id, child: '350203201801010011', zone: 'SM-02', declared: {}, consent: true }, en);
+    expect(lateEn.json()).toMatchObject({ detail: `No round ${round.id} open for applications`, code: 'adm.noOpenRound' });
   });
 
   it('ranks each zone by points, then the tie-breaks, within its places', async () => {
@@ -204,7 +238,12 @@ describe('admission', () => {
       expect(mine[0]!.failed!.map((f) => f.template)).toEqual(app.results!.filter((r) => r.result !== 'match').map((r) => r.template));
     }
     // A round is published once; parents cannot read the handler's lists.
-    expect((await req('POST', `/api/admission/rounds/${round.id}/publish`, city.cookies.edu)).statusCode).toBe(409);
+    const again = await req('POST', `/api/admission/rounds/${round.id}/publish`, city.cookies.edu);
+    expect(again.statusCode).toBe(409);
+    // The status as the pages name it in Chinese; its code in English.
+    expect(again.json()).toMatchObject({ detail: `批次 ${round.id} 当前为“已公布”状态，而不是“已排名”`, code: 'adm.wrongStatus' });
+    const againEn = await req('POST', `/api/admission/rounds/${round.id}/publish`, city.cookies.edu, undefined, en);
+    expect(againEn.json()).toMatchObject({ detail: `Round ${round.id} is published, not ranked`, code: 'adm.wrongStatus' });
     expect((await req('GET', `/api/admission/rounds/${round.id}/applications`, parents[0]!.cookie)).statusCode).toBe(403);
     expect((await req('GET', `/api/admission/rounds/${round.id}/ranking`, parents[0]!.cookie)).statusCode).toBe(403);
   });
@@ -255,7 +294,14 @@ describe('admission', () => {
     expect(other.statusCode).toBe(404);
     const next = await req('POST', '/api/admission/rounds', admin, { caseType: 'school_admission.sm', year: year + 1, name: '下一年', applyFrom: today(), applyUntil: addDays(today(), 10) });
     expect(next.statusCode).toBe(201);
-    expect((await req('POST', `/api/admission/rounds/${next.json().id}/open`, admin)).statusCode).toBe(409);
-    expect((await req('POST', '/api/admission/rounds', admin, { caseType: 'school_admission.sm', year: year + 1, name: '重复', applyFrom: today(), applyUntil: addDays(today(), 10) })).statusCode).toBe(409);
+    const noRules = await req('POST', `/api/admission/rounds/${next.json().id}/open`, admin);
+    expect(noRules.statusCode).toBe(409);
+    expect(noRules.json()).toMatchObject({ detail: `批次 ${next.json().id} 还没有积分规则`, code: 'adm.noRules' });
+    const twice = await req('POST', '/api/admission/rounds', admin, { caseType: 'school_admission.sm', year: year + 1, name: '重复', applyFrom: today(), applyUntil: addDays(today(), 10) });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json()).toMatchObject({ detail: `school_admission.sm 已有 ${year + 1} 年度的批次`, code: 'adm.roundExists' });
+    const backwards = await req('POST', '/api/admission/rounds', admin, { caseType: 'school_admission.sm', year: year + 2, name: '倒序', applyFrom: addDays(today(), 10), applyUntil: today() }, en);
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json().errors).toEqual([{ field: '/body/applyUntil', message: 'not before applyFrom' }]);
   });
 });
