@@ -178,7 +178,7 @@ describe.skipIf(!hasChromium)('the open-data portal in Chromium', () => {
     expect(await text('od-open-type')).toBe('有条件开放');
     expect(await text('od-conditional')).toContain('经批准的 API 密钥');
     // The records API says no without a key: its reason stands where the preview would be.
-    await waitForText('od-preview-refused', 'open on conditions');
+    await waitForText('od-preview-refused', '数据集 clinic-waits 为有条件开放：请先申请，获批后使用获得的 API 密钥调用');
     expect(await byTestId('od-preview-row').count()).toBe(0);
     expect(await byTestId('od-chart-panel').count()).toBe(0);
     expect(await text('od-curl')).toContain("-H 'X-API-Key: odk_…'");
@@ -261,10 +261,9 @@ describe.skipIf(!hasChromium)('the open-data portal in Chromium', () => {
 
     await byTestId('od-upload-error').waitFor();
     expect(await text('od-upload-error')).toContain('发布被拒绝：数据可能含有个人信息');
+    // The server's reason, in the page's language.
     const detail = await text('od-upload-error-detail');
-    expect(detail).toMatch(/^Refused: /);
-    expect(detail).toContain('row 3');
-    expect(detail).toContain('resident ID number');
+    expect(detail).toBe('拒绝发布：第 3 行“备注”列含有公民身份号码，个人信息一律不予开放');
     expect(await byTestId('od-created').count()).toBe(0);
     await byTestId('od-pub-refresh').click();
     await web.page.locator('[data-testid="od-pub-refresh"]:enabled').waitFor();
@@ -279,7 +278,7 @@ describe.skipIf(!hasChromium)('the open-data portal in Chromium', () => {
     await byTestId('od-derive-submit').click();
     await byTestId('od-derive-error').waitFor();
     expect(await text('od-derive-error')).toContain('发布被拒绝');
-    expect(await text('od-derive-error-detail')).toContain('cannot group by "id"');
+    expect(await text('od-derive-error-detail')).toMatch(/^拒绝发布：不能按“id”（.+）分组，该字段可识别个人或属于敏感数据/);
   });
 
   it('lets an enterprise create an API key, see it listed with its use today, and revoke it', async () => {
@@ -392,7 +391,7 @@ describe.skipIf(!hasChromium)('the open-data portal in Chromium', () => {
     expect(await card.getByTestId('od-decide-form').count()).toBe(0);
     await card.getByTestId('od-check-no').click();
     await card.getByTestId('od-check-error').waitFor();
-    expect(await card.getByTestId('od-check-error').textContent()).toContain('say what is missing');
+    expect(await card.getByTestId('od-check-error').textContent()).toContain('退回补正时请在意见中写明缺少什么');
     await card.getByTestId('od-check-note').fill('请说明数据保存期限与销毁方式');
     await card.getByTestId('od-check-no').click();
     await waitForText('od-apps-manage-done', '已退回补正');

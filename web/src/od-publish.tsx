@@ -371,7 +371,8 @@ function DraftResult({ created, onSubmitted }: { created: DraftCreated; onSubmit
 /** A failed draft: a refusal by the personal-data guard is said as such, with the server's reason. */
 function DraftError({ error, failed, testId }: { error: ApiError; failed: string; testId: string }) {
   const { t } = useI18n();
-  const refused = /^Refused:/.test(error.message);
+  // Known by the problem's code: its words are in the page's language.
+  const refused = error.problem?.code === 'od.refused';
   return refused ? (
     <div className="alert" role="alert" data-testid={testId}>
       <strong>{t('od.pub.refused')}</strong>

@@ -5,6 +5,7 @@ import type { AuditLog } from '../../platform/audit';
 import type { CoherentCache } from '../../platform/db/coherent-cache';
 import { Problem } from '../../platform/http/problem';
 import type { WorkingDayCalendar } from '../exchange';
+import { odMessage, quote } from './messages';
 import type { Application, ApplicationDecisionBody, NewApplicationBody } from './opendata.contract';
 import * as store from './opendata.store';
 
@@ -26,6 +27,11 @@ function belongsTo(org: string, caller: string | null): boolean {
   return caller !== null && (org === caller || org.startsWith(`${caller}.`));
 }
 
+// An application's state, quoted into a refusal that names it.
+function state(a: store.ApplicationRow): Record<'stateZh' | 'stateEn', string> {
+  return quote('state', odMessage(`od.state.application.${a.status}`));
+}
+
 function chinaDate(at: Date): string {
   return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
@@ -45,10 +51,10 @@ export class ConditionalAccess {
   async apply(caller: Principal | null, datasetId: string, body: NewApplicationBody, requestId?: string): Promise<Application> {
     const me = requirePermission(caller, 'opendata:develop');
     const d = await store.findDataset(this.deps.db, datasetId);
-    if (!d || d.status !== 'published') throw Problem.notFound(`No published dataset ${datasetId}`);
-    if (d.open_type !== 'conditional') throw Problem.conflict(`${datasetId} is open without conditions: create a key and call it`);
+    if (!d || d.status !== 'published') throw Problem.notFound(odMessage('od.noPublishedDataset', { id: datasetId }));
+    if (d.open_type !== 'conditional') throw Problem.conflict(odMessage('od.application.unconditional', { id: datasetId }));
     const open = (await store.listApplications(this.deps.db, { userId: me.id })).find((a) => a.dataset_id === datasetId && ['submitted', 'returned', 'checked'].includes(a.status));
-    if (open) throw Problem.conflict(`You have an application for ${datasetId} in progress (${open.id})`);
+    if (open) throw Problem.conflict(odMessage('od.application.inProgress', { id: datasetId, application: open.id }));
     const id = randomUUID();
     const checkDue = chinaDate(this.deps.calendar.addWorkingDays(new Date(), CHECK_WITHIN_WORKING_DAYS));
     await this.deps.transaction(async (trx) => {
@@ -73,7 +79,7 @@ export class ConditionalAccess {
   async resubmit(caller: Principal | null, id: string, change: { purpose?: string; scenario?: string }, requestId?: string): Promise<Application> {
     const me = requirePermission(caller, 'opendata:develop');
     const a = await this.mine(me, id);
-    if (a.status !== 'returned') throw Problem.conflict(`Application ${id} is ${a.status}; only a returned one is sent again`);
+    if (a.status !== 'returned') throw Problem.conflict(odMessage('od.application.notReturned', { id, ...state(a) }));
     const checkDue = chinaDate(this.deps.calendar.addWorkingDays(new Date(), CHECK_WITHIN_WORKING_DAYS));
     await this.deps.transaction(async (trx) => {
       await store.updateApplication(trx, id, 'submitted', { purpose: change.purpose, scenario: change.scenario, checkDue });
@@ -86,8 +92,8 @@ export class ConditionalAccess {
   async check(caller: Principal | null, id: string, body: ApplicationDecisionBody, requestId?: string): Promise<Application> {
     const me = requirePermission(caller, 'opendata:review');
     const a = await this.find(id);
-    if (a.status !== 'submitted') throw Problem.conflict(`Application ${id} is ${a.status}, not waiting for the completeness check`);
-    if (!body.approve && !body.note?.trim()) throw Problem.validation('note: say what is missing', [{ field: '/body/note', message: 'is required to return an application' }]);
+    if (a.status !== 'submitted') throw Problem.conflict(odMessage('od.application.notSubmitted', { id, ...state(a) }));
+    if (!body.approve && !body.note?.trim()) throw Problem.validation(odMessage('od.application.returnNoteRequired'), [{ field: '/body/note', message: odMessage('od.application.requiredToReturn') }]);
     await this.deps.transaction(async (trx) => {
       await store.updateApplication(trx, id, body.approve ? 'checked' : 'returned', { reason: body.approve ? null : body.note! });
       await this.step(trx, me, id, body.approve ? 'checked_complete' : 'returned', body.note ?? null, requestId);
@@ -99,10 +105,12 @@ export class ConditionalAccess {
   async decide(caller: Principal | null, id: string, body: ApplicationDecisionBody, requestId?: string): Promise<Application> {
     const me = requirePermission(caller, 'opendata:publish');
     const a = await this.find(id);
-    if (!belongsTo(a.provider_org, me.orgCode)) throw Problem.forbidden(`Only ${a.provider_org}, which provides the dataset, decides on this application`);
-    if (a.status !== 'checked') throw Problem.conflict(`Application ${id} is ${a.status}; the provider decides after the completeness check`);
-    if (!body.approve && !body.note?.trim()) throw Problem.validation('note: state the reason for the refusal', [{ field: '/body/note', message: 'is required to refuse' }]);
-    if (body.days !== undefined && body.days > a.requested_days) throw Problem.validation(`days: at most the ${a.requested_days} days asked for`, [{ field: '/body/days', message: 'longer than asked' }]);
+    if (!belongsTo(a.provider_org, me.orgCode)) throw Problem.forbidden(odMessage('od.application.onlyProviderDecides', { provider: a.provider_org }));
+    if (a.status !== 'checked') throw Problem.conflict(odMessage('od.application.notChecked', { id, ...state(a) }));
+    if (!body.approve && !body.note?.trim()) throw Problem.validation(odMessage('od.application.refuseNoteRequired'), [{ field: '/body/note', message: odMessage('od.application.requiredToRefuse') }]);
+    if (body.days !== undefined && body.days > a.requested_days) {
+      throw Problem.validation(odMessage('od.application.tooManyDays', { days: a.requested_days }), [{ field: '/body/days', message: odMessage('od.application.longerThanAsked') }]);
+    }
     const days = body.days ?? a.requested_days;
     await this.deps.transaction(async (trx) => {
       await store.updateApplication(trx, id, body.approve ? 'approved' : 'refused', { reason: body.approve ? null : body.note!, validUntil: body.approve ? new Date(Date.now() + days * 86_400_000) : undefined });
@@ -115,8 +123,8 @@ export class ConditionalAccess {
   async acceptAgreement(caller: Principal | null, id: string, requestId?: string): Promise<Application & { key: string }> {
     const me = requirePermission(caller, 'opendata:develop');
     const a = await this.mine(me, id);
-    if (a.status !== 'approved') throw Problem.conflict(`Application ${id} is ${a.status}, not approved`);
-    if (a.key_id) throw Problem.conflict('The key of this application was issued already');
+    if (a.status !== 'approved') throw Problem.conflict(odMessage('od.application.notApproved', { id, ...state(a) }));
+    if (a.key_id) throw Problem.conflict(odMessage('od.application.keyIssued'));
     const keyId = randomBytes(10).toString('hex');
     const secret = newSecret();
     await this.deps.transaction(async (trx) => {
@@ -131,8 +139,8 @@ export class ConditionalAccess {
   async revoke(caller: Principal | null, id: string, reason: string, requestId?: string): Promise<Application> {
     const me = requirePermission(caller, 'opendata:publish');
     const a = await this.find(id);
-    if (!belongsTo(a.provider_org, me.orgCode) && !hasPermission(me, 'opendata:review')) throw Problem.forbidden(`Only ${a.provider_org} or the portal's operators revoke this approval`);
-    if (a.status !== 'approved') throw Problem.conflict(`Application ${id} is ${a.status}, not approved`);
+    if (!belongsTo(a.provider_org, me.orgCode) && !hasPermission(me, 'opendata:review')) throw Problem.forbidden(odMessage('od.application.onlyProviderRevokes', { provider: a.provider_org }));
+    if (a.status !== 'approved') throw Problem.conflict(odMessage('od.application.notApproved', { id, ...state(a) }));
     await this.deps.transaction(async (trx) => {
       await store.updateApplication(trx, id, 'revoked', { reason });
       if (a.key_id) {
@@ -150,7 +158,7 @@ export class ConditionalAccess {
     const a = await this.find(id);
     const me = caller;
     const allowed = (me && a.user_id === me.id) || hasPermission(me, 'opendata:review') || (hasPermission(me, 'opendata:publish') && belongsTo(a.provider_org, me!.orgCode));
-    if (!allowed) throw Problem.notFound(`No application ${id}`);
+    if (!allowed) throw Problem.notFound(odMessage('od.application.none', { id }));
     return this.present(a);
   }
 
@@ -167,13 +175,13 @@ export class ConditionalAccess {
 
   private async find(id: string): Promise<store.ApplicationRow> {
     const a = /^[0-9a-f-]{36}$/.test(id) ? await store.findApplication(this.deps.db, id) : undefined;
-    if (!a) throw Problem.notFound(`No application ${id}`);
+    if (!a) throw Problem.notFound(odMessage('od.application.none', { id }));
     return a;
   }
 
   private async mine(me: Principal, id: string): Promise<store.ApplicationRow> {
     const a = await this.find(id);
-    if (a.user_id !== me.id) throw Problem.notFound(`You have no application ${id}`);
+    if (a.user_id !== me.id) throw Problem.notFound(odMessage('od.application.notYours', { id }));
     return a;
   }
 

@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { auditActor, hasPermission, requirePermission, type Principal } from '../../platform/access';
 import type { AuditLog } from '../../platform/audit';
 import { Problem } from '../../platform/http/problem';
+import { odMessage } from './messages';
 import * as store from './opendata.store';
 import { findPersonalValue } from './personal-data';
 import { THEMES } from './portal-terms';
@@ -59,7 +60,9 @@ function belongsTo(org: string, caller: string | null): boolean {
 // Public text must not carry personal data either (a report quoting an ID number, a phone).
 function checkText(text: string, field: string): void {
   const hit = findPersonalValue({ [field]: text });
-  if (hit) throw Problem.validation(`${field}: remove the ${hit.kind}; this text is shown publicly`, [{ field: `/body/${field}`, message: `holds a ${hit.kind}` }]);
+  if (!hit) return;
+  const mobile = hit.kind === 'mobile number';
+  throw Problem.validation(odMessage(mobile ? 'od.text.mobile' : 'od.text.residentId', { field }), [{ field: `/body/${field}`, message: odMessage(mobile ? 'od.text.holdsMobile' : 'od.text.holdsResidentId') }]);
 }
 
 /**
@@ -74,7 +77,7 @@ export class Community {
   async giveFeedback(caller: Principal | null, datasetId: string, body: { kind: 'error' | 'comment'; body: string }, requestId?: string): Promise<Feedback> {
     const me = requirePermission(caller, 'opendata:develop');
     const d = await store.findDataset(this.deps.db, datasetId);
-    if (!d || d.status !== 'published') throw Problem.notFound(`No published dataset ${datasetId}`);
+    if (!d || d.status !== 'published') throw Problem.notFound(odMessage('od.noPublishedDataset', { id: datasetId }));
     checkText(body.body, 'body');
     const id = randomUUID();
     await this.deps.transaction(async (trx) => {
@@ -100,8 +103,8 @@ export class Community {
   async reply(caller: Principal | null, id: string, reply: string, requestId?: string): Promise<Feedback> {
     const me = requirePermission(caller, 'opendata:publish');
     const f = await store.findFeedback(this.deps.db, id);
-    if (!f) throw Problem.notFound(`No feedback ${id}`);
-    if (!belongsTo(f.provider_org, me.orgCode) && !hasPermission(me, 'opendata:review')) throw Problem.forbidden(`Feedback on ${f.dataset_id} goes to ${f.provider_org}`);
+    if (!f) throw Problem.notFound(odMessage('od.noFeedback', { id }));
+    if (!belongsTo(f.provider_org, me.orgCode) && !hasPermission(me, 'opendata:review')) throw Problem.forbidden(odMessage('od.feedbackGoesTo', { dataset: f.dataset_id, org: f.provider_org }));
     checkText(reply, 'reply');
     await this.deps.transaction(async (trx) => {
       await store.replyFeedback(trx, id, reply, me.id);
@@ -113,7 +116,7 @@ export class Community {
   /** A signed-in user asks for data that is not open yet. */
   async requestData(caller: Principal | null, body: { title: string; description: string; theme?: string }, requestId?: string): Promise<DataRequest> {
     const me = requirePermission(caller, 'opendata:develop');
-    if (body.theme && !THEMES.some((t) => t.code === body.theme)) throw Problem.validation(`theme: no theme "${body.theme}"`, [{ field: '/body/theme', message: 'unknown theme' }]);
+    if (body.theme && !THEMES.some((t) => t.code === body.theme)) throw Problem.validation(odMessage('od.noRequestTheme', { theme: body.theme }), [{ field: '/body/theme', message: odMessage('od.unknownTheme') }]);
     checkText(`${body.title} ${body.description}`, 'description');
     const id = randomUUID();
     await this.deps.transaction(async (trx) => {
@@ -132,9 +135,9 @@ export class Community {
   async answerRequest(caller: Principal | null, id: string, body: { status: 'planned' | 'fulfilled' | 'declined'; reply: string; dataset?: string }, requestId?: string): Promise<DataRequest> {
     const me = requirePermission(caller, 'opendata:review');
     const r = await store.findDataRequest(this.deps.db, id);
-    if (!r) throw Problem.notFound(`No data request ${id}`);
+    if (!r) throw Problem.notFound(odMessage('od.noDataRequest', { id }));
     if (body.status === 'fulfilled' && (!body.dataset || (await store.publishedIds(this.deps.db, [body.dataset])).length === 0)) {
-      throw Problem.validation('dataset: name the published dataset that fulfils the request', [{ field: '/body/dataset', message: 'a published dataset is required' }]);
+      throw Problem.validation(odMessage('od.fulfilledNeedsDataset'), [{ field: '/body/dataset', message: odMessage('od.publishedDatasetRequired') }]);
     }
     await this.deps.transaction(async (trx) => {
       await store.answerDataRequest(trx, id, { status: body.status, reply: body.reply, datasetId: body.dataset ?? null });
@@ -146,10 +149,10 @@ export class Community {
   /** A developer submits an app built on open datasets (listed after review). */
   async submitApp(caller: Principal | null, body: { name: string; description: string; url: string; datasets: string[] }, requestId?: string): Promise<ShowcaseApp> {
     const me = requirePermission(caller, 'opendata:develop');
-    if (!/^https?:\/\/[^\s]+$/.test(body.url)) throw Problem.validation('url: an http(s) address', [{ field: '/body/url', message: 'not an http(s) URL' }]);
+    if (!/^https?:\/\/[^\s]+$/.test(body.url)) throw Problem.validation(odMessage('od.urlRequired'), [{ field: '/body/url', message: odMessage('od.notUrl') }]);
     const known = await store.publishedIds(this.deps.db, body.datasets);
     const unknown = body.datasets.find((d) => !known.includes(d));
-    if (unknown) throw Problem.validation(`datasets: no published dataset "${unknown}"`, [{ field: '/body/datasets', message: `unknown dataset ${unknown}` }]);
+    if (unknown) throw Problem.validation(odMessage('od.noPublishedDatasetNamed', { dataset: unknown }), [{ field: '/body/datasets', message: odMessage('od.unknownDataset', { dataset: unknown }) }]);
     checkText(`${body.name} ${body.description}`, 'description');
     const id = randomUUID();
     await this.deps.transaction(async (trx) => {
@@ -169,7 +172,7 @@ export class Community {
   async reviewApp(caller: Principal | null, id: string, body: { list: boolean; note?: string }, requestId?: string): Promise<ShowcaseApp> {
     const me = requirePermission(caller, 'opendata:review');
     const a = await store.findApp(this.deps.db, id);
-    if (!a) throw Problem.notFound(`No app ${id}`);
+    if (!a) throw Problem.notFound(odMessage('od.noApp', { id }));
     await this.deps.transaction(async (trx) => {
       await store.reviewApp(trx, id, body.list ? 'listed' : 'rejected', body.note ?? null);
       await this.deps.audit.append(trx, { action: 'opendata.app.review', actor: auditActor(me), subject: { type: 'open_app', id }, requestId, detail: { list: body.list } });

@@ -12,6 +12,7 @@ import type { ExportFormat, OpenDataService } from './opendata.service';
 import type { PortalAccess} from './portal-access';
 import { rateLimitHeaders, type Admission } from './portal-access';
 import { LICENCES } from './portal-terms';
+import { odMessage } from './messages';
 
 const UPLOAD_TYPES = ['text/csv', 'application/x-ndjson', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream', 'application/json', 'application/geo+json'];
 const UPLOAD_LIMIT = 2 * 1024 * 1024 * 1024;
@@ -208,11 +209,14 @@ export function registerOpenDataRoutes(app: HttpApp, service: OpenDataService, a
         try {
           meta = JSON.parse(request.query.meta);
         } catch {
-          throw Problem.validation('meta: not valid JSON', [{ field: '/querystring/meta', message: 'not JSON' }]);
+          throw Problem.validation(odMessage('od.metaNotJson'), [{ field: '/querystring/meta', message: odMessage('od.notJson') }]);
         }
         if (!metaCheck.Check(meta)) {
           const first = [...metaCheck.Errors(meta)][0];
-          throw Problem.validation(`meta${first?.instancePath ?? ''}: ${first?.message ?? 'invalid'}`, [{ field: `/querystring/meta${first?.instancePath ?? ''}`, message: first?.message ?? 'invalid' }]);
+          // The schema's words are TypeBox's (English), as schema validation's are everywhere.
+          const path = first?.instancePath ?? '';
+          const error = first?.message ?? 'invalid';
+          throw Problem.validation(odMessage('od.metaInvalid', { path, error }), [{ field: `/querystring/meta${path}`, message: error }]);
         }
         const result = await service.publishUpload(
           await getPrincipal(request),

@@ -13,6 +13,7 @@ import type { Dataset, DatasetField, DatasetMeta, DatasetSearch, DatasetSearchQu
 import * as store from './opendata.store';
 import { PersonalDataRefusal } from './personal-data';
 import { LICENCES, scoreQuality, THEMES } from './portal-terms';
+import { odMessage, quote } from './messages';
 import { chinaDay } from '../../platform/china-time';
 import type { Admission } from './portal-access';
 import { deriveRows, loadRows, spool, type RowSource } from './publishing';
@@ -106,7 +107,7 @@ function checkLiteral(type: string, value: string, name: string): void {
             : type === 'boolean'
               ? /^(true|false)$/i.test(value)
               : type !== 'json';
-  if (!ok) throw new QueryError(`filters: "${value}" is not a valid ${type} for "${name}"`, value, null, 'filters');
+  if (!ok) throw new QueryError(odMessage('od.q.filterValue', { value, type, column: name }), value, null, 'filters');
 }
 
 /** An export ready to stream. */
@@ -249,7 +250,7 @@ export class OpenDataService {
   async manageList(caller: Principal | null): Promise<Dataset[]> {
     const me = requirePermission(caller, 'opendata:publish');
     const all = hasPermission(me, 'opendata:review');
-    if (!all && !me.orgCode) throw Problem.forbidden('Only staff of a department publish open data');
+    if (!all && !me.orgCode) throw Problem.forbidden(odMessage('od.staffOnly'));
     const rows = await store.searchDatasets(this.deps.db, { statuses: ['draft', 'review', 'published', 'withdrawn'], orgPrefix: all ? undefined : me.orgCode! }, 'modified', { limit: 1000, offset: 0 });
     const orgs = await this.deps.orgs();
     return rows.map((d) => this.present(d, orgs));
@@ -278,17 +279,17 @@ export class OpenDataService {
   async publishFromResource(caller: Principal | null, body: PublishFromResourceBody, requestId?: string): Promise<{ dataset: Dataset; version: DatasetVersion }> {
     const me = requirePermission(caller, 'opendata:publish');
     const resource = await this.deps.reader.describe(body.resource);
-    if (!resource) throw Problem.notFound(`No resource ${body.resource} in the catalogue`);
+    if (!resource) throw Problem.notFound(odMessage('od.noResource', { resource: body.resource }));
     if (!hasPermission(me, 'opendata:review') && !belongsTo(resource.providerOrgCode, me.orgCode)) {
-      throw Problem.forbidden(`Only ${resource.providerOrgCode}, which provides ${resource.code}, may publish from it`);
+      throw Problem.forbidden(odMessage('od.onlyProvider', { provider: resource.providerOrgCode, resource: resource.code }));
     }
     // 不予开放 forbids opening the records; a statistical aggregate under disclosure control
     // describes no one and may be published (ADR 0013).
     if (resource.openType === 'not_open' && body.pipeline.kind !== 'aggregate') {
-      throw Problem.forbidden(`${resource.name} (${resource.code}) is not open (不予开放): only statistical aggregates of it are published`);
+      throw Problem.forbidden(odMessage('od.notOpen', { name: resource.name, resource: resource.code }));
     }
     if (resource.openType === 'conditional' && body.meta.openType === 'unconditional') {
-      throw Problem.validation(`meta.openType: ${resource.code} is open only on conditions, so its datasets are conditional too`, [{ field: '/body/meta/openType', message: 'must be conditional' }]);
+      throw Problem.validation(odMessage('od.conditionalOnly', { resource: resource.code }), [{ field: '/body/meta/openType', message: odMessage('od.mustBeConditional') }]);
     }
     let source: Awaited<ReturnType<typeof spool>>;
     try {
@@ -306,15 +307,15 @@ export class OpenDataService {
   /** Creates a draft version of a dataset from an uploaded file (typed columns inferred). */
   async publishUpload(caller: Principal | null, upload: UploadInput, requestId?: string): Promise<{ dataset: Dataset; version: DatasetVersion }> {
     const me = requirePermission(caller, 'opendata:publish');
-    if (!me.orgCode) throw Problem.forbidden('Only staff of a department publish open data');
+    if (!me.orgCode) throw Problem.forbidden(odMessage('od.staffOnly'));
     const publisher = upload.meta.publisher ?? me.orgCode;
-    if (!belongsTo(publisher, me.orgCode) && !hasPermission(me, 'opendata:review')) throw Problem.forbidden(`You publish for ${me.orgCode}, not ${publisher}`);
-    if (!(await this.deps.orgs()).has(publisher)) throw Problem.validation(`meta.publisher: no organisation "${publisher}"`, [{ field: '/querystring/meta/publisher', message: 'unknown organisation' }]);
+    if (!belongsTo(publisher, me.orgCode) && !hasPermission(me, 'opendata:review')) throw Problem.forbidden(odMessage('od.publishForOwn', { org: me.orgCode, publisher }));
+    if (!(await this.deps.orgs()).has(publisher)) throw Problem.validation(odMessage('od.noPublisher', { publisher }), [{ field: '/querystring/meta/publisher', message: odMessage('od.unknownOrg') }]);
     let source: Awaited<ReturnType<typeof readUpload>>;
     try {
       source = await readUpload(upload.input, upload.fileName, upload.contentType);
     } catch (error) {
-      if (error instanceof UploadError) throw Problem.validation(`${upload.fileName}: ${error.message}`, [{ field: '/body', message: error.message }]);
+      if (error instanceof UploadError) throw Problem.validation(odMessage('od.uploadRefused', { fileName: upload.fileName, ...quote('reason', error.reason) }), [{ field: '/body', message: error.reason }]);
       throw this.refusal(error, me, upload.meta.id, requestId);
     }
     try {
@@ -329,8 +330,8 @@ export class OpenDataService {
     const me = requirePermission(caller, 'opendata:publish');
     const d = await this.owned(me, id);
     const v = await store.findVersion(this.deps.db, id, version);
-    if (!v) throw Problem.notFound(`${id} has no version ${version}`);
-    if (v.status !== 'draft' && v.status !== 'rejected') throw Problem.conflict(`Version ${version} is ${v.status}; only a draft (or a rejected version) is sent for review`);
+    if (!v) throw Problem.notFound(odMessage('od.noVersion', { id, version }));
+    if (v.status !== 'draft' && v.status !== 'rejected') throw Problem.conflict(odMessage('od.notSubmittable', { version, ...quote('state', odMessage(`od.state.version.${v.status}`)) }));
     await this.deps.transaction(async (trx) => {
       await store.setVersionStatus(trx, id, version, 'review', me.id, null);
       if (d.status === 'draft') await store.setDatasetStatus(trx, id, 'review');
@@ -343,11 +344,11 @@ export class OpenDataService {
   async review(caller: Principal | null, id: string, version: number, body: ReviewBody, requestId?: string): Promise<DatasetVersion> {
     const me = requirePermission(caller, 'opendata:review');
     const d = await store.findDataset(this.deps.db, id);
-    if (!d) throw Problem.notFound(`No dataset ${id}`);
+    if (!d) throw Problem.notFound(odMessage('od.noDataset', { id }));
     const v = await store.findVersion(this.deps.db, id, version);
-    if (!v) throw Problem.notFound(`${id} has no version ${version}`);
-    if (v.status !== 'review') throw Problem.conflict(`Version ${version} is ${v.status}, not waiting for review`);
-    if (body.decision === 'reject' && !body.note?.trim()) throw Problem.validation('note: say why the version is rejected', [{ field: '/body/note', message: 'is required to reject' }]);
+    if (!v) throw Problem.notFound(odMessage('od.noVersion', { id, version }));
+    if (v.status !== 'review') throw Problem.conflict(odMessage('od.notInReview', { version, ...quote('state', odMessage(`od.state.version.${v.status}`)) }));
+    if (body.decision === 'reject' && !body.note?.trim()) throw Problem.validation(odMessage('od.rejectNoteRequired'), [{ field: '/body/note', message: odMessage('od.requiredToReject') }]);
     await this.deps.transaction(async (trx) => {
       if (body.decision === 'publish') {
         await store.setVersionStatus(trx, id, version, 'published', me.id, body.note ?? null);
@@ -373,7 +374,7 @@ export class OpenDataService {
   async withdraw(caller: Principal | null, id: string, reason: string, requestId?: string): Promise<Dataset> {
     const me = requirePermission(caller, 'opendata:publish');
     const d = hasPermission(me, 'opendata:review') ? await store.findDataset(this.deps.db, id) : await this.owned(me, id);
-    if (!d) throw Problem.notFound(`No dataset ${id}`);
+    if (!d) throw Problem.notFound(odMessage('od.noDataset', { id }));
     await this.deps.transaction(async (trx) => {
       await store.setDatasetStatus(trx, id, 'withdrawn');
       await this.deps.cache.announce(trx, id);
@@ -397,7 +398,7 @@ export class OpenDataService {
       const columns = version.fields.map((f) => ({ name: f.name, type: f.type, notNull: version.not_null.includes(f.name) }));
       compiled = compileRecordQuery(version.table_name, columns, input, { tokenize: (q) => this.deps.segmenter.words(q) });
     } catch (error) {
-      if (error instanceof QueryError) throw Problem.validation(error.message, [{ field: `/querystring/${error.parameter}`, message: error.message }]);
+      if (error instanceof QueryError) throw Problem.validation(error.reason, [{ field: `/querystring/${error.parameter}`, message: error.reason }]);
       throw error;
     }
     const rows = await this.withTimeout((trx) => compiled.query.execute(trx));
@@ -427,13 +428,13 @@ export class OpenDataService {
     const byName = new Map(version.fields.map((f) => [f.name, f]));
     const known = (name: string, param: string) => {
       const f = byName.get(name);
-      if (!f) throw new QueryError(`${param}: no column "${name}" in this dataset`, name, null, param);
+      if (!f) throw new QueryError(odMessage('od.q.noColumn', { parameter: param, column: name }), name, null, param);
       return f;
     };
     const filters = Object.entries(p.filters).map(([name, value]) => {
       const field = known(name, 'filters');
       const values = (Array.isArray(value) ? value : [value]).map((v) => String(v));
-      if (values.length === 0 || values.length > 100) throw new QueryError(`filters: give 1–100 values for "${name}"`, name, null, 'filters');
+      if (values.length === 0 || values.length > 100) throw new QueryError(odMessage('od.q.filterCount', { column: name }), name, null, 'filters');
       for (const v of values) checkLiteral(field.type, v, name);
       return { field, values };
     });
@@ -443,7 +444,7 @@ export class OpenDataService {
       .filter(Boolean)
       .map((s) => {
         const [name, dir, extra] = s.split(/\s+/);
-        if (extra !== undefined || (dir && !/^(asc|desc)$/i.test(dir))) throw new QueryError(`sort: cannot read "${s}"`, s, null, 'sort');
+        if (extra !== undefined || (dir && !/^(asc|desc)$/i.test(dir))) throw new QueryError(odMessage('od.q.badSort', { sort: s }), s, null, 'sort');
         if (name !== '_id') known(name!, 'sort');
         return { field: name!, desc: /^desc$/i.test(dir ?? '') };
       });
@@ -456,7 +457,7 @@ export class OpenDataService {
   /** A whole version of a dataset as a file, streamed page by page (no row limit). */
   async exportRows(caller: Principal | null, admission: Admission | null, id: string, format: ExportFormat, options: { bom?: boolean; version?: number }): Promise<ExportResult> {
     const { dataset, version } = await this.dataVersion(caller, admission, id, options.version);
-    if (format === 'geojson' && !version.geo) throw Problem.validation(`${id} has no latitude and longitude columns: GeoJSON is not offered`, [{ field: '/params/format', message: 'no geo columns' }]);
+    if (format === 'geojson' && !version.geo) throw Problem.validation(odMessage('od.noGeo', { id }), [{ field: '/params/format', message: odMessage('od.noGeoColumns') }]);
     const fields = version.fields;
     const result = { mediaType: EXPORT_MEDIA_TYPES[format], fileName: `${dataset.id}-v${version.version}.${format}`, etag: `"${dataset.id}-v${version.version}-${format}${options.bom ? '-bom' : ''}"`, lastModified: version.published_at };
     if (format === 'csv' && this.deps.database.engine === 'postgres') return { ...result, stream: this.copyCsv(version.table_name, fields, options.bom === true) };
@@ -494,9 +495,9 @@ export class OpenDataService {
   /** A developer creates a key for themself (shown once); quota per China day. */
   async createKey(caller: Principal | null, name: string, requestId?: string): Promise<DeveloperKey & { key: string }> {
     const me = requirePermission(caller, 'opendata:develop');
-    if (me.kind !== 'user') throw Problem.forbidden('Keys are created by a signed-in developer');
+    if (me.kind !== 'user') throw Problem.forbidden(odMessage('od.keysForUsers'));
     const mine = await store.listKeys(this.deps.db, me.id);
-    if (mine.filter((k) => !k.revoked_at).length >= MAX_KEYS) throw Problem.conflict(`You have ${MAX_KEYS} live keys: revoke one first`);
+    if (mine.filter((k) => !k.revoked_at).length >= MAX_KEYS) throw Problem.conflict(odMessage('od.tooManyKeys', { max: MAX_KEYS }));
     const id = randomBytes(10).toString('hex');
     const secret = newSecret();
     const row = { id, user_id: me.id, name, secret_hash: hashSecret(secret), daily_quota: this.deps.defaultDailyQuota, datasets: null, application_id: null, expires_at: null };
@@ -519,7 +520,7 @@ export class OpenDataService {
   async keyUsage(caller: Principal | null, id: string): Promise<{ day: string; dataset: string; calls: number; downloads: number }[]> {
     const me = requirePermission(caller, 'opendata:develop');
     const key = await store.findKey(this.deps.db, id);
-    if (!key || key.user_id !== me.id) throw Problem.notFound(`You have no key ${id}`);
+    if (!key || key.user_id !== me.id) throw Problem.notFound(odMessage('od.noKey', { id }));
     return (await store.keyUsage(this.deps.db, id)).map((u) => ({ day: u.day, dataset: u.dataset_id, calls: u.calls, downloads: u.downloads }));
   }
 
@@ -527,7 +528,7 @@ export class OpenDataService {
   async revokeKey(caller: Principal | null, id: string, requestId?: string): Promise<DeveloperKey> {
     const me = requirePermission(caller, 'opendata:develop');
     const key = await store.findKey(this.deps.db, id);
-    if (!key || key.user_id !== me.id) throw Problem.notFound(`You have no key ${id}`);
+    if (!key || key.user_id !== me.id) throw Problem.notFound(odMessage('od.noKey', { id }));
     await this.deps.transaction(async (trx) => {
       await store.revokeKey(trx, id, me.id);
       await this.deps.keyCache.announce(trx, id);
@@ -546,15 +547,21 @@ export class OpenDataService {
     requestId?: string,
   ): Promise<{ dataset: Dataset; version: DatasetVersion }> {
     const { meta } = p;
-    if (!THEMES.some((t) => t.code === meta.theme)) throw Problem.validation(`meta.theme: no theme "${meta.theme}" (one of ${THEMES.map((t) => t.code).join(', ')})`, [{ field: '/body/meta/theme', message: 'unknown theme' }]);
+    if (!THEMES.some((t) => t.code === meta.theme)) {
+      throw Problem.validation(odMessage('od.noTheme', { theme: meta.theme, themes: THEMES.map((t) => t.code).join(', ') }), [{ field: '/body/meta/theme', message: odMessage('od.unknownTheme') }]);
+    }
     const licence = meta.licence ?? LICENCES[0]!.id;
-    if (!LICENCES.some((l) => l.id === licence)) throw Problem.validation(`meta.licence: no licence "${licence}" (one of ${LICENCES.map((l) => l.id).join(', ')})`, [{ field: '/body/meta/licence', message: 'unknown licence' }]);
+    if (!LICENCES.some((l) => l.id === licence)) {
+      throw Problem.validation(odMessage('od.noLicence', { licence, licences: LICENCES.map((l) => l.id).join(', ') }), [{ field: '/body/meta/licence', message: odMessage('od.unknownLicence') }]);
+    }
     const existing = await store.findDataset(this.deps.db, meta.id);
     if (existing) {
-      if (!belongsTo(existing.org_code, me.orgCode) && !hasPermission(me, 'opendata:review')) throw Problem.conflict(`The id ${meta.id} is taken by another department's dataset`);
-      if (existing.source !== p.source || existing.source_resource !== p.resource) throw Problem.conflict(`${meta.id} is published from ${existing.source_resource ?? 'uploaded files'}; a new version must come from the same source`);
+      if (!belongsTo(existing.org_code, me.orgCode) && !hasPermission(me, 'opendata:review')) throw Problem.conflict(odMessage('od.idTaken', { id: meta.id }));
+      if (existing.source !== p.source || existing.source_resource !== p.resource) {
+        throw Problem.conflict(existing.source_resource === null ? odMessage('od.otherSourceUpload', { id: meta.id }) : odMessage('od.otherSourceResource', { id: meta.id, resource: existing.source_resource }));
+      }
       const open = (await store.listVersions(this.deps.db, meta.id)).find((v) => v.status === 'draft' || v.status === 'review');
-      if (open) throw Problem.conflict(`${meta.id} already has version ${open.version} in ${open.status}: publish or reject it first`);
+      if (open) throw openVersion(meta.id, open);
     }
     const fields = source.fields.map((f) => ({ ...f, description: meta.fieldNotes?.[f.name]?.description ?? f.description, unit: meta.fieldNotes?.[f.name]?.unit ?? f.unit }));
     const orgs = await this.deps.orgs();
@@ -581,7 +588,7 @@ export class OpenDataService {
           await sql`select pg_advisory_xact_lock(hashtext(${`opendata.dataset:${meta.id}`}))`.execute(trx);
           const current = await store.findDataset(trx, meta.id);
           const open = current ? (await store.listVersions(trx, meta.id)).find((v) => v.status === 'draft' || v.status === 'review') : undefined;
-          if (open) throw Problem.conflict(`${meta.id} already has version ${open.version} in ${open.status}: publish or reject it first`);
+          if (open) throw openVersion(meta.id, open);
           let num = current?.num;
           if (num === undefined) {
             num = await store.insertDataset(trx, { id: meta.id, org_code: p.org, source: p.source, source_resource: p.resource, created_by: me.id, ...row });
@@ -614,7 +621,7 @@ export class OpenDataService {
   private refusal(error: unknown, me: Principal, datasetId: string, requestId?: string): unknown {
     if (!(error instanceof PersonalDataRefusal)) return error;
     void this.deps.audit.record({ action: 'opendata.publish.refused', actor: auditActor(me), subject: { type: 'dataset', id: datasetId }, requestId, outcome: 'denied', detail: { reason: error.message } });
-    return Problem.validation(`Refused: ${error.message}`, [{ field: error.field ? `/field/${error.field}` : '/body', message: error.message }]);
+    return Problem.validation(odMessage('od.refused', quote('reason', error.reason)), [{ field: error.field ? `/field/${error.field}` : '/body', message: error.reason }]);
   }
 
   private searchVector(meta: DatasetMeta, orgName: string, fields: readonly { labelZh: string; labelEn: string; name: string }[]): string {
@@ -632,14 +639,14 @@ export class OpenDataService {
 
   private async visible(caller: Principal | null, id: string): Promise<store.DatasetWithVersion> {
     const d = await store.findDataset(this.deps.db, id);
-    if (!d || (d.status !== 'published' && !this.isInsider(caller, d))) throw Problem.notFound(`No published dataset ${id}`);
+    if (!d || (d.status !== 'published' && !this.isInsider(caller, d))) throw Problem.notFound(odMessage('od.noPublishedDataset', { id }));
     return d;
   }
 
   private async owned(me: Principal, id: string): Promise<store.DatasetWithVersion> {
     const d = await store.findDataset(this.deps.db, id);
-    if (!d) throw Problem.notFound(`No dataset ${id}`);
-    if (!belongsTo(d.org_code, me.orgCode) && !hasPermission(me, 'opendata:review')) throw Problem.forbidden(`${id} belongs to ${d.org_code}`);
+    if (!d) throw Problem.notFound(odMessage('od.noDataset', { id }));
+    if (!belongsTo(d.org_code, me.orgCode) && !hasPermission(me, 'opendata:review')) throw Problem.forbidden(odMessage('od.belongsTo', { id, org: d.org_code }));
     return d;
   }
 
@@ -648,16 +655,16 @@ export class OpenDataService {
     const cached = wanted === undefined ? await this.deps.cache.get(id, () => store.findDataset(this.deps.db, id)) : await store.findDataset(this.deps.db, id);
     const d = cached;
     const insider = d ? this.isInsider(caller, d) : false;
-    if (!d || (d.status !== 'published' && !insider)) throw Problem.notFound(`No published dataset ${id}`);
+    if (!d || (d.status !== 'published' && !insider)) throw Problem.notFound(odMessage('od.noPublishedDataset', { id }));
     if (d.open_type === 'conditional' && !insider) {
       const key = admission?.key;
-      if (!key) throw Problem.forbidden(`${id} is open on conditions (有条件开放): apply for it, then call with the API key you are given`);
-      if (!key.datasets?.includes(id)) throw Problem.forbidden(`${id} is open on conditions: this key is not approved for it`);
+      if (!key) throw Problem.forbidden(odMessage('od.conditionalNeedsKey', { id }));
+      if (!key.datasets?.includes(id)) throw Problem.forbidden(odMessage('od.keyNotApproved', { id }));
     }
     const number = wanted ?? d.published_version;
     const v = number === null ? null : number === d.version?.version ? d.version : await store.findVersion(this.deps.db, id, number);
-    if (!v) throw Problem.notFound(`${id} has no version ${wanted ?? ''}`.trim());
-    if (!insider && v.status !== 'published' && v.status !== 'superseded') throw Problem.notFound(`${id} has no published version ${number}`);
+    if (!v) throw Problem.notFound(wanted === undefined ? odMessage('od.noVersionYet', { id }) : odMessage('od.noVersion', { id, version: wanted }));
+    if (!insider && v.status !== 'published' && v.status !== 'superseded') throw Problem.notFound(odMessage('od.noPublishedVersion', { id, version: v.version }));
     return { dataset: d, version: v };
   }
 
@@ -667,7 +674,7 @@ export class OpenDataService {
       try {
         return await work(trx);
       } catch (error) {
-        if ((error as { code?: string }).code === '57014') throw new Problem(503, 'about:blank', 'Query took too long', `The query ran longer than ${this.deps.statementTimeoutMs} ms: add a filter or ask for fewer rows`);
+        if ((error as { code?: string }).code === '57014') throw new Problem(503, 'about:blank', odMessage('od.title.queryTooLong'), odMessage('od.queryTooLong', { ms: this.deps.statementTimeoutMs }));
         throw error;
       }
     });
@@ -707,6 +714,11 @@ export class OpenDataService {
       modifiedAt: (publishedAt ?? d.created_at).toISOString(),
     };
   }
+}
+
+// Another version of the dataset is still a draft or in review: one at a time.
+function openVersion(id: string, open: store.VersionRow): Problem {
+  return Problem.conflict(odMessage('od.openVersion', { id, version: open.version, ...quote('state', odMessage(`od.state.version.${open.status}`)) }));
 }
 
 function presentVersion(v: store.VersionRow): DatasetVersion {

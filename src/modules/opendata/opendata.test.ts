@@ -106,11 +106,12 @@ describe('open-data portal', () => {
     });
 
     it('refuses raw rows of people, identifiers, names and exact dates of birth, with the reason, storing nothing', async () => {
+      // The reasons as a department's staff read them: in Chinese unless they ask otherwise.
       const attempts = [
         { resource: 'population.person', pipeline: { kind: 'select', fields: ['residence_district_code', 'sex'] }, reason: '不予开放' },
-        { resource: 'population.person', pipeline: { kind: 'aggregate', groupBy: ['name'] }, reason: 'cannot group by "name"' },
+        { resource: 'population.person', pipeline: { kind: 'aggregate', groupBy: ['name'] }, reason: '不能按“name”（姓名）分组' },
         { resource: 'population.person', pipeline: { kind: 'aggregate', groupBy: ['birth_date'] }, reason: 'birth_date' },
-        { resource: 'population.person', pipeline: { kind: 'aggregate', groupBy: ['id'] }, reason: 'cannot group by "id"' },
+        { resource: 'population.person', pipeline: { kind: 'aggregate', groupBy: ['id'] }, reason: '不能按“id”' },
         { resource: 'legal_person.entity', pipeline: { kind: 'select', fields: ['name', 'legal_representative'] }, reason: 'legal_representative' },
       ];
       for (const [i, a] of attempts.entries()) {
@@ -159,15 +160,15 @@ describe('open-data portal', () => {
       // Rows are numbered as lines of the file (the header is row 1), as a spreadsheet shows them.
       const withId = await upload('leak-1', `站点,备注\n甲,ok\n乙,负责人 ${idNumber}\n`, 'a.csv');
       expect(withId.statusCode).toBe(400);
-      expect(withId.json().detail).toMatch(/row 3, column "备注".*resident ID number/);
+      expect(withId.json().detail).toBe('拒绝发布：第 3 行“备注”列含有公民身份号码，个人信息一律不予开放');
       const withMobile = await upload('leak-2', JSON.stringify([{ stop: 'a', note: '电话 13912345678' }]), 'a.json');
-      expect(withMobile.json().detail).toContain('mobile number');
+      expect(withMobile.json().detail).toContain('手机号码');
       const withName = await upload('leak-3', '姓名,年龄\n张三,30\n', 'a.csv');
       expect(withName.statusCode).toBe(400);
       expect(withName.json().detail).toContain('姓名');
       const broken = await upload('leak-4', '{"type":"FeatureCollection"', 'a.geojson');
       expect(broken.statusCode).toBe(400);
-      expect(broken.json().detail).toContain('not valid JSON');
+      expect(broken.json().detail).toMatch(/^a\.geojson：不是有效的 JSON：/);
       const stored = await sql<{ n: number }>`select count(*)::int as n from od_dataset where id like 'leak-%'`.execute(ludao.ctx.db);
       expect(stored.rows[0]!.n).toBe(0);
       const tables = await sql<{ n: number }>`select count(*)::int as n from pg_tables where tablename like 'odr\\_%'`.execute(ludao.ctx.db);
@@ -297,6 +298,7 @@ describe('open-data portal', () => {
       }
       const spent = await records('bus-stops', {}, { 'x-api-key': key });
       expect(spent.statusCode).toBe(429);
+      expect(spent.json()).toMatchObject({ title: '请求过于频繁', detail: '此密钥今日 5 次的调用配额已用完，北京时间零点重置', code: 'od.quotaSpent' });
       expect(spent.headers['x-ratelimit-remaining']).toBe('0');
       expect(Number(spent.headers['x-ratelimit-reset'])).toBeGreaterThan(0);
       const second = await inject({ method: 'POST', url: '/api/open/v1/keys', headers: { cookie: developer }, payload: { name: 'second' } });
@@ -520,6 +522,73 @@ describe('open-data portal', () => {
       while ((await ludao.ctx.audit.chainPending()) > 0);
       const audit = await sql<{ action: string }>`select action from audit_entry where action like 'opendata.application.%' order by seq`.execute(ludao.ctx.db);
       expect(audit.rows.map((r) => r.action)).toContain('opendata.application.revoked');
+    });
+  });
+
+  describe('in the reader’s language', () => {
+    const en = { 'accept-language': 'en' };
+
+    it('words a refusal in Chinese by default and in English on request, with its code', async () => {
+      const missing = await inject({ method: 'GET', url: '/api/open/v1/datasets/no-such-data' });
+      expect(missing.statusCode).toBe(404);
+      expect(missing.json()).toMatchObject({ title: '未找到', detail: '没有已发布的数据集 no-such-data', code: 'od.noPublishedDataset' });
+      const missingEn = await inject({ method: 'GET', url: '/api/open/v1/datasets/no-such-data', headers: en });
+      expect(missingEn.json()).toMatchObject({ title: 'Not found', detail: 'No published dataset no-such-data', code: 'od.noPublishedDataset' });
+      // A state is named as the portal's pages name it.
+      const again = await inject({ method: 'POST', url: '/api/open/manage/datasets/bus-stops/versions/1/submit', headers: { cookie: operator } });
+      expect(again.statusCode).toBe(409);
+      expect(again.json()).toMatchObject({ detail: '第 1 版的状态为“历史版本”：只有草稿或已退回的版本才能提交审核', code: 'od.notSubmittable' });
+      const againEn = await inject({ method: 'POST', url: '/api/open/manage/datasets/bus-stops/versions/1/submit', headers: { cookie: operator, ...en } });
+      expect(againEn.json().detail).toBe('Version 1 is superseded; only a draft (or a rejected version) is sent for review');
+    });
+
+    it('says why the personal-data guard refused, in the detail and at the field', async () => {
+      const body = { meta: meta('by-id'), resource: 'population.person', pipeline: { kind: 'aggregate', groupBy: ['id'] }, changelog: 'x1' };
+      const refused = await inject({ method: 'POST', url: '/api/open/manage/datasets', headers: { cookie: operator }, payload: body });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toMatchObject({ title: '请求无效', code: 'od.refused' });
+      expect(refused.json().detail).toMatch(/^拒绝发布：不能按“id”（.+）分组，该字段可识别个人或属于敏感数据（敏感级别 \d）$/);
+      expect(refused.json().errors).toEqual([{ field: '/field/id', message: refused.json().detail.replace(/^拒绝发布：/, '') }]);
+      const refusedEn = await inject({ method: 'POST', url: '/api/open/manage/datasets', headers: { cookie: operator, ...en }, payload: body });
+      expect(refusedEn.json()).toMatchObject({ title: 'Invalid request', code: 'od.refused' });
+      expect(refusedEn.json().detail).toMatch(/^Refused: cannot group by "id" \(.+\): it identifies a person or is sensitive \(level \d\)$/);
+      expect(refusedEn.json().errors[0].message).toMatch(/^cannot group by "id"/);
+    });
+
+    it('names an upload’s file and the row at fault, the reader’s words around the data centre’s', async () => {
+      const uneven = await upload('uneven', 'a,b\n1,2\n3,4,5\n', 'uneven.csv');
+      expect(uneven.statusCode).toBe(400);
+      expect(uneven.json()).toMatchObject({ code: 'od.uploadRefused', detail: 'uneven.csv：第 3 行：有 3 个单元格，而表头有 2 列' });
+      expect(uneven.json().errors).toEqual([{ field: '/body', message: '第 3 行：有 3 个单元格，而表头有 2 列' }]);
+      const unevenEn = await inject({
+        method: 'POST',
+        url: `/api/open/manage/uploads?${new URLSearchParams({ fileName: 'uneven.csv', changelog: '首次发布', meta: JSON.stringify(meta('uneven')) })}`,
+        headers: { cookie: operator, 'content-type': 'application/octet-stream', ...en },
+        payload: Buffer.from('a,b\n1,2\n3,4,5\n'),
+      });
+      expect(unevenEn.json().detail).toBe('uneven.csv: row 3: has 3 cells but the header names 2 columns');
+    });
+
+    it('words a records query’s errors for developers: the parameter and the grammar as written, the rest in Chinese', async () => {
+      const bad = await records('bus-stops', { where: 'lines = 1 adn lines = 2' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toMatchObject({ detail: 'where：位置 10 处的“adn”不符合语法', code: 'od.q.unexpected.token.none' });
+      expect(bad.json().errors).toEqual([{ field: '/querystring/where', message: 'where：位置 10 处的“adn”不符合语法' }]);
+      const badEn = await records('bus-stops', { where: 'lines = 1 adn lines = 2' }, en);
+      expect(badEn.json()).toMatchObject({ detail: 'where: unexpected token "adn" at 10', code: 'od.q.unexpected.token.none' });
+      const date = await records('bus-stops', { where: "opened_on = '2024-02-30'" });
+      expect(date.json().detail).toBe("where：'2024-02-30' 不是列“opened_on”的有效 date 值（日期请写作 'YYYY-MM-DD'）");
+    });
+
+    it('gives each wrong field its message in the reader’s language', async () => {
+      const app = { name: '鹭岛公交通', description: '查询附近公交站点与线路', url: 'ftp://example.org/bus', datasets: ['bus-stops'] };
+      const refused = await inject({ method: 'POST', url: '/api/open/v1/apps', headers: { cookie: developer }, payload: app });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toMatchObject({ detail: '请填写 http(s) 网址', code: 'od.urlRequired', errors: [{ field: '/body/url', message: '不是 http(s) 网址' }] });
+      const refusedEn = await inject({ method: 'POST', url: '/api/open/v1/apps', headers: { cookie: developer, ...en }, payload: app });
+      expect(refusedEn.json()).toMatchObject({ detail: 'url: an http(s) address', errors: [{ field: '/body/url', message: 'not an http(s) URL' }] });
+      const leaking = await inject({ method: 'POST', url: '/api/open/v1/datasets/bus-stops/feedback', headers: { cookie: developer }, payload: { kind: 'comment', body: '有问题请打 13912345678' } });
+      expect(leaking.json()).toMatchObject({ detail: '此内容将公开显示，请删除其中的手机号码', code: 'od.text.mobile', errors: [{ field: '/body/body', message: '含有手机号码' }] });
     });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderMessage } from '../../platform/i18n';
 import { makeResidentId } from '../../platform/ids';
 import type { SharedResource } from '../datacentre';
 import { checkPipeline, controlCount, findPersonalValue, isPersonalColumn, PersonalDataRefusal } from './personal-data';
@@ -35,6 +36,21 @@ describe('personal-data guard', () => {
     expect(() => checkPipeline(people, { kind: 'aggregate', groupBy: ['registered_on'] })).toThrow(/exact date/);
     expect(() => checkPipeline(people, { kind: 'aggregate', groupBy: ['district_code'], measures: [{ fn: 'max', field: 'months' }] })).toThrow(/one person's value/);
     expect(() => checkPipeline(people, { kind: 'aggregate', groupBy: ['district_code'], measures: [{ fn: 'avg', field: 'months' }] })).not.toThrow();
+  });
+
+  it('gives its reason in Chinese and English, the English as the error\'s message (which the audit log keeps)', () => {
+    const refusal = (() => {
+      try {
+        checkPipeline(people, { kind: 'aggregate', groupBy: ['registered_on'] });
+      } catch (error) {
+        return error as PersonalDataRefusal;
+      }
+      throw new Error('not refused');
+    })();
+    expect(refusal.reason.code).toBe('od.guard.groupExactDate');
+    expect(renderMessage(refusal.reason, 'zh-CN')).toBe('涉及个人的记录不能按精确日期“registered_on”分组，这会识别出特定个人');
+    expect(refusal.message).toBe('cannot group records about people by the exact date "registered_on": it singles people out');
+    expect(refusal.field).toBe('registered_on');
   });
 
   it('withholds counts of 7 or fewer and rounds the others to 5', () => {

@@ -1,5 +1,7 @@
+import { renderMessage, type Message } from '../../platform/i18n/messages';
 import { isValidResidentId } from '../../platform/ids';
 import type { SharedResource } from '../datacentre';
+import { odMessage } from './messages';
 import type { Pipeline } from './opendata.contract';
 
 /**
@@ -8,16 +10,22 @@ import type { Pipeline } from './opendata.contract';
  * published, and every published value is scanned for resident ID and mobile numbers.
  */
 
-/** Why a dataset may not be published as asked: the reason, and the field or row at fault. */
+/**
+ * Why a dataset may not be published as asked: the reason (worded for the reader; its English
+ * words are the error's message, which the audit log keeps), and the field or row at fault.
+ */
 export class PersonalDataRefusal extends Error {
   constructor(
-    message: string,
+    readonly reason: Message,
     readonly field: string | null = null,
     readonly row: number | null = null,
   ) {
-    super(message);
+    super(renderMessage(reason, 'en'));
   }
 }
+
+/** What a published value must never be. */
+export type PersonalValueKind = 'mobile number' | 'resident ID number';
 
 // Labels and names of columns that hold a person's identity or contact, whatever the resource.
 const PERSONAL_LABEL = /姓名|名字|法定代表人|负责人|联系人|联系电话|电话|手机|身份证|证件号|住址|出生日期|生日/;
@@ -68,32 +76,32 @@ export function checkPipeline(resource: SharedResource, pipeline: Pipeline): voi
   const named = (names: readonly string[]) =>
     names.map((name) => {
       const field = byName.get(name);
-      if (!field) throw new PersonalDataRefusal(`${resource.code} has no field "${name}"`, name);
+      if (!field) throw new PersonalDataRefusal(odMessage('od.guard.noField', { resource: resource.code, name }), name);
       return field;
     });
   if (pipeline.kind === 'select') {
     if (aboutPeople) {
-      throw new PersonalDataRefusal(`${resource.name} (${resource.code}) holds records about people: raw personal rows are never published; publish an aggregate instead`);
+      throw new PersonalDataRefusal(odMessage('od.guard.aboutPeople', { name: resource.name, resource: resource.code }));
     }
     for (const f of named(pipeline.fields)) {
-      if (isPersonalColumn(f, false)) throw new PersonalDataRefusal(`field "${f.name}" (${f.labelZh}) identifies or contacts a person and is never published`, f.name);
-      if (f.type === 'geo_point') throw new PersonalDataRefusal(`field "${f.name}": publish latitude and longitude as two decimal fields`, f.name);
+      if (isPersonalColumn(f, false)) throw new PersonalDataRefusal(odMessage('od.guard.personalField', { name: f.name, label: f.labelZh }), f.name);
+      if (f.type === 'geo_point') throw new PersonalDataRefusal(odMessage('od.guard.geoPoint', { name: f.name }), f.name);
     }
     return;
   }
   for (const f of named(pipeline.groupBy)) {
     if (isPersonalColumn(f, aboutPeople) || f.type === 'resident_id') {
-      throw new PersonalDataRefusal(`cannot group by "${f.name}" (${f.labelZh}): it identifies a person or is sensitive (level ${f.sensitivity})`, f.name);
+      throw new PersonalDataRefusal(odMessage('od.guard.groupPersonal', { name: f.name, label: f.labelZh, level: f.sensitivity }), f.name);
     }
-    if (f.type === 'json' || f.type === 'geo_point') throw new PersonalDataRefusal(`cannot group by "${f.name}": a ${f.type} field`, f.name);
+    if (f.type === 'json' || f.type === 'geo_point') throw new PersonalDataRefusal(odMessage('od.guard.groupType', { name: f.name, type: f.type }), f.name);
     if (aboutPeople && (f.type === 'timestamp' || f.type === 'date')) {
-      throw new PersonalDataRefusal(`cannot group records about people by the exact ${f.type} "${f.name}": it singles people out`, f.name);
+      throw new PersonalDataRefusal(odMessage(f.type === 'date' ? 'od.guard.groupExactDate' : 'od.guard.groupExactTimestamp', { name: f.name }), f.name);
     }
   }
   for (const m of pipeline.measures ?? []) {
     const [f] = named([m.field]);
-    if (f!.type !== 'integer' && f!.type !== 'decimal') throw new PersonalDataRefusal(`${m.fn}(${m.field}): only integer and decimal fields can be summed or averaged`, m.field);
-    if ((m.fn === 'min' || m.fn === 'max') && aboutPeople) throw new PersonalDataRefusal(`${m.fn}(${m.field}) would publish one person's value`, m.field);
+    if (f!.type !== 'integer' && f!.type !== 'decimal') throw new PersonalDataRefusal(odMessage('od.guard.measureNotNumber', { fn: m.fn, field: m.field }), m.field);
+    if ((m.fn === 'min' || m.fn === 'max') && aboutPeople) throw new PersonalDataRefusal(odMessage('od.guard.measureOnePerson', { fn: m.fn, field: m.field }), m.field);
   }
 }
 
@@ -118,7 +126,7 @@ export function controlCount(count: number): number | null {
  * @example
  * findPersonalValue({ note: '联系 13812345678' }); // { field: 'note', kind: 'mobile number' }
  */
-export function findPersonalValue(values: Record<string, unknown>): { field: string; kind: string } | null {
+export function findPersonalValue(values: Record<string, unknown>): { field: string; kind: PersonalValueKind } | null {
   for (const [field, value] of Object.entries(values)) {
     if (typeof value !== 'string' || value.length < 11) continue;
     if (MOBILE.test(value)) return { field, kind: 'mobile number' };

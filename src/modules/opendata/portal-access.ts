@@ -3,6 +3,8 @@ import { digestsEqual, hashSecret } from '../../platform/access';
 import { chinaDay, secondsToChinaMidnight } from '../../platform/china-time';
 import type { CoherentCache } from '../../platform/db/coherent-cache';
 import { Problem } from '../../platform/http/problem';
+import type { Message } from '../../platform/i18n/messages';
+import { odMessage } from './messages';
 import * as store from './opendata.store';
 
 /**
@@ -102,12 +104,12 @@ export class PortalAccess {
     const presented = PortalAccess.keyOf(headers);
     if (presented === undefined) return this.admitAnonymous(ip, now);
     const key = await this.resolve(presented, now);
-    if (!key) throw Problem.unauthenticated('This API key is not valid: it is unknown, revoked or expired');
+    if (!key) throw Problem.unauthenticated(odMessage('od.badKey'));
     const day = chinaDay(now);
     const known = this.keyUsed.get(key.id);
     const used = known?.day === day ? known : await this.firstSeen(key.id, day);
     const admission: Admission = { key, counter: key.id, limit: key.daily_quota, remaining: key.daily_quota - used.used - 1, reset: secondsToChinaMidnight(now) };
-    if (used.used >= key.daily_quota) throw this.refusal(admission, `This key's daily quota of ${key.daily_quota} calls is spent; it resets at midnight (China time)`);
+    if (used.used >= key.daily_quota) throw this.refusal(admission, odMessage('od.quotaSpent', { quota: key.daily_quota }));
     used.used += 1;
     used.unwritten += 1;
     return admission;
@@ -222,12 +224,12 @@ export class PortalAccess {
     }
     const reset = Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000));
     const admission: Admission = { key: null, counter: `ip:${ip}`, limit, remaining: limit - slot.used - 1, reset };
-    if (slot.used >= limit) throw this.refusal(admission, `Calls without an API key are limited to ${limit} a minute per address: register and create a free key for more`);
+    if (slot.used >= limit) throw this.refusal(admission, odMessage('od.anonymousLimit', { limit }));
     slot.used += 1;
     return admission;
   }
 
-  private refusal(a: Admission, detail: string): Problem {
+  private refusal(a: Admission, detail: Message): Problem {
     const problem = Problem.rateLimited(detail, a.reset);
     Object.assign(problem.headers!, rateLimitHeaders({ ...a, remaining: 0 }));
     return problem;

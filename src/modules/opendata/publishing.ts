@@ -4,6 +4,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { BulkSession } from '../../platform/db/database';
 import type { RecordReader, SharedResource } from '../datacentre';
+import { odMessage } from './messages';
 import type { DatasetField, DatasetFieldType, Pipeline } from './opendata.contract';
 import { checkPipeline, controlCount, findPersonalValue, isAboutPeople, PersonalDataRefusal, ROUND_TO, SUPPRESS_AT_MOST } from './personal-data';
 import type { Segmenter } from './segmenter';
@@ -139,7 +140,7 @@ export async function loadRows(session: Pick<BulkSession, 'copyIn'>, table: stri
       for (const row of batch) {
         id += 1;
         const personal = findPersonalValue(row);
-        if (personal) throw new PersonalDataRefusal(`row ${id}, field "${personal.field}": holds a ${personal.kind}; personal data is never published`, personal.field, id);
+        if (personal) throw new PersonalDataRefusal(odMessage(personal.kind === 'mobile number' ? 'od.guard.rowField.mobile' : 'od.guard.rowField.residentId', { row: id, field: personal.field }), personal.field, id);
         const words = textFields.length ? segmenter.indexWords(textFields.map((f) => row[f] ?? '').join(' ')) : [];
         const cells = [String(id), ...fields.map((f) => copyValue(row[f.name], f.type)), words.length ? copyText(tsvectorLiteral(words)) : '\\N'];
         out.push(`${cells.join('\t')}\n`);

@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { Readable } from 'node:stream';
-import { renderMessage } from '../../platform/i18n';
+import { renderMessage, type Message } from '../../platform/i18n';
 import { dcMessage, formatOf, readRows, UnreadableFileError, type RawRow, type ReadInfo } from '../datacentre';
+import { odMessage, quote } from './messages';
 import type { DatasetField, DatasetFieldType } from './opendata.contract';
 import { findPersonalValue, isPersonalColumn, PersonalDataRefusal } from './personal-data';
 import { findGeo, type RowSource } from './publishing';
@@ -28,8 +29,12 @@ const BOOLEAN = /^(true|false)$/i;
 
 type Candidate = 'integer' | 'decimal' | 'date' | 'timestamp' | 'boolean';
 
-/** A file that cannot become a dataset, with the reason. */
-export class UploadError extends Error {}
+/** A file that cannot become a dataset, with the reason (worded for the reader; its English words are the error's message). */
+export class UploadError extends Error {
+  constructor(readonly reason: Message) {
+    super(renderMessage(reason, 'en'));
+  }
+}
 
 /** The upload formats, by file name. */
 export type UploadFormat = 'csv' | 'ndjson' | 'xlsx' | 'json' | 'geojson';
@@ -56,7 +61,7 @@ export function uploadFormat(fileName: string, contentType?: string): UploadForm
  */
 export async function readUpload(input: Readable, fileName: string, contentType?: string): Promise<RowSource & { cleanup(): Promise<void> }> {
   const format = uploadFormat(fileName, contentType);
-  if (!format) throw new UploadError(`${fileName}: upload CSV, XLSX, NDJSON, JSON or GeoJSON`);
+  if (!format) throw new UploadError(odMessage('od.file.format', { fileName }));
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ludao-upload-'));
   const cleanup = () => fs.promises.rm(dir, { recursive: true, force: true });
   try {
@@ -67,7 +72,7 @@ export async function readUpload(input: Readable, fileName: string, contentType?
     return { fields, geo, batches: secondPass(path.join(dir, 'rows.ndjson'), fields), notes: [], cleanup };
   } catch (error) {
     await cleanup();
-    if (error instanceof UnreadableFileError) throw new UploadError(error.message);
+    if (error instanceof UnreadableFileError) throw new UploadError(error.reason);
     throw error;
   }
 }
@@ -77,7 +82,7 @@ async function readAll(input: Readable): Promise<string> {
   let size = 0;
   for await (const chunk of input) {
     size += (chunk as Buffer).length;
-    if (size > JSON_UPLOAD_LIMIT) throw new UploadError(`JSON uploads are limited to ${JSON_UPLOAD_LIMIT / 1024 / 1024} MB: upload CSV or NDJSON for more`);
+    if (size > JSON_UPLOAD_LIMIT) throw new UploadError(odMessage('od.file.jsonTooLarge', { mb: JSON_UPLOAD_LIMIT / 1024 / 1024 }));
     parts.push(chunk as Buffer);
   }
   return Buffer.concat(parts).toString('utf8').replace(/^\uFEFF/, '');
@@ -93,10 +98,10 @@ async function* jsonRows(text: string, format: 'json' | 'geojson'): AsyncGenerat
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    throw new UploadError(`not valid JSON: ${(error as Error).message}`);
+    throw new UploadError(odMessage('od.file.notJson', { error: (error as Error).message }));
   }
   if (format === 'json') {
-    if (!Array.isArray(doc)) throw new UploadError('a JSON upload is an array of objects, one per row');
+    if (!Array.isArray(doc)) throw new UploadError(odMessage('od.file.notArray'));
     let row = 0;
     for (const item of doc) {
       row++;
@@ -106,13 +111,13 @@ async function* jsonRows(text: string, format: 'json' | 'geojson'): AsyncGenerat
     return;
   }
   const fc = doc as { type?: string; features?: unknown[] };
-  if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new UploadError('a GeoJSON upload is a FeatureCollection');
+  if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new UploadError(odMessage('od.file.notFeatureCollection'));
   let row = 0;
   for (const feature of fc.features as { geometry?: { type?: string; coordinates?: unknown[] } | null; properties?: Record<string, unknown> | null }[]) {
     row++;
     const g = feature?.geometry;
     if (g && g.type !== 'Point') {
-      yield { row, error: dcMessage('dc.text', { text: `geometry ${g.type ?? '?'}: only Point features are supported` }) };
+      yield { row, error: odMessage('od.file.notPoint', { type: g.type ?? '?' }) };
       continue;
     }
     const [lon, lat] = (g?.coordinates ?? [null, null]) as [unknown, unknown];
@@ -191,27 +196,30 @@ async function firstPass(rows: AsyncIterable<RawRow>, file: string): Promise<{ c
   let count = 0;
   try {
     for await (const raw of rows) {
-      if ('error' in raw) throw new UploadError(`row ${raw.row}: ${renderMessage(raw.error, 'en')}`);
+      if ('error' in raw) throw new UploadError(odMessage('od.file.badRow', { row: raw.row, ...quote('reason', raw.error) }));
       if (columns.length === 0) {
         Object.keys(raw.values).forEach((header, i) => {
           const column = newColumn(header, i, taken);
           if (isPersonalColumn({ name: column.name, labelZh: header, labelEn: header }, false) || /^(姓名|name of person|full ?name)$/i.test(header.trim())) {
-            throw new PersonalDataRefusal(`column "${header}" names or contacts people: personal data is never published`, header);
+            throw new PersonalDataRefusal(odMessage('od.guard.personalColumn', { column: header }), header);
           }
           columns.push(column);
           byHeader.set(header, column);
         });
-        if (columns.length === 0) throw new UploadError('the file has no columns');
+        if (columns.length === 0) throw new UploadError(odMessage('od.file.noColumns'));
       }
       const personal = findPersonalValue(stringValues(raw.values));
-      if (personal) throw new PersonalDataRefusal(`row ${raw.row}, column "${personal.field}": holds a ${personal.kind}; personal data is never published`, personal.field, raw.row);
+      if (personal) {
+        const code = personal.kind === 'mobile number' ? 'od.guard.rowColumn.mobile' : 'od.guard.rowColumn.residentId';
+        throw new PersonalDataRefusal(odMessage(code, { row: raw.row, column: personal.field }), personal.field, raw.row);
+      }
       const cells = columns.map((c) => {
         const v = raw.values[c.header];
         observe(c, v);
         return v instanceof Date ? v.toISOString() : (v ?? null);
       });
       for (const header of Object.keys(raw.values)) {
-        if (!byHeader.has(header) && raw.values[header] !== null && raw.values[header] !== '') throw new UploadError(`row ${raw.row}: column "${header}" is not in the first row`);
+        if (!byHeader.has(header) && raw.values[header] !== null && raw.values[header] !== '') throw new UploadError(odMessage('od.file.columnNotInHeader', { row: raw.row, column: header }));
       }
       count++;
       if (!out.write(`${JSON.stringify(cells)}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
@@ -219,7 +227,7 @@ async function firstPass(rows: AsyncIterable<RawRow>, file: string): Promise<{ c
   } finally {
     await new Promise<void>((resolve) => out.end(() => resolve()));
   }
-  if (count === 0) throw new UploadError('the file has no rows');
+  if (count === 0) throw new UploadError(odMessage('od.file.noRows'));
   return { columns, count };
 }
 

@@ -5,6 +5,9 @@
  * record-query.ts compiles them).
  */
 
+import { renderMessage, type Message, type MessageParams } from '../../../platform/i18n/messages';
+import { odMessage, type OdCode } from '../messages';
+
 /**
  * The column types of a published dataset's row table (bigint, numeric, date, timestamptz,
  * boolean, jsonb and text in SQL).
@@ -28,25 +31,33 @@ export interface QueryColumn {
 }
 
 /**
- * A query the caller got wrong (the routes answer 400). `token` is the offending text,
- * `position` its 0-based character offset in the parameter when known, `parameter` the
- * query parameter it came from.
+ * A query the caller got wrong (the routes answer 400). `reason` says what, worded in the
+ * reader's language by whoever answers (its English words are the error's message); `token`
+ * is the offending text, `position` its 0-based character offset in the parameter when known,
+ * `parameter` the query parameter it came from.
  *
  * @example
- * new QueryError('where: unexpected token "adn" at 12', 'adn', 12, 'where');
+ * new QueryError(odMessage('od.q.unexpected.token.none', { parameter: 'where', token: 'adn', pos: 12 }), 'adn', 12, 'where');
  */
 export class QueryError extends Error {
   override name = 'QueryError';
 
   constructor(
-    message: string,
+    readonly reason: Message,
     readonly token: string,
     readonly position: number | null,
     readonly parameter: string,
   ) {
-    super(message);
+    super(renderMessage(reason, 'en'));
   }
 }
+
+/** What a parser expected where it found something else (said at the end of its message). */
+type Expected =
+  | { kind: 'symbol'; symbol: string }
+  | { kind: 'word'; word: string }
+  | { kind: 'column' | 'alias' | 'pattern' | 'inLikeBetween' | 'comparison' }
+  | { kind: 'value'; column: string };
 
 const MAX_CONDITIONS = 50;
 const MAX_DEPTH = 20;
@@ -75,8 +86,13 @@ function lex(text: string, parameter: string): Token[] {
     const m = LEXEME.exec(text);
     if (!m) {
       const ch = text[pos]!;
-      const what = ch === "'" ? 'unterminated string' : ch === '"' ? 'unterminated quoted name' : `unexpected character "${ch}"`;
-      throw new QueryError(`${parameter}: ${what} at ${pos}`, ch, pos, parameter);
+      const reason =
+        ch === "'"
+          ? odMessage('od.q.unterminatedString', { parameter, pos })
+          : ch === '"'
+            ? odMessage('od.q.unterminatedName', { parameter, pos })
+            : odMessage('od.q.unexpectedCharacter', { parameter, pos, char: ch });
+      throw new QueryError(reason, ch, pos, parameter);
     }
     const [whole, , word, quoted, string, number, symbol] = m;
     const push = (kind: Token['kind'], value: string) => tokens.push({ kind, text: whole, value, pos });
@@ -134,12 +150,12 @@ class Parser {
   }
 
   expectSymbol(symbol: string): void {
-    if (!this.acceptSymbol(symbol)) throw this.unexpected(`"${symbol}"`);
+    if (!this.acceptSymbol(symbol)) throw this.unexpected({ kind: 'symbol', symbol });
   }
 
   /** A column name or alias: an unquoted word or a "quoted" name. */
-  name(what: string): Token {
-    if (this.peek.kind !== 'word' && this.peek.kind !== 'name') throw this.unexpected(what);
+  name(what: 'column' | 'alias'): Token {
+    if (this.peek.kind !== 'word' && this.peek.kind !== 'name') throw this.unexpected({ kind: what });
     return this.next();
   }
 
@@ -147,14 +163,15 @@ class Parser {
     if (this.peek.kind !== 'end') throw this.unexpected();
   }
 
-  unexpected(expected?: string): QueryError {
+  unexpected(expected?: Expected): QueryError {
     const t = this.peek;
-    const found = t.kind === 'end' ? 'unexpected end' : `unexpected token "${t.text}"`;
-    return this.error(`${found} at ${t.pos}${expected ? ` (expected ${expected})` : ''}`, t);
+    const { kind, ...params } = expected ?? { kind: 'none' as const };
+    return this.error(`od.q.unexpected.${t.kind === 'end' ? 'end' : 'token'}.${kind}`, { token: t.text, pos: t.pos, ...params }, t);
   }
 
-  error(message: string, token: Token): QueryError {
-    return new QueryError(`${this.parameter}: ${message}`, token.text, token.pos, this.parameter);
+  /** A QueryError at `token`; its message is given the parameter's name. */
+  error(code: OdCode, params: MessageParams, token: Token): QueryError {
+    return new QueryError(odMessage(code, { parameter: this.parameter, ...params }), token.text, token.pos, this.parameter);
   }
 }
 
@@ -200,7 +217,7 @@ export type Columns = ReadonlyMap<string, QueryColumn>;
 
 function column(p: Parser, columns: Columns, token: Token): QueryColumn {
   const col = columns.get(token.value);
-  if (!col) throw new QueryError(`${p.parameter}: no column "${token.value}" in this dataset`, token.value, token.pos, p.parameter);
+  if (!col) throw new QueryError(odMessage('od.q.noColumn', { parameter: p.parameter, column: token.value }), token.value, token.pos, p.parameter);
   return col;
 }
 
@@ -210,7 +227,7 @@ function isAggregateAhead(p: Parser): boolean {
 
 /** `col` or `fn(col)` / `count(*)`, checked against the column types. */
 function parseTerm(p: Parser, columns: Columns): Term {
-  if (!isAggregateAhead(p)) return { fn: null, col: column(p, columns, p.name('a column')) };
+  if (!isAggregateAhead(p)) return { fn: null, col: column(p, columns, p.name('column')) };
   const fnToken = p.next();
   const fn = fnToken.value as AggregateFn;
   p.expectSymbol('(');
@@ -218,13 +235,13 @@ function parseTerm(p: Parser, columns: Columns): Term {
     p.expectSymbol(')');
     return { fn, col: null };
   }
-  const colToken = p.name('a column');
+  const colToken = p.name('column');
   const col = column(p, columns, colToken);
   p.expectSymbol(')');
   const numeric = col.type === 'integer' || col.type === 'decimal';
-  if ((fn === 'sum' || fn === 'avg') && !numeric) throw p.error(`${fn}() needs a number column; "${col.name}" is ${col.type}`, colToken);
+  if ((fn === 'sum' || fn === 'avg') && !numeric) throw p.error('od.q.needsNumber', { fn, column: col.name, type: col.type }, colToken);
   if ((fn === 'min' || fn === 'max') && (col.type === 'boolean' || col.type === 'json')) {
-    throw p.error(`${fn}() cannot take the ${col.type} column "${col.name}"`, colToken);
+    throw p.error('od.q.cannotTake', { fn, column: col.name, type: col.type }, colToken);
   }
   return { fn, col };
 }
@@ -255,19 +272,19 @@ export function parseSelect(text: string, columns: Columns, all: readonly QueryC
     const terms: Term[] = star ? all.map((col) => ({ fn: null, col })) : [parseTerm(p, columns)];
     let alias: string | undefined;
     if (p.acceptWord('as')) {
-      const token = p.name('an alias');
-      if (!ALIAS.test(token.value)) throw p.error(`alias "${token.value}" must be lower-case letters, digits and _ (starting with a letter)`, token);
-      if (star) throw p.error('* cannot take an alias', token);
+      const token = p.name('alias');
+      if (!ALIAS.test(token.value)) throw p.error('od.q.badAlias', { alias: token.value }, token);
+      if (star) throw p.error('od.q.starAlias', {}, token);
       alias = token.value;
     }
     for (const term of terms) {
       const name = alias ?? termName(term);
-      if (items.some((i) => i.name === name)) throw p.error(`"${name}" is selected twice; rename one with "as"`, start);
+      if (items.some((i) => i.name === name)) throw p.error('od.q.selectedTwice', { name }, start);
       items.push({ ...term, name, type: termType(term) });
     }
   } while (p.acceptSymbol(','));
   p.end();
-  if (items.length > MAX_SELECT_ITEMS) throw new QueryError(`select: more than ${MAX_SELECT_ITEMS} outputs`, '', null, 'select');
+  if (items.length > MAX_SELECT_ITEMS) throw new QueryError(odMessage('od.q.tooManyOutputs', { max: MAX_SELECT_ITEMS }), '', null, 'select');
   return items;
 }
 
@@ -281,11 +298,11 @@ export function parseGroupBy(text: string, columns: Columns): QueryColumn[] {
   const p = new Parser(text, 'group_by');
   const group: QueryColumn[] = [];
   do {
-    const col = column(p, columns, p.name('a column'));
+    const col = column(p, columns, p.name('column'));
     if (!group.includes(col)) group.push(col);
   } while (p.acceptSymbol(','));
   p.end();
-  if (group.length > MAX_TERMS) throw new QueryError(`group_by: more than ${MAX_TERMS} columns`, '', null, 'group_by');
+  if (group.length > MAX_TERMS) throw new QueryError(odMessage('od.q.tooManyGroupColumns', { max: MAX_TERMS }), '', null, 'group_by');
   return group;
 }
 
@@ -304,23 +321,23 @@ export function parseOrderBy(text: string, columns: Columns, items: readonly Sel
     const start = p.peek;
     let term: Term;
     if (isAggregateAhead(p)) {
-      if (!grouped) throw p.error(`aggregate ${start.value}() needs group_by or an aggregate in select`, start);
+      if (!grouped) throw p.error('od.q.aggregateNeedsGroup', { fn: start.value }, start);
       term = parseTerm(p, columns);
     } else {
-      const token = p.name('a column');
+      const token = p.name('column');
       const item = items.find((i) => i.name === token.value);
       term = item ? { fn: item.fn, col: item.col } : { fn: null, col: column(p, columns, token) };
     }
     if (!term.fn && grouped && !group.includes(term.col!)) {
-      throw p.error(`"${start.value}" is neither in group_by nor an output of select`, start);
+      throw p.error('od.q.notGroupedOrSelected', { name: start.value }, start);
     }
-    if (!term.fn && term.col!.type === 'json') throw p.error(`cannot order by the json column "${term.col!.name}"`, start);
+    if (!term.fn && term.col!.type === 'json') throw p.error('od.q.orderByJson', { column: term.col!.name }, start);
     const desc = p.acceptWord('desc');
     if (!desc) p.acceptWord('asc');
     order.push({ ...term, desc });
   } while (p.acceptSymbol(','));
   p.end();
-  if (order.length > MAX_TERMS) throw new QueryError(`order_by: more than ${MAX_TERMS} terms`, '', null, 'order_by');
+  if (order.length > MAX_TERMS) throw new QueryError(odMessage('od.q.tooManyOrderTerms', { max: MAX_TERMS }), '', null, 'order_by');
   return order;
 }
 
@@ -364,7 +381,7 @@ class WhereParser {
 
   private unary(): Condition {
     const p = this.p;
-    if (++this.depth > MAX_DEPTH) throw p.error(`nested deeper than ${MAX_DEPTH} levels`, p.peek);
+    if (++this.depth > MAX_DEPTH) throw p.error('od.q.tooDeep', { max: MAX_DEPTH }, p.peek);
     let condition: Condition;
     if (p.acceptWord('not')) {
       condition = { op: 'not', arg: this.unary() };
@@ -380,42 +397,42 @@ class WhereParser {
 
   private predicate(): Condition {
     const p = this.p;
-    const colToken = p.name('a column');
-    if (++this.conditions > MAX_CONDITIONS) throw p.error(`more than ${MAX_CONDITIONS} conditions`, colToken);
+    const colToken = p.name('column');
+    if (++this.conditions > MAX_CONDITIONS) throw p.error('od.q.tooManyConditions', { max: MAX_CONDITIONS }, colToken);
     const col = column(p, this.columns, colToken);
     if (p.acceptWord('is')) {
       const negated = p.acceptWord('not');
-      if (!p.acceptWord('null')) throw p.unexpected('null');
+      if (!p.acceptWord('null')) throw p.unexpected({ kind: 'word', word: 'null' });
       return { op: 'null', col, negated };
     }
-    if (col.type === 'json') throw p.error(`the json column "${col.name}" can only be tested with "is null" or "is not null"`, colToken);
+    if (col.type === 'json') throw p.error('od.q.jsonOnlyNull', { column: col.name }, colToken);
     const negated = p.acceptWord('not');
     if (p.acceptWord('in')) {
       p.expectSymbol('(');
       const values: string[] = [];
       do {
-        if (values.length === MAX_IN_ITEMS) throw p.error(`more than ${MAX_IN_ITEMS} values in "in"`, p.peek);
+        if (values.length === MAX_IN_ITEMS) throw p.error('od.q.tooManyIn', { max: MAX_IN_ITEMS }, p.peek);
         values.push(this.literal(col));
       } while (p.acceptSymbol(','));
       p.expectSymbol(')');
       return { op: 'in', col, negated, values };
     }
     if (p.acceptWord('like')) {
-      if (p.peek.kind !== 'string') throw p.unexpected('a quoted pattern');
+      if (p.peek.kind !== 'string') throw p.unexpected({ kind: 'pattern' });
       const token = p.next();
-      if (col.type !== 'text') throw p.error(`like works on text columns; "${col.name}" is ${col.type}`, token);
+      if (col.type !== 'text') throw p.error('od.q.likeNotText', { column: col.name, type: col.type }, token);
       // PostgreSQL rejects a pattern ending in its escape character (a lone trailing backslash).
-      if (/(^|[^\\])(\\\\)*\\$/.test(token.value)) throw p.error(`like pattern ${token.text} ends with an escape character`, token);
+      if (/(^|[^\\])(\\\\)*\\$/.test(token.value)) throw p.error('od.q.likeEscape', { pattern: token.text }, token);
       return { op: 'like', col, negated, pattern: token.value };
     }
     if (p.acceptWord('between')) {
       const low = this.literal(col);
-      if (!p.acceptWord('and')) throw p.unexpected('and');
+      if (!p.acceptWord('and')) throw p.unexpected({ kind: 'word', word: 'and' });
       return { op: 'between', col, negated, low, high: this.literal(col) };
     }
-    if (negated) throw p.unexpected('in, like or between');
+    if (negated) throw p.unexpected({ kind: 'inLikeBetween' });
     const op = p.peek;
-    if (op.kind !== 'symbol' || !['=', '<>', '<', '<=', '>', '>='].includes(op.value)) throw p.unexpected('a comparison');
+    if (op.kind !== 'symbol' || !['=', '<>', '<', '<=', '>', '>='].includes(op.value)) throw p.unexpected({ kind: 'comparison' });
     p.next();
     return { op: 'compare', col, cmp: op.value as Comparison, value: this.literal(col) };
   }
@@ -424,26 +441,25 @@ class WhereParser {
   private literal(col: QueryColumn): string {
     const p = this.p;
     const token = p.peek;
-    if (token.kind === 'word' && token.value === 'null') throw p.error('null only goes with "is null" or "is not null"', token);
+    if (token.kind === 'word' && token.value === 'null') throw p.error('od.q.nullCompare', {}, token);
     const boolean = token.kind === 'word' && (token.value === 'true' || token.value === 'false');
-    if (token.kind !== 'string' && token.kind !== 'number' && !boolean) throw p.unexpected(`a value for "${col.name}"`);
+    if (token.kind !== 'string' && token.kind !== 'number' && !boolean) throw p.unexpected({ kind: 'value', column: col.name });
     p.next();
     const fits = token.kind === 'string' || (token.kind === 'number' ? col.type === 'integer' || col.type === 'decimal' : col.type === 'boolean');
-    if (!fits) {
-      const hint = col.type === 'text' ? ` (quote it: '${token.text}')` : '';
-      throw p.error(`${token.text} is not ${col.type === 'integer' ? 'an' : 'a'} ${col.type} value for column "${col.name}"${hint}`, token);
-    }
+    const params = { value: token.text, column: col.name, type: col.type };
+    if (!fits) throw p.error(col.type === 'text' ? 'od.q.notTextValue' : col.type === 'integer' ? 'od.q.notIntegerValue' : 'od.q.notTypeValue', params, token);
     const value = canonicalValue(col.type, token.value);
-    if (value === null) throw p.error(`${token.text} is not a valid ${col.type} value for column "${col.name}"${HINTS[col.type] ?? ''}`, token);
+    if (value === null) throw p.error(INVALID[col.type] ?? 'od.q.invalidValue', params, token);
     return value;
   }
 }
 
-const HINTS: Partial<Record<QueryColumnType, string>> = {
-  date: " (write dates as 'YYYY-MM-DD')",
-  timestamp: " (write timestamps in ISO 8601, e.g. '2024-01-31T08:00:00+08:00'; without an offset, UTC)",
-  integer: ' (a whole number)',
-  decimal: ' (a number like 12.5)',
+// A value that does not read as its column's type, said with how to write one where that helps.
+const INVALID: Partial<Record<QueryColumnType, OdCode>> = {
+  date: 'od.q.invalidDate',
+  timestamp: 'od.q.invalidTimestamp',
+  integer: 'od.q.invalidInteger',
+  decimal: 'od.q.invalidDecimal',
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../../platform/db/testing';
+import { renderMessage } from '../../../platform/i18n';
 import { compileRecordQuery, QueryError, type QueryColumn, type RecordQueryInput } from './record-query';
 
 // One row table as a published version has it, 50 rows with NULLs, repeated values and Chinese
@@ -294,6 +295,21 @@ describe('errors', () => {
   it('gives the position of syntax errors', () => {
     expect(queryError({ where: 'pop = 1 adn name = 2' }).position).toBe(8);
     expect(queryError({ order_by: 'pop, foo' }).position).toBe(5);
+  });
+
+  it('says each error in Chinese too, keeping the parameter, the grammar and the API\'s types as written', () => {
+    const inChinese = (input: RecordQueryInput) => {
+      const { reason, message } = queryError(input);
+      expect(renderMessage(reason, 'en')).toBe(message);
+      return [reason.code, renderMessage(reason, 'zh-CN')];
+    };
+    expect(inChinese({ where: 'pop =' })).toEqual(['od.q.unexpected.end.value', 'where：在位置 5 处意外结束（此处应为“pop”的值）']);
+    expect(inChinese({ where: '(pop = 1' })).toEqual(['od.q.unexpected.end.symbol', 'where：在位置 8 处意外结束（此处应为“)”）']);
+    expect(inChinese({ where: 'name = 5' })).toEqual(['od.q.notTextValue', "where：5 不是列“name”的 text 值（请加引号：'5'）"]);
+    expect(inChinese({ select: 'sum(name)' })).toEqual(['od.q.needsNumber', 'select：sum() 需要数值列，而“name”是 text 列']);
+    expect(inChinese({ select: 'foo' })).toEqual(['od.q.noColumn', 'select：该数据集没有列“foo”']);
+    expect(inChinese({ limit: '0' })).toEqual(['od.q.badLimit', 'limit：应为 1 到 100 之间的整数，而不是“0”']);
+    expect(inChinese({ cursor: '!!!' })).toEqual(['od.q.cursorForeign', 'cursor：不是本接口给出的游标，请不带游标重新开始']);
   });
 });
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
+import { odMessage, type OdCode } from '../messages';
 import {
   canonicalValue,
   parseGroupBy,
@@ -238,21 +239,21 @@ function encodeCursor(state: CursorState): string {
 }
 
 function decodeCursor(text: string, shape: string, grouped: boolean, keys: readonly OrderTerm[]): CursorState {
-  const invalid = (why: string) => new QueryError(`cursor: ${why}; start again without a cursor`, text.slice(0, 40), null, 'cursor');
-  if (!/^[A-Za-z0-9_-]+$/.test(text)) throw invalid('not a cursor this API gave out');
+  const invalid = (why: OdCode) => new QueryError(odMessage(why), text.slice(0, 40), null, 'cursor');
+  if (!/^[A-Za-z0-9_-]+$/.test(text)) throw invalid('od.q.cursorForeign');
   const raw = Buffer.from(text, 'base64url').toString('utf8');
   const cut = raw.lastIndexOf('~');
   const body = raw.slice(0, cut);
-  if (cut < 0 || digest(body).slice(0, 16) !== raw.slice(cut + 1)) throw invalid('not a cursor this API gave out');
+  if (cut < 0 || digest(body).slice(0, 16) !== raw.slice(cut + 1)) throw invalid('od.q.cursorForeign');
   let state: CursorState;
   try {
     state = JSON.parse(body) as CursorState;
   } catch {
-    throw invalid('not a cursor this API gave out');
+    throw invalid('od.q.cursorForeign');
   }
-  if (state.s !== shape) throw invalid('it belongs to a different query');
+  if (state.s !== shape) throw invalid('od.q.cursorOtherQuery');
   if (grouped) {
-    if (!Number.isSafeInteger(state.o) || state.o! < 0) throw invalid('damaged');
+    if (!Number.isSafeInteger(state.o) || state.o! < 0) throw invalid('od.q.cursorDamaged');
     return state;
   }
   const ok =
@@ -261,7 +262,7 @@ function decodeCursor(text: string, shape: string, grouped: boolean, keys: reado
     state.k.every((v, i) => v === null || (typeof v === 'string' && canonicalValue(keys[i]!.col!.type, v) === v)) &&
     typeof state.i === 'string' &&
     canonicalValue('integer', state.i) !== null;
-  if (!ok) throw invalid('damaged');
+  if (!ok) throw invalid('od.q.cursorDamaged');
   return state;
 }
 
@@ -270,8 +271,8 @@ function decodeCursor(text: string, shape: string, grouped: boolean, keys: reado
 function parameter(value: string | undefined, name: string, max = MAX_PARAMETER_LENGTH): string | undefined {
   const text = value?.trim();
   if (!text) return undefined;
-  if (text.length > max) throw new QueryError(`${name}: longer than ${max} characters`, '', null, name);
-  if (text.includes('\0')) throw new QueryError(`${name}: contains a NUL character`, '\0', text.indexOf('\0'), name);
+  if (text.length > max) throw new QueryError(odMessage('od.q.tooLong', { parameter: name, max }), '', null, name);
+  if (text.includes('\0')) throw new QueryError(odMessage('od.q.nul', { parameter: name }), '\0', text.indexOf('\0'), name);
   return text;
 }
 
@@ -279,7 +280,7 @@ function parseLimit(value: string | number | undefined, maxLimit: number): numbe
   const text = typeof value === 'number' ? String(value) : value?.trim();
   if (text === undefined || text === '') return Math.min(DEFAULT_PAGE, maxLimit);
   const n = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
-  if (!(n >= 1 && n <= maxLimit)) throw new QueryError(`limit: must be a whole number from 1 to ${maxLimit}, not "${text}"`, text, null, 'limit');
+  if (!(n >= 1 && n <= maxLimit)) throw new QueryError(odMessage('od.q.badLimit', { max: maxLimit, value: text }), text, null, 'limit');
   return n;
 }
 
@@ -289,7 +290,7 @@ function searchWords(q: string | undefined, tokenize: (q: string) => string[]): 
   const words = tokenize(text)
     .map((w) => w.trim())
     .filter(Boolean);
-  if (!words.length) throw new QueryError(`q: no words to search for in "${text}"`, text, null, 'q');
+  if (!words.length) throw new QueryError(odMessage('od.q.noWords', { text }), text, null, 'q');
   return words;
 }
 
@@ -335,10 +336,10 @@ export function compileRecordQuery(
     (grouped
       ? [...group.map((col) => ({ fn: null, col, name: col.name, type: col.type })), { fn: 'count' as const, col: null, name: 'count', type: 'integer' as const }]
       : columns.map((col) => ({ fn: null, col, name: col.name, type: col.type })));
-  if (!items.length) throw new QueryError('select: the dataset has no columns', '', null, 'select');
+  if (!items.length) throw new QueryError(odMessage('od.q.noColumns'), '', null, 'select');
   if (grouped) {
     const loose = items.find((i) => !i.fn && !group.includes(i.col!));
-    if (loose) throw new QueryError(`select: "${loose.col!.name}" must be in group_by when select has aggregates`, loose.col!.name, null, 'select');
+    if (loose) throw new QueryError(odMessage('od.q.mustGroup', { column: loose.col!.name }), loose.col!.name, null, 'select');
   }
   const where = whereText ? parseWhere(whereText, byName) : null;
   const order = orderText ? parseOrderBy(orderText, byName, items, grouped, group) : [];
