@@ -26,6 +26,15 @@ export const sbMessage = defineMessages({
     'zh-CN': '核验被拒绝，所有事项均未核验；各事项被拒绝的原因逐项列出。',
     en: 'The verification was refused and nothing was evaluated; each claim’s reason is listed in errors.',
   },
+  // A refused verification in the exchange's call log: the reasons' codes, and in Chinese their words.
+  'sb.callRefused': { 'zh-CN': '核验被拒绝：{reasonsZh}', en: 'verification refused: {reasons}' },
+  'sb.reason.wrong_department': { 'zh-CN': '不是本部门的办理事项', en: 'not a case type of this department' },
+  'sb.reason.not_whitelisted': { 'zh-CN': '不在该事项的核验清单内', en: 'not on the case type’s whitelist' },
+  'sb.reason.no_consent': { 'zh-CN': '申请人没有有效授权', en: 'no live consent of the applicant' },
+  'sb.reason.repeated': { 'zh-CN': '本案已核验过该事项', en: 'already checked in this case' },
+  'sb.reason.case_subject_mismatch': { 'zh-CN': '该案件已属于另一位申请人', en: 'the case belongs to another applicant' },
+  'sb.reason.throttled': { 'zh-CN': '超过核验次数限制', en: 'over the limit of checks' },
+  'sb.reason.sweep': { 'zh-CN': '对同一人反复试探不同阈值', en: 'a sweep of thresholds over one person' },
   'sb.badResidentId': { 'zh-CN': '不是有效的公民身份号码', en: 'not a valid resident ID number' },
   'sb.guardsMoved': {
     'zh-CN': '本请求核验期间，其他已保存的核验改变了限制条件（次数限制、阈值扫描或案件的申请人）的判断结果；本请求未保存任何内容，请重新发送。',

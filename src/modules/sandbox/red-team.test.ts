@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../../../test/support/test-ludao';
+import { CallLog } from '../exchange';
 import { DEMO_PASSWORD } from '../identity';
 import { REFUSED_PROBLEM_TYPE } from './index';
 import { REFUSALS } from './sandbox.contract';
@@ -253,6 +254,18 @@ describe('sandbox red team', () => {
     const refusedCases = await sql<{ n: number }>`select count(*)::int as n from (select distinct batch_id, case_id from sb_verification where outcome = 'refused') c`.execute(db);
     const logged = await sql<{ n: number }>`select count(*)::int as n from xc_call where operation = 'verify' and outcome = 'refused'`.execute(db);
     expect(logged.rows[0]!.n).toBe(refusedCases.rows[0]!.n);
+    // The call log words the reasons per reader: codes in the English, words in the Chinese.
+    const calls = async (language: string) =>
+      ((await city.inject({ method: 'GET', url: '/api/exchange/calls?outcome=refused&limit=500', headers: { cookie: city.cookies.operator, 'accept-language': language } })).json() as { id: string; operation: string; reason: string; reasonCode: string }[]).filter((c) => c.operation === 'verify');
+    const zh = await calls('zh-CN');
+    expect(zh.length).toBeGreaterThan(0);
+    expect(zh.every((c) => c.reasonCode === 'sb.callRefused' && /^核验被拒绝：[^a-z_]+$/.test(c.reason))).toBe(true);
+    expect(zh.some((c) => c.reason.includes('申请人没有有效授权'))).toBe(true);
+    const en = new Map((await calls('en')).map((c) => [c.id, c.reason]));
+    const storedReasons = new Map((await sql<{ id: string; reason: string }>`select id, reason from xc_call where operation = 'verify' and outcome = 'refused'`.execute(db)).rows.map((r) => [r.id, r.reason]));
+    for (const c of zh) expect(en.get(c.id)).toBe(storedReasons.get(c.id));
+    expect([...storedReasons.values()].some((r) => /^verification refused: (.+, )?no_consent/.test(r))).toBe(true);
+    expect((await new CallLog(db, city.ludao.ctx.audit).verify()).ok).toBe(true);
     await city.ludao.ctx.audit.chainPending();
     const audited = await sql<{ detail: { refusals: Record<string, number> } }>`select detail from audit_entry where action = 'sandbox.verify'`.execute(db);
     const refusedInAudit = audited.rows.reduce((n, r) => n + Object.values(r.detail.refusals).reduce((a, b) => a + b, 0), 0);

@@ -12,6 +12,7 @@ import type { Aggregate, AggregateBody, BatchVerification, CaseClaims, CaseType,
 import * as store from './sandbox.store';
 import { claimDigest, type PublicReceiptKey, type Receipt, type ReceiptSigner } from './receipts';
 import { sbMessage } from './messages';
+import { renderMessage } from '../../platform/i18n';
 import { checkParams, PREDICATE_KINDS } from './templates';
 
 /** The problem type of every refusal: one shape, whatever the reason. */
@@ -726,7 +727,7 @@ export class SandboxService {
       record_count: 0,
       outcome: c.refused ? ('refused' as const) : ('ok' as const),
       status_code: c.refused ? 403 : 200,
-      reason: c.refused ? `verification refused: ${[...new Set(c.claims.map((x) => x.reason))].join(', ')}` : null,
+      ...(c.refused ? refusedCall([...new Set(c.claims.map((x) => x.reason).filter((x): x is Refusal => x !== null))]) : { reason: null }),
       request_hash: requestHash,
       response_hash: c.receipt ? sha256(`${requestHash}\n${c.receipt.signature}`) : null,
     };
@@ -761,6 +762,13 @@ export class SandboxService {
 // The parameters' fingerprint: equal parameters, equal digest (sweeps compare these).
 function paramsDigest(params: Record<string, string | number>): string {
   return sha256(canonicalJson(params));
+}
+
+// A refused case's reason in the call log: the English with the reasons' codes, as it always
+// read, and a message that words them in Chinese for the department's call log.
+function refusedCall(reasons: readonly Refusal[]): { reason: string; reason_code: string; reason_params: string } {
+  const why = sbMessage('sb.callRefused', { reasons: reasons.join(', '), reasonsZh: reasons.map((r) => renderMessage(sbMessage(`sb.reason.${r}`), 'zh-CN')).join('；') });
+  return { reason: renderMessage(why, 'en'), reason_code: why.code, reason_params: JSON.stringify(why.params) };
 }
 
 // One refusal problem for every reason: the same type, title, status and sentence (in the
