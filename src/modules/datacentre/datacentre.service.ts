@@ -6,7 +6,7 @@ import { CoherentCache } from '../../platform/db/coherent-cache';
 import type { ModuleContext } from '../../platform/module';
 import { maskResidentId } from '../../platform/ids';
 import { Problem, type FieldProblem } from '../../platform/http/problem';
-import { DEFAULT_LANG, renderMessage, type Lang, type MessageParams } from '../../platform/i18n';
+import { DEFAULT_LANG, renderStored, type Lang } from '../../platform/i18n';
 import { BUILTIN_RESOURCES, DOMAINS } from './catalogue';
 import type { Batch, BatchError, FieldSpec, PushBatchBody, Resource, ResourceSpec, ResourceStats, StoredRecord } from './datacentre.contract';
 import * as store from './datacentre.store';
@@ -375,7 +375,7 @@ export class DatacentreService {
     return (await store.listBatchErrors(this.deps.db, id, { limit: page.limit ?? 10_000, offset: page.offset ?? 0 })).map((e) => ({
       rowNumber: Number(e.row_number),
       field: e.field,
-      reason: storedWords(e.reason_code, e.reason_params, e.reason, lang),
+      reason: renderStored(e.reason_code, e.reason_params, e.reason, lang),
       code: e.reason_code,
     }));
   }
@@ -581,11 +581,6 @@ function presentRecord(row: store.RecordVersionRow, resource: ResourceWithFields
   };
 }
 
-// A stored message in the reader's words; one stored before messages had codes, as it was stored.
-function storedWords(code: string | null, params: MessageParams | null, text: string, lang: Lang): string {
-  return code ? renderMessage({ code, params: params ?? {} }, lang) : text;
-}
-
 function presentOutcome(outcome: BatchOutcome, lang: Lang): { batch: Batch; replayed: boolean } {
   return { batch: presentBatch(outcome.batch, lang), replayed: outcome.replayed };
 }
@@ -609,7 +604,7 @@ function presentBatch(b: store.BatchRow, lang: Lang): Batch {
     updated: Number(b.updated),
     unchanged: Number(b.unchanged),
     deleted: Number(b.deleted),
-    message: b.message === null ? null : storedWords(b.message_code, b.message_params, b.message, lang),
+    message: b.message === null ? null : renderStored(b.message_code, b.message_params, b.message, lang),
     messageCode: b.message_code,
     createdBy: b.created_by,
     startedAt: new Date(b.started_at).toISOString(),

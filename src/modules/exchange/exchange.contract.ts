@@ -216,7 +216,10 @@ export const Subscription = Type.Object({
   cursor: Type.String({ description: 'Where delivery resumes: "<journal seq>.<row>"' }),
   attempts: Type.Integer({ description: 'Failed attempts in a row' }),
   nextAttemptAt: Type.String(),
+  /** Why the last attempt failed, in the reader's language where it has a code. */
   lastError: Nullable(Type.String()),
+  /** Its message code (`xc.hook.answered`, …). */
+  lastErrorCode: Nullable(Type.String()),
   delivered: Type.Integer(),
   createdAt: Type.String(),
 });
@@ -244,7 +247,10 @@ export const Delivery = Type.Object({
   changes: Type.Integer(),
   statusCode: Nullable(Type.Integer()),
   outcome: Type.String(),
+  /** Why the attempt failed, in the reader's language where it has a code. */
   error: Nullable(Type.String()),
+  /** Its message code (`xc.hook.answered`, …). */
+  errorCode: Nullable(Type.String()),
 });
 /** One delivery attempt. */
 export type Delivery = Static<typeof Delivery>;

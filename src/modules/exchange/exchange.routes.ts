@@ -137,19 +137,19 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
         response: { 201: Type.Object({ subscription: Subscription, secret: Type.String({ description: 'HMAC-SHA256 key of X-Ludao-Signature; shown once' }) }), ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request, reply) => reply.code(201).send(await service.createSubscription(await getPrincipal(request), request.body, request.id)),
+    async (request, reply) => reply.code(201).send(await service.createSubscription(await getPrincipal(request), request.body, request.id, requestLang(request))),
   );
 
   app.get(
     '/api/exchange/subscriptions',
     { schema: { tags, summary: "My department's change subscriptions (operators: all)", response: { 200: Type.Array(Subscription), ...problemResponses(401, 403) } } },
-    async (request) => service.listSubscriptions(await getPrincipal(request)),
+    async (request) => service.listSubscriptions(await getPrincipal(request), requestLang(request)),
   );
 
   app.get(
     '/api/exchange/subscriptions/:id/deliveries',
     { schema: { tags, summary: 'The latest delivery attempts of a subscription', params: Id, response: { 200: Type.Array(Delivery), ...problemResponses(401, 403, 404) } } },
-    async (request) => service.listDeliveries(await getPrincipal(request), request.params.id),
+    async (request) => service.listDeliveries(await getPrincipal(request), request.params.id, requestLang(request)),
   );
 
   app.post(
@@ -163,13 +163,13 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
         response: { 200: Subscription, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => service.replaySubscription(await getPrincipal(request), request.params.id, request.body, request.id),
+    async (request) => service.replaySubscription(await getPrincipal(request), request.params.id, request.body, request.id, requestLang(request)),
   );
 
   app.post(
     '/api/exchange/subscriptions/:id/cancel',
     { schema: { tags, summary: 'Cancel a subscription', params: Id, response: { 200: Subscription, ...problemResponses(401, 403, 404) } } },
-    async (request) => service.cancelSubscription(await getPrincipal(request), request.params.id, request.id),
+    async (request) => service.cancelSubscription(await getPrincipal(request), request.params.id, request.id, requestLang(request)),
   );
 
   app.get(

@@ -6,7 +6,7 @@ import { chinaDay } from '../../platform/china-time';
 import type { CoherentCache } from '../../platform/db/coherent-cache';
 import { Problem } from '../../platform/http/problem';
 import { xcMessage } from './messages';
-import { DEFAULT_LANG, renderMessage, type Lang, type MessageParams } from '../../platform/i18n';
+import { DEFAULT_LANG, renderMessage, renderStored, type Lang, type MessageParams } from '../../platform/i18n';
 import type { FieldCondition, RecordReader, SharedRecord, SharedResource } from '../datacentre';
 import type { CallLog, CallRecord } from './call-log';
 import type { ApproveBody, Call, Channel, DataUse, ExchangeStats, NewChannelBody, NewRequestBody, SharingRequest, Subscription } from './exchange.contract';
@@ -556,7 +556,7 @@ export class ExchangeService {
    * Subscribes a consumer's channel to its resource's changes by webhook. The secret that
    * signs every delivery is shown once. `from: 'start'` replays the journal from its start.
    */
-  async createSubscription(who: Principal | null, body: { channelId: string; url: string; from?: 'now' | 'start' }, requestId?: string): Promise<{ subscription: Subscription; secret: string }> {
+  async createSubscription(who: Principal | null, body: { channelId: string; url: string; from?: 'now' | 'start' }, requestId?: string, lang: Lang = DEFAULT_LANG): Promise<{ subscription: Subscription; secret: string }> {
     const caller = requirePermission(who, 'exchange:request');
     const channel = await store.findChannel(this.deps.db, body.channelId);
     if (!channel || !orgWithin(channel.consumer_org, caller.orgCode)) throw Problem.notFound(xcMessage('xc.noOwnChannel', { id: body.channelId }));
@@ -575,17 +575,17 @@ export class ExchangeService {
       await store.insertSubscription(trx, { id, channel_id: channel.id, consumer_org: channel.consumer_org, resource_code: channel.resource_code, url: url.toString(), secret, cursor_seq: start, cursor_row: 0, created_by: caller.id });
       await this.deps.audit.append(trx, { action: 'exchange.subscription.create', actor: auditActor(caller), subject: { type: 'xc_subscription', id }, requestId: requestId ?? null, detail: { channel: channel.id, url: url.origin, from: body.from ?? 'now' } });
     });
-    return { subscription: presentSubscription((await store.findSubscription(this.deps.db, id))!), secret };
+    return { subscription: presentSubscription((await store.findSubscription(this.deps.db, id))!, lang), secret };
   }
 
   /** Subscriptions of the caller's department (operators: all). */
-  async listSubscriptions(who: Principal | null): Promise<Subscription[]> {
+  async listSubscriptions(who: Principal | null, lang: Lang = DEFAULT_LANG): Promise<Subscription[]> {
     const rows = await store.listSubscriptions(this.deps.db, this.scope(this.requireReader(who)));
-    return rows.map(presentSubscription);
+    return rows.map((row) => presentSubscription(row, lang));
   }
 
   /** The latest delivery attempts of a subscription. */
-  async listDeliveries(who: Principal | null, id: string) {
+  async listDeliveries(who: Principal | null, id: string, lang: Lang = DEFAULT_LANG) {
     const caller = this.requireReader(who);
     await this.visibleSubscription(caller, id);
     return (await store.listDeliveries(this.deps.db, id, 100)).map((d) => ({
@@ -596,12 +596,13 @@ export class ExchangeService {
       changes: d.changes,
       statusCode: d.status_code,
       outcome: d.outcome,
-      error: d.error,
+      error: d.error === null ? null : renderStored(d.error_code, d.error_params, d.error, lang),
+      errorCode: d.error_code,
     }));
   }
 
   /** Replays from a cursor (default: where it stopped), unparking a parked subscription. */
-  async replaySubscription(who: Principal | null, id: string, body: { from?: string }, requestId?: string): Promise<Subscription> {
+  async replaySubscription(who: Principal | null, id: string, body: { from?: string }, requestId?: string, lang: Lang = DEFAULT_LANG): Promise<Subscription> {
     const caller = requirePermission(who, 'exchange:request');
     const sub = await this.visibleSubscription(caller, id);
     if (sub.status === 'cancelled') throw Problem.conflict(xcMessage('xc.subscriptionCancelled', { id }));
@@ -612,18 +613,18 @@ export class ExchangeService {
       await this.deps.audit.append(trx, { action: 'exchange.subscription.replay', actor: auditActor(caller), subject: { type: 'xc_subscription', id }, requestId: requestId ?? null, detail: { from: formatCursor(cursor) } });
     });
     this.deps.onReplay?.();
-    return presentSubscription((await store.findSubscription(this.deps.db, id))!);
+    return presentSubscription((await store.findSubscription(this.deps.db, id))!, lang);
   }
 
   /** Cancels a subscription: nothing more is sent. */
-  async cancelSubscription(who: Principal | null, id: string, requestId?: string): Promise<Subscription> {
+  async cancelSubscription(who: Principal | null, id: string, requestId?: string, lang: Lang = DEFAULT_LANG): Promise<Subscription> {
     const caller = requirePermission(who, 'exchange:request');
     await this.visibleSubscription(caller, id);
     await this.deps.transaction(async (trx) => {
       await store.cancelSubscription(trx, id);
       await this.deps.audit.append(trx, { action: 'exchange.subscription.cancel', actor: auditActor(caller), subject: { type: 'xc_subscription', id }, requestId: requestId ?? null });
     });
-    return presentSubscription((await store.findSubscription(this.deps.db, id))!);
+    return presentSubscription((await store.findSubscription(this.deps.db, id))!, lang);
   }
 
   // ------------------------------------------------------------ helpers
@@ -854,14 +855,14 @@ function presentCall(c: store.CallRow, lang: Lang): Call {
     recordCount: c.record_count,
     outcome: c.outcome,
     statusCode: c.status_code,
-    reason: c.reason_code ? renderMessage({ code: c.reason_code, params: JSON.parse(c.reason_params ?? '{}') as MessageParams }, lang) : c.reason,
+    reason: c.reason === null ? null : renderStored(c.reason_code ?? null, c.reason_code ? (JSON.parse(c.reason_params ?? '{}') as MessageParams) : null, c.reason, lang),
     reasonCode: c.reason_code ?? null,
     requestHash: c.request_hash,
     responseHash: c.response_hash,
   };
 }
 
-function presentSubscription(s: store.SubscriptionRow): Subscription {
+function presentSubscription(s: store.SubscriptionRow, lang: Lang): Subscription {
   return {
     id: s.id,
     channelId: s.channel_id,
@@ -872,7 +873,8 @@ function presentSubscription(s: store.SubscriptionRow): Subscription {
     cursor: formatCursor({ seq: s.cursor_seq, row: s.cursor_row }),
     attempts: s.attempts,
     nextAttemptAt: s.next_attempt_at.toISOString(),
-    lastError: s.last_error,
+    lastError: s.last_error === null ? null : renderStored(s.last_error_code, s.last_error_params, s.last_error, lang),
+    lastErrorCode: s.last_error_code,
     delivered: s.delivered,
     createdAt: s.created_at.toISOString(),
   };

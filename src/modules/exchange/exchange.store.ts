@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { orgWithinSql } from '../../platform/access';
+import { renderMessage, type Message, type MessageParams } from '../../platform/i18n';
 
 /**
  * Every query on the exchange's tables: requests and their steps, channels, the call log
@@ -381,7 +382,10 @@ export interface SubscriptionRow {
   cursor_row: number;
   attempts: number;
   next_attempt_at: Date;
+  /** The last attempt's error in English; its code and parameters beside (null before migration 0004). */
   last_error: string | null;
+  last_error_code: string | null;
+  last_error_params: MessageParams | null;
   delivered: number;
   created_by: string;
   created_at: Date;
@@ -414,7 +418,7 @@ export async function insertSubscription(db: AnyDb, s: Pick<SubscriptionRow, 'id
 }
 
 const subscriptionColumns = sql`id, channel_id, consumer_org, resource_code, url, secret, status, cursor_seq::float8 as cursor_seq, cursor_row::float8 as cursor_row,
-  attempts, next_attempt_at, last_error, delivered, created_by, created_at`;
+  attempts, next_attempt_at, last_error, last_error_code, last_error_params, delivered, created_by, created_at`;
 
 /** One subscription. */
 export async function findSubscription(db: AnyDb, id: string): Promise<SubscriptionRow | undefined> {
@@ -447,10 +451,11 @@ export async function leaseDueSubscription(db: AnyDb, processId: string, seconds
 export async function settleSubscription(
   db: AnyDb,
   id: string,
-  s: { status: SubscriptionRow['status']; cursorSeq: number; cursorRow: number; attempts: number; nextAttemptAt: Date; lastError: string | null; deliveredMore: number },
+  s: { status: SubscriptionRow['status']; cursorSeq: number; cursorRow: number; attempts: number; nextAttemptAt: Date; lastError: Message | null; deliveredMore: number },
 ): Promise<void> {
+  const e = storedMessage(s.lastError);
   await sql`update xc_subscription set status = ${s.status}, cursor_seq = ${s.cursorSeq}, cursor_row = ${s.cursorRow}, attempts = ${s.attempts},
-      next_attempt_at = ${s.nextAttemptAt}, last_error = ${s.lastError}, delivered = delivered + ${s.deliveredMore}, leased_by = null, leased_until = null
+      next_attempt_at = ${s.nextAttemptAt}, last_error = ${e.text}, last_error_code = ${e.code}, last_error_params = ${e.params}::jsonb, delivered = delivered + ${s.deliveredMore}, leased_by = null, leased_until = null
     where id = ${id}`.execute(db);
 }
 
@@ -459,19 +464,36 @@ export async function wakeSubscriptions(db: AnyDb, resourceCode: string): Promis
   await sql`update xc_subscription set next_attempt_at = now() where resource_code = ${resourceCode} and status = 'active' and attempts = 0`.execute(db);
 }
 
+// A message as stored: its English words (for SQL readers) beside its code and parameters.
+function storedMessage(m: Message | null): { text: string | null; code: string | null; params: string | null } {
+  return m ? { text: renderMessage(m, 'en'), code: m.code, params: JSON.stringify(m.params) } : { text: null, code: null, params: null };
+}
+
 /** Records one delivery attempt. */
 export async function insertDelivery(
   db: AnyDb,
-  d: { subscriptionId: string; deliveryId: string | null; fromCursor: string; toCursor: string; changes: number; statusCode: number | null; outcome: 'delivered' | 'failed' | 'parked'; error: string | null },
+  d: { subscriptionId: string; deliveryId: string | null; fromCursor: string; toCursor: string; changes: number; statusCode: number | null; outcome: 'delivered' | 'failed' | 'parked'; error: Message | null },
 ): Promise<void> {
-  await sql`insert into xc_delivery (subscription_id, delivery_id, from_cursor, to_cursor, changes, status_code, outcome, error)
-    values (${d.subscriptionId}, ${d.deliveryId}, ${d.fromCursor}, ${d.toCursor}, ${d.changes}, ${d.statusCode}, ${d.outcome}, ${d.error})`.execute(db);
+  const e = storedMessage(d.error);
+  await sql`insert into xc_delivery (subscription_id, delivery_id, from_cursor, to_cursor, changes, status_code, outcome, error, error_code, error_params)
+    values (${d.subscriptionId}, ${d.deliveryId}, ${d.fromCursor}, ${d.toCursor}, ${d.changes}, ${d.statusCode}, ${d.outcome}, ${e.text}, ${e.code}, ${e.params}::jsonb)`.execute(db);
 }
 
 /** The latest delivery attempts of a subscription. */
 export async function listDeliveries(db: AnyDb, subscriptionId: string, limit: number) {
-  const { rows } = await sql<{ delivery_id: string | null; attempted_at: Date; from_cursor: string; to_cursor: string; changes: number; status_code: number | null; outcome: string; error: string | null }>`
-    select delivery_id, attempted_at, from_cursor, to_cursor, changes, status_code, outcome, error from xc_delivery
+  const { rows } = await sql<{
+    delivery_id: string | null;
+    attempted_at: Date;
+    from_cursor: string;
+    to_cursor: string;
+    changes: number;
+    status_code: number | null;
+    outcome: string;
+    error: string | null;
+    error_code: string | null;
+    error_params: MessageParams | null;
+  }>`
+    select delivery_id, attempted_at, from_cursor, to_cursor, changes, status_code, outcome, error, error_code, error_params from xc_delivery
     where subscription_id = ${subscriptionId} order by id desc limit ${limit}`.execute(db);
   return rows;
 }
@@ -479,7 +501,7 @@ export async function listDeliveries(db: AnyDb, subscriptionId: string, limit: n
 /** Sets where a subscription resumes, and makes it active and due (replay, unpark). */
 export async function rewindSubscription(db: AnyDb, id: string, cursorSeq: number, cursorRow: number): Promise<void> {
   await sql`update xc_subscription set status = 'active', cursor_seq = ${cursorSeq}, cursor_row = ${cursorRow}, attempts = 0,
-      next_attempt_at = now(), last_error = null where id = ${id} and status <> 'cancelled'`.execute(db);
+      next_attempt_at = now(), last_error = null, last_error_code = null, last_error_params = null where id = ${id} and status <> 'cancelled'`.execute(db);
 }
 
 /** Cancels a subscription. */

@@ -9,6 +9,7 @@ import { CHANNEL_CHANGED, type ChannelRow } from './exchange.store';
 import { createExchange } from './migrations/0001-create-exchange';
 import { createSubscriptions } from './migrations/0002-create-subscriptions';
 import { addCallReasonCode } from './migrations/0003-add-call-reason-code';
+import { addDeliveryErrorCode } from './migrations/0004-add-delivery-error-code';
 import { ChangeDelivery, DEFAULT_DELIVERY } from './subscriptions';
 import { natsSignals, processSignals } from '../../platform/events/signals';
 import { loadWorkingDayCalendar } from './working-days';
@@ -108,7 +109,7 @@ export async function startExchange(ctx: Pick<ModuleContext, 'database' | 'db' |
  */
 export const exchangeModule: LudaoModule = {
   name: 'exchange',
-  migrations: { '0001-create-exchange': createExchange, '0002-create-subscriptions': createSubscriptions, '0003-add-call-reason-code': addCallReasonCode },
+  migrations: { '0001-create-exchange': createExchange, '0002-create-subscriptions': createSubscriptions, '0003-add-call-reason-code': addCallReasonCode, '0004-add-delivery-error-code': addDeliveryErrorCode },
   async register(ctx) {
     const exchange = await startExchange(ctx);
     ctx.http.addHook('onClose', () => exchange.stop());

@@ -111,6 +111,12 @@ export const xcMessage = defineMessages({
   'xc.tooManyAnonymous': { 'zh-CN': '来自该地址的无有效 API 密钥的调用过多', en: 'Too many calls without a valid API key from this address' },
   'xc.rateLimited': { 'zh-CN': '通道 {id} 每分钟最多调用 {capacity} 次', en: 'Channel {id} allows {capacity} calls a minute' },
 
+  // Webhook deliveries: why an attempt failed (stored with the attempt and the subscription).
+  'xc.hook.answered': { 'zh-CN': '订阅地址返回 HTTP {status}', en: 'the webhook answered {status}' },
+  'xc.hook.unreachable': { 'zh-CN': '无法连接订阅地址：{error}', en: 'the webhook could not be reached: {error}' },
+  'xc.hook.channelRevoked': { 'zh-CN': '通道 {channel} 已撤销', en: 'channel {channel} is revoked' },
+  'xc.hook.channelExpired': { 'zh-CN': '通道 {channel} 已过期', en: 'channel {channel} is expired' },
+
   // "Who used my data".
   'xc.noCallOnYourData': { 'zh-CN': '调用 {id} 未涉及您的数据', en: 'No call {id} touched your data' },
 });

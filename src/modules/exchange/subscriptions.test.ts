@@ -132,10 +132,18 @@ describe('change subscriptions', () => {
       return list[0].status === 'parked' ? list[0] : undefined;
     }, 'the subscription to park');
     expect(parked.attempts).toBe(3);
-    expect(parked.lastError).toMatch(/500/);
+    // Why it failed, in the reader's language; the English stays in the tables and the call log.
+    expect(parked).toMatchObject({ lastError: '订阅地址返回 HTTP 500', lastErrorCode: 'xc.hook.answered' });
     expect(receiver.received.length - before).toBe(3);
     const deliveries = (await inject({ method: 'GET', url: `/api/exchange/subscriptions/${parked.id}/deliveries`, headers: { cookie: hrss } })).json();
     expect(deliveries.map((d: { outcome: string }) => d.outcome).slice(0, 3)).toEqual(['parked', 'failed', 'failed']);
+    expect(deliveries[0]).toMatchObject({ error: '订阅地址返回 HTTP 500', errorCode: 'xc.hook.answered' });
+    const english = (await inject({ method: 'GET', url: `/api/exchange/subscriptions/${parked.id}/deliveries`, headers: { cookie: hrss, 'accept-language': 'en' } })).json();
+    expect(english[0]).toMatchObject({ error: 'the webhook answered 500', errorCode: 'xc.hook.answered' });
+    const stored = await sql<{ error: string; reason: string }>`select d.error, c.reason from xc_delivery d join xc_call c on c.id = d.delivery_id where d.delivery_id = ${deliveries[0].id}`.execute(ludao.ctx.db);
+    expect(stored.rows).toEqual([{ error: 'the webhook answered 500', reason: 'the webhook answered 500' }]);
+    const calls = (await inject({ method: 'GET', url: '/api/exchange/calls?outcome=error', headers: { cookie: hrss } })).json();
+    expect(calls.find((c: { id: string }) => c.id === deliveries[0].id)).toMatchObject({ reason: '订阅地址返回 HTTP 500', reasonCode: 'xc.hook.answered' });
     expect(deliveries[0].id).toMatch(/^[0-9a-f-]{36}$/); // the X-Ludao-Delivery the webhook got
 
     receiver.answer(204);
@@ -162,7 +170,7 @@ describe('change subscriptions', () => {
       const list = (await inject({ method: 'GET', url: '/api/exchange/subscriptions', headers: { cookie: hrss } })).json();
       return list[0].status === 'parked' ? list[0] : undefined;
     }, 'parking at the revoked channel');
-    expect(parked.lastError).toMatch(/revoked/);
+    expect(parked).toMatchObject({ lastError: `通道 ${channelId} 已撤销`, lastErrorCode: 'xc.hook.channelRevoked' });
     expect(receiver.received.length).toBe(count);
   });
 

@@ -5,6 +5,8 @@ import { CHANGE_SUBJECT_PREFIX } from '../../platform/events/signals';
 import type { RecordReader, SharedChange } from '../datacentre';
 import type { CallLog } from './call-log';
 import * as store from './exchange.store';
+import { xcMessage } from './messages';
+import { renderMessage, type Message } from '../../platform/i18n';
 
 /** A position in a resource's change journal: after row `row` of journal entry `seq`. */
 export interface ChangeCursor {
@@ -172,7 +174,7 @@ export class ChangeDelivery {
     const channel = await store.findChannel(this.deps.db, sub.channel_id);
     const now = Date.now();
     if (!channel || channel.status !== 'active' || channel.valid_until.getTime() <= now) {
-      const error = `channel ${sub.channel_id} is ${channel?.status === 'revoked' ? 'revoked' : 'expired'}`;
+      const error = xcMessage(channel?.status === 'revoked' ? 'xc.hook.channelRevoked' : 'xc.hook.channelExpired', { channel: sub.channel_id });
       await store.settleSubscription(this.deps.db, sub.id, { status: 'parked', cursorSeq: from.seq, cursorRow: from.row, attempts: sub.attempts, nextAttemptAt: new Date(), lastError: error, deliveredMore: 0 });
       await store.insertDelivery(this.deps.db, { subscriptionId: sub.id, deliveryId: null, fromCursor: formatCursor(from), toCursor: formatCursor(from), changes: 0, statusCode: null, outcome: 'parked', error });
       return true;
@@ -187,7 +189,7 @@ export class ChangeDelivery {
     const receivedAt = new Date();
     const body = JSON.stringify({ subscription: sub.id, delivery: deliveryId, resource: sub.resource_code, fields: channel.fields, changes, cursor: formatCursor(next) });
     let status: number | null = null;
-    let error: string | null = null;
+    let error: Message | null = null;
     try {
       const res = await fetch(sub.url, {
         method: 'POST',
@@ -198,9 +200,9 @@ export class ChangeDelivery {
       });
       status = res.status;
       await res.body?.cancel().catch(() => undefined);
-      if (status < 200 || status >= 300) error = `the webhook answered ${status}`;
+      if (status < 200 || status >= 300) error = xcMessage('xc.hook.answered', { status });
     } catch (e) {
-      error = `the webhook could not be reached: ${(e as Error).message}`;
+      error = xcMessage('xc.hook.unreachable', { error: (e as Error).message });
     }
     const ok = error === null;
     const attempts = ok ? 0 : sub.attempts + 1;
@@ -226,7 +228,9 @@ export class ChangeDelivery {
       record_count: ok ? changes.length : 0,
       outcome: ok ? 'ok' : 'error',
       status_code: status ?? 0,
-      reason: error,
+      reason: error && renderMessage(error, 'en'),
+      reason_code: error?.code ?? null,
+      reason_params: error && JSON.stringify(error.params),
       request_hash: createHash('sha256').update(body).digest('hex'),
       response_hash: null,
     });

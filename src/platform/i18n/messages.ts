@@ -58,6 +58,17 @@ export function renderMessage(message: Message, lang: Lang): string {
   return texts[lang].replace(/\{(\w+)\}/g, (whole, name: string) => (name in message.params ? String(message.params[name]) : whole));
 }
 
+/**
+ * A message stored as a code with parameters beside its English words, in `lang`; a row stored
+ * before its module kept codes (no code) is shown in the words it has.
+ *
+ * @example
+ * renderStored(row.reason_code, row.reason_params, row.reason, 'zh-CN');
+ */
+export function renderStored(code: string | null, params: MessageParams | null, text: string, lang: Lang): string {
+  return code ? renderMessage({ code, params: params ?? {} }, lang) : text;
+}
+
 /** Whether `value` names a language the server writes in. */
 export function isLang(value: unknown): value is Lang {
   return (LANGS as readonly unknown[]).includes(value);
