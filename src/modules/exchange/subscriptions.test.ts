@@ -11,6 +11,7 @@ import { loadDemoCity } from '../../flows/demo-city';
 import { PLATFORM_PRINCIPAL } from '../../platform/access';
 import { createDatacentreService } from '../datacentre';
 import { createIdentityService, DEMO_PASSWORD } from '../identity';
+import { addDeliveryErrorCode } from './migrations/0004-add-delivery-error-code';
 
 const headers = { 'x-ludao-purpose': 'sync', 'x-ludao-case-id': 'SYNC-1', 'x-ludao-end-user': 'sync-job' };
 
@@ -180,5 +181,18 @@ describe('change subscriptions', () => {
     const id = (await inject({ method: 'GET', url: '/api/exchange/subscriptions', headers: { cookie: hrss } })).json()[0].id;
     expect((await inject({ method: 'POST', url: `/api/exchange/subscriptions/${id}/replay`, headers: { cookie: ca }, payload: {} })).statusCode).toBe(404);
     expect((await inject({ method: 'POST', url: '/api/exchange/subscriptions', headers: { cookie: ca }, payload: { channelId, url: receiver.url } })).statusCode).toBe(404);
+  });
+
+  it('shows errors stored before migration 0004 as they were written, and the migration goes down and up', async () => {
+    const { db } = ludao.ctx;
+    const listed = async () => (await inject({ method: 'GET', url: '/api/exchange/subscriptions', headers: { cookie: hrss } })).json()[0];
+    const sub = await listed();
+    await addDeliveryErrorCode.down!(db);
+    const columns = await sql<{ n: number }>`select count(*)::int as n from information_schema.columns where table_name in ('xc_delivery', 'xc_subscription') and column_name like '%error_%'`.execute(db);
+    expect(columns.rows[0]!.n).toBe(0);
+    await addDeliveryErrorCode.up(db);
+    expect(await listed()).toMatchObject({ id: sub.id, lastError: `channel ${channelId} is revoked`, lastErrorCode: null });
+    const deliveries = (await inject({ method: 'GET', url: `/api/exchange/subscriptions/${sub.id}/deliveries`, headers: { cookie: hrss } })).json();
+    expect(deliveries.find((d: { outcome: string }) => d.outcome === 'failed')).toMatchObject({ error: 'the webhook answered 500', errorCode: null });
   });
 });
