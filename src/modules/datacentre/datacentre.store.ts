@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { BulkSession } from '../../platform/db/database';
 import { executePreparedShape, type ShapedStatement } from '../../platform/db/prepared';
-import { renderMessage, type Message, type MessageParams } from '../../platform/i18n';
+import { storeMessage, type Message, type MessageParams } from '../../platform/i18n';
 import { columnType, type FieldType } from './field-types';
 import { dcMessage } from './messages';
 
@@ -499,7 +499,8 @@ export interface BatchErrorRow {
 
 /** A message's columns in `dc_batch`: its code, parameters and English text (null: no message). */
 function messageColumns(message: Message | null) {
-  return sql`message = ${message && renderMessage(message, 'en')}, message_code = ${message?.code ?? null}, message_params = ${message ? JSON.stringify(message.params) : null}::jsonb`;
+  const { text, code, params } = storeMessage(message);
+  return sql`message = ${text}, message_code = ${code}, message_params = ${params}::jsonb`;
 }
 
 /** A batch by id. */
@@ -694,9 +695,10 @@ export async function finishBatch(
 export async function insertBatchErrors(db: AnyDb, batchId: string, errors: readonly { row: number; field: string; reason: Message }[]): Promise<void> {
   for (let i = 0; i < errors.length; i += 1000) {
     const part = errors.slice(i, i + 1000);
+    const reasons = part.map((e) => storeMessage(e.reason));
     await sql`insert into dc_batch_error (batch_id, row_number, field, reason, reason_code, reason_params)
-      select ${batchId}, * from unnest(${part.map((e) => e.row)}::bigint[], ${part.map((e) => e.field)}::text[], ${part.map((e) => renderMessage(e.reason, 'en'))}::text[],
-        ${part.map((e) => e.reason.code)}::text[], ${part.map((e) => JSON.stringify(e.reason.params))}::jsonb[])
+      select ${batchId}, * from unnest(${part.map((e) => e.row)}::bigint[], ${part.map((e) => e.field)}::text[], ${reasons.map((r) => r.text)}::text[],
+        ${reasons.map((r) => r.code)}::text[], ${reasons.map((r) => r.params)}::jsonb[])
       on conflict do nothing`.execute(db);
   }
 }

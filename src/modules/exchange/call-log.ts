@@ -4,9 +4,22 @@ import { GroupCommit } from '../../platform/db/group-commit';
 import { listEntriesByAction, type AuditLog } from '../../platform/audit';
 import * as store from './exchange.store';
 import { chinaDay } from '../../platform/china-time';
+import { storeMessage, type Message } from '../../platform/i18n';
 
 /** One call as the data plane reports it (the log adds its place and hash). */
 export type CallRecord = Omit<store.CallRow, 'log_batch' | 'log_position' | 'row_hash'>;
+
+/**
+ * A call's reason as the log stores it: the English words, and the message's code and
+ * parameters so that the log reads in each reader's language (ADR 0020).
+ *
+ * @example
+ * await callLog.write({ ...call, ...callReason(xcMessage('xc.hook.answered', { status: 500 })) });
+ */
+export function callReason(message: Message | null): Pick<CallRecord, 'reason' | 'reason_code' | 'reason_params'> {
+  const { text, code, params } = storeMessage(message);
+  return { reason: text, reason_code: code, reason_params: params };
+}
 
 /** The audit action whose entries hold the digest of each batch of logged calls. */
 export const CALLS_LOGGED_ACTION = 'exchange.calls.logged';

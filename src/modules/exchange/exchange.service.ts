@@ -8,7 +8,7 @@ import { Problem } from '../../platform/http/problem';
 import { xcMessage } from './messages';
 import { DEFAULT_LANG, renderMessage, renderStored, type Lang, type MessageParams } from '../../platform/i18n';
 import type { FieldCondition, RecordReader, SharedRecord, SharedResource } from '../datacentre';
-import type { CallLog, CallRecord } from './call-log';
+import { callReason, type CallLog, type CallRecord } from './call-log';
 import type { ApproveBody, Call, Channel, DataUse, ExchangeStats, NewChannelBody, NewRequestBody, SharingRequest, Subscription } from './exchange.contract';
 import * as store from './exchange.store';
 import { formatCursor, parseCursor, readChanges } from './subscriptions';
@@ -538,12 +538,8 @@ export class ExchangeService {
       const problem = error instanceof Problem ? error : undefined;
       log.outcome = problem ? (problem.status === 404 ? 'not_found' : 'refused') : 'error';
       log.status_code = problem?.status ?? 500;
-      log.reason = problem ? (problem.detail ?? problem.title) : 'internal error';
-      const said = problem?.detailMessage;
-      if (said) {
-        log.reason_code = said.code;
-        log.reason_params = JSON.stringify(said.params);
-      }
+      // Where the problem's detail is a message, its code too (the English is its detail).
+      Object.assign(log, problem?.detailMessage ? callReason(problem.detailMessage) : { reason: problem ? (problem.detail ?? problem.title) : 'internal error' });
       log.responded_at = new Date();
       await this.deps.callLog.write(log);
       throw error;

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { orgWithinSql } from '../../platform/access';
-import { renderMessage, type Message, type MessageParams } from '../../platform/i18n';
+import { storeMessage, type Message, type MessageParams } from '../../platform/i18n';
 
 /**
  * Every query on the exchange's tables: requests and their steps, channels, the call log
@@ -453,7 +453,7 @@ export async function settleSubscription(
   id: string,
   s: { status: SubscriptionRow['status']; cursorSeq: number; cursorRow: number; attempts: number; nextAttemptAt: Date; lastError: Message | null; deliveredMore: number },
 ): Promise<void> {
-  const e = storedMessage(s.lastError);
+  const e = storeMessage(s.lastError);
   await sql`update xc_subscription set status = ${s.status}, cursor_seq = ${s.cursorSeq}, cursor_row = ${s.cursorRow}, attempts = ${s.attempts},
       next_attempt_at = ${s.nextAttemptAt}, last_error = ${e.text}, last_error_code = ${e.code}, last_error_params = ${e.params}::jsonb, delivered = delivered + ${s.deliveredMore}, leased_by = null, leased_until = null
     where id = ${id}`.execute(db);
@@ -464,17 +464,12 @@ export async function wakeSubscriptions(db: AnyDb, resourceCode: string): Promis
   await sql`update xc_subscription set next_attempt_at = now() where resource_code = ${resourceCode} and status = 'active' and attempts = 0`.execute(db);
 }
 
-// A message as stored: its English words (for SQL readers) beside its code and parameters.
-function storedMessage(m: Message | null): { text: string | null; code: string | null; params: string | null } {
-  return m ? { text: renderMessage(m, 'en'), code: m.code, params: JSON.stringify(m.params) } : { text: null, code: null, params: null };
-}
-
 /** Records one delivery attempt. */
 export async function insertDelivery(
   db: AnyDb,
   d: { subscriptionId: string; deliveryId: string | null; fromCursor: string; toCursor: string; changes: number; statusCode: number | null; outcome: 'delivered' | 'failed' | 'parked'; error: Message | null },
 ): Promise<void> {
-  const e = storedMessage(d.error);
+  const e = storeMessage(d.error);
   await sql`insert into xc_delivery (subscription_id, delivery_id, from_cursor, to_cursor, changes, status_code, outcome, error, error_code, error_params)
     values (${d.subscriptionId}, ${d.deliveryId}, ${d.fromCursor}, ${d.toCursor}, ${d.changes}, ${d.statusCode}, ${d.outcome}, ${e.text}, ${e.code}, ${e.params}::jsonb)`.execute(db);
 }

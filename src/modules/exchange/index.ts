@@ -14,7 +14,7 @@ import { ChangeDelivery, DEFAULT_DELIVERY } from './subscriptions';
 import { natsSignals, processSignals } from '../../platform/events/signals';
 import { loadWorkingDayCalendar } from './working-days';
 
-export { CALLS_LOGGED_ACTION, CallLog, type CallLogVerification } from './call-log';
+export { CALLS_LOGGED_ACTION, CallLog, callReason, type CallLogVerification } from './call-log';
 export type {
   ApproveBody,
   Call,

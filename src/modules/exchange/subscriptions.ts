@@ -3,10 +3,10 @@ import type { Kysely } from 'kysely';
 import type { Signals } from '../../platform/events/signals';
 import { CHANGE_SUBJECT_PREFIX } from '../../platform/events/signals';
 import type { RecordReader, SharedChange } from '../datacentre';
-import type { CallLog } from './call-log';
+import { callReason, type CallLog } from './call-log';
 import * as store from './exchange.store';
 import { xcMessage } from './messages';
-import { renderMessage, type Message } from '../../platform/i18n';
+import type { Message } from '../../platform/i18n';
 
 /** A position in a resource's change journal: after row `row` of journal entry `seq`. */
 export interface ChangeCursor {
@@ -228,9 +228,7 @@ export class ChangeDelivery {
       record_count: ok ? changes.length : 0,
       outcome: ok ? 'ok' : 'error',
       status_code: status ?? 0,
-      reason: error && renderMessage(error, 'en'),
-      reason_code: error?.code ?? null,
-      reason_params: error && JSON.stringify(error.params),
+      ...callReason(error),
       request_hash: createHash('sha256').update(body).digest('hex'),
       response_hash: null,
     });

@@ -7,7 +7,7 @@ import { canonicalJson, type AuditLog } from '../../platform/audit';
 import { Problem } from '../../platform/http/problem';
 import { isValidResidentId } from '../../platform/ids';
 import type { RecordReader } from '../datacentre';
-import type { CallLog } from '../exchange';
+import { callReason, type CallLog } from '../exchange';
 import type { Aggregate, AggregateBody, BatchVerification, CaseClaims, CaseType, Consent, NewCaseTypeBody, NewConsentBody, NewTemplateBody, Refusal, StoredVerification, Template, Verification } from './sandbox.contract';
 import * as store from './sandbox.store';
 import { claimDigest, type PublicReceiptKey, type Receipt, type ReceiptSigner } from './receipts';
@@ -766,9 +766,8 @@ function paramsDigest(params: Record<string, string | number>): string {
 
 // A refused case's reason in the call log: the English with the reasons' codes, as it always
 // read, and a message that words them in Chinese for the department's call log.
-function refusedCall(reasons: readonly Refusal[]): { reason: string; reason_code: string; reason_params: string } {
-  const why = sbMessage('sb.callRefused', { reasons: reasons.join(', '), reasonsZh: reasons.map((r) => renderMessage(sbMessage(`sb.reason.${r}`), 'zh-CN')).join('；') });
-  return { reason: renderMessage(why, 'en'), reason_code: why.code, reason_params: JSON.stringify(why.params) };
+function refusedCall(reasons: readonly Refusal[]) {
+  return callReason(sbMessage('sb.callRefused', { reasons: reasons.join(', '), reasonsZh: reasons.map((r) => renderMessage(sbMessage(`sb.reason.${r}`), 'zh-CN')).join('；') }));
 }
 
 // One refusal problem for every reason: the same type, title, status and sentence (in the

@@ -59,6 +59,19 @@ export function renderMessage(message: Message, lang: Lang): string {
 }
 
 /**
+ * A message as a row stores it (ADR 0020): its English words, for whoever reads the table with
+ * SQL, beside its code and its parameters as JSON text; all null for no message. `renderStored`
+ * puts it back into words for a reader.
+ *
+ * @example
+ * const { text, code, params } = storeMessage(m('dc.row.required'));
+ * sql`update t set reason = ${text}, reason_code = ${code}, reason_params = ${params}::jsonb`;
+ */
+export function storeMessage(message: Message | null): { text: string | null; code: string | null; params: string | null } {
+  return message ? { text: renderMessage(message, 'en'), code: message.code, params: JSON.stringify(message.params) } : { text: null, code: null, params: null };
+}
+
+/**
  * A message stored as a code with parameters beside its English words, in `lang`; a row stored
  * before its module kept codes (no code) is shown in the words it has.
  *
