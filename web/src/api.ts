@@ -35,7 +35,7 @@ export interface Problem {
   /** The detail's message code, when the server wrote the detail itself. */
   code?: string;
   /** Field messages: a JSON pointer into the request, and what is wrong there. */
-  errors?: { field: string; message: string }[];
+  errors?: { field: string; message: string; code?: string }[];
 }
 
 /** A failed call: `status` 0 when the server could not be reached. */

@@ -51,12 +51,12 @@ describe('admission', () => {
     expect(outside.statusCode).toBe(400);
     expect(outside.headers['content-type']).toMatch(/^application\/problem\+json/);
     const notChecked = { field: `/body/claims/${rules.claims.length}/template` };
-    expect(outside.json().errors).toEqual([{ ...notChecked, message: 'marriage.married_to 不在本核验事项类型的核验清单内' }]);
+    expect(outside.json().errors).toEqual([{ ...notChecked, message: 'marriage.married_to 不在本核验事项类型的核验清单内', code: 'adm.notWhitelisted' }]);
     const outsideEn = await req('PUT', `/api/admission/rounds/${round.id}/rules`, admin, { ...rules, claims: [...rules.claims, { template: 'marriage.married_to', points: 5 }] }, en);
     expect(outsideEn.json()).toMatchObject({ title: 'Invalid request', errors: [{ ...notChecked, message: 'the case type does not check marriage.married_to' }] });
     const badParam = await req('PUT', `/api/admission/rounds/${round.id}/rules`, admin, { ...rules, claims: [{ template: 'si.months_insured', points: 1, params: { months: 12, from: '2026-13' } }] });
     expect(badParam.statusCode).toBe(400);
-    expect(badParam.json().errors).toEqual([{ field: '/body/claims/0/params', message: expect.stringContaining('YYYY-MM') }]);
+    expect(badParam.json().errors).toEqual([{ field: '/body/claims/0/params', message: expect.stringContaining('YYYY-MM'), code: 'sb.param.month' }]);
     // Open: the claims parents consented to stay; places may change (a new version).
     const changedClaims = await req('PUT', `/api/admission/rounds/${round.id}/rules`, admin, { ...rules, claims: rules.claims.slice(0, 3) });
     expect(changedClaims.statusCode).toBe(409);
@@ -95,15 +95,15 @@ describe('admission', () => {
     // (A valid number: the check is on what the parent declares, not on the child's number.)
     const fixed = await req('POST', '/api/admission/applications', parents[1]!.cookie, { roundId: round.id, child: '350203201801010016', zone: 'SM-02', declared: { 'si.months_insured': { months: '1' } }, consent: true });
     expect(fixed.statusCode).toBe(400);
-    expect(fixed.json().errors).toEqual([{ field: '/body/declared/si.months_insured', message: '参数 months 已由本批次设定，无需申报' }]);
+    expect(fixed.json().errors).toEqual([{ field: '/body/declared/si.months_insured', message: '参数 months 已由本批次设定，无需申报', code: 'adm.setByRound' }]);
     // A child's number is checked (the check digit) before anything is asked or stored.
     const badChild = { roundId: round.id, child: '350203201801010011', zone: 'SM-02', declared: {}, consent: true };
     const wrongChild = await req('POST', '/api/admission/applications', parents[1]!.cookie, badChild);
     expect(wrongChild.json()).toMatchObject({ title: '请求无效', detail: '/body/child: 不是有效的公民身份号码', errors: [{ field: '/body/child', message: '不是有效的公民身份号码' }] });
     const wrongChildEn = await req('POST', '/api/admission/applications', parents[1]!.cookie, badChild, en);
-    expect(wrongChildEn.json().errors).toEqual([{ field: '/body/child', message: 'not a valid resident ID number' }]);
+    expect(wrongChildEn.json().errors).toEqual([{ field: '/body/child', message: 'not a valid resident ID number', code: 'adm.badChild' }]);
     const noZone = await req('POST', '/api/admission/applications', parents[1]!.cookie, { ...badChild, child: '350203201801010016', zone: 'XX-99' });
-    expect(noZone.json().errors).toEqual([{ field: '/body/zone', message: `不是本批次的学区（可选：${rules.zones.map((z) => z.code).join(', ')}）` }]);
+    expect(noZone.json().errors).toEqual([{ field: '/body/zone', message: `不是本批次的学区（可选：${rules.zones.map((z) => z.code).join(', ')}）`, code: 'adm.notZone' }]);
   });
 
   it('lets a parent withdraw before verification, and withdraws the consent with it', async () => {
@@ -302,6 +302,6 @@ describe('admission', () => {
     expect(twice.json()).toMatchObject({ detail: `school_admission.sm 已有 ${year + 1} 年度的批次`, code: 'adm.roundExists' });
     const backwards = await req('POST', '/api/admission/rounds', admin, { caseType: 'school_admission.sm', year: year + 2, name: '倒序', applyFrom: addDays(today(), 10), applyUntil: today() }, en);
     expect(backwards.statusCode).toBe(400);
-    expect(backwards.json().errors).toEqual([{ field: '/body/applyUntil', message: 'not before applyFrom' }]);
+    expect(backwards.json().errors).toEqual([{ field: '/body/applyUntil', message: 'not before applyFrom', code: 'adm.applyUntil' }]);
   });
 });

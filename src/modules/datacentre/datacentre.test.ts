@@ -111,9 +111,9 @@ describe('data centre', () => {
   it('defines a resource with a typed schema, and refuses bad definitions naming the field', async () => {
     const noBasis = await post('/api/dc/resources', operator, { ...WIDGET, code: 'test.secret', sharingType: 'not_shared' });
     expect(noBasis.statusCode).toBe(400);
-    expect(noBasis.json().errors).toContainEqual({ field: '/body/legalBasis', message: expect.stringMatching(/legal basis/) });
+    expect(noBasis.json().errors).toContainEqual({ field: '/body/legalBasis', message: expect.stringMatching(/legal basis/), code: 'dc.legalBasis' });
     const badKey = await post('/api/dc/resources', operator, { ...WIDGET, code: 'test.bad', keyFields: ['nope'] });
-    expect(badKey.json().errors).toContainEqual({ field: '/body/keyFields/0', message: 'no field "nope"' });
+    expect(badKey.json().errors).toContainEqual({ field: '/body/keyFields/0', message: 'no field "nope"', code: 'dc.noField' });
     const otherDept = await post('/api/dc/resources', hrssAdmin, WIDGET);
     expect(otherDept.statusCode).toBe(403);
     const created = await post('/api/dc/resources', staff, WIDGET);
@@ -545,7 +545,7 @@ describe('data centre', () => {
     const bad = { ...WIDGET, code: 'test.bad', fields: [...WIDGET.fields, WIDGET.fields[0]!] };
     const refused = await ludao.app.inject({ method: 'POST', url: '/api/dc/resources', headers: { cookie: operator, 'accept-language': 'zh-CN' }, payload: bad });
     expect(refused.statusCode).toBe(400);
-    expect(refused.json().errors).toEqual([{ field: '/body/fields/8/name', message: '“widget_no”出现了两次' }]);
+    expect(refused.json().errors).toEqual([{ field: '/body/fields/8/name', message: '“widget_no”出现了两次', code: 'dc.appearsTwice' }]);
     expect(refused.json().detail).toBe('/body/fields/8/name: “widget_no”出现了两次');
     // Another department's batch, or a record of someone else's resource: refused in the reader's words too.
     const foreign = await ludao.app.inject({ method: 'POST', url: '/api/dc/resources/population.person/batches', headers: { cookie: staff }, payload: { idempotencyKey: 'not-mine', operation: 'upsert', records: [{}] } });

@@ -249,8 +249,8 @@ describe('maternity quick claim', () => {
       expect(res.statusCode, JSON.stringify(change)).toBe(400);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       // The parent's own mistakes, named by field, in Chinese.
-      if ('spouse' in change && change.spouse !== fam.parent) expect(res.json().errors).toEqual([{ field: '/body/spouse', message: '不是有效的公民身份号码' }]);
-      if ('spouse' in change && change.spouse === fam.parent) expect(res.json().errors).toEqual([{ field: '/body/child', message: '您本人、配偶和子女须为三个不同的人' }]);
+      if ('spouse' in change && change.spouse !== fam.parent) expect(res.json().errors).toEqual([{ field: '/body/spouse', message: '不是有效的公民身份号码', code: 'mat.badResidentId' }]);
+      if ('spouse' in change && change.spouse === fam.parent) expect(res.json().errors).toEqual([{ field: '/body/child', message: '您本人、配偶和子女须为三个不同的人', code: 'mat.threePeople' }]);
     }
     // Long enough for the schema, but not digits.
     const dashes = await city.inject({ method: 'POST', url: '/api/maternity/claims', headers: { cookie: await citizenOf(fam.parent) }, payload: { spouse: fam.spouse, child: fam.child, account: '6299-9900-0000-0000-018', difficultBirth: false, babies: 1, consent: true } });

@@ -548,7 +548,7 @@ describe('open-data portal', () => {
       expect(refused.statusCode).toBe(400);
       expect(refused.json()).toMatchObject({ title: '请求无效', code: 'od.refused' });
       expect(refused.json().detail).toMatch(/^拒绝发布：不能按“id”（.+）分组，该字段可识别个人或属于敏感数据（敏感级别 \d）$/);
-      expect(refused.json().errors).toEqual([{ field: '/field/id', message: refused.json().detail.replace(/^拒绝发布：/, '') }]);
+      expect(refused.json().errors).toEqual([{ field: '/field/id', message: refused.json().detail.replace(/^拒绝发布：/, ''), code: 'od.guard.groupPersonal' }]);
       const refusedEn = await inject({ method: 'POST', url: '/api/open/manage/datasets', headers: { cookie: operator, ...en }, payload: body });
       expect(refusedEn.json()).toMatchObject({ title: 'Invalid request', code: 'od.refused' });
       expect(refusedEn.json().detail).toMatch(/^Refused: cannot group by "id" \(.+\): it identifies a person or is sensitive \(level \d\)$/);
@@ -559,7 +559,7 @@ describe('open-data portal', () => {
       const uneven = await upload('uneven', 'a,b\n1,2\n3,4,5\n', 'uneven.csv');
       expect(uneven.statusCode).toBe(400);
       expect(uneven.json()).toMatchObject({ code: 'od.uploadRefused', detail: 'uneven.csv：第 3 行：有 3 个单元格，而表头有 2 列' });
-      expect(uneven.json().errors).toEqual([{ field: '/body', message: '第 3 行：有 3 个单元格，而表头有 2 列' }]);
+      expect(uneven.json().errors).toEqual([{ field: '/body', message: '第 3 行：有 3 个单元格，而表头有 2 列', code: 'od.file.badRow' }]);
       const unevenEn = await inject({
         method: 'POST',
         url: `/api/open/manage/uploads?${new URLSearchParams({ fileName: 'uneven.csv', changelog: '首次发布', meta: JSON.stringify(meta('uneven')) })}`,
@@ -573,7 +573,7 @@ describe('open-data portal', () => {
       const bad = await records('bus-stops', { where: 'lines = 1 adn lines = 2' });
       expect(bad.statusCode).toBe(400);
       expect(bad.json()).toMatchObject({ detail: 'where：位置 10 处的“adn”不符合语法', code: 'od.q.unexpected.token.none' });
-      expect(bad.json().errors).toEqual([{ field: '/querystring/where', message: 'where：位置 10 处的“adn”不符合语法' }]);
+      expect(bad.json().errors).toEqual([{ field: '/querystring/where', message: 'where：位置 10 处的“adn”不符合语法', code: 'od.q.unexpected.token.none' }]);
       const badEn = await records('bus-stops', { where: 'lines = 1 adn lines = 2' }, en);
       expect(badEn.json()).toMatchObject({ detail: 'where: unexpected token "adn" at 10', code: 'od.q.unexpected.token.none' });
       const date = await records('bus-stops', { where: "opened_on = '2024-02-30'" });

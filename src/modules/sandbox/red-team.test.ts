@@ -176,10 +176,10 @@ describe('sandbox red team', () => {
     const s = subjects[12]!;
     const badId = await verify(city.cookies.edu, 'school_admission.sm', nextCase(), `${s.slice(0, 17)}${s[17] === '0' ? '1' : '0'}`, [months(12)]);
     expect(badId.statusCode).toBe(400);
-    expect(badId.json().errors).toEqual([{ field: '/body/subject', message: '不是有效的公民身份号码' }]);
+    expect(badId.json().errors).toEqual([{ field: '/body/subject', message: '不是有效的公民身份号码', code: 'sb.badResidentId' }]);
     const badParams = await verify(city.cookies.edu, 'school_admission.sm', nextCase(), s, [{ template: 'si.months_insured', params: { months: 12, from: '2026-07', to: '2026-06' } }]);
     expect(badParams.statusCode).toBe(400);
-    expect(badParams.json().errors).toEqual([{ field: '/body/claims/0/params', message: '起始月份（from）不能晚于截止月份（to）' }]);
+    expect(badParams.json().errors).toEqual([{ field: '/body/claims/0/params', message: '起始月份（from）不能晚于截止月份（to）', code: 'sb.param.fromAfterTo' }]);
     const badParamsEn = await city.inject({
       method: 'POST',
       url: '/api/sandbox/verifications',

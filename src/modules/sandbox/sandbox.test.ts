@@ -58,7 +58,7 @@ describe('sandbox', () => {
     expect(foreignEn.json()).toMatchObject({ title: 'Forbidden', detail: 'Only xm.hrss.si, which provides social_security.contribution_period, declares templates on it', code: 'sb.onlyProviderDeclares' });
     const unknownKind = await city.inject({ method: 'POST', url: '/api/sandbox/templates', headers: { cookie: hrss }, payload: { ...template, code: 'si.x', kind: 'owes_taxes' } });
     expect(unknownKind.statusCode).toBe(400);
-    expect(unknownKind.json().errors).toEqual([{ field: '/body/kind', message: expect.stringMatching(/^未知的核验类型“owes_taxes”（可选：months_insured, /) }]);
+    expect(unknownKind.json().errors).toEqual([{ field: '/body/kind', message: expect.stringMatching(/^未知的核验类型“owes_taxes”（可选：months_insured, /), code: 'sb.unknownKind' }]);
     expect((await city.inject({ method: 'POST', url: '/api/sandbox/templates', headers: { cookie: city.cookies.edu }, payload: { ...template, code: 'edu.months' } })).statusCode).toBe(403);
 
     await createIdentityService(city.ludao.ctx).createUser(PLATFORM_PRINCIPAL, { username: 'smedu.admin', displayName: '思明教育管理员', password: DEMO_PASSWORD, kind: 'staff', orgCode: 'xm.sm.edu', roles: ['dept_admin'] });
@@ -167,7 +167,7 @@ describe('sandbox', () => {
     expect(await results('BA-6', inactiveAccount.person, inactiveAccount.number)).toBe('no_match');
     const malformed = await verify(city.cookies.medsec, { caseType: 'maternity_claim', caseId: 'BA-7', subject: account.person, claims: [claim('12ab')] });
     expect(malformed.statusCode).toBe(400);
-    expect(malformed.json().errors).toEqual([{ field: '/body/claims/0/params', message: '社保卡金融账号（account）须为 12–30 位数字的账号' }]);
+    expect(malformed.json().errors).toEqual([{ field: '/body/claims/0/params', message: '社保卡金融账号（account）须为 12–30 位数字的账号', code: 'sb.param.account' }]);
   });
 
   it('verifies a batch of cases set-based, each claim as the records say', async () => {

@@ -52,9 +52,9 @@ describe('http app', () => {
     expect(res.statusCode).toBe(400);
     // Ajv's rule, worded in Chinese by ajv-i18n unless the reader asks for English.
     expect(res.json()).toMatchObject({ type: 'urn:ludao:problem:validation', title: '请求无效', detail: '/body/count: 应当是 integer 类型' });
-    expect(res.json().errors).toEqual([{ field: '/body/count', message: '应当是 integer 类型' }]);
+    expect(res.json().errors).toEqual([{ field: '/body/count', message: '应当是 integer 类型', code: 'schema.type' }]);
     const en = await post(JSON.stringify({ name: 'a', count: '3' }), { 'content-type': 'application/json', 'accept-language': 'en' });
-    expect(en.json()).toMatchObject({ title: 'Invalid request', detail: '/body/count: must be integer', errors: [{ field: '/body/count', message: 'must be integer' }] });
+    expect(en.json()).toMatchObject({ title: 'Invalid request', detail: '/body/count: must be integer', errors: [{ field: '/body/count', message: 'must be integer', code: 'schema.type' }] });
   });
 
   it('names unknown and missing fields', async () => {
@@ -62,15 +62,15 @@ describe('http app', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().errors).toEqual(
       expect.arrayContaining([
-        { field: '/body/colour', message: '不是已知字段' },
-        { field: '/body/count', message: '必填' },
+        { field: '/body/colour', message: '不是已知字段', code: 'http.field.unknown' },
+        { field: '/body/count', message: '必填', code: 'http.field.required' },
       ]),
     );
     const en = await post(JSON.stringify({ name: 'a', colour: 'red' }), { 'content-type': 'application/json', 'accept-language': 'en' });
     expect(en.json().errors).toEqual(
       expect.arrayContaining([
-        { field: '/body/colour', message: 'is not a known field' },
-        { field: '/body/count', message: 'is required' },
+        { field: '/body/colour', message: 'is not a known field', code: 'http.field.unknown' },
+        { field: '/body/count', message: 'is required', code: 'http.field.required' },
       ]),
     );
   });

@@ -165,11 +165,11 @@ function toFieldProblem(v: ErrorObject, part: string): FieldProblem {
   if (v.keyword === 'required') {
     return { field: `${base}/${(v.params as { missingProperty: string }).missingProperty}`, message: httpMessage('http.field.required') };
   }
-  if (!v.message) return { field: base, message: httpMessage('http.field.invalid') };
+  if (!v.message) return { field: base, message: httpMessage('http.field.invalid'), code: `schema.${v.keyword}` };
   // ajv-i18n words a copy: it rewrites the messages of the errors it is given.
   const chinese = { ...v };
   localizeZh([chinese]);
-  return { field: base, message: httpMessage('http.field.schema', { en: v.message, zh: chinese.message ?? v.message }) };
+  return { field: base, message: httpMessage('http.field.schema', { en: v.message, zh: chinese.message ?? v.message }), code: `schema.${v.keyword}` };
 }
 
 /** Sends a problem as `application/problem+json`. */

@@ -14,7 +14,7 @@ export const ProblemSchema = Type.Object(
     code: Type.Optional(Type.String()),
     instance: Type.Optional(Type.String()),
     requestId: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String(), code: Type.Optional(Type.String({ description: 'The message’s stable code, when the server words it per reader' })) }))),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details' },
 );

@@ -21,12 +21,16 @@ export interface FieldError {
   /** JSON pointer into the request part, e.g. `/body/username`. */
   field: string;
   message: string;
+  /** The message's stable code, when the server words it per reader (ADR 0020). */
+  code?: string;
 }
 
 /** One field a request got wrong, its message as text or as a message (ADR 0020). */
 export interface FieldProblem {
   field: string;
   message: string | Message;
+  /** The code clients read, when it is not the message's own (schema rules: `schema.<keyword>`). */
+  code?: string;
 }
 
 /** A problem's words in one language, as the response carries them. */
@@ -38,6 +42,10 @@ export interface ProblemWords {
   code?: string;
 }
 
+const fieldCode = (e: FieldProblem) => {
+  const code = e.code ?? (typeof e.message === 'string' ? undefined : e.message.code);
+  return code === undefined ? {} : { code };
+};
 const inWords = (text: string | Message, lang: Lang) => (typeof text === 'string' ? text : renderMessage(text, lang));
 
 /**
@@ -79,7 +87,7 @@ export class Problem extends Error {
 
   /** The problem's words in `lang`. */
   render(lang: Lang): ProblemWords {
-    const errors = this.fieldTexts?.map((e) => ({ field: e.field, message: inWords(e.message, lang) }));
+    const errors = this.fieldTexts?.map((e): FieldError => ({ field: e.field, message: inWords(e.message, lang), ...fieldCode(e) }));
     const detail = this.detailText !== undefined ? inWords(this.detailText, lang) : errors?.length ? errors.map((e) => `${e.field}: ${e.message}`).join('; ') : undefined;
     return {
       title: inWords(this.titleText, lang),
