@@ -162,6 +162,8 @@ export function registerDatacentreRoutes(app: HttpApp, service: DatacentreServic
   app.post(
     '/api/dc/resources/:code/batches',
     {
+      // Each row is validated on its own: a NUL in one is that row's error, not the batch's.
+      config: { ownTextCheck: ['/body/records'] },
       schema: {
         tags,
         summary: 'Push a batch of records (upsert or delete), idempotent by key; applied whole or not at all',

@@ -186,6 +186,30 @@ describe('data centre', () => {
     expect((await get('/api/dc/resources/test.widget/records/W9', staff)).statusCode).toBe(404);
   });
 
+  it('refuses a NUL or a lone surrogate in a pushed row as that row’s error, and in the batch’s own fields as a 400 storing nothing', async () => {
+    const batches = async () => (await get('/api/dc/batches?resource=test.widget', staff)).json().length;
+    const before = await batches();
+    const res = await post('/api/dc/resources/test.widget/batches', staff, {
+      idempotencyKey: 'push-nul',
+      operation: 'upsert',
+      records: [
+        { widget_no: 'W20', owner_id: ID_C, owner_name: '陈\u0000三' },
+        { widget_no: 'W21', owner_id: ID_C, owner_name: '陈四' },
+      ],
+    });
+    expect(res.json().batch).toMatchObject({ status: 'applied', rowsValid: 1, rowsInvalid: 1, inserted: 1 });
+    expect((await get(`/api/dc/batches/${res.json().batch.id}/errors`, staff)).json()).toEqual([{ rowNumber: 1, field: 'owner_name', reason: 'contains a NUL character', code: 'dc.row.nul' }]);
+    const lone = await ludao.app.inject({
+      method: 'POST',
+      url: '/api/dc/resources/test.widget/batches',
+      headers: { cookie: staff, 'content-type': 'application/json' },
+      payload: '{"idempotencyKey": "push-\\ud800", "operation": "upsert", "records": [{"widget_no": "W22", "owner_id": "' + ID_C + '"}]}',
+    });
+    expect(lone.statusCode).toBe(400);
+    expect(lone.json()).toMatchObject({ code: 'http.unstorable', errors: [{ field: '/body/idempotencyKey' }] });
+    expect(await batches()).toBe(before + 1);
+  });
+
   it('keeps every version: a change closes the old one, an unchanged row adds none, a deletion is a tombstone', async () => {
     const change = await post('/api/dc/resources/test.widget/batches', staff, {
       idempotencyKey: 'push-2',
@@ -304,10 +328,10 @@ describe('data centre', () => {
   it('counts the city in figures for the dashboard, and audits batches', async () => {
     const figures = (await get('/api/dc/figures', operator)).json();
     expect(figures).toMatchObject({ domains: 11, resources: 22, baseRegistries: 11, fields: expect.any(Number) });
-    // W1, G1, G2, N1, N2, X1, X2, V1 (W4 was deleted); 2 + 1 + 1 + 2 + 2 + 2 + 1 changes applied.
-    expect(figures.records).toBe(8);
-    expect(figures.updatesThisMonth).toBe(11);
-    expect(figures.byDomain.find((d: { code: string }) => d.code === 'public_services')).toMatchObject({ resources: 1, records: 8 });
+    // W1, W21, G1, G2, N1, N2, X1, X2, V1 (W4 was deleted); 2 + 1 + 1 + 1 + 2 + 2 + 2 + 1 changes applied.
+    expect(figures.records).toBe(9);
+    expect(figures.updatesThisMonth).toBe(12);
+    expect(figures.byDomain.find((d: { code: string }) => d.code === 'public_services')).toMatchObject({ resources: 1, records: 9 });
     const batches = (await get('/api/dc/batches?resource=test.widget', operator)).json() as { idempotencyKey: string; status: string }[];
     expect(batches.find((b) => b.idempotencyKey === 'push-strict')?.status).toBe('rejected');
     await ludao.ctx.audit.chainPending();

@@ -253,6 +253,7 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
   app.get(
     '/api/exchange/v1/:resource/records/:key',
     {
+      config: { ownTextCheck: 'route' },
       schema: {
         tags: ['exchange data plane'],
         summary: 'A record by key (granted fields only)',
@@ -271,6 +272,7 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
   app.get(
     '/api/exchange/v1/:resource/subjects/:subject',
     {
+      config: { ownTextCheck: 'route' },
       schema: {
         tags: ['exchange data plane'],
         summary: "A subject's records (by resident ID, credit code or place code)",
@@ -289,6 +291,7 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
   app.get(
     '/api/exchange/v1/:resource/changes',
     {
+      config: { ownTextCheck: 'route' },
       schema: {
         tags: ['exchange data plane'],
         summary: 'The change feed: records written and deleted since `after` (a cursor this feed gave out; none: from the start)',
@@ -307,6 +310,7 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
   app.get(
     '/api/exchange/v1/:resource/records',
     {
+      config: { ownTextCheck: 'route' },
       schema: {
         tags: ['exchange data plane'],
         summary: 'Records filtered by field values (?district=350203&…), in key order, paged with `after`',

@@ -5,6 +5,7 @@ import type { AuditLog } from '../../platform/audit';
 import { chinaDay } from '../../platform/china-time';
 import type { CoherentCache } from '../../platform/db/coherent-cache';
 import { Problem } from '../../platform/http/problem';
+import { isStorableText, toStorableText, unstorableText } from '../../platform/http/storable-text';
 import { xcMessage } from './messages';
 import { DEFAULT_LANG, renderMessage, renderStored, type Lang, type MessageParams } from '../../platform/i18n';
 import type { FieldCondition, RecordReader, SharedRecord, SharedResource } from '../datacentre';
@@ -72,6 +73,23 @@ export interface DataCall {
   channelId?: string;
   /** The caller's network address (limits calls without credentials). */
   ip?: string;
+}
+
+// Where a call holds text that cannot be stored, as a field pointer of the request; null if nowhere.
+function unstorablePart(input: DataCall): string | null {
+  const parts: [string, string | undefined][] = [
+    ['/params/resource', input.resource],
+    ['/params/key', input.key],
+    ['/params/subject', input.subject],
+    [`/headers/${CALL_HEADERS.purpose}`, input.purpose],
+    [`/headers/${CALL_HEADERS.caseId}`, input.caseId],
+    [`/headers/${CALL_HEADERS.endUser}`, input.endUser],
+    [`/headers/${CALL_HEADERS.channel}`, input.channelId],
+    ['/querystring/after', input.after],
+    ...(input.conditions ?? []).map((c): [string, string] => [`/querystring/${c.field}`, c.value]),
+  ];
+  for (const [field, text] of parts) if (text !== undefined && !isStorableText(text)) return field;
+  return null;
 }
 
 /** A data-plane answer: the exact bytes sent, so the response hash can be checked against them. */
@@ -451,6 +469,10 @@ export class ExchangeService {
         input.endUser ?? null,
       ]),
     );
+    // What the caller sent goes into the log as evidence, so text the database cannot hold (a
+    // NUL, a lone surrogate) is kept with U+FFFD in its place; the call is refused below.
+    const unstorable = unstorablePart(input);
+    const asLogged = (text: string | undefined) => (text === undefined ? null : unstorable ? toStorableText(text) : text);
     const log: CallRecord = {
       id: callId,
       received_at: input.receivedAt,
@@ -461,13 +483,13 @@ export class ExchangeService {
       consumer_org: consumerOrg,
       consumer_system: consumerSystem,
       provider_org: null,
-      resource_code: input.resource,
+      resource_code: asLogged(input.resource)!,
       operation: input.operation,
       fields: [],
-      purpose: input.purpose ?? null,
-      case_id: input.caseId ?? null,
-      end_user: input.endUser ?? null,
-      subjects: input.subject ? [input.subject.trim().toUpperCase()] : [],
+      purpose: asLogged(input.purpose),
+      case_id: asLogged(input.caseId),
+      end_user: asLogged(input.endUser),
+      subjects: input.subject ? [asLogged(input.subject)!.trim().toUpperCase()] : [],
       record_count: 0,
       outcome: 'refused',
       status_code: 0,
@@ -478,6 +500,7 @@ export class ExchangeService {
     try {
       if (!principal) throw Problem.unauthenticated(xcMessage('xc.callWithKey'));
       if (principal.kind !== 'system' || !hasPermission(principal, 'exchange:call')) throw Problem.forbidden(xcMessage('xc.systemsOnly'));
+      if (unstorable) throw unstorableText(unstorable);
       const missing = [!input.purpose && 'X-Ludao-Purpose', !input.caseId && 'X-Ludao-Case-Id', !input.endUser && 'X-Ludao-End-User'].filter(Boolean) as string[];
       if (missing.length > 0) {
         throw Problem.validation(

@@ -146,6 +146,23 @@ describe('exchange', () => {
       expect(bad.json()).toMatchObject({ detail: 'birth_date：“yesterday”不是有效的 date 值', errors: [{ field: '/querystring/birth_date', message: '不是 date 值' }], code: 'xc.badConditionValue' });
     });
 
+    it('refuses, and logs, a call whose headers, path or query hold text the database cannot hold', async () => {
+      const before = (await calls()).length;
+      const nulPurpose = await plane(`population.person/subjects/${person.id}`, { ...purposeHeaders, 'x-ludao-purpose': 'ab%00cd' });
+      expect(nulPurpose.statusCode).toBe(400);
+      expect(nulPurpose.json()).toMatchObject({ code: 'http.unstorable', errors: [{ field: '/headers/x-ludao-purpose', code: 'http.field.unstorable' }] });
+      expect((await plane('population.person/subjects/3502%00X')).json()).toMatchObject({ status: 400, errors: [{ field: '/params/subject' }] });
+      expect((await plane('population.person/records?after=%00')).json()).toMatchObject({ status: 400, errors: [{ field: '/querystring/after' }] });
+      expect((await plane('population.person/records?name=a%00')).json()).toMatchObject({ status: 400, errors: [{ field: '/querystring/name' }] });
+      const logged = (
+        await sql<{ purpose: string; subjects: string[]; status_code: number; reason_code: string }>`select purpose, subjects, status_code, reason_code from xc_call order by received_at offset ${before}`.execute(ludao.ctx.db)
+      ).rows;
+      expect(logged.map((c) => [c.status_code, c.reason_code])).toEqual(Array(4).fill([400, 'http.unstorable']));
+      // As evidence, what was sent, with U+FFFD where the NUL was.
+      expect(logged[0]!.purpose).toBe('ab\uFFFDcd');
+      expect(logged[1]!.subjects).toEqual(['3502\uFFFDX']);
+    });
+
     it('logs calls without a key up to a limit per address, then refuses them unlogged', async () => {
       const before = (await calls()).length;
       const statuses: number[] = [];

@@ -24,6 +24,16 @@ describe('http app', () => {
         return reply.code(201).send({ name: request.body.name, secret: 'never serialised' } as { name: string });
       },
     );
+    app.get(
+      '/api/things/:name',
+      {
+        schema: {
+          params: Type.Object({ name: Type.String({ maxLength: 40 }) }),
+          querystring: Type.Object({ offset: Type.Optional(Type.Integer({ minimum: 0 })), near: Type.Optional(Type.Number()), status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])) }),
+        },
+      },
+      async (request) => ({ name: request.params.name, offset: request.query.offset ?? 0 }),
+    );
     app.get('/api/boom', async () => {
       throw new Error('database password is hunter2');
     });
@@ -108,6 +118,58 @@ describe('http app', () => {
     expect(en.json()).toMatchObject({ title: 'Not found', detail: 'No route GET /api/nothing-here', code: 'http.noRoute' });
     const malformed = await post('{"name": "x",', { 'content-type': 'application/json', 'accept-language': 'zh-CN' });
     expect(malformed.json()).toMatchObject({ title: '请求体格式错误', detail: '请求体不是有效的 JSON' });
+    // The parser's own words say where, after a Chinese lead-in.
+    expect(malformed.json().errors).toEqual([{ field: '/body', message: expect.stringMatching(/^JSON 语法错误：./), code: 'http.field.jsonSyntax' }]);
+  });
+
+  it('refuses text the database cannot hold (NUL, a lone surrogate) anywhere in a request, naming where', async () => {
+    const before = stored.length;
+    const nul = await post(JSON.stringify({ name: 'a\u0000b', count: 1 }));
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json()).toMatchObject({ type: 'urn:ludao:problem:validation', code: 'http.unstorable', errors: [{ field: '/body/name', code: 'http.field.unstorable' }] });
+    expect(nul.json().detail).toBe('/body/name 含有无法保存的字符（空字符 U+0000 或不成对的代理项）');
+    // JSON's escape of half a surrogate pair is not a character; the key of an object is text too.
+    const lone = await post('{"name": "a\\ud800b", "count": 1}');
+    expect(lone.json()).toMatchObject({ status: 400, errors: [{ field: '/body/name' }] });
+    const key = await post('{"name": "a", "count": 1, "x\\u0000": 1}');
+    expect(key.json().errors).toEqual([expect.objectContaining({ field: '/body/x\u0000' })]);
+    expect(stored.length).toBe(before);
+    // A whole pair is a character like any other.
+    expect((await post(JSON.stringify({ name: '𠀋', count: 1 }))).statusCode).toBe(201);
+    const inPath = await app.inject({ method: 'GET', url: '/api/things/a%00b', headers: { 'accept-language': 'en' } });
+    expect(inPath.json()).toMatchObject({ status: 400, detail: '/params/name contains a character that cannot be stored (U+0000 or a lone surrogate)' });
+    const inQuery = await app.inject({ method: 'GET', url: '/api/things/a?offset=1&x=%00' });
+    expect(inQuery.json()).toMatchObject({ status: 400, errors: [{ field: '/querystring/x' }] });
+  });
+
+  it('bounds every number a request carries, so the schema refuses what the database would fail on', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/things/a?offset=2147483647' })).json()).toEqual({ name: 'a', offset: 2147483647 });
+    const huge = await app.inject({ method: 'GET', url: '/api/things/a?offset=99999999999999999999999' });
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json().errors).toEqual([expect.objectContaining({ field: '/querystring/offset', code: 'schema.maximum' })]);
+    // 1e309 is Infinity, which Ajv's integer and number types would otherwise let through.
+    expect((await app.inject({ method: 'GET', url: '/api/things/a?near=1e309' })).json().errors).toEqual([expect.objectContaining({ field: '/querystring/near', code: 'schema.maximum' })]);
+    expect((await post('{"name": "a", "count": 1e309}')).statusCode).toBe(400);
+  });
+
+  it('names the values a field takes when it is none of them, once', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/things/a?status=ajar' });
+    expect(res.json().errors).toEqual([{ field: '/querystring/status', message: '应为以下之一：open, closed', code: 'schema.enum' }]);
+    const en = await app.inject({ method: 'GET', url: '/api/things/a?status=ajar', headers: { 'accept-language': 'en' } });
+    expect(en.json().detail).toBe('/querystring/status: must be one of: open, closed');
+  });
+
+  it('answers a path the router cannot read as problem+json, in the reader’s language', async () => {
+    const badUrl = await app.inject({ method: 'GET', url: '/api/things/%FF%FE' });
+    expect(badUrl.statusCode).toBe(400);
+    expect(badUrl.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(badUrl.json()).toMatchObject({ title: '错误请求', code: 'http.badUrl' });
+    const long = await app.inject({ method: 'GET', url: `/api/things/${'a'.repeat(1001)}`, headers: { 'accept-language': 'en' } });
+    expect(long.statusCode).toBe(414);
+    expect(long.json()).toMatchObject({ type: 'urn:ludao:problem:uri-too-long', title: 'URI too long', code: 'http.paramTooLong' });
+    // Under the router's limit, the route's own schema names the parameter.
+    const overSchema = await app.inject({ method: 'GET', url: `/api/things/${'a'.repeat(41)}` });
+    expect(overSchema.json()).toMatchObject({ status: 400, errors: [{ field: '/params/name', code: 'schema.maxLength' }] });
   });
 
   it('hides the text of unexpected errors', async () => {
@@ -146,6 +208,10 @@ describe('http app', () => {
     const spec = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     expect(spec.openapi).toBe('3.1.0');
     expect(spec.paths['/api/things'].post.requestBody.content['application/json'].schema.required).toEqual(['name', 'count']);
+    // The problems every route may give are listed, beside those the route named.
+    expect(Object.keys(spec.paths['/api/things'].post.responses).sort()).toEqual(['201', '400', '409', '413', '415']);
+    expect(Object.keys(spec.paths['/api/things/{name}'].get.responses)).toEqual(['400']);
+    expect(spec.paths['/api/things/{name}'].get.parameters.find((p: { name: string }) => p.name === 'offset').schema).toMatchObject({ minimum: 0, maximum: 2147483647 });
     const page = await app.inject({ method: 'GET', url: '/api/docs/' });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('swagger-ui');

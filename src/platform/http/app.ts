@@ -17,6 +17,8 @@ import { requestLang } from './lang';
 import { httpMessage } from './messages';
 import { Problem, PROBLEM_TYPES, type FieldProblem } from './problem';
 import { ProblemSchema, type ProblemBody } from './problem-schema';
+import { completeRouteSchema } from './route-schemas';
+import { refuseUnstorableText } from './storable-text';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,6 +38,9 @@ export interface HttpAppOptions {
   isReady: () => Promise<boolean>;
   version: string;
 }
+
+/** The longest path parameter the router passes on (schemas set each one's own, lower, limit). */
+const MAX_PARAM_LENGTH = 1000;
 
 // ajv-formats is CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -60,6 +65,17 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     },
     logController: new LogController({ disableRequestLogging: options.logLevel !== 'debug' && options.logLevel !== 'trace' }),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+    // Longer than any path parameter's schema allows, so the schema names the parameter (400).
+    maxParamLength: MAX_PARAM_LENGTH,
+    // A path the router cannot decode, or a parameter longer still: problems like any other.
+    frameworkErrors: (error, request, reply) => {
+      const where = request.url.split('?')[0] ?? '/';
+      const problem =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new Problem(414, PROBLEM_TYPES.uriTooLong, httpMessage('http.title.uriTooLong'), httpMessage('http.paramTooLong', { limit: MAX_PARAM_LENGTH }))
+          : new Problem(400, PROBLEM_TYPES.malformed, httpMessage('http.title.badRequest'), httpMessage('http.badUrl', { path: where.slice(0, 200) }));
+      void sendProblem(request, reply, problem);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Bodies: no coercion ("12" is not an integer), every error reported. Query, params and
@@ -67,6 +83,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const strict = addFormats(new Ajv({ coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: true, strict: false }));
   const lenient = addFormats(new Ajv({ coerceTypes: 'array', removeAdditional: false, allErrors: true, useDefaults: true, strict: false }));
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema));
+
+  // Before any route is added: bounds for the numbers a request carries, and the problems every
+  // route may answer with, for validation and for the OpenAPI document.
+  app.addHook('onRoute', completeRouteSchema);
 
   // When the request arrived, before parsing and authentication: evidence logs record it.
   app.decorateRequest('receivedAt', null);
@@ -77,6 +97,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   await app.register(cookie);
   installAuthentication(app);
+  app.addHook('preValidation', refuseUnstorableText);
 
   await app.register(swagger, {
     openapi: {
@@ -134,14 +155,14 @@ function toProblem(error: FastifyError | Problem, request: FastifyRequest): Prob
   if (error instanceof Problem) return error;
   const e = error as FastifyError & { validation?: ErrorObject[]; validationContext?: string };
   if (e.validation) {
-    const errors = e.validation.map((v) => toFieldProblem(v, e.validationContext ?? 'body'));
+    const errors = withoutBranches(e.validation).map((v) => toFieldProblem(v, e.validationContext ?? 'body'));
     // Without a detail, the problem lists its fields as its detail, in the reader's words.
     return Problem.validation(errors.length > 0 ? undefined : httpMessage('http.invalid'), errors);
   }
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new Problem(400, PROBLEM_TYPES.malformed, httpMessage('http.title.malformed'), httpMessage('http.notJson'), [{ field: '/body', message: e.message }]);
+      return new Problem(400, PROBLEM_TYPES.malformed, httpMessage('http.title.malformed'), httpMessage('http.notJson'), [{ field: '/body', message: httpMessage('http.field.jsonSyntax', { parser: e.message }) }]);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new Problem(413, PROBLEM_TYPES.tooLarge, httpMessage('http.title.tooLarge'), httpMessage('http.tooLarge', { limit: request.routeOptions.bodyLimit ?? '?' }));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -157,8 +178,32 @@ function toProblem(error: FastifyError | Problem, request: FastifyRequest): Prob
   return new Problem(500, PROBLEM_TYPES.internal, httpMessage('http.title.internal'), httpMessage('http.internal'));
 }
 
+// One error for a value none of a union's branches take (`anyOf`), not one per branch: a
+// union of constants (an enum as TypeBox writes it) lists the values it takes.
+function withoutBranches(errors: readonly ErrorObject[]): ErrorObject[] {
+  const unions = errors.filter((v) => v.keyword === 'anyOf');
+  if (unions.length === 0) return [...errors];
+  const inBranch = (v: ErrorObject) => unions.find((u) => u !== v && v.schemaPath.startsWith(`${u.schemaPath}/`));
+  const out: ErrorObject[] = [];
+  for (const v of errors) {
+    if (inBranch(v)) continue;
+    if (v.keyword !== 'anyOf') {
+      out.push(v);
+      continue;
+    }
+    const branches = errors.filter((b) => b.schemaPath.startsWith(`${v.schemaPath}/`));
+    const allowed = branches.every((b) => b.keyword === 'const') ? branches.map((b) => (b.params as { allowedValue: unknown }).allowedValue) : null;
+    out.push(allowed ? { ...v, keyword: 'enum', params: { allowedValues: allowed } } : v);
+  }
+  return out;
+}
+
 function toFieldProblem(v: ErrorObject, part: string): FieldProblem {
   const base = `/${part}${v.instancePath}`;
+  if (v.keyword === 'enum') {
+    const values = (v.params as { allowedValues: unknown[] }).allowedValues.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ');
+    return { field: base, message: httpMessage('http.field.oneOf', { values }), code: 'schema.enum' };
+  }
   if (v.keyword === 'additionalProperties') {
     return { field: `${base}/${(v.params as { additionalProperty: string }).additionalProperty}`, message: httpMessage('http.field.unknown') };
   }

@@ -2,3 +2,4 @@ export { createHttpApp, problemResponses, sendProblem, serveWebApp, type HttpApp
 export { Problem, PROBLEM_TYPES, type FieldError } from './problem';
 export { ProblemSchema, type ProblemBody } from './problem-schema';
 export { requestLang } from './lang';
+export { isStorableText, toStorableText } from './storable-text';

@@ -10,6 +10,7 @@ export const httpMessage = defineMessages({
   'http.title.badRequest': { 'zh-CN': '错误请求', en: 'Bad request' },
   'http.title.malformed': { 'zh-CN': '请求体格式错误', en: 'Malformed body' },
   'http.title.tooLarge': { 'zh-CN': '请求体过大', en: 'Body too large' },
+  'http.title.uriTooLong': { 'zh-CN': '请求地址过长', en: 'URI too long' },
   'http.title.unsupportedMedia': { 'zh-CN': '不支持的媒体类型', en: 'Unsupported media type' },
   'http.title.unauthenticated': { 'zh-CN': '未认证', en: 'Not authenticated' },
   'http.title.forbidden': { 'zh-CN': '无权访问', en: 'Forbidden' },
@@ -30,6 +31,13 @@ export const httpMessage = defineMessages({
   'http.field.unknown': { 'zh-CN': '不是已知字段', en: 'is not a known field' },
   'http.field.required': { 'zh-CN': '必填', en: 'is required' },
   'http.field.invalid': { 'zh-CN': '无效', en: 'is not valid' },
+  'http.field.oneOf': { 'zh-CN': '应为以下之一：{values}', en: 'must be one of: {values}' },
+  'http.unstorable': { 'zh-CN': '{field} 含有无法保存的字符（空字符 U+0000 或不成对的代理项）', en: '{field} contains a character that cannot be stored (U+0000 or a lone surrogate)' },
+  'http.field.unstorable': { 'zh-CN': '含有无法保存的字符（空字符 U+0000 或不成对的代理项）', en: 'contains a character that cannot be stored (U+0000 or a lone surrogate)' },
+  // The JSON parser's own words, which name where the body went wrong.
+  'http.field.jsonSyntax': { 'zh-CN': 'JSON 语法错误：{parser}', en: '{parser}' },
+  'http.badUrl': { 'zh-CN': '路径“{path}”含有无效的百分号编码', en: 'The path "{path}" holds an invalid percent-encoding' },
+  'http.paramTooLong': { 'zh-CN': '路径参数过长（最多 {limit} 个字符）', en: 'A path parameter is too long (at most {limit} characters)' },
   // A schema rule's message as Ajv words it, in each language (ajv-i18n for Chinese).
   'http.field.schema': { 'zh-CN': '{zh}', en: '{en}' },
   'http.internal': { 'zh-CN': '服务端出错；日志中可按请求编号查到原因', en: 'Something went wrong on our side; the request id identifies it in the logs' },

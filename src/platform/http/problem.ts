@@ -6,6 +6,7 @@ export const PROBLEM_TYPES = {
   validation: 'urn:ludao:problem:validation',
   malformed: 'urn:ludao:problem:malformed-body',
   tooLarge: 'urn:ludao:problem:body-too-large',
+  uriTooLong: 'urn:ludao:problem:uri-too-long',
   unsupportedMedia: 'urn:ludao:problem:unsupported-media-type',
   unauthenticated: 'urn:ludao:problem:unauthenticated',
   forbidden: 'urn:ludao:problem:forbidden',
