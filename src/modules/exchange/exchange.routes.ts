@@ -1,7 +1,7 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { getPrincipal } from '../../platform/access';
-import { problemResponses, requestLang, type HttpApp } from '../../platform/http';
+import { problemResponses, requestLang, toProblem, type HttpApp } from '../../platform/http';
 import { Problem } from '../../platform/http/problem';
 import { xcMessage } from './messages';
 import type { FieldCondition } from '../datacentre';
@@ -230,16 +230,34 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
     [CALL_HEADERS.channel]: Type.Optional(Type.String({ maxLength: 80, description: 'Which channel, if the department has several' })),
   });
   const answer = { 200: DataAnswer, ...problemResponses(400, 401, 403, 404, 429) };
-  const send = async (request: FastifyRequest, reply: FastifyReply, call: Omit<DataCall, 'principal' | 'receivedAt' | 'purpose' | 'caseId' | 'endUser' | 'channelId'>, receivedAt: Date) => {
+  // Every call is logged, refused ones included: a request the schema refuses, or whose fields
+  // or filters are not names, still reaches the service, which logs it and refuses it.
+  const config = { ownTextCheck: 'route' as const };
+  type PlaneParts = Omit<DataCall, 'principal' | 'receivedAt' | 'purpose' | 'caseId' | 'endUser' | 'channelId' | 'resource' | 'operation' | 'refusal'>;
+  const send = async (request: FastifyRequest<{ Params: { resource: string } }>, reply: FastifyReply, operation: DataCall['operation'], parts: () => PlaneParts, given: PlaneParts = {}) => {
+    let refusal = request.validationError ? toProblem(request.validationError as FastifyError, request) : undefined;
+    let more: PlaneParts = {};
+    if (!refusal) {
+      try {
+        more = parts();
+      } catch (error) {
+        if (!(error instanceof Problem)) throw error;
+        refusal = error;
+      }
+    }
     const out = await service.call({
-      ...call,
+      ...given,
+      ...more,
+      resource: String(request.params.resource),
+      operation,
       principal: await getPrincipal(request),
-      receivedAt,
+      receivedAt: request.receivedAt ?? new Date(),
       purpose: header(request, CALL_HEADERS.purpose),
       caseId: header(request, CALL_HEADERS.caseId),
       endUser: header(request, CALL_HEADERS.endUser),
       channelId: header(request, CALL_HEADERS.channel),
       ip: request.ip,
+      ...(refusal && { refusal }),
     });
     // The body goes out exactly as hashed: X-Ludao-Response-Hash = SHA-256(request hash ‖ "\n" ‖ body).
     return reply
@@ -253,7 +271,8 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
   app.get(
     '/api/exchange/v1/:resource/records/:key',
     {
-      config: { ownTextCheck: 'route' },
+      config,
+      attachValidation: true,
       schema: {
         tags: ['exchange data plane'],
         summary: 'A record by key (granted fields only)',
@@ -263,16 +282,14 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
         response: answer,
       },
     },
-    async (request, reply) => {
-      const receivedAt = request.receivedAt ?? new Date();
-      return send(request, reply, { resource: request.params.resource, operation: 'key', key: request.params.key, fields: fieldList(request.query.fields) }, receivedAt);
-    },
+    async (request, reply) => send(request, reply, 'key', () => ({ fields: fieldList(request.query.fields) }), { key: String(request.params.key) }),
   );
 
   app.get(
     '/api/exchange/v1/:resource/subjects/:subject',
     {
-      config: { ownTextCheck: 'route' },
+      config,
+      attachValidation: true,
       schema: {
         tags: ['exchange data plane'],
         summary: "A subject's records (by resident ID, credit code or place code)",
@@ -282,16 +299,14 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
         response: answer,
       },
     },
-    async (request, reply) => {
-      const receivedAt = request.receivedAt ?? new Date();
-      return send(request, reply, { resource: request.params.resource, operation: 'subject', subject: request.params.subject, fields: fieldList(request.query.fields) }, receivedAt);
-    },
+    async (request, reply) => send(request, reply, 'subject', () => ({ fields: fieldList(request.query.fields) }), { subject: String(request.params.subject) }),
   );
 
   app.get(
     '/api/exchange/v1/:resource/changes',
     {
-      config: { ownTextCheck: 'route' },
+      config,
+      attachValidation: true,
       schema: {
         tags: ['exchange data plane'],
         summary: 'The change feed: records written and deleted since `after` (a cursor this feed gave out; none: from the start)',
@@ -301,16 +316,14 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
         response: { 200: Type.Object({ callId: Type.String(), requestHash: Type.String(), resource: Type.String(), fields: Type.Array(Type.String()), changes: Type.Array(Type.Unknown()), next: Type.String() }), ...problemResponses(400, 401, 403, 404, 429) },
       },
     },
-    async (request, reply) => {
-      const receivedAt = request.receivedAt ?? new Date();
-      return send(request, reply, { resource: request.params.resource, operation: 'changes', after: request.query.after, limit: request.query.limit, fields: fieldList(request.query.fields) }, receivedAt);
-    },
+    async (request, reply) => send(request, reply, 'changes', () => ({ after: request.query.after, limit: request.query.limit, fields: fieldList(request.query.fields) })),
   );
 
   app.get(
     '/api/exchange/v1/:resource/records',
     {
-      config: { ownTextCheck: 'route' },
+      config,
+      attachValidation: true,
       schema: {
         tags: ['exchange data plane'],
         summary: 'Records filtered by field values (?district=350203&…), in key order, paged with `after`',
@@ -323,21 +336,16 @@ export function registerExchangeRoutes(app: HttpApp, service: ExchangeService): 
         response: answer,
       },
     },
-    async (request, reply) => {
-      const receivedAt = request.receivedAt ?? new Date();
-      const query = request.query as Record<string, unknown>;
-      const conditions: FieldCondition[] = [];
-      for (const [name, value] of Object.entries(query)) {
-        if (RESERVED.has(name)) continue;
-        if (!FIELD_NAME.test(name)) throw Problem.validation(xcMessage('xc.badConditionName', { name }), [{ field: `/querystring/${name}`, message: xcMessage('xc.field.notAFieldName') }]);
-        conditions.push({ field: name, value: String(value) });
-      }
-      return send(
-        request,
-        reply,
-        { resource: request.params.resource, operation: 'query', conditions, fields: fieldList(query.fields), after: query.after as string | undefined, limit: query.limit as number | undefined },
-        receivedAt,
-      );
-    },
+    async (request, reply) =>
+      send(request, reply, 'query', () => {
+        const query = request.query as Record<string, unknown>;
+        const conditions: FieldCondition[] = [];
+        for (const [name, value] of Object.entries(query)) {
+          if (RESERVED.has(name)) continue;
+          if (!FIELD_NAME.test(name)) throw Problem.validation(xcMessage('xc.badConditionName', { name }), [{ field: `/querystring/${name}`, message: xcMessage('xc.field.notAFieldName') }]);
+          conditions.push({ field: name, value: String(value) });
+        }
+        return { conditions, fields: fieldList(query.fields), after: query.after as string | undefined, limit: query.limit as number | undefined };
+      }),
   );
 }

@@ -5,7 +5,8 @@ import type { AuditLog } from '../../platform/audit';
 import { chinaDay } from '../../platform/china-time';
 import type { CoherentCache } from '../../platform/db/coherent-cache';
 import { Problem } from '../../platform/http/problem';
-import { isStorableText, toStorableText, unstorableText } from '../../platform/http/storable-text';
+import { isStorableText, toStorableText } from '../../platform/storable-text';
+import { unstorableText } from '../../platform/http/storable-text';
 import { xcMessage } from './messages';
 import { DEFAULT_LANG, renderMessage, renderStored, type Lang, type MessageParams } from '../../platform/i18n';
 import type { FieldCondition, RecordReader, SharedRecord, SharedResource } from '../datacentre';
@@ -73,6 +74,8 @@ export interface DataCall {
   channelId?: string;
   /** The caller's network address (limits calls without credentials). */
   ip?: string;
+  /** Why the call is refused before the service looks at it (its schema, a field that is not a name): logged, then thrown. */
+  refusal?: Problem;
 }
 
 // Where a call holds text that cannot be stored, as a field pointer of the request; null if nowhere.
@@ -472,7 +475,7 @@ export class ExchangeService {
     // What the caller sent goes into the log as evidence, so text the database cannot hold (a
     // NUL, a lone surrogate) is kept with U+FFFD in its place; the call is refused below.
     const unstorable = unstorablePart(input);
-    const asLogged = (text: string | undefined) => (text === undefined ? null : unstorable ? toStorableText(text) : text);
+    const asLogged = (text: string | undefined) => (text === undefined ? null : toStorableText(text));
     const log: CallRecord = {
       id: callId,
       received_at: input.receivedAt,
@@ -501,6 +504,7 @@ export class ExchangeService {
       if (!principal) throw Problem.unauthenticated(xcMessage('xc.callWithKey'));
       if (principal.kind !== 'system' || !hasPermission(principal, 'exchange:call')) throw Problem.forbidden(xcMessage('xc.systemsOnly'));
       if (unstorable) throw unstorableText(unstorable);
+      if (input.refusal) throw input.refusal;
       const missing = [!input.purpose && 'X-Ludao-Purpose', !input.caseId && 'X-Ludao-Case-Id', !input.endUser && 'X-Ludao-End-User'].filter(Boolean) as string[];
       if (missing.length > 0) {
         throw Problem.validation(

@@ -154,13 +154,21 @@ describe('exchange', () => {
       expect((await plane('population.person/subjects/3502%00X')).json()).toMatchObject({ status: 400, errors: [{ field: '/params/subject' }] });
       expect((await plane('population.person/records?after=%00')).json()).toMatchObject({ status: 400, errors: [{ field: '/querystring/after' }] });
       expect((await plane('population.person/records?name=a%00')).json()).toMatchObject({ status: 400, errors: [{ field: '/querystring/name' }] });
+      // What the schema refuses, and fields or filters that are not names, are refused calls too.
+      expect((await plane('population.person/records?limit=abc')).json()).toMatchObject({ status: 400, errors: [{ field: '/querystring/limit', code: 'schema.type' }] });
+      expect((await plane('population.person/records?fields=Name')).json()).toMatchObject({ status: 400, code: 'xc.badFieldName' });
+      expect((await plane('population.person/records?na%00me=1')).json()).toMatchObject({ status: 400, code: 'xc.badConditionName' });
       const logged = (
-        await sql<{ purpose: string; subjects: string[]; status_code: number; reason_code: string }>`select purpose, subjects, status_code, reason_code from xc_call order by received_at offset ${before}`.execute(ludao.ctx.db)
+        await sql<{ purpose: string; subjects: string[]; status_code: number; reason_code: string | null; reason: string; reason_params: string | null }>`
+          select purpose, subjects, status_code, reason_code, reason, reason_params from xc_call order by received_at offset ${before}`.execute(ludao.ctx.db)
       ).rows;
-      expect(logged.map((c) => [c.status_code, c.reason_code])).toEqual(Array(4).fill([400, 'http.unstorable']));
+      expect(logged.map((c) => [c.status_code, c.reason_code])).toEqual([...Array(4).fill([400, 'http.unstorable']), [400, null], [400, 'xc.badFieldName'], [400, 'xc.badConditionName']]);
       // As evidence, what was sent, with U+FFFD where the NUL was.
       expect(logged[0]!.purpose).toBe('ab\uFFFDcd');
       expect(logged[1]!.subjects).toEqual(['3502\uFFFDX']);
+      expect(logged[4]!.reason).toBe('/querystring/limit: must be integer');
+      expect(JSON.parse(logged[6]!.reason_params!)).toEqual({ name: 'na\uFFFDme' });
+      expect(await new CallLog(ludao.ctx.db, ludao.ctx.audit).verify()).toMatchObject({ ok: true });
     });
 
     it('logs calls without a key up to a limit per address, then refuses them unlogged', async () => {

@@ -69,7 +69,7 @@ export function registerOpenDataRoutes(app: HttpApp, service: OpenDataService, a
 
   app.get(
     '/api/open/v1/datasets',
-    { schema: { tags, summary: 'Search published datasets (Chinese words segmented), with facets', querystring: DatasetSearchQuery, response: { 200: DatasetSearch, ...problemResponses(400, 429) } } },
+    { schema: { tags, summary: 'Search published datasets (Chinese words segmented), with facets', querystring: DatasetSearchQuery, response: { 200: DatasetSearch, ...problemResponses(400, 401, 429) } } },
     async (request, reply) => {
       await admit(access, request, reply);
       return service.search(request.query);

@@ -151,7 +151,11 @@ export async function serveWebApp(app: HttpApp, distDir: string): Promise<boolea
   return true;
 }
 
-function toProblem(error: FastifyError | Problem, request: FastifyRequest): Problem {
+/**
+ * The problem an error stands for, as the error handler sends it: a route that takes its
+ * validation errors itself (`attachValidation`) turns `request.validationError` into the same 400.
+ */
+export function toProblem(error: FastifyError | Problem, request: FastifyRequest): Problem {
   if (error instanceof Problem) return error;
   const e = error as FastifyError & { validation?: ErrorObject[]; validationContext?: string };
   if (e.validation) {

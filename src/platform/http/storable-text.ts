@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { isStorableText } from '../storable-text';
 import { httpMessage } from './messages';
 import { Problem } from './problem';
 
@@ -11,20 +12,6 @@ declare module 'fastify' {
      */
     ownTextCheck?: 'route' | readonly string[];
   }
-}
-
-/**
- * Whether text can be stored as it is: PostgreSQL refuses U+0000 in text and jsonb, and a lone
- * UTF-16 surrogate (`"\ud800"` in JSON) is not a character at all (jsonb refuses its escape;
- * text columns would silently turn it into U+FFFD).
- */
-export function isStorableText(text: string): boolean {
-  return !text.includes('\u0000') && text.isWellFormed();
-}
-
-/** The text with each NUL and lone surrogate replaced by U+FFFD, to keep a refused input as evidence. */
-export function toStorableText(text: string): string {
-  return text.toWellFormed().replaceAll('\u0000', '\uFFFD');
 }
 
 // What JSON.parse, the router and the query parser make; an upload's Buffer or stream is not

@@ -1,3 +1,5 @@
+import { toStorableJson, toStorableText } from '../storable-text';
+
 /**
  * Messages the server stores or sends for people to read, kept as a code with parameters and
  * put into words only when they go out, in the reader's language (ADR 0020). A module defines
@@ -68,7 +70,8 @@ export function renderMessage(message: Message, lang: Lang): string {
  * sql`update t set reason = ${text}, reason_code = ${code}, reason_params = ${params}::jsonb`;
  */
 export function storeMessage(message: Message | null): { text: string | null; code: string | null; params: string | null } {
-  return message ? { text: renderMessage(message, 'en'), code: message.code, params: JSON.stringify(message.params) } : { text: null, code: null, params: null };
+  // A parameter may quote what a caller sent, NUL and all: kept with U+FFFD in its place.
+  return message ? { text: toStorableText(renderMessage(message, 'en')), code: message.code, params: toStorableJson(message.params) } : { text: null, code: null, params: null };
 }
 
 /**
