@@ -66,7 +66,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     logController: new LogController({ disableRequestLogging: options.logLevel !== 'debug' && options.logLevel !== 'trace' }),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
     // Longer than any path parameter's schema allows, so the schema names the parameter (400).
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A path the router cannot decode, or a parameter longer still: problems like any other.
     frameworkErrors: (error, request, reply) => {
       const where = request.url.split('?')[0] ?? '/';
