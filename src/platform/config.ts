@@ -43,6 +43,8 @@ export interface LudaoConfig {
   publicUrl: string | undefined;
   /** Open-data calls without a key: per address per minute. */
   openAnonymousPerMinute: number;
+  /** Open-data calls without a key by a signed-in user (the web app's pages): per user per minute. */
+  openSignedInPerMinute: number;
   /** Open-data calls a new developer key may make per China day. */
   openDailyQuota: number;
   /** Longest an open-data records query may run, ms. */
@@ -83,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LudaoConfig {
     deliveryPollMs: positive(env, 'LUDAO_DELIVERY_POLL_MS', 5000),
     publicUrl: env.LUDAO_PUBLIC_URL ? env.LUDAO_PUBLIC_URL.replace(/\/+$/, '') : undefined,
     openAnonymousPerMinute: positive(env, 'LUDAO_OPEN_ANONYMOUS_PER_MINUTE', 60),
+    openSignedInPerMinute: positive(env, 'LUDAO_OPEN_SIGNED_IN_PER_MINUTE', 600),
     openDailyQuota: positive(env, 'LUDAO_OPEN_DAILY_QUOTA', 10_000),
     openStatementTimeoutMs: positive(env, 'LUDAO_OPEN_QUERY_TIMEOUT_MS', 5000),
     segmentDictionary: env.LUDAO_SEGMENT_DICT ? path.resolve(env.LUDAO_SEGMENT_DICT) : undefined,

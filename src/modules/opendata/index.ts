@@ -62,7 +62,7 @@ export async function startOpenData(ctx: Pick<ModuleContext, 'database' | 'db' |
     [...orgs.values()].map((o) => o.name),
     ctx.config.segmentDictionary,
   );
-  const access = new PortalAccess(ctx.db, keys, { anonymousPerMinute: ctx.config.openAnonymousPerMinute, defaultDailyQuota: ctx.config.openDailyQuota });
+  const access = new PortalAccess(ctx.db, keys, { anonymousPerMinute: ctx.config.openAnonymousPerMinute, signedInPerMinute: ctx.config.openSignedInPerMinute, defaultDailyQuota: ctx.config.openDailyQuota });
   const service = new OpenDataService({
     db: ctx.db,
     database: ctx.database,

@@ -171,7 +171,7 @@ export function registerInteropRoutes(app: HttpApp, service: OpenDataService, ac
           if (!resourceId) return fail('Validation Error', { resource_id: ['Missing value'] });
           const datasetId = ckanDatastoreDatasetId(resourceId);
           if (!datasetId) return fail('Not Found Error', `Resource "${resourceId}" was not found.`);
-          const admission = await access.admit(request.headers, request.ip);
+          const admission = await access.admit(request.headers, request.ip, Date.now(), (await getPrincipal(request))?.id);
           void reply.headers(rateLimitHeaders(admission));
           const filters = jsonParam(params, 'filters') ?? {};
           if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) throw new CkanParamError('filters', 'Must be a JSON object');

@@ -149,6 +149,10 @@ export const odMessage = defineMessages({
     'zh-CN': '此密钥今日 {quota} 次的调用配额已用完，北京时间零点重置',
     en: 'This key\'s daily quota of {quota} calls is spent; it resets at midnight (China time)',
   },
+  'od.signedInLimit': {
+    'zh-CN': '不带 API 密钥的调用每位登录用户每分钟限 {limit} 次，请稍后再试；程序调用请创建 API 密钥',
+    en: 'Calls without an API key are limited to {limit} a minute per signed-in user: try again shortly, or create an API key for programs',
+  },
   'od.anonymousLimit': {
     'zh-CN': '不带 API 密钥的调用每个地址每分钟限 {limit} 次：注册并创建免费密钥可获得更多调用次数',
     en: 'Calls without an API key are limited to {limit} a minute per address: register and create a free key for more',

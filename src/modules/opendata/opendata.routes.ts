@@ -45,7 +45,7 @@ const metaCheck = Compile(DatasetMeta);
 
 /** The open-data API's access: the portal's key and quota check, run before a data call. */
 export async function admit(access: PortalAccess, request: FastifyRequest, reply: FastifyReply): Promise<Admission> {
-  const admission = await access.admit(request.headers, request.ip);
+  const admission = await access.admit(request.headers, request.ip, Date.now(), (await getPrincipal(request))?.id);
   void reply.headers(rateLimitHeaders(admission));
   return admission;
 }

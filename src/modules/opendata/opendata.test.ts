@@ -315,7 +315,7 @@ describe('open-data portal', () => {
       await sql`update od_key set daily_quota = 10 where id = ${id}`.execute(ludao.ctx.db);
       // Two processes serving one city on one database: each its own counts and its own key cache.
       const processOnSameDatabase = () =>
-        new PortalAccess(ludao.ctx.db, new CoherentCache<KeyRow | undefined>(ludao.ctx.database, 'ludao_test_quota_processes', 60_000), { anonymousPerMinute: 20, defaultDailyQuota: 5 });
+        new PortalAccess(ludao.ctx.db, new CoherentCache<KeyRow | undefined>(ludao.ctx.database, 'ludao_test_quota_processes', 60_000), { anonymousPerMinute: 20, signedInPerMinute: 50, defaultDailyQuota: 5 });
       const [a, b] = [processOnSameDatabase(), processOnSameDatabase()];
       const headers = { 'x-api-key': key };
       const call = async (p: PortalAccess) => p.count(await p.admit(headers, '198.51.100.1'), 'bus-stops', 'call');
@@ -346,6 +346,35 @@ describe('open-data portal', () => {
       await a.flush();
       expect(await admittedUntilRefused(a)).toBe(0);
       expect((await sql<{ n: number }>`select sum(calls)::int as n from od_usage where key_id = ${id}`.execute(ludao.ctx.db)).rows[0]!.n).toBe(10);
+    });
+
+    it('limits calls without a key per address a minute, and a signed-in user on their own, not with their office', async () => {
+      const access = new PortalAccess(ludao.ctx.db, new CoherentCache<KeyRow | undefined>(ludao.ctx.database, 'ludao_test_minute_pools', 60_000), { anonymousPerMinute: 3, signedInPerMinute: 5, defaultDailyQuota: 5 });
+      const minute = Date.parse('2026-11-27T10:00:00Z');
+      const admitted = async (times: number, ip: string, userId?: string, at = minute) => {
+        let n = 0;
+        for (; n < times; n++) {
+          try {
+            await access.admit({}, ip, at, userId);
+          } catch (error) {
+            if (error instanceof Problem && error.status === 429) return { n, error };
+            throw error;
+          }
+        }
+        return { n, error: null };
+      };
+      const office = '192.0.2.7';
+      const anonymous = await admitted(5, office);
+      expect(anonymous.n).toBe(3);
+      expect(anonymous.error!.render('zh-CN').detail).toBe('不带 API 密钥的调用每个地址每分钟限 3 次：注册并创建免费密钥可获得更多调用次数');
+      expect(anonymous.error!.headers).toMatchObject({ 'x-ratelimit-limit': '3', 'x-ratelimit-remaining': '0' });
+      // Two officials behind the same address, signed in: each has their own pool.
+      expect((await admitted(9, office, 'u-lin')).n).toBe(5);
+      const second = await admitted(9, office, 'u-wu');
+      expect(second.n).toBe(5);
+      expect(second.error!.render('en').detail).toBe('Calls without an API key are limited to 5 a minute per signed-in user: try again shortly, or create an API key for programs');
+      // The next minute starts afresh.
+      expect((await admitted(3, office, undefined, minute + 60_000)).n).toBe(3);
     });
 
     it('lets anyone register as a developer, sign in and create a key', async () => {

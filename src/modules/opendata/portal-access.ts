@@ -46,13 +46,15 @@ interface PendingUsage {
 /** The limits of the portal. */
 export interface PortalLimits {
   anonymousPerMinute: number;
+  /** Calls without a key by a signed-in user (the web app's pages), per user per minute. */
+  signedInPerMinute: number;
   defaultDailyQuota: number;
 }
 
 /** A caller let in, and the figures for its X-RateLimit headers. */
 export interface Admission {
   key: store.KeyRow | null;
-  /** Who is counted: the key id, or `ip:<address>`. */
+  /** Who is counted: the key id, `user:<id>` or `ip:<address>`. */
   counter: string;
   limit: number;
   remaining: number;
@@ -74,7 +76,8 @@ export function rateLimitHeaders(a: Pick<Admission, 'limit' | 'remaining' | 'res
  * access.count(a, 'bus-stops', 'call');
  */
 export class PortalAccess {
-  private readonly anonymous = new Map<string, { window: number; used: number }>();
+  /** Calls without a key in the current minute, by `ip:<address>` or `user:<id>`. */
+  private readonly perMinute = new Map<string, { window: number; used: number }>();
   private readonly keyUsed = new Map<string, KeyDay>();
   private pending = new Map<string, PendingUsage>();
   private flushing: Promise<void> = Promise.resolve();
@@ -100,9 +103,12 @@ export class PortalAccess {
    * the anonymous pool's per-minute limit. Throws 401 for a bad key, 429 (with the headers)
    * when the quota is spent.
    */
-  async admit(headers: Record<string, string | string[] | undefined>, ip: string, now = Date.now()): Promise<Admission> {
+  async admit(headers: Record<string, string | string[] | undefined>, ip: string, now = Date.now(), userId?: string): Promise<Admission> {
     const presented = PortalAccess.keyOf(headers);
-    if (presented === undefined) return this.admitAnonymous(ip, now);
+    // A signed-in user browsing the portal is counted as themselves, not with everyone behind
+    // their office's address.
+    if (presented === undefined && userId) return this.admitPerMinute(`user:${userId}`, this.limits.signedInPerMinute, odMessage('od.signedInLimit', { limit: this.limits.signedInPerMinute }), now);
+    if (presented === undefined) return this.admitPerMinute(`ip:${ip}`, this.limits.anonymousPerMinute, odMessage('od.anonymousLimit', { limit: this.limits.anonymousPerMinute }), now);
     const key = await this.resolve(presented, now);
     if (!key) throw Problem.unauthenticated(odMessage('od.badKey'));
     const day = chinaDay(now);
@@ -213,18 +219,17 @@ export class PortalAccess {
     return used;
   }
 
-  private admitAnonymous(ip: string, now: number): Admission {
+  private admitPerMinute(counter: string, limit: number, refused: Message, now: number): Admission {
     const window = Math.floor(now / 60_000);
-    const limit = this.limits.anonymousPerMinute;
-    let slot = this.anonymous.get(ip);
+    let slot = this.perMinute.get(counter);
     if (!slot || slot.window !== window) {
-      if (this.anonymous.size > 100_000) this.anonymous.clear();
+      if (this.perMinute.size > 100_000) this.perMinute.clear();
       slot = { window, used: 0 };
-      this.anonymous.set(ip, slot);
+      this.perMinute.set(counter, slot);
     }
     const reset = Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000));
-    const admission: Admission = { key: null, counter: `ip:${ip}`, limit, remaining: limit - slot.used - 1, reset };
-    if (slot.used >= limit) throw this.refusal(admission, odMessage('od.anonymousLimit', { limit }));
+    const admission: Admission = { key: null, counter, limit, remaining: limit - slot.used - 1, reset };
+    if (slot.used >= limit) throw this.refusal(admission, refused);
     slot.used += 1;
     return admission;
   }
