@@ -54,7 +54,15 @@ export interface ExchangeDeps {
   orgNames(): Promise<Map<string, { name: string; nameEn: string }>>;
   /** Called after a replay, to deliver at once. */
   onReplay?: () => void;
+  /** Names what calls that read no one resource logged as their fields (set by the module that logs them). */
+  callFieldNames?: { namer?: CallFieldNamer };
 }
+
+/**
+ * Names of what a call that read no one resource logged as its fields, in both languages: the
+ * sandbox's claims (a verification over several registries logs its templates' codes).
+ */
+export type CallFieldNamer = (names: readonly string[]) => Promise<ReadonlyMap<string, { zh: string; en: string }>>;
 
 /** One data-plane call as the HTTP layer hands it over. */
 export interface DataCall {
@@ -400,6 +408,9 @@ export class ExchangeService {
     };
     const resources = new Map<string, SharedResource | undefined>();
     for (const code of new Set(calls.map((c) => c.resource_code).filter((c): c is string => !!c))) resources.set(code, await this.deps.reader.describe(code));
+    const unnamed = [...new Set(calls.filter((c) => !c.resource_code).flatMap((c) => c.fields))];
+    const namer = this.deps.callFieldNames?.namer;
+    const named = unnamed.length > 0 && namer ? await namer(unnamed) : new Map<string, { zh: string; en: string }>();
     return calls.map((c) => {
       const resource = c.resource_code ? resources.get(c.resource_code) : undefined;
       return {
@@ -415,7 +426,8 @@ export class ExchangeService {
         fields: c.fields,
         fieldLabels: c.fields.map((name) => {
           const f = resource?.fields.find((x) => x.name === name);
-          return { name, zh: f?.labelZh ?? name, en: f?.labelEn ?? name };
+          const n = c.resource_code ? undefined : named.get(name);
+          return { name, zh: f?.labelZh ?? n?.zh ?? name, en: f?.labelEn ?? n?.en ?? name };
         }),
         purpose: c.purpose,
         caseId: c.case_id,

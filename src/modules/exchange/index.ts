@@ -4,7 +4,7 @@ import { RecordReader } from '../datacentre';
 import { createIdentityService } from '../identity';
 import { provisionKey } from '../../platform/provisions';
 import { CallLog } from './call-log';
-import { ExchangeService } from './exchange.service';
+import { ExchangeService, type CallFieldNamer } from './exchange.service';
 import { CHANNEL_CHANGED, type ChannelRow } from './exchange.store';
 import { createExchange } from './migrations/0001-create-exchange';
 import { createSubscriptions } from './migrations/0002-create-subscriptions';
@@ -30,7 +30,7 @@ export type {
   SharingRequest,
   Subscription,
 } from './exchange.contract';
-export { ANSWER_WITHIN_WORKING_DAYS, CALL_HEADERS, ExchangeService } from './exchange.service';
+export { ANSWER_WITHIN_WORKING_DAYS, CALL_HEADERS, ExchangeService, type CallFieldNamer } from './exchange.service';
 export { loadWorkingDayCalendar, WorkingDayCalendar } from './working-days';
 export { ChangeDelivery, formatCursor, parseCursor, signWebhook, type FeedChange } from './subscriptions';
 
@@ -40,11 +40,19 @@ const CHANNEL_CACHE_MS = 60_000;
 /** The exchange's call log, provided to modules registered after it (one writer per process). */
 export const CALL_LOG = provisionKey<CallLog>('exchange.call-log');
 
+/**
+ * Where a module that logs calls reading no one resource (the sandbox) says how to name what
+ * they logged as fields, for the citizen's "who used my data".
+ */
+export const CALL_FIELD_NAMER = provisionKey<(namer: CallFieldNamer) => void>('exchange.call-field-namer');
+
 /** A running exchange: the service and what must be stopped with it. */
 export interface Exchange {
   service: ExchangeService;
   callLog: CallLog;
   delivery: ChangeDelivery;
+  /** Sets how calls that read no one resource have their fields named. */
+  nameCallFields(namer: CallFieldNamer): void;
   stop(): Promise<void>;
 }
 
@@ -76,6 +84,7 @@ export async function startExchange(ctx: Pick<ModuleContext, 'database' | 'db' |
     const payload = event.payload as { resource: string; batchId: string };
     await delivery.journal({ resource: payload.resource, batchId: payload.batchId });
   });
+  const callFieldNames: { namer?: CallFieldNamer } = {};
   const service = new ExchangeService({
     db: ctx.db,
     audit: ctx.audit,
@@ -86,12 +95,16 @@ export async function startExchange(ctx: Pick<ModuleContext, 'database' | 'db' |
     channelCache,
     orgNames: () => identity.orgDirectory(),
     onReplay: () => delivery.kick(),
+    callFieldNames,
   });
   delivery.start();
   return {
     service,
     callLog,
     delivery,
+    nameCallFields(namer) {
+      callFieldNames.namer = namer;
+    },
     async stop() {
       await delivery.stop();
       await signals.close();
@@ -116,5 +129,6 @@ export const exchangeModule: LudaoModule = {
     const { registerExchangeRoutes } = await import('./exchange.routes');
     registerExchangeRoutes(ctx.http, exchange.service);
     ctx.provisions.provide(CALL_LOG, exchange.callLog);
+    ctx.provisions.provide(CALL_FIELD_NAMER, (namer) => exchange.nameCallFields(namer));
   },
 };

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { LudaoModule, ModuleContext } from '../../platform/module';
 import { RecordReader } from '../datacentre';
 import { provisionKey } from '../../platform/provisions';
-import { CALL_LOG, CallLog } from '../exchange';
+import { CALL_FIELD_NAMER, CALL_LOG, CallLog } from '../exchange';
 import { createIdentityService } from '../identity';
 import { createSandbox } from './migrations/0001-create-sandbox';
 import { maternityClaimBankAccount } from './migrations/0002-maternity-claim-bank-account';
@@ -117,5 +117,7 @@ export const sandboxModule: LudaoModule = {
     const { registerSandboxRoutes } = await import('./sandbox.routes');
     registerSandboxRoutes(ctx.http, sandbox.service);
     ctx.provisions.provide(SANDBOX_SERVICE, sandbox.service);
+    // A verification over several registries logs its claims' template codes as its fields.
+    ctx.provisions.find(CALL_FIELD_NAMER)?.((codes) => sandbox.service.templateNames(codes));
   },
 };

@@ -746,6 +746,15 @@ export class SandboxService {
     return row;
   }
 
+  /** The names of templates by code, in both languages (for the exchange's "who used my data"). */
+  async templateNames(codes: readonly string[]): Promise<ReadonlyMap<string, { zh: string; en: string }>> {
+    const templates = await this.templatesByCode();
+    return new Map(codes.flatMap((code) => {
+      const t = templates.get(code);
+      return t ? [[code, { zh: t.name, en: t.name_en }] as const] : [];
+    }));
+  }
+
   private async templatesByCode(): Promise<Map<string, store.TemplateRow>> {
     return new Map((await store.listTemplates(this.deps.db)).map((t) => [t.code, t]));
   }

@@ -226,6 +226,19 @@ describe('sandbox', () => {
       caseId: 'T-0',
       outcome: 'ok',
     });
+    // A verification over two registries logs its claims, which the citizen reads by name.
+    await consent(city.facts.marriage.wife, 'maternity_claim', ['marriage.married_to', 'birth.parent_of_child']);
+    const both = [
+      { template: 'marriage.married_to', params: { spouse: city.facts.marriage.husband } },
+      { template: 'birth.parent_of_child', params: { child: city.facts.birth.child } },
+    ];
+    expect((await verify(city.cookies.medsec, { caseType: 'maternity_claim', caseId: 'T-TWO', subject: city.facts.marriage.wife, claims: both })).statusCode).toBe(200);
+    const two = (await city.inject({ method: 'GET', url: '/api/me/data-uses', headers: { cookie: wife } })).json().find((u: { caseId: string }) => u.caseId === 'T-TWO');
+    expect(two).toMatchObject({ resource: null, fields: ['marriage.married_to', 'birth.parent_of_child'] });
+    expect(two.fieldLabels).toEqual([
+      { name: 'marriage.married_to', zh: '与某人登记结婚', en: expect.stringMatching(/^Registered marriage/) },
+      { name: 'birth.parent_of_child', zh: expect.stringMatching(/出生医学证明/), en: expect.any(String) },
+    ]);
     const spouseUses = (await city.inject({ method: 'GET', url: '/api/me/data-uses', headers: { cookie: husband } })).json();
     expect(spouseUses.some((u: { caseId: string }) => u.caseId === 'T-0')).toBe(true);
     const mine = (await city.inject({ method: 'GET', url: '/api/sandbox/my-verifications', headers: { cookie: wife } })).json();
