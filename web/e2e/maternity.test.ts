@@ -70,12 +70,41 @@ describe.skipIf(!hasChromium)('the maternity quick claim in Chromium, phone-size
     await byTestId('mt-submit').click();
     await byTestId('mt-error').waitFor();
     const error = await text('mt-error');
-    expect(error).toContain('申领未能提交（HTTP 409）');
+    // The title the user reads; the status only for whoever supports them.
+    expect(error).toContain('申领未能提交');
+    expect(error).not.toContain('HTTP');
+    expect(await byTestId('mt-error').getAttribute('data-status')).toBe('409');
     expect(error).toContain('该子女已经申领过（每个子女只能申领一次）');
     expect(error).not.toContain('one claim per child');
     await fitsThePhone();
     await web.page.getByRole('button', { name: '取消' }).click();
     await byTestId('mt-form').waitFor({ state: 'detached' });
+  });
+
+  it('lets a mother whose account did not match give it again, and says in words what came of each try', async () => {
+    await signIn('mother.002', '妈妈2');
+    await web.page.goto('/citizen/maternity');
+    const form = byTestId('mt-account-form');
+    await form.waitFor();
+    // Not an account number: said at the field, nothing sent.
+    await byTestId('mt-account-new').fill('12');
+    await byTestId('mt-account-submit').click();
+    expect(await text('mt-account-new-format')).toBe('社保卡金融账号须为 12–30 位数字。');
+    // A second number that does not match either: the claim looks as it did, so the page says so.
+    await byTestId('mt-account-new').fill('6299 9900 0000 0000 029');
+    await byTestId('mt-account-submit').click();
+    await byTestId('mt-account-still').waitFor();
+    expect(await text('mt-account-still')).toContain('新填写的账号仍未核验通过');
+    // A third number is a sweep: the mother reads what to do, not where programs find the reasons.
+    await byTestId('mt-account-new').fill('6299990000000000037');
+    await byTestId('mt-account-submit').click();
+    await byTestId('mt-account-error').waitFor();
+    const error = await text('mt-account-error');
+    expect(error).toContain('账号未能重新核验');
+    expect(error).toContain('您已为本申领填写过两个不同的账号，不能再填写第三个');
+    expect(error).not.toContain('errors');
+    expect(await byTestId('mt-account-error').getAttribute('data-status')).toBe('403');
+    await fitsThePhone();
   });
 
   it('shows the bureau’s handler the claims in review with the failed checks, and records an approval', async () => {

@@ -363,8 +363,8 @@ function UploadForm({ code, fields, onUploaded }: { code: string; fields: FieldS
       </div>
       {state.phase === 'uploading' && <progress className="upload-bar" max={state.total || 1} value={state.sent} />}
       {state.phase === 'failed' && (
-        <div className="alert" role="alert" data-testid="dc-upload-error">
-          <strong>{state.status ? t('dc.up.failedStatus', { status: state.status }) : t('dc.up.failed')}</strong>
+        <div className="alert" role="alert" data-testid="dc-upload-error" data-status={state.status || undefined}>
+          <strong>{t('dc.up.failed')}</strong>
           <span className="alert-detail">{state.detail}</span>
         </div>
       )}

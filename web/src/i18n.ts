@@ -290,10 +290,8 @@ const zh = {
   'dc.up.noFile': '请先选择要上传的文件。',
   'dc.up.badType': '无法识别文件 {name} 的格式：请上传 .csv、.ndjson、.jsonl 或 .xlsx 文件。',
   'dc.up.failed': '上传失败',
-  'dc.up.failedStatus': '上传失败（HTTP {status}）',
   'dc.up.unreachable': '无法连接鹭岛服务，请检查网络后重试。',
 
-  'common.failedStatus': '{title}（HTTP {status}）',
 
   'xc.sharing': '数据共享',
   'xc.ours': '我的申请',
@@ -1033,6 +1031,9 @@ const zh = {
   'mt.correctAccount': '重新填写社保卡金融账号',
   'mt.correctHelp': '只重新核验账户一项。反复试探不同账号会被拒绝。',
   'mt.recheck': '重新核验',
+  'mt.recheckFailed': '账号未能重新核验',
+  'mt.stillNoMatch': '新填写的账号仍未核验通过。请核对社会保障卡上的金融账号后再填写一次，或携带社会保障卡到医保经办窗口办理。',
+  'mt.accountFormat': '社保卡金融账号须为 12–30 位数字。',
   'mt.review.tab': '生育险复核',
   'mt.review.title': '生育保险待遇申领复核',
   'mt.review.intro': '核验不一致或无法核验的申领。这里只显示哪几项未通过，不显示数据本身；请核对申请人提供的纸质材料后批准，或说明理由不予批准。',
@@ -1435,10 +1436,8 @@ const en: Record<MessageKey, string> = {
   'dc.up.noFile': 'Choose a file to upload first.',
   'dc.up.badType': 'Cannot tell the format of {name}: upload a .csv, .ndjson, .jsonl or .xlsx file.',
   'dc.up.failed': 'Upload failed',
-  'dc.up.failedStatus': 'Upload failed (HTTP {status})',
   'dc.up.unreachable': 'Cannot reach Ludao; check the network and try again.',
 
-  'common.failedStatus': '{title} (HTTP {status})',
 
   'xc.sharing': 'Data sharing',
   'xc.ours': 'Requests we made',
@@ -2178,6 +2177,9 @@ const en: Record<MessageKey, string> = {
   'mt.correctAccount': 'Give the social-security card account again',
   'mt.correctHelp': 'Only the account is checked again. Trying number after number is refused.',
   'mt.recheck': 'Check again',
+  'mt.recheckFailed': 'The account could not be checked again',
+  'mt.stillNoMatch': 'The new account number did not match either. Check the account number on your social-security card and give it once more, or bring the card to a healthcare security office.',
+  'mt.accountFormat': 'The account number has 12–30 digits.',
   'mt.review.tab': 'Maternity claims',
   'mt.review.title': 'Maternity claims in review',
   'mt.review.intro': 'Claims with a check that did not match or could not be made. Only which checks failed is shown, never the data; check the applicant’s paper documents, then approve, or reject with a reason.',

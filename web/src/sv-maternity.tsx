@@ -88,12 +88,14 @@ function ClaimForm({ checks, onFiled, onCancel }: { checks: ClaimChecks; onFiled
   const [difficultBirth, setDifficultBirth] = useState(false);
   const [babies, setBabies] = useState(1);
   const [consent, setConsent] = useState(false);
+  const [tried, setTried] = useState(false);
   const action = useAction();
   const r = checks.rules;
 
   async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
     event.preventDefault();
-    if (action.busy || !consent) return;
+    setTried(true);
+    if (action.busy || !consent || !isAccountNumber(account)) return;
     const filed = await action.run(() => api<Claim>('POST', mtPaths.claims, { spouse, child, account, difficultBirth, babies, consent: true }));
     if (filed) onFiled(filed);
   }
@@ -109,7 +111,7 @@ function ClaimForm({ checks, onFiled, onCancel }: { checks: ClaimChecks; onFiled
         <input value={child} onChange={(e) => setChild(e.target.value)} required minLength={18} maxLength={18} autoComplete="off" disabled={action.busy} data-testid="mt-child" />
         <span className="hint">{t('mt.childHelp', { days: r.claimWithinDays })}</span>
       </label>
-      <AccountField label={t('mt.account')} hint={t('mt.accountHelp')} value={account} onChange={setAccount} disabled={action.busy} testId="mt-account" />
+      <AccountField label={t('mt.account')} hint={t('mt.accountHelp')} value={account} onChange={setAccount} disabled={action.busy} testId="mt-account" showFormat={tried} />
       <label className="field">
         <span>{t('mt.babies')}</span>
         <select value={babies} onChange={(e) => setBabies(Number(e.target.value))} disabled={action.busy} data-testid="mt-babies">
@@ -153,13 +155,26 @@ function ClaimForm({ checks, onFiled, onCancel }: { checks: ClaimChecks; onFiled
   );
 }
 
-/** A social-security card account number: digits, on a phone's number pad. */
-function AccountField({ label, hint, value, onChange, disabled, testId }: { label: string; hint: string; value: string; onChange: (value: string) => void; disabled: boolean; testId: string }) {
+/** The check of the account, the one a parent may correct. */
+const ACCOUNT_CHECK = 'si.bank_account_is';
+
+/** Whether an account number has the form the server takes: 12–30 digits, spaces allowed. */
+const isAccountNumber = (value: string) => /^\d{12,30}$/.test(value.replace(/\s+/g, ''));
+
+/** A social-security card account number: digits, on a phone's number pad; its form is checked before it is sent. */
+function AccountField({ label, hint, value, onChange, disabled, testId, showFormat }: { label: string; hint: string; value: string; onChange: (value: string) => void; disabled: boolean; testId: string; showFormat: boolean }) {
+  const { t } = useI18n();
+  const wrong = showFormat && !isAccountNumber(value);
   return (
     <label className="field">
       <span>{label}</span>
-      <input value={value} onChange={(e) => onChange(e.target.value)} required inputMode="numeric" autoComplete="off" disabled={disabled} data-testid={testId} />
+      <input value={value} onChange={(e) => onChange(e.target.value)} required inputMode="numeric" autoComplete="off" disabled={disabled} aria-invalid={wrong || undefined} data-testid={testId} />
       <span className="hint">{hint}</span>
+      {wrong && (
+        <span className="field-error" role="alert" data-testid={`${testId}-format`}>
+          {t('mt.accountFormat')}
+        </span>
+      )}
     </label>
   );
 }
@@ -239,21 +254,38 @@ function ClaimCard({ claim, onChanged, handler = false }: { claim: Claim; onChan
 function AccountForm({ claim, onDone }: { claim: Claim; onDone: () => void }) {
   const { t } = useI18n();
   const [account, setAccount] = useState('');
+  const [tried, setTried] = useState(false);
+  // The account just given did not match either: say so, since the claim looks as it did.
+  const [stillNoMatch, setStillNoMatch] = useState(false);
   const action = useAction();
   async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
     event.preventDefault();
-    if (action.busy) return;
-    if (await action.run(() => api<Claim>('POST', mtPaths.account(claim.id), { account }))) onDone();
+    setTried(true);
+    if (action.busy || !isAccountNumber(account)) return;
+    setStillNoMatch(false);
+    const checked = await action.run(() => api<Claim>('POST', mtPaths.account(claim.id), { account }));
+    if (!checked) return;
+    if (checked.failed.includes(ACCOUNT_CHECK)) {
+      setStillNoMatch(true);
+      setAccount('');
+      setTried(false);
+    }
+    onDone();
   }
   return (
-    <form className="form" onSubmit={(e) => void submit(e)} data-testid="mt-account-form" aria-busy={action.busy}>
-      <AccountField label={t('mt.correctAccount')} hint={t('mt.correctHelp')} value={account} onChange={setAccount} disabled={action.busy} testId="mt-account-new" />
+    <form className="form" onSubmit={(e) => void submit(e)} data-testid="mt-account-form" aria-busy={action.busy} noValidate>
+      <AccountField label={t('mt.correctAccount')} hint={t('mt.correctHelp')} value={account} onChange={setAccount} disabled={action.busy} testId="mt-account-new" showFormat={tried} />
       <div className="form-actions">
         <button type="submit" className="button" disabled={action.busy} data-testid="mt-account-submit">
           {action.busy ? t('mt.checking') : t('mt.recheck')}
         </button>
       </div>
-      {action.error && <ActionError title={t('mt.failed')} error={action.error} testId="mt-account-error" />}
+      {stillNoMatch && (
+        <p className="alert" role="status" data-testid="mt-account-still">
+          {t('mt.stillNoMatch')}
+        </p>
+      )}
+      {action.error && <ActionError title={t('mt.recheckFailed')} error={action.error} testId="mt-account-error" />}
     </form>
   );
 }

@@ -109,8 +109,9 @@ export function LoadError({ message, onRetry, testId }: { message: string; onRet
 export function ActionError({ title, error, testId }: { title: string; error: ApiError; testId?: string }) {
   const { t } = useI18n();
   return (
-    <div className="alert" role="alert" data-testid={testId}>
-      <strong>{error.status ? t('common.failedStatus', { title, status: error.status }) : title}</strong>
+    // The status is for whoever supports the user (data-status), not for the user.
+    <div className="alert" role="alert" data-testid={testId} data-status={error.status || undefined}>
+      <strong>{title}</strong>
       <span className="alert-detail">{error.status ? error.message : t('dc.up.unreachable')}</span>
     </div>
   );

@@ -285,8 +285,9 @@ export class MaternityService {
         const meanwhile = await this.storedAnswer(claim, caseNo);
         if (meanwhile && answersExactly(meanwhile, claim.subject, asked)) return this.verify(claim, templates, account, requestId);
         if (claim.status !== 'verifying') {
-          await this.deps.transaction((trx) => this.deps.audit.append(trx, { action: 'maternity.claim.refused', actor: auditActor(CLAIM_SYSTEM), subject: { type: 'mt_claim', id: claim.id }, dataSubject: claim.subject, requestId: requestId ?? null, detail: { caseId, templates, reasons: error.errors?.map((e) => e.message) ?? [] } }));
-          throw error;
+          const reasons = error.errors?.map((e) => e.message) ?? [];
+          await this.deps.transaction((trx) => this.deps.audit.append(trx, { action: 'maternity.claim.refused', actor: auditActor(CLAIM_SYSTEM), subject: { type: 'mt_claim', id: claim.id }, dataSubject: claim.subject, requestId: requestId ?? null, detail: { caseId, templates, reasons } }));
+          throw correctionRefused(error, reasons);
         }
         results = templates.map((template) => ({ template, result: 'refused' as const }));
       }
@@ -428,4 +429,11 @@ function presentRule(r: store.RuleRow): Rules {
     claimWithinDays: r.claim_within_days,
     formula: `生育津贴 = ${r.wage_year}年全市职工月平均工资 ${yuan} 元 ÷ 30 × 产假天数（${r.base_days}，难产加 ${r.difficult_birth_days}，多胞胎每多一婴加 ${r.extra_baby_days}）`,
   };
+}
+
+// The sandbox's refusal of a corrected account, as the parent reads it: what happened and what
+// to do, not "each claim's reason is listed in errors" (the reasons stay there, for programs).
+function correctionRefused(refused: Problem, reasons: readonly string[]): Problem {
+  const detail = reasons.includes('sweep') ? matMessage('mat.accountSweep') : reasons.includes('throttled') ? matMessage('mat.accountThrottled') : matMessage('mat.accountRefused');
+  return new Problem(refused.status, refused.type, matMessage('mat.title.accountRefused'), detail, refused.errors);
 }

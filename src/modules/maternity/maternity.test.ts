@@ -151,7 +151,9 @@ describe('maternity quick claim', () => {
     expect(second.json().failed).toContain('si.bank_account_is');
     const third = await correct('6299990000000000037');
     expect(third.statusCode).toBe(403);
-    expect(third.json()).toMatchObject({ type: 'urn:ludao:problem:verification-refused', errors: [{ message: 'sweep' }] });
+    // The parent reads what happened and what to do; programs still find the reason in errors.
+    expect(third.json()).toMatchObject({ type: 'urn:ludao:problem:verification-refused', title: '账号未能重新核验', code: 'mat.accountSweep', errors: [{ message: 'sweep' }] });
+    expect(third.json().detail).toMatch(/^您已为本申领填写过两个不同的账号，不能再填写第三个。/);
     const after = (await city.inject({ method: 'GET', url: `/api/maternity/claims/${claim.id}`, headers: { cookie: await citizenOf(other.parent) } })).json();
     expect(after).toMatchObject({ account: '**** 0029', status: 'pending_review' });
     while ((await city.ludao.ctx.audit.chainPending()) > 0);

@@ -18,6 +18,13 @@ export const matMessage = defineMessages({
     'zh-CN': '申领 {id} 不能更改账号：只有正在人工复核且社保卡金融账户核验未通过的申领才能重新填写账号',
     en: 'Claim {id} is {status}; only a claim in review whose account check failed takes a new account',
   },
+  'mat.title.accountRefused': { 'zh-CN': '账号未能重新核验', en: 'The account could not be checked again' },
+  'mat.accountSweep': {
+    'zh-CN': '您已为本申领填写过两个不同的账号，不能再填写第三个。如账号仍有误，请携带社会保障卡到医保经办窗口办理。',
+    en: 'You have given two different account numbers for this claim and cannot give a third. If it is still wrong, bring your social-security card to a healthcare security office.',
+  },
+  'mat.accountThrottled': { 'zh-CN': '今天的核验次数已用完，请明天再试。', en: 'No more checks can be made today: please try again tomorrow.' },
+  'mat.accountRefused': { 'zh-CN': '暂时无法重新核验账号，请联系医保经办机构。', en: 'The account cannot be checked again for now: please contact the healthcare security bureau.' },
   'mat.onlyBureauHandles': { 'zh-CN': '只有 {bureau} 才能办理生育保险待遇申领', en: 'Only {bureau} handles maternity claims' },
   'mat.noteRequired': { 'zh-CN': '请写明已核对的纸质材料，或不予批准的理由', en: 'say which paper proof was checked, or why the claim is rejected' },
   'mat.notInReview': { 'zh-CN': '申领 {id} 不在人工复核中，不能办结：只有人工复核中的申领才能办结', en: 'Claim {id} is {status}; only a claim in review is decided' },
