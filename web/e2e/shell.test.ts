@@ -70,6 +70,32 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     expect(await web.page.getByRole('heading', { level: 1 }).textContent()).toContain('市民门户');
   });
 
+  // Each role sees only the tabs and forms its roles allow, not pages that would refuse it.
+  it('shows an enterprise account who used its data, not a person’s services', async () => {
+    await signIn('enterprise', '白鹭数据');
+    await web.page.goto('/citizen');
+    await byTestId('cz-tabs').waitFor();
+    expect(await byTestId('cz-tab-uses').count()).toBe(1);
+    for (const tab of ['consents', 'maternity', 'admission']) expect(await byTestId(`cz-tab-${tab}`).count(), tab).toBe(0);
+  });
+
+  it('shows the maternity bureau’s handler the claims to review, and no school admission', async () => {
+    await signIn('medsec.handler', '蔡医保');
+    await web.page.goto('/department/verify');
+    await byTestId('sb-case-tabs').waitFor();
+    expect(await byTestId('sb-tab-maternity').count()).toBe(1);
+    expect(await byTestId('sb-tab-admission').count()).toBe(0);
+  });
+
+  it('shows the auditor a resource without a sample of records or an upload form', async () => {
+    await signIn('auditor', '郑审计');
+    await web.page.goto('/operator/catalogue/population/person');
+    await byTestId('dc-resource-name').waitFor();
+    await byTestId('dc-resource-page').locator('#dc-res-batches').waitFor();
+    expect(await web.page.locator('#dc-res-sample, #dc-res-upload').count()).toBe(0);
+    expect(await byTestId('dc-resource-page').locator('[role="alert"]').count()).toBe(0);
+  });
+
   it('switches to English, and keeps English after a reload', async () => {
     await signIn('citizen');
     await byTestId('home-greeting').waitFor();

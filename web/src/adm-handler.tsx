@@ -23,11 +23,12 @@ export interface AdmissionPageProps {
 }
 
 /**
- * Whether the admission pages are for the user: a case handler, or the administrator of an
- * education bureau (an `….edu` organisation), who configures its rounds.
+ * Whether the admission pages are for the user: a case handler or the administrator (who
+ * configures its rounds) of an education bureau (an `….edu` organisation); a maternity handler
+ * of the healthcare bureau does not run rounds.
  */
 export function runsAdmission(me: Me): boolean {
-  return me.org !== null && (me.roles.includes('case_handler') || (me.roles.includes('dept_admin') && /(^|\.)edu$/.test(me.org.code)));
+  return me.org !== null && /(^|\.)edu$/.test(me.org.code) && (me.roles.includes('case_handler') || me.roles.includes('dept_admin'));
 }
 
 /** Whether the user configures rounds (a department administrator) rather than handles them. */

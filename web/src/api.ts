@@ -24,6 +24,13 @@ export interface Me {
   roles: string[];
   org: OrgSummary | null;
   areas: Area[];
+  /** What the user's roles allow (the policy's names): pages show only what the user may use. */
+  permissions: string[];
+}
+
+/** Whether the user's roles allow `permission` (the server still checks every call). */
+export function may(me: Me, permission: string): boolean {
+  return me.permissions.includes(permission);
 }
 
 /** An RFC 9457 problem as the server sends it. */

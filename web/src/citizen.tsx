@@ -2,7 +2,7 @@
 // it, with a way to report a use as misuse), consents to verification and the verifications
 // made about me (sb-citizen.tsx). A service adds its tab with one line in TABS.
 import { Fragment, useState, type ReactNode } from 'react';
-import type { Me } from './api';
+import { may, type Me } from './api';
 import { AREA_INFO } from './areas';
 import { useApiGet } from './dc-api';
 import { useFormat } from './format';
@@ -32,15 +32,17 @@ interface CitizenTab {
   label: MessageKey;
   Page: (props: CitizenPageProps) => ReactNode;
   subpaths?: boolean;
+  /** The permission the tab's service needs; without it the tab is not shown. */
+  needs?: string;
 }
 
 // The portal's tabs, in order. A new service is one line here (and its label in i18n.ts).
 const TABS: readonly CitizenTab[] = [
   { key: 'uses', path: CITIZEN_PATH, label: 'area.citizen.f2', Page: DataUses },
-  { key: 'consents', path: `${CITIZEN_PATH}/consents`, label: 'area.citizen.f3', Page: ConsentsPage },
+  { key: 'consents', path: `${CITIZEN_PATH}/consents`, label: 'area.citizen.f3', Page: ConsentsPage, needs: 'sandbox:consent' },
   { key: 'verifications', path: `${CITIZEN_PATH}/verifications`, label: 'sb.cz.verifications', Page: MyVerificationsPage },
-  { key: 'maternity', path: `${CITIZEN_PATH}/maternity`, label: 'mt.tab', Page: MaternityClaimPage },
-  { key: 'admission', path: `${CITIZEN_PATH}/admission`, label: 'adm.tab', Page: AdmissionApplyPage },
+  { key: 'maternity', path: `${CITIZEN_PATH}/maternity`, label: 'mt.tab', Page: MaternityClaimPage, needs: 'maternity:apply' },
+  { key: 'admission', path: `${CITIZEN_PATH}/admission`, label: 'adm.tab', Page: AdmissionApplyPage, needs: 'admission:apply' },
 ];
 
 // Still planned: shown greyed after the tabs.
@@ -69,7 +71,9 @@ export function citizenRoute(path: string): CitizenRoute | null {
 /** The portal at one of its tabs. */
 export function CitizenPortal({ route, me }: { route: CitizenRoute; me: Me }) {
   const { t } = useI18n();
-  const current = TABS.find((x) => x.key === route.tab) ?? TABS[0]!;
+  // An enterprise account sees who used its data, not a person's services.
+  const tabs = TABS.filter((x) => !x.needs || may(me, x.needs));
+  const current = tabs.find((x) => x.key === route.tab) ?? tabs[0]!;
   const { Page } = current;
   return (
     <div className="page console" data-testid="area-page-citizen">
@@ -79,7 +83,7 @@ export function CitizenPortal({ route, me }: { route: CitizenRoute; me: Me }) {
         label={t('area.citizen.name')}
         testId="cz-tabs"
         current={current.key}
-        tabs={TABS.map((x) => ({ key: x.key, path: x.path, label: t(x.label), testId: `cz-tab-${x.key}` }))}
+        tabs={tabs.map((x) => ({ key: x.key, path: x.path, label: t(x.label), testId: `cz-tab-${x.key}` }))}
         planned={PLANNED.map((key) => ({ label: t(key), title: t(`${key}d` as MessageKey) }))}
       />
       <Page key={current.key} me={me} rest={route.rest} />

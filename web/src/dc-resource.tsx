@@ -1,6 +1,6 @@
 // One resource in the operator console: metadata, schema, figures, sample rows, batches, upload.
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError } from './api';
+import { ApiError, may, type Me } from './api';
 import { BatchResult, BatchTable, valueLabel } from './dc-batches';
 import {
   dcPaths,
@@ -25,11 +25,14 @@ import { LoadError, Loading, LoadState, RefreshButton, TableHead } from './ui';
 const SAMPLE_ROWS = 10;
 
 /** A resource's page; `code` as in the catalogue (population.person). */
-export function ResourcePage({ code }: { code: string }) {
+export function ResourcePage({ code, me }: { code: string; me: Me }) {
   const { lang, t } = useI18n();
+  // An auditor reads the catalogue, not the records: no sample, no upload.
+  const readsRecords = may(me, 'records:read');
+  const writesRecords = may(me, 'records:write');
   const resource = useApiGet<Resource>(dcPaths.resource(code));
   const stats = useApiGet<ResourceStats>(resource.data ? dcPaths.stats(code) : null);
-  const records = useApiGet<{ items: StoredRecord[]; next: string | null }>(resource.data ? dcPaths.records(code, SAMPLE_ROWS) : null);
+  const records = useApiGet<{ items: StoredRecord[]; next: string | null }>(resource.data && readsRecords ? dcPaths.records(code, SAMPLE_ROWS) : null);
   const batches = useApiGet<Batch[]>(resource.data ? dcPaths.batches(code, 50) : null);
   const r = resource.data;
   const name = r ? (lang === 'en' ? r.nameEn : r.name) : code;
@@ -90,17 +93,21 @@ export function ResourcePage({ code }: { code: string }) {
             <SchemaTable fields={r.fields} keyFields={r.keyFields} />
           </section>
 
-          <section className="section" aria-labelledby="dc-res-sample">
-            <h3 id="dc-res-sample">{t('dc.res.sample', { count: SAMPLE_ROWS })}</h3>
-            <p className="muted small">{t('dc.res.sampleNote')}</p>
-            <LoadState loaded={records} />
-            {records.data && <SampleRows fields={r.fields} records={records.data.items} />}
-          </section>
+          {readsRecords && (
+            <section className="section" aria-labelledby="dc-res-sample">
+              <h3 id="dc-res-sample">{t('dc.res.sample', { count: SAMPLE_ROWS })}</h3>
+              <p className="muted small">{t('dc.res.sampleNote')}</p>
+              <LoadState loaded={records} />
+              {records.data && <SampleRows fields={r.fields} records={records.data.items} />}
+            </section>
+          )}
 
-          <section className="section panel" aria-labelledby="dc-res-upload">
-            <h3 id="dc-res-upload">{t('dc.up.title')}</h3>
-            <UploadForm code={r.code} fields={r.fields} onUploaded={refreshAfterUpload} />
-          </section>
+          {writesRecords && (
+            <section className="section panel" aria-labelledby="dc-res-upload">
+              <h3 id="dc-res-upload">{t('dc.up.title')}</h3>
+              <UploadForm code={r.code} fields={r.fields} onUploaded={refreshAfterUpload} />
+            </section>
+          )}
 
           <section className="section" aria-labelledby="dc-res-batches">
             <div className="section-head">

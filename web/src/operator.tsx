@@ -78,7 +78,7 @@ export function OperatorConsole({ route, me }: { route: OperatorRoute; me: Me })
     case 'resource':
       return (
         <ConsoleFrame tab="catalogue" titled={false}>
-          <ResourcePage key={route.code} code={route.code} />
+          <ResourcePage key={route.code} code={route.code} me={me} />
         </ConsoleFrame>
       );
   }

@@ -54,6 +54,8 @@ export const Me = Type.Object({
   roles: Type.Array(Type.String()),
   org: Type.Union([OrgSummary, Type.Null()]),
   areas: Type.Array(AreaEnum),
+  /** What the user's roles allow: the web shows only what they may use (the server checks each call). */
+  permissions: Type.Array(Type.String()),
 });
 /** The signed-in user. */
 export type Me = Static<typeof Me>;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import {
   areasFor,
+  permissionsFor,
   auditActor,
   digestsEqual,
   hasPermission,
@@ -351,6 +352,7 @@ export class IdentityService {
       roles,
       org: org ? { id: org.id, code: org.code, name: org.name, nameEn: org.name_en, kind: org.kind } : null,
       areas: areasFor(roles),
+      permissions: permissionsFor(roles),
     };
   }
 

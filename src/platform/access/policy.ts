@@ -114,6 +114,16 @@ export function areasFor(roles: readonly Role[]): Area[] {
   return AREAS.filter((area) => rolesAllow(roles, `area:${area}` as Permission));
 }
 
+/**
+ * Every permission the roles grant, in the table's order (the web shows and hides by them).
+ *
+ * @example
+ * permissionsFor(['enterprise']); // ['area:citizen', 'area:open-data', 'my_data:read', 'opendata:develop']
+ */
+export function permissionsFor(roles: readonly Role[]): Permission[] {
+  return PERMISSIONS.filter((permission) => rolesAllow(roles, permission));
+}
+
 /** True for a string that names a role. */
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
