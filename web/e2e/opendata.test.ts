@@ -182,6 +182,10 @@ describe.skipIf(!hasChromium)('the open-data portal in Chromium', () => {
     expect(await byTestId('od-preview-row').count()).toBe(0);
     expect(await byTestId('od-chart-panel').count()).toBe(0);
     expect(await text('od-curl')).toContain("-H 'X-API-Key: odk_…'");
+    // No download a link would only fail (it cannot send the key): how to download instead.
+    expect(await byTestId('od-downloads').count()).toBe(0);
+    expect(await byTestId('od-version-download').count()).toBe(0);
+    expect(await web.page.locator('#od-dl-h').locator('..').textContent()).toContain('有条件开放的数据需带上经批准的 API 密钥下载');
   });
 
   it('takes an operator’s upload from draft through review to the public catalogue', async () => {

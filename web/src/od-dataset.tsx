@@ -140,18 +140,25 @@ const DOWNLOADS: readonly { key: string; format: ExportFormat; bom?: boolean; la
 function Downloads({ dataset: d, version }: { dataset: Dataset; version: number | undefined }) {
   const { t } = useI18n();
   const offered = DOWNLOADS.filter((x) => x.format !== 'geojson' || d.formats.includes('GeoJSON'));
+  // A conditional dataset is downloaded with an approved key, which a link cannot send: no
+  // buttons that would only fail, but how to do it.
+  const conditional = d.openType === 'conditional';
   return (
     <section className="section panel" aria-labelledby="od-dl-h">
       <h3 id="od-dl-h">{t('od.dl.title')}</h3>
-      <div className="od-downloads" data-testid="od-downloads">
-        {offered.map((x) => (
-          <a key={x.key} className="button small" href={odPaths.export(d.id, x.format, { bom: x.bom, version })} download data-testid={`od-download-${x.key}`}>
-            {t(x.label)}
-          </a>
-        ))}
-      </div>
-      <p className="hint">{t('od.dl.help')}</p>
-      {d.openType === 'conditional' && (
+      {!conditional && (
+        <>
+          <div className="od-downloads" data-testid="od-downloads">
+            {offered.map((x) => (
+              <a key={x.key} className="button small" href={odPaths.export(d.id, x.format, { bom: x.bom, version })} download data-testid={`od-download-${x.key}`}>
+                {t(x.label)}
+              </a>
+            ))}
+          </div>
+          <p className="hint">{t('od.dl.help')}</p>
+        </>
+      )}
+      {conditional && (
         <>
           <p className="hint">{t('od.dl.conditional')}</p>
           <pre className="snippet">{`curl -H 'X-API-Key: odk_…' -o ${d.id}.csv \\\n  '${window.location.origin}${odPaths.export(d.id, 'csv', { version })}'`}</pre>
@@ -548,9 +555,14 @@ function Versions({ dataset: d, versions, error }: { dataset: Dataset; versions:
                 {v.reviewNote && <div className="sub">{t('od.versions.note', { note: v.reviewNote })}</div>}
               </td>
               <td className="nowrap">
-                <a href={odPaths.export(d.id, 'csv', { version: v.version })} download data-testid="od-version-download">
-                  {t('od.versions.csv', { version: v.version })}
-                </a>
+                {/* A conditional dataset's versions are downloaded with a key (see Downloads). */}
+                {d.openType === 'conditional' ? (
+                  <span className="muted">—</span>
+                ) : (
+                  <a href={odPaths.export(d.id, 'csv', { version: v.version })} download data-testid="od-version-download">
+                    {t('od.versions.csv', { version: v.version })}
+                  </a>
+                )}
               </td>
             </tr>
           )}
