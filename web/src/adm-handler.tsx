@@ -14,6 +14,7 @@ import { labelIn, useSandboxNames } from './sb-api';
 import { ResultPill } from './sb-parts';
 import { ActionError, FigureCard, ListTable, LoadedSection, LoadState, Notice, Term } from './ui';
 import { useAction, chinaDay } from './xc-api';
+import { joinList } from './xc-parts';
 
 /** What the admission pages are given: the user, their own path, and the segments after it. */
 export interface AdmissionPageProps {
@@ -247,7 +248,7 @@ function RulesView({ round, canEdit, onEdit }: { round: Round; canEdit: boolean;
             <td className="num">{c.points}</td>
             <td>{c.required ? t('adm.yes') : '—'}</td>
             <td className="code">{fixedText(c) || '—'}</td>
-            <td>{c.declare.map((p) => (lang === 'en' ? p.labelEn : p.labelZh)).join('、') || '—'}</td>
+            <td>{joinList(lang, c.declare.map((p) => (lang === 'en' ? p.labelEn : p.labelZh)))}</td>
           </tr>
         )}
       </ListTable>

@@ -14,6 +14,7 @@ import { curlExample, odPaths, OPEN_PATH, openDataAbilities, type Dataset, type 
 import { Link } from './router';
 import { useTitle } from './title';
 import { FigureCard, ListTable, Loading, LoadError, LoadState } from './ui';
+import { joinList } from './xc-parts';
 
 /** Records in the preview table, per page. */
 const PREVIEW_ROWS = 20;
@@ -175,7 +176,7 @@ function Metadata({ dataset: d }: { dataset: Dataset }) {
   const rows: [string, ReactNode][] = [
     [t('od.meta.org'), en ? d.org.nameEn : d.org.name],
     [t('od.meta.theme'), en ? d.theme.nameEn : d.theme.name],
-    [t('od.meta.tags'), d.tags.length ? d.tags.join(en ? ', ' : '、') : '—'],
+    [t('od.meta.tags'), joinList(lang, d.tags)],
     [
       t('od.meta.licence'),
       d.licence.url ? (

@@ -12,6 +12,7 @@ import { labelIn, useSandboxNames } from './sb-api';
 import { ParamInputs, paramValues, ResultPill } from './sb-parts';
 import { ActionError, ConfirmForm, LoadedSection, Notice, Term } from './ui';
 import { useAction } from './xc-api';
+import { joinList } from './xc-parts';
 
 /** The parent's page (a tab of the citizen portal): my applications, and a new one. */
 export function AdmissionApplyPage(_props: { me: Me; rest: readonly string[] }) {
@@ -99,7 +100,7 @@ function MyApplicationCard({ app, onChanged }: { app: MyApplication; onChanged: 
       )}
       {app.published && app.failed && app.failed.length > 0 && (
         <p className="small" data-testid="adm-cz-failed">
-          {t('adm.cz.failed', { claims: app.failed.map((x) => labelIn(lang, x.name, x.template)).join('、') })}
+          {t('adm.cz.failed', { claims: joinList(lang, app.failed.map((x) => labelIn(lang, x.name, x.template))) })}
         </p>
       )}
       {app.status === 'submitted' && app.roundStatus === 'open' && !withdrawing && (
@@ -199,7 +200,7 @@ function ApplyForm({ rounds, onCancel, onDone }: { rounds: readonly Round[]; onC
           ))}
         </fieldset>
         <p className="consent-text" data-testid="adm-cz-consent-text">
-          {t('adm.cz.consentText', { caseType: names.caseTypeName(round.caseType), round: round.name, claims: included.map((c) => labelIn(lang, c.name, c.template)).join('、'), until: round.endsOn })}
+          {t('adm.cz.consentText', { caseType: names.caseTypeName(round.caseType), round: round.name, claims: joinList(lang, included.map((c) => labelIn(lang, c.name, c.template))), until: round.endsOn })}
         </p>
         <label className="field inline">
           <input type="checkbox" required checked={consent} onChange={(e) => setConsent(e.target.checked)} data-testid="adm-cz-consent" />

@@ -12,6 +12,7 @@ import { ResultPill } from './sb-parts';
 import { ActionError, LoadedSection, Notice } from './ui';
 import { useAction, within } from './xc-api';
 import type { Claim, ClaimChecks } from '../../src/modules/maternity';
+import { joinList } from './xc-parts';
 
 /** The maternity claim API. */
 export const mtPaths = {
@@ -236,7 +237,7 @@ function ClaimCard({ claim, onChanged, handler = false }: { claim: Claim; onChan
       </ul>
       {failed.length > 0 && (
         <p className="small" data-testid="mt-failed">
-          {t('mt.failedChecks', { checks: failed.map((c) => labelIn(lang, c.name, c.template)).join(lang === 'en' ? ', ' : '、') })}
+          {t('mt.failedChecks', { checks: joinList(lang, failed.map((c) => labelIn(lang, c.name, c.template))) })}
         </p>
       )}
       {claim.decidedAt && (
