@@ -53,13 +53,13 @@ export const sbMessage = defineMessages({
 
   // A claim's parameters (`checkParams`): {name} is the parameter, {label} its Chinese label.
   'sb.param.unknown': { 'zh-CN': '未知参数 {names}', en: 'unknown parameter {names}' },
-  'sb.param.required': { 'zh-CN': '缺少{label}（{name}）', en: '{name} is required' },
-  'sb.param.integer': { 'zh-CN': '{label}（{name}）须为 1–1200 之间的整数', en: '{name} must be a whole number 1–1200' },
-  'sb.param.month': { 'zh-CN': '{label}（{name}）须为年月，格式为 YYYY-MM', en: '{name} must be a month YYYY-MM' },
-  'sb.param.date': { 'zh-CN': '{label}（{name}）须为日期，格式为 YYYY-MM-DD', en: '{name} must be a date YYYY-MM-DD' },
-  'sb.param.residentId': { 'zh-CN': '{label}（{name}）不是有效的公民身份号码', en: '{name} is not a valid resident ID number' },
-  'sb.param.creditCode': { 'zh-CN': '{label}（{name}）不是有效的统一社会信用代码', en: '{name} is not a valid unified social credit code' },
-  'sb.param.account': { 'zh-CN': '{label}（{name}）须为 12–30 位数字的账号', en: '{name} must be an account number of 12–30 digits' },
-  'sb.param.district': { 'zh-CN': '{label}（{name}）须为本市的区划代码之一（{codes}）', en: "{name} must be one of the city's district codes ({codes})" },
-  'sb.param.fromAfterTo': { 'zh-CN': '起始月份（from）不能晚于截止月份（to）', en: 'from must not be after to' },
+  'sb.param.required': { 'zh-CN': '缺少{label}（{name}）', en: '{labelEn} ({name}) is required' },
+  'sb.param.integer': { 'zh-CN': '{label}（{name}）须为 1–1200 之间的整数', en: '{labelEn} ({name}) must be a whole number 1–1200' },
+  'sb.param.month': { 'zh-CN': '{label}（{name}）须为年月，格式为 YYYY-MM', en: '{labelEn} ({name}) must be a month YYYY-MM' },
+  'sb.param.date': { 'zh-CN': '{label}（{name}）须为日期，格式为 YYYY-MM-DD', en: '{labelEn} ({name}) must be a date YYYY-MM-DD' },
+  'sb.param.residentId': { 'zh-CN': '{label}（{name}）不是有效的公民身份号码', en: '{labelEn} ({name}) is not a valid resident ID number' },
+  'sb.param.creditCode': { 'zh-CN': '{label}（{name}）不是有效的统一社会信用代码', en: '{labelEn} ({name}) is not a valid unified social credit code' },
+  'sb.param.account': { 'zh-CN': '{label}（{name}）须为 12–30 位数字的账号', en: '{labelEn} ({name}) must be an account number of 12–30 digits' },
+  'sb.param.district': { 'zh-CN': '{label}（{name}）须为本市的区划代码之一（{codes}）', en: "{labelEn} ({name}) must be one of the city's district codes ({codes})" },
+  'sb.param.fromAfterTo': { 'zh-CN': '起始月份（from）不能晚于截止月份（to）', en: 'the first month (from) must not be after the last (to)' },
 });

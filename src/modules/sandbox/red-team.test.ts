@@ -186,7 +186,7 @@ describe('sandbox red team', () => {
       headers: { cookie: city.cookies.edu, 'accept-language': 'en' },
       payload: { caseType: 'school_admission.sm', caseId: nextCase(), subject: s, claims: [{ template: 'si.months_insured', params: { months: 12, from: '2026-07', to: '2026-06' } }] },
     });
-    expect(badParamsEn.json()).toMatchObject({ detail: '/body/claims/0/params: from must not be after to', errors: [{ field: '/body/claims/0/params', message: 'from must not be after to' }] });
+    expect(badParamsEn.json()).toMatchObject({ detail: '/body/claims/0/params: the first month (from) must not be after the last (to)', errors: [{ field: '/body/claims/0/params', message: 'the first month (from) must not be after the last (to)', code: 'sb.param.fromAfterTo' }] });
   });
 
   it('gives every refusal one shape: status, type, title and sentence; only the reason code differs', async () => {

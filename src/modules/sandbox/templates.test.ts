@@ -17,14 +17,14 @@ describe('template parameters', () => {
 
   it('says what is wrong, looking only at the input', () => {
     const cases: [string, Record<string, unknown>, RegExp][] = [
-      ['months_insured', { months: 0, from: '2023-07', to: '2026-06' }, /months must be a whole number/],
-      ['months_insured', { months: 12, from: '2023-13', to: '2026-06' }, /from must be a month/],
-      ['months_insured', { months: 12, from: '2026-07', to: '2026-06' }, /from must not be after to/],
-      ['months_insured', { months: 12, from: '2023-07' }, /to is required/],
+      ['months_insured', { months: 0, from: '2023-07', to: '2026-06' }, /^At least months \(months\) must be a whole number/],
+      ['months_insured', { months: 12, from: '2023-13', to: '2026-06' }, /^Window from \(from\) must be a month/],
+      ['months_insured', { months: 12, from: '2026-07', to: '2026-06' }, /first month \(from\) must not be after the last \(to\)/],
+      ['months_insured', { months: 12, from: '2023-07' }, /^Window to \(to\) is required/],
       ['months_insured', { months: 12, from: '2023-07', to: '2026-06', extra: 1 }, /unknown parameter extra/],
       ['married_to', { spouse: '350203199001011230' }, /not a valid resident ID/],
       ['employed_by_since', { creditCode: '91350200MA2Y000010', since: '2024-01-01' }, /not a valid unified social credit code/],
-      ['residence_permit_since', { since: '2023-02-29' }, /since must be a date/],
+      ['residence_permit_since', { since: '2023-02-29' }, /^Since \(since\) must be a date/],
       ['owns_residence_in_district', { district: '110101' }, /district codes/],
       ['si_bank_account_is', { account: '6299-9900' }, /account number of 12–30 digits/],
     ];
@@ -35,13 +35,14 @@ describe('template parameters', () => {
     }
   });
 
-  it('says it in the reader’s language too, naming the parameter by its label in Chinese', () => {
+  it('says it in the reader’s language too, naming the parameter by its label', () => {
     const months = checkParams(kind('months_insured'), { months: 0, from: '2023-07', to: '2026-06' });
     expect(months.ok).toBe(false);
     if (months.ok) return;
-    expect(months.why).toEqual({ code: 'sb.param.integer', params: { name: 'months', label: '至少缴费月数' } });
+    expect(months.why).toEqual({ code: 'sb.param.integer', params: { name: 'months', label: '至少缴费月数', labelEn: 'At least months' } });
     expect(renderMessage(months.why, 'zh-CN')).toBe('至少缴费月数（months）须为 1–1200 之间的整数');
     expect(renderMessage(months.why, 'en')).toBe(months.message);
+    expect(months.message).toBe('At least months (months) must be a whole number 1–1200');
     const district = checkParams(kind('owns_residence_in_district'), { district: '110101' });
     if (district.ok) throw new Error('accepted a district outside the city');
     expect(renderMessage(district.why, 'zh-CN')).toMatch(/^区划代码（district）须为本市的区划代码之一（350203, /);

@@ -213,8 +213,9 @@ export interface ParamsWrong {
 
 // Built only when parameters are refused (a batch checks millions that are not).
 const wrong = (why: Message): ParamsWrong => ({ ok: false, message: renderMessage(why, 'en'), why });
-// A parameter as its messages name it: by name, and in Chinese by its label too.
-const named = (spec: ParamSpec) => ({ name: spec.name, label: spec.labelZh });
+// A parameter as its messages name it: by its label in each language, and by name (the
+// English label without the format it shows on a form: "Since (YYYY-MM-DD)" is "Since").
+const named = (spec: ParamSpec) => ({ name: spec.name, label: spec.labelZh, labelEn: spec.labelEn.replace(/\s*\([^)]*\)$/, '') });
 
 /**
  * Checks the parameters of a claim against its kind; returns the canonical values or the
