@@ -134,7 +134,8 @@ export function AttemptTable({ attempts, names, receiptPath, showDepartment = fa
           <td className="code">{a.caseId}</td>
           <td>{names.templateName(a.template)}</td>
           <td className="code" title={a.handler}>
-            {a.handler.slice(0, 8)}
+            {/* A user's id is a UUID, shown by its start; a system's name in full. */}
+            {/^[0-9a-f]{8}-[0-9a-f-]{27}$/.test(a.handler) ? a.handler.slice(0, 8) : a.handler}
           </td>
           <td>
             <ResultPill result={a.result} refusal={a.refusal} testId={`${testId}-result`} />
