@@ -2,7 +2,7 @@
 // whole Ludao (fresh test database, demo accounts) listening on a free port.
 import { describe, expect, it } from 'vitest';
 import { startTestLudao } from '../../test/support/test-ludao';
-import { hasChromium, setUpBrowserSuite, type StartedServer } from './browser';
+import { DEMO_PASSWORD, hasChromium, setUpBrowserSuite, type StartedServer } from './browser';
 
 /** A whole Ludao on the test database, listening on a free port, that serves the web app. */
 async function startWholeLudao(): Promise<StartedServer> {
@@ -68,6 +68,21 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await byTestId('area-page-citizen').waitFor();
     expect(pathname()).toBe('/citizen');
     expect(await web.page.getByRole('heading', { level: 1 }).textContent()).toContain('市民门户');
+  });
+
+  it('goes on to the page asked for once signed in, not home', async () => {
+    await web.page.goto('/operator/batches');
+    await byTestId('login-form').waitFor();
+    expect(pathname()).toBe('/login');
+    expect(new URL(web.page.url()).searchParams.get('next')).toBe('/operator/batches');
+    await byTestId('login-username').fill('operator');
+    await byTestId('login-password').fill(DEMO_PASSWORD);
+    await byTestId('login-submit').click();
+    await byTestId('shell').waitFor();
+    await web.page.waitForURL((url) => url.pathname === '/operator/batches');
+    // A next page elsewhere is not followed.
+    await web.page.goto('/login?next=//example.com/x');
+    await web.page.waitForURL((url) => url.pathname === '/');
   });
 
   // Each role sees only the tabs and forms its roles allow, not pages that would refuse it.

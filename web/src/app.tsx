@@ -12,6 +12,18 @@ type Session = { state: 'loading' } | { state: 'unreachable'; message: string } 
 
 const LOGIN_PATH = '/login';
 
+/** The login page, remembering the page that sent the reader there (none for home). */
+function loginPathFor(page: string): string {
+  return page === '/' ? LOGIN_PATH : `${LOGIN_PATH}?${new URLSearchParams({ next: page })}`;
+}
+
+/** Where to go once signed in: the page in `?next=` when it is a page of this app, else home. */
+function nextAfterLogin(): string {
+  const next = new URLSearchParams(window.location.search).get('next');
+  // Only a path of this origin ("/…", not "//host" or "/\\host"), and not the login page itself.
+  return next && /^\/(?![/\\])/.test(next) && !next.startsWith(LOGIN_PATH) ? next : '/';
+}
+
 /** The root component. */
 export function App() {
   const { t } = useI18n();
@@ -34,14 +46,15 @@ export function App() {
 
   // Signed out: the open-data portal's public pages show as they are; every other path shows the
   // login page at /login. Signed in: /login goes home.
+  // The page asked for is kept in `?next=`, to go on to once signed in.
   useEffect(() => {
-    if (session.state === 'anonymous' && path !== LOGIN_PATH && !isPublicPath(path)) navigate(LOGIN_PATH, { replace: true });
-    if (session.state === 'signed-in' && path === LOGIN_PATH) navigate('/', { replace: true });
+    if (session.state === 'anonymous' && path !== LOGIN_PATH && !isPublicPath(path)) navigate(loginPathFor(path + window.location.search), { replace: true });
+    if (session.state === 'signed-in' && path === LOGIN_PATH) navigate(nextAfterLogin(), { replace: true });
   }, [session.state, path]);
 
   const signedIn = useCallback((me: Me) => {
     setSession({ state: 'signed-in', me });
-    navigate('/');
+    navigate(nextAfterLogin());
   }, []);
 
   const signOut = useCallback(async () => {
