@@ -103,6 +103,24 @@ describe('open-data portal', () => {
       }
       const truth = await sql<{ n: number }>`select count(*)::int as n from dcr_population__person where _valid_to is null and not _deleted`.execute(ludao.ctx.db);
       expect(counts.reduce((a: number, b: number) => a + b, 0)).toBeLessThanOrEqual(truth.rows[0]!.n + 5 * counts.length);
+      // Finer groups (streets): the changelog says how many were withheld, in both languages.
+      const byStreet = await inject({
+        method: 'POST',
+        url: '/api/open/manage/datasets',
+        headers: { cookie: operator },
+        payload: {
+          meta: meta('population-by-street', { title: '各街道户籍人口（按性别）', titleEn: 'Residents by street and sex', description: '按居住街道与性别统计的人口数，小于 8 的组不公布。', theme: 'population', tags: ['人口'], updateFrequency: 'yearly' }),
+          resource: 'population.person',
+          pipeline: { kind: 'aggregate', groupBy: ['residence_street_code', 'sex'] },
+          changelog: '首次发布',
+        },
+      });
+      expect(byStreet.statusCode, byStreet.body).toBe(201);
+      const small = await sql<{ n: number }>`select count(*)::int as n from (select 1 from dcr_population__person where _valid_to is null and not _deleted
+        group by residence_street_code, sex having count(*) <= 7) g`.execute(ludao.ctx.db);
+      const withheld = small.rows[0]!.n;
+      expect(withheld).toBeGreaterThan(0);
+      expect(byStreet.json().version.changelog).toBe(`首次发布\n${withheld} 个分组记录数不超过 7，未公布（${withheld === 1 ? '1 group' : `${withheld} groups`} of 7 or fewer records withheld）`);
     });
 
     it('refuses raw rows of people, identifiers, names and exact dates of birth, with the reason, storing nothing', async () => {

@@ -105,7 +105,8 @@ export async function deriveRows(reader: RecordReader, resource: SharedResource,
     }
     kept.push({ ...row, count: shown });
   }
-  const notes = suppressed > 0 ? [`${suppressed} 个分组记录数不超过 7，未公布（${suppressed} groups of 7 or fewer records withheld）`] : [];
+  const groups = suppressed === 1 ? '1 group' : `${suppressed} groups`;
+  const notes = suppressed > 0 ? [`${suppressed} 个分组记录数不超过 ${SUPPRESS_AT_MOST}，未公布（${groups} of ${SUPPRESS_AT_MOST} or fewer records withheld）`] : [];
   async function* once(): AsyncGenerator<Record<string, unknown>[]> {
     for (let i = 0; i < kept.length; i += PAGE) yield kept.slice(i, i + PAGE);
   }
