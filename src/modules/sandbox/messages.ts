@@ -57,6 +57,7 @@ export const sbMessage = defineMessages({
   'sb.param.integer': { 'zh-CN': '{label}（{name}）须为 1–1200 之间的整数', en: '{labelEn} ({name}) must be a whole number 1–1200' },
   'sb.param.month': { 'zh-CN': '{label}（{name}）须为年月，格式为 YYYY-MM', en: '{labelEn} ({name}) must be a month YYYY-MM' },
   'sb.param.date': { 'zh-CN': '{label}（{name}）须为日期，格式为 YYYY-MM-DD', en: '{labelEn} ({name}) must be a date YYYY-MM-DD' },
+  'sb.param.future': { 'zh-CN': '{label}（{name}）不能晚于今天', en: '{labelEn} ({name}) must not be after today' },
   'sb.param.residentId': { 'zh-CN': '{label}（{name}）不是有效的公民身份号码', en: '{labelEn} ({name}) is not a valid resident ID number' },
   'sb.param.creditCode': { 'zh-CN': '{label}（{name}）不是有效的统一社会信用代码', en: '{labelEn} ({name}) is not a valid unified social credit code' },
   'sb.param.account': { 'zh-CN': '{label}（{name}）须为 12–30 位数字的账号', en: '{labelEn} ({name}) must be an account number of 12–30 digits' },

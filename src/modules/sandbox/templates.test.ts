@@ -25,6 +25,7 @@ describe('template parameters', () => {
       ['married_to', { spouse: '350203199001011230' }, /not a valid resident ID/],
       ['employed_by_since', { creditCode: '91350200MA2Y000010', since: '2024-01-01' }, /not a valid unified social credit code/],
       ['residence_permit_since', { since: '2023-02-29' }, /^Since \(since\) must be a date/],
+      ['residence_permit_since', { since: '2999-01-01' }, /^Since \(since\) must not be after today/],
       ['owns_residence_in_district', { district: '110101' }, /district codes/],
       ['si_bank_account_is', { account: '6299-9900' }, /account number of 12–30 digits/],
     ];

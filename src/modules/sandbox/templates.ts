@@ -1,3 +1,4 @@
+import { chinaDay } from '../../platform/china-time';
 import { renderMessage, type Message } from '../../platform/i18n/messages';
 import { isValidCreditCode, isValidResidentId } from '../../platform/ids';
 import { sbMessage } from './messages';
@@ -248,6 +249,9 @@ export function checkParams(kind: PredicateKind, raw: Record<string, unknown>): 
         if (!DAY.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`)) || new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) !== text) {
           return wrong(sbMessage('sb.param.date', named(spec)));
         }
+        // Every date a claim takes is a "since": one after today holds for no one, and would
+        // only be answered "no match".
+        if (text > chinaDay(new Date())) return wrong(sbMessage('sb.param.future', named(spec)));
         params[spec.name] = text;
         break;
       case 'resident_id':
