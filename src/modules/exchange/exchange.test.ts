@@ -166,7 +166,7 @@ describe('exchange', () => {
       // As evidence, what was sent, with U+FFFD where the NUL was.
       expect(logged[0]!.purpose).toBe('ab\uFFFDcd');
       expect(logged[1]!.subjects).toEqual(['3502\uFFFDX']);
-      expect(logged[4]!.reason).toBe('/querystring/limit: must be integer');
+      expect(logged[4]!.reason).toBe('/querystring/limit: must be a whole number');
       expect(JSON.parse(logged[6]!.reason_params!)).toEqual({ name: 'na\uFFFDme' });
       expect(await new CallLog(ludao.ctx.db, ludao.ctx.audit).verify()).toMatchObject({ ok: true });
     });

@@ -81,7 +81,7 @@ describe('identity over HTTP', () => {
   it('refuses a login body with wrong types or unknown fields, naming the field', async () => {
     const wrongType = await inject({ method: 'POST', url: '/api/auth/login', payload: { username: 123, password: 'x' } });
     expect(wrongType.statusCode).toBe(400);
-    expect(wrongType.json().errors).toContainEqual({ field: '/body/username', message: '应当是 string 类型', code: 'schema.type' });
+    expect(wrongType.json().errors).toContainEqual({ field: '/body/username', message: '应为文本', code: 'schema.type' });
     const extra = await inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'a', password: 'b', admin: true } });
     expect(extra.json().errors).toContainEqual({ field: '/body/admin', message: '不是已知字段', code: 'http.field.unknown' });
   });

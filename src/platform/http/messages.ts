@@ -38,7 +38,18 @@ export const httpMessage = defineMessages({
   'http.field.jsonSyntax': { 'zh-CN': 'JSON 语法错误：{parser}', en: '{parser}' },
   'http.badUrl': { 'zh-CN': '路径“{path}”含有无效的百分号编码', en: 'The path "{path}" holds an invalid percent-encoding' },
   'http.paramTooLong': { 'zh-CN': '路径参数过长（最多 {limit} 个字符）', en: 'A path parameter is too long (at most {limit} characters)' },
-  // A schema rule's message as Ajv words it, in each language (ajv-i18n for Chinese).
+  // The schema rules a form's reader meets most, in our words (Ajv's show a regex, or "must NOT
+  // have fewer than"); {type} and {format} are worded in each language as parameters.
+  'http.field.type': { 'zh-CN': '应为{zh}', en: 'must be {en}' },
+  'http.field.minLength': { 'zh-CN': '至少 {limit} 个字符', en: 'must be at least {limit} characters long' },
+  'http.field.maxLength': { 'zh-CN': '最多 {limit} 个字符', en: 'must be at most {limit} characters long' },
+  'http.field.minimum': { 'zh-CN': '不能小于 {limit}', en: 'must be at least {limit}' },
+  'http.field.maximum': { 'zh-CN': '不能大于 {limit}', en: 'must be at most {limit}' },
+  'http.field.minItems': { 'zh-CN': '至少 {limit} 项', en: 'must have at least {limit} items' },
+  'http.field.maxItems': { 'zh-CN': '最多 {limit} 项', en: 'must have at most {limit} items' },
+  'http.field.pattern': { 'zh-CN': '格式不正确', en: 'is not in the expected form' },
+  'http.field.format': { 'zh-CN': '应为{zh}', en: 'must be {en}' },
+  // Any other schema rule's message as Ajv words it, in each language (ajv-i18n for Chinese).
   'http.field.schema': { 'zh-CN': '{zh}', en: '{en}' },
   'http.internal': { 'zh-CN': '服务端出错；日志中可按请求编号查到原因', en: 'Something went wrong on our side; the request id identifies it in the logs' },
 });
