@@ -134,4 +134,28 @@ describe.skipIf(!hasChromium)('the maternity quick claim in Chromium, phone-size
     expect(await claim.getByTestId('mt-amount').textContent()).toContain('29,073.33');
     await fitsThePhone();
   });
+
+  it('lets the bureau’s administrator set the next version of the rules, in force at once', async () => {
+    await signIn('medsec.admin', '林医保');
+    await web.page.goto('/department');
+    await byTestId('sb-tab-maternity-rules').click();
+    const current = byTestId('mt-rules-current');
+    await current.waitFor();
+    const before = Number(await current.getAttribute('data-version'));
+    expect(before).toBeGreaterThan(0);
+    expect(await current.textContent()).toContain('8,900.00');
+    // The form starts from the rules in force.
+    expect(await byTestId('mt-rules-baseDays').inputValue()).toBe('98');
+    await byTestId('mt-rules-avgMonthlyWage').fill('9100.50');
+    await byTestId('mt-rules-submit').click();
+    await byTestId('mt-rules-saved').waitFor();
+    expect(await text('mt-rules-saved')).toBe(`第 ${before + 1} 版规则已生效。`);
+    await web.page.locator(`[data-testid="mt-rules-current"][data-version="${before + 1}"]`).waitFor();
+    expect(await text('mt-rules-current')).toContain('9,100.50');
+    // What parents now read when they file.
+    const api = await web.apiAs('mother.001');
+    const checks = (await (await api.get('/api/maternity/checks')).json()) as { rules: { version: number; avgMonthlyWageFen: number } };
+    expect(checks.rules).toMatchObject({ version: before + 1, avgMonthlyWageFen: 910050 });
+    await api.dispose();
+  });
 });

@@ -10,7 +10,7 @@ import { Title } from './title';
 import { pathSegments } from './router';
 import { AdmissionPage, runsAdmission } from './adm-handler';
 import { VerifyPage, type CasePageProps } from './sb-handler';
-import { handlesMaternity, MaternityQueuePage } from './sv-maternity';
+import { configuresMaternity, handlesMaternity, MaternityQueuePage, MaternityRulesPage } from './sv-maternity';
 import { AreaHeader, TabNav } from './ui';
 import { AskPage } from './xc-ask';
 import { CallsPage, ChannelsPage } from './xc-channels';
@@ -49,6 +49,7 @@ interface CaseTab {
 const CASE_TABS: readonly CaseTab[] = [
   { key: 'verify', path: `${DEPARTMENT_PATH}/verify`, label: 'sb.tab.verify', Page: VerifyPage, subpaths: true },
   { key: 'maternity', path: `${DEPARTMENT_PATH}/maternity`, label: 'mt.review.tab', Page: MaternityQueuePage, opens: handlesMaternity },
+  { key: 'maternity-rules', path: `${DEPARTMENT_PATH}/maternity-rules`, label: 'mt.rules.tab', Page: MaternityRulesPage, opens: configuresMaternity },
   { key: 'admission', path: `${DEPARTMENT_PATH}/admission`, label: 'adm.tab', Page: AdmissionPage, subpaths: true, opens: runsAdmission },
 ];
 

@@ -1,7 +1,8 @@
 // The maternity-insurance quick claim (生育险快速申领): the parent's phone-sized page (declare
 // spouse, child and social-security card account, consent to exactly four checks; see status,
-// amount and which checks failed; correct the account) and the healthcare security bureau's
-// queue (claims in review naming the failed checks; approve after a paper proof, or reject).
+// amount and which checks failed; correct the account), the healthcare security bureau's
+// queue (claims in review naming the failed checks; approve after a paper proof, or reject), and
+// its allowance rules (its administrator sets the next version).
 import { useState, type FormEvent } from 'react';
 import { api, type Me } from './api';
 import { useApiGet } from './dc-api';
@@ -9,7 +10,7 @@ import { useFormat } from './format';
 import { useI18n, type Lang, type MessageKey } from './i18n';
 import { labelIn } from './sb-api';
 import { ResultPill } from './sb-parts';
-import { ActionError, LoadedSection, Notice } from './ui';
+import { ActionError, LoadedSection, LoadState, Notice } from './ui';
 import { useAction, within } from './xc-api';
 import type { Claim, ClaimChecks } from '../../src/modules/maternity';
 import { joinList } from './xc-parts';
@@ -21,6 +22,7 @@ export const mtPaths = {
   account: (id: string) => `/api/maternity/claims/${encodeURIComponent(id)}/account`,
   decision: (id: string) => `/api/maternity/claims/${encodeURIComponent(id)}/decision`,
   queue: (status: QueueStatus) => `/api/maternity/queue?status=${status}`,
+  rules: '/api/maternity/rules',
 };
 
 type QueueStatus = 'pending_review' | 'approved' | 'rejected' | 'all';
@@ -366,5 +368,132 @@ export function MaternityQueuePage(_props: { me: Me; path: string; rest: readonl
         </>
       )}
     </LoadedSection>
+  );
+}
+
+/** Whether the user sets the bureau's allowance rules: its department administrator. */
+export function configuresMaternity(me: Me): boolean {
+  return me.permissions.includes('maternity:configure') && within(me.org?.code, BUREAU);
+}
+
+// The rules' numbers as the form holds them: text, so that a field can be empty while typed.
+type RulesDraft = Record<'wageYear' | 'avgMonthlyWage' | 'baseDays' | 'difficultBirthDays' | 'extraBabyDays' | 'minMonths' | 'windowMonths' | 'claimWithinDays', string>;
+
+const RULE_FIELDS: readonly { key: keyof RulesDraft; label: MessageKey; min: number; max: number; step?: string }[] = [
+  { key: 'wageYear', label: 'mt.rules.wageYear', min: 2000, max: 2100 },
+  { key: 'avgMonthlyWage', label: 'mt.rules.avgMonthlyWage', min: 0.01, max: 1_000_000, step: '0.01' },
+  { key: 'baseDays', label: 'mt.rules.baseDays', min: 1, max: 1000 },
+  { key: 'difficultBirthDays', label: 'mt.rules.difficultBirthDays', min: 0, max: 1000 },
+  { key: 'extraBabyDays', label: 'mt.rules.extraBabyDays', min: 0, max: 1000 },
+  { key: 'minMonths', label: 'mt.rules.minMonths', min: 1, max: 120 },
+  { key: 'windowMonths', label: 'mt.rules.windowMonths', min: 1, max: 120 },
+  { key: 'claimWithinDays', label: 'mt.rules.claimWithinDays', min: 1, max: 3650 },
+];
+
+function draftOf(rules: ClaimChecks['rules'] | undefined): RulesDraft {
+  const text = (n: number | undefined) => (n === undefined ? '' : String(n));
+  return {
+    wageYear: text(rules?.wageYear),
+    avgMonthlyWage: rules ? (rules.avgMonthlyWageFen / 100).toFixed(2) : '',
+    baseDays: text(rules?.baseDays),
+    difficultBirthDays: text(rules?.difficultBirthDays),
+    extraBabyDays: text(rules?.extraBabyDays),
+    minMonths: text(rules?.minMonths),
+    windowMonths: text(rules?.windowMonths),
+    claimWithinDays: text(rules?.claimWithinDays),
+  };
+}
+
+/**
+ * The bureau's allowance rules (a tab of its administrator's workbench): those in force, and a
+ * form for the next version. Claims filed from then on are computed by it; filed ones keep theirs.
+ */
+export function MaternityRulesPage(_props: { me: Me; path: string; rest: readonly string[] }) {
+  const { lang, t } = useI18n();
+  const checks = useApiGet<ClaimChecks>(mtPaths.checks);
+  const [saved, setSaved] = useState<number | null>(null);
+  // None configured yet: the form starts empty.
+  const none = checks.error?.problem?.code === 'mat.noRules';
+  const rules = checks.data?.rules;
+  return (
+    <section className="section" aria-labelledby="mt-rules-h" data-testid="mt-rules">
+      <div className="section-head">
+        <h2 id="mt-rules-h">{t('mt.rules.title')}</h2>
+      </div>
+      <p className="muted small">{t('mt.rules.help')}</p>
+      {!none && <LoadState loaded={checks} />}
+      {rules && (
+        <div className="panel" data-testid="mt-rules-current" data-version={rules.version}>
+          <h3>{t('mt.rules.current', { version: rules.version })}</h3>
+          <p>{t('mt.formula', { year: rules.wageYear, wage: money(lang, rules.avgMonthlyWageFen), base: rules.baseDays, difficult: rules.difficultBirthDays, extra: rules.extraBabyDays })}</p>
+          <p className="small">{t('mt.rules.eligibility', { months: rules.minMonths, window: rules.windowMonths, days: rules.claimWithinDays })}</p>
+        </div>
+      )}
+      {saved !== null && <Notice testId="mt-rules-saved">{t('mt.rules.saved', { version: saved })}</Notice>}
+      {(rules || none) && (
+        <RulesForm
+          key={rules?.version ?? 0}
+          initial={draftOf(rules)}
+          onSaved={(version) => {
+            setSaved(version);
+            checks.reload();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function RulesForm({ initial, onSaved }: { initial: RulesDraft; onSaved: (version: number) => void }) {
+  const { t } = useI18n();
+  const [draft, setDraft] = useState(initial);
+  const action = useAction();
+  async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
+    event.preventDefault();
+    if (action.busy) return;
+    const whole = (key: keyof RulesDraft) => Number(draft[key]);
+    const body = {
+      wageYear: whole('wageYear'),
+      // Yuan as typed, to fen without binary fractions creeping in.
+      avgMonthlyWageFen: Math.round(Number(draft.avgMonthlyWage) * 100),
+      baseDays: whole('baseDays'),
+      difficultBirthDays: whole('difficultBirthDays'),
+      extraBabyDays: whole('extraBabyDays'),
+      minMonths: whole('minMonths'),
+      windowMonths: whole('windowMonths'),
+      claimWithinDays: whole('claimWithinDays'),
+    };
+    const set = await action.run(() => api<{ version: number }>('PUT', mtPaths.rules, body));
+    if (set) onSaved(set.version);
+  }
+  return (
+    <form className="form" onSubmit={(e) => void submit(e)} data-testid="mt-rules-form" aria-busy={action.busy}>
+      <h3>{t('mt.rules.next')}</h3>
+      <div className="form-grid">
+        {RULE_FIELDS.map((f) => (
+          <label key={f.key} className="field">
+            <span>{t(f.label)}</span>
+            <input
+              type="number"
+              inputMode="decimal"
+              required
+              min={f.min}
+              max={f.max}
+              step={f.step ?? '1'}
+              value={draft[f.key]}
+              onChange={(e) => setDraft({ ...draft, [f.key]: e.target.value })}
+              disabled={action.busy}
+              data-testid={`mt-rules-${f.key}`}
+            />
+          </label>
+        ))}
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="button primary" disabled={action.busy} data-testid="mt-rules-submit">
+          {t('mt.rules.submit')}
+        </button>
+      </div>
+      {action.error && <ActionError title={t('mt.rules.failed')} error={action.error} testId="mt-rules-error" />}
+    </form>
   );
 }
