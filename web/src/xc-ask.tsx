@@ -59,7 +59,7 @@ export function AskPage({ me }: { me: Me }) {
       <form className="toolbar" role="search" onSubmit={submit}>
         <label className="field grow">
           <span>{t('xc.ask.resource')}</span>
-          <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('xc.ask.placeholder')} maxLength={200} spellCheck={false} data-testid="xc-ask-search" />
+          <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('xc.ask.placeholder')} required maxLength={200} spellCheck={false} data-testid="xc-ask-search" />
         </label>
         <button type="submit" className="button" data-testid="xc-ask-go">
           {t('xc.ask.go')}
