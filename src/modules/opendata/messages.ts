@@ -129,7 +129,7 @@ export const odMessage = defineMessages({
   // Reading data.
   'od.conditionalNeedsKey': {
     'zh-CN': '数据集 {id} 为有条件开放：请先申请，获批后使用获得的 API 密钥调用',
-    en: '{id} is open on conditions (有条件开放): apply for it, then call with the API key you are given',
+    en: '{id} is open on conditions: apply for it, then call with the API key you are given',
   },
   'od.keyNotApproved': { 'zh-CN': '数据集 {id} 为有条件开放：此密钥未获批准访问该数据集', en: '{id} is open on conditions: this key is not approved for it' },
   'od.noGeo': { 'zh-CN': '数据集 {id} 没有经纬度列，不提供 GeoJSON 格式', en: '{id} has no latitude and longitude columns: GeoJSON is not offered' },
