@@ -81,6 +81,9 @@ describe.skipIf(!hasChromium)('operator console in Chromium', () => {
     expect(await web.page.title()).toContain('人口基础信息');
     const meta = await text('dc-resource-meta');
     for (const seen of ['厦门市公安局', '每日', '无条件共享', '不予开放', '公民身份号码 (id)']) expect(meta).toContain(seen);
+    // The abstract in the page's language only.
+    expect(await text('dc-resource-abstract')).toBe('本市常住人口的身份、户籍、婚姻状况与居住地信息，以公民身份号码为主键。');
+    expect(meta).toContain('数据表');
     const schema = await text('dc-schema');
     for (const seen of ['公民身份号码', '高度敏感', '婚姻状况']) expect(schema).toContain(seen);
     expect(await figure('dc-stat-records-value')).toBe(300);

@@ -72,7 +72,7 @@ export function ResourcePage({ code, me }: { code: string; me: Me }) {
             <p className="code" data-testid="dc-resource-code">
               {r.code}
             </p>
-            <p className="abstract">{r.abstract}</p>
+            <p className="abstract" data-testid="dc-resource-abstract">{lang === 'en' ? (r.abstractEn ?? r.abstract) : r.abstract}</p>
           </header>
 
           <section className="section" aria-labelledby="dc-res-stats">
@@ -161,13 +161,13 @@ function Metadata({ resource: r }: { resource: Resource }) {
     [t('dc.meta.category'), [r.category, r.item, r.subItem].filter(Boolean).join(' / ')],
     [t('dc.meta.updateCycle'), valueLabel(lang, 'cycle', r.updateCycle)],
     [t('dc.meta.sharingType'), valueLabel(lang, 'sharing', r.sharingType)],
-    [t('dc.meta.sharingCondition'), r.sharingCondition ?? '—'],
+    [t('dc.meta.sharingCondition'), (en ? (r.sharingConditionEn ?? r.sharingCondition) : r.sharingCondition) ?? '—'],
     [t('dc.meta.sharingMethod'), valueLabel(lang, 'method', r.sharingMethod)],
     [t('dc.meta.legalBasis'), r.legalBasis ?? '—'],
     [t('dc.meta.openType'), valueLabel(lang, 'open', r.openType)],
     [t('dc.meta.keyFields'), r.keyFields.map(label).join(', ')],
     [t('dc.meta.subject'), r.subject ? `${label(r.subject.field)} · ${valueLabel(lang, 'subject', r.subject.kind)}` : '—'],
-    [t('dc.meta.format'), r.format],
+    [t('dc.meta.format'), valueLabel(lang, 'format', r.format)],
     [t('dc.meta.version'), t('dc.meta.versionValue', { version: r.version, date: f.dateTime(r.updatedAt) })],
     [t('dc.meta.publishDate'), r.publishDate],
   ];

@@ -136,7 +136,7 @@ function AccessPanel({ code, me }: { code: string; me: Me }) {
         {a.sharingCondition && (
           <div>
             <dt>{t('dc.meta.sharingCondition')}</dt>
-            <dd data-testid="xc-access-condition">{a.sharingCondition}</dd>
+            <dd data-testid="xc-access-condition">{lang === 'en' ? (a.sharingConditionEn ?? a.sharingCondition) : a.sharingCondition}</dd>
           </div>
         )}
       </dl>

@@ -56,8 +56,8 @@ export interface FileImport {
 
 const SEARCH_SPLIT = /[\s,，、]+/;
 
-function searchText(spec: { code: string; name: string; nameEn: string; abstract: string; category: string; item?: string | null }, fields: readonly FieldSpec[]): string {
-  return [spec.code, spec.name, spec.nameEn, spec.abstract, spec.category, spec.item ?? '', ...fields.flatMap((f) => [f.name, f.labelZh, f.labelEn])].join(' ').toLowerCase();
+function searchText(spec: { code: string; name: string; nameEn: string; abstract: string; abstractEn?: string | null; category: string; item?: string | null }, fields: readonly FieldSpec[]): string {
+  return [spec.code, spec.name, spec.nameEn, spec.abstract, spec.abstractEn ?? '', spec.category, spec.item ?? '', ...fields.flatMap((f) => [f.name, f.labelZh, f.labelEn])].join(' ').toLowerCase();
 }
 
 /** Masks a value of a sensitive field (level 3 and up) for display. */
@@ -137,10 +137,12 @@ export class DatacentreService {
         item: spec.item ?? null,
         sub_item: spec.subItem ?? null,
         abstract: spec.abstract,
+        abstract_en: spec.abstractEn ?? null,
         format: spec.format ?? 'table',
         update_cycle: spec.updateCycle,
         sharing_type: spec.sharingType,
         sharing_condition: spec.sharingCondition ?? null,
+        sharing_condition_en: spec.sharingConditionEn ?? null,
         sharing_method: spec.sharingMethod ?? 'api',
         legal_basis: spec.legalBasis ?? null,
         open_type: spec.openType,
@@ -190,7 +192,7 @@ export class DatacentreService {
     await this.deps.transaction(async (trx) => {
       for (const add of change.add ?? []) await store.addRecordColumn(trx, resource.table_name, storedField(add));
       await store.insertResourceVersion(trx, { resourceId: resource.id, version, fields, change: change.note, createdBy: caller.id });
-      await store.setResourceVersion(trx, resource.id, version, searchText({ ...resource, nameEn: resource.name_en }, fields));
+      await store.setResourceVersion(trx, resource.id, version, searchText({ ...resource, nameEn: resource.name_en, abstractEn: resource.abstract_en }, fields));
       await this.resources.announce(trx, code);
       await this.deps.audit.append(trx, { action: 'datacentre.resource.evolve', actor: auditActor(caller), subject: { type: 'dc_resource', id: code }, detail: { version, add: change.add?.map((f) => f.name) ?? [], deprecate: change.deprecate ?? [] } });
     });
@@ -537,10 +539,12 @@ function present(r: ResourceWithFields, orgs: Map<string, { name: string; nameEn
     item: r.item,
     subItem: r.sub_item,
     abstract: r.abstract,
+    abstractEn: r.abstract_en,
     format: r.format,
     updateCycle: r.update_cycle,
     sharingType: r.sharing_type,
     sharingCondition: r.sharing_condition,
+    sharingConditionEn: r.sharing_condition_en,
     sharingMethod: r.sharing_method,
     legalBasis: r.legal_basis,
     openType: r.open_type,

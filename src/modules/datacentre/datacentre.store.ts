@@ -43,10 +43,12 @@ export interface ResourceRow {
   item: string | null;
   sub_item: string | null;
   abstract: string;
+  abstract_en: string | null;
   format: string;
   update_cycle: string;
   sharing_type: string;
   sharing_condition: string | null;
+  sharing_condition_en: string | null;
   sharing_method: string;
   legal_basis: string | null;
   open_type: string;
@@ -140,11 +142,11 @@ export async function domainExists(db: AnyDb, code: string): Promise<boolean> {
 /** Adds a resource row (its version-1 schema goes in with `insertResourceVersion`). */
 export async function insertResource(db: AnyDb, r: Omit<ResourceRow, 'updated_at'>): Promise<void> {
   await sql`insert into dc_resource (id, code, table_name, name, name_en, domain_code, provider_org_code, category, item, sub_item,
-      abstract, format, update_cycle, sharing_type, sharing_condition, sharing_method, legal_basis, open_type, key_fields,
+      abstract, abstract_en, format, update_cycle, sharing_type, sharing_condition, sharing_condition_en, sharing_method, legal_basis, open_type, key_fields,
       subject_field, subject_kind, related_codes, is_base_registry, version, publish_date, search_text)
     values (${r.id}, ${r.code}, ${r.table_name}, ${r.name}, ${r.name_en}, ${r.domain_code}, ${r.provider_org_code}, ${r.category},
-      ${r.item}, ${r.sub_item}, ${r.abstract}, ${r.format}, ${r.update_cycle}, ${r.sharing_type}, ${r.sharing_condition},
-      ${r.sharing_method}, ${r.legal_basis}, ${r.open_type}, ${r.key_fields}, ${r.subject_field}, ${r.subject_kind},
+      ${r.item}, ${r.sub_item}, ${r.abstract}, ${r.abstract_en}, ${r.format}, ${r.update_cycle}, ${r.sharing_type}, ${r.sharing_condition},
+      ${r.sharing_condition_en}, ${r.sharing_method}, ${r.legal_basis}, ${r.open_type}, ${r.key_fields}, ${r.subject_field}, ${r.subject_kind},
       ${r.related_codes}, ${r.is_base_registry}, ${r.version}, ${r.publish_date}, ${r.search_text})`.execute(db);
 }
 

@@ -11,6 +11,7 @@ import { oneIndexForVersionsByKey } from './migrations/0006-one-index-for-versio
 import { noSubjectIndexWhereSubjectIsKey } from './migrations/0007-no-subject-index-where-subject-is-key';
 import { subjectIndexWhereKeyIsNotStoredAsSubject } from './migrations/0008-subject-index-where-key-is-not-stored-as-subject';
 import { messagesAsCodes } from './migrations/0009-messages-as-codes';
+import { englishTexts } from './migrations/0010-english-texts';
 import { signIn, startTestLudao, type TestLudao } from '../../../test/support/test-ludao';
 
 const PASSWORD = 'ludao-demo-2026';
@@ -592,5 +593,29 @@ describe('data centre', () => {
     await messagesAsCodes.up(db);
     const again = await post('/api/dc/resources/test.widget/batches', staff, { idempotencyKey: 'after-codes', operation: 'upsert', records: [{ widget_no: 'B2', owner_id: ID_A, made_on: '2023-13-01' }, { widget_no: 'B4', owner_id: ID_A }] });
     expect((await get(`/api/dc/batches/${again.json().batch.id}/errors`, staff, 'zh-CN')).json()).toEqual([{ rowNumber: 1, field: 'made_on', reason: '日期不存在：2023-13-01', code: 'dc.row.notRealDate' }]);
+  });
+
+  it('keeps a resource’s abstract and sharing condition in each language, splitting texts that held both (migration 0010)', async () => {
+    const person = (await get('/api/dc/resources/population.person', operator)).json();
+    expect(person).toMatchObject({ abstract: '本市常住人口的身份、户籍、婚姻状况与居住地信息，以公民身份号码为主键。', abstractEn: 'Residents with identity, household registration, marital status and residence.' });
+    const marriage = (await get('/api/dc/resources/civil_affairs.marriage', operator)).json();
+    expect(marriage).toMatchObject({ sharingCondition: '因履行法定职责需要，经提供部门审核同意后共享', sharingConditionEn: 'On request, for a statutory duty, approved by the provider' });
+    // A database from before: both languages in one text. Down joins them; up splits them again.
+    const db = ludao.tdb.db as unknown as Kysely<unknown>;
+    const texts = async () =>
+      (await sql<{ code: string; abstract: string; abstract_en: string | null; sharing_condition: string | null; sharing_condition_en: string | null }>`
+        select code, abstract, abstract_en, sharing_condition, sharing_condition_en from dc_resource order by code`.execute(db)).rows;
+    const split = await texts();
+    await englishTexts.down!(db);
+    const joined = (await sql<{ code: string; abstract: string; sharing_condition: string | null }>`select code, abstract, sharing_condition from dc_resource order by code`.execute(db)).rows;
+    expect(joined.find((r) => r.code === 'population.person')!.abstract).toBe('本市常住人口的身份、户籍、婚姻状况与居住地信息，以公民身份号码为主键。Residents with identity, household registration, marital status and residence.');
+    expect(joined.find((r) => r.code === 'civil_affairs.marriage')!.sharing_condition).toBe('因履行法定职责需要，经提供部门审核同意后共享 (On request, for a statutory duty, approved by the provider)');
+    // A text in one language only stays as it is.
+    await sql`update dc_resource set abstract = '只有中文的摘要。' where code = 'test.widget'`.execute(db);
+    await englishTexts.up(db);
+    const again = await texts();
+    expect(again.filter((r) => r.code !== 'test.widget')).toEqual(split.filter((r) => r.code !== 'test.widget'));
+    expect(again.find((r) => r.code === 'test.widget')).toMatchObject({ abstract: '只有中文的摘要。', abstract_en: null });
+    expect(split.filter((r) => r.code.startsWith('spatial.') || r.code.startsWith('population.')).every((r) => r.abstract_en !== null)).toBe(true);
   });
 });

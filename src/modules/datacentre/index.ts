@@ -9,6 +9,7 @@ import { oneIndexForVersionsByKey } from './migrations/0006-one-index-for-versio
 import { noSubjectIndexWhereSubjectIsKey } from './migrations/0007-no-subject-index-where-subject-is-key';
 import { subjectIndexWhereKeyIsNotStoredAsSubject } from './migrations/0008-subject-index-where-key-is-not-stored-as-subject';
 import { messagesAsCodes } from './migrations/0009-messages-as-codes';
+import { englishTexts } from './migrations/0010-english-texts';
 
 export { BUILTIN_RESOURCES, DOMAINS, UPDATE_CYCLES, type BuiltinResource } from './catalogue';
 export type { Batch, FieldSpec, Resource, ResourceSpec, ResourceStats, StoredRecord } from './datacentre.contract';
@@ -40,6 +41,7 @@ export const datacentreModule: LudaoModule = {
     '0007-no-subject-index-where-subject-is-key': noSubjectIndexWhereSubjectIsKey,
     '0008-subject-index-where-key-is-not-stored-as-subject': subjectIndexWhereKeyIsNotStoredAsSubject,
     '0009-messages-as-codes': messagesAsCodes,
+    '0010-english-texts': englishTexts,
   },
   async register(ctx) {
     const service = createDatacentreService(ctx);

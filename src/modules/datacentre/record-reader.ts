@@ -15,6 +15,8 @@ export interface SharedResource {
   providerOrgCode: string;
   sharingType: 'unconditional' | 'conditional' | 'not_shared';
   sharingCondition: string | null;
+  /** The condition in English, where the provider wrote one. */
+  sharingConditionEn: string | null;
   legalBasis: string | null;
   /** Whether the public may see data derived from it (open data). */
   openType: 'unconditional' | 'conditional' | 'not_open';
@@ -95,6 +97,7 @@ export class RecordReader {
         providerOrgCode: r.provider_org_code,
         sharingType: r.sharing_type as SharedResource['sharingType'],
         sharingCondition: r.sharing_condition,
+        sharingConditionEn: r.sharing_condition_en,
         legalBasis: r.legal_basis,
         openType: r.open_type as SharedResource['openType'],
         subjectKind: r.subject_kind,

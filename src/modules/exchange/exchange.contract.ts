@@ -113,6 +113,7 @@ export const ResourceAccess = Type.Object({
   providerOrg: Type.String(),
   sharingType: Type.String(),
   sharingCondition: Nullable(Type.String()),
+  sharingConditionEn: Nullable(Type.String()),
   legalBasis: Nullable(Type.String()),
   fields: Type.Array(Type.Object({ name: Type.String(), labelZh: Type.String(), labelEn: Type.String(), type: Type.String(), sensitivity: Type.Integer(), deprecated: Type.Boolean() })),
   channels: Type.Array(Channel),

@@ -150,6 +150,7 @@ export class ExchangeService {
       providerOrg: resource.providerOrgCode,
       sharingType: resource.sharingType,
       sharingCondition: resource.sharingCondition,
+      sharingConditionEn: resource.sharingConditionEn,
       legalBasis: resource.legalBasis,
       fields: resource.fields,
       channels: channels.map(presentChannel),
@@ -294,7 +295,7 @@ export class ExchangeService {
     if (resource.sharingType === 'conditional') {
       throw Problem.forbidden(
         resource.sharingCondition
-          ? xcMessage('xc.conditionalNeedsRequest', { resource: resource.code, condition: resource.sharingCondition })
+          ? xcMessage('xc.conditionalNeedsRequest', { resource: resource.code, condition: resource.sharingCondition, conditionEn: resource.sharingConditionEn ?? resource.sharingCondition })
           : xcMessage('xc.conditionalNeedsRequestNoCondition', { resource: resource.code }),
       );
     }

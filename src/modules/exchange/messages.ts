@@ -15,7 +15,7 @@ export const xcMessage = defineMessages({
   },
   'xc.conditionalNeedsRequest': {
     'zh-CN': '{resource} 为有条件共享（{condition}）：请提交共享申请（POST /api/exchange/requests）',
-    en: '{resource} is shared on condition ({condition}): submit a request with POST /api/exchange/requests',
+    en: '{resource} is shared on condition ({conditionEn}): submit a request with POST /api/exchange/requests',
   },
   'xc.conditionalNeedsRequestNoCondition': {
     'zh-CN': '{resource} 为有条件共享（条件见资源目录）：请提交共享申请（POST /api/exchange/requests）',

@@ -12,6 +12,7 @@ const people: SharedResource = {
   providerOrgCode: 'xm.test',
   sharingType: 'unconditional',
   sharingCondition: null,
+  sharingConditionEn: null,
   legalBasis: null,
   openType: 'unconditional',
   subjectKind: 'person',
