@@ -16,6 +16,7 @@ import {
   type PendingBody,
   type PendingFromRows,
 } from './audit-store';
+import { toStorableValue } from '../storable-text';
 
 /** Who acted. `platform` is Ludao itself (migrations, seeding, background work). */
 export interface AuditActor {
@@ -294,7 +295,9 @@ function isUniqueViolation(error: unknown): boolean {
 function toPending(event: AuditEvent): { recordedAt: Date; body: PendingBody } {
   return {
     recordedAt: new Date(),
-    body: {
+    // An entry may quote what a caller sent (a field name, a reason): a NUL or a lone surrogate
+    // in it is kept as U+FFFD, so that storing the entry cannot fail on it.
+    body: toStorableValue({
       action: event.action,
       actor_type: event.actor.type,
       actor_id: event.actor.id ?? null,
@@ -307,7 +310,7 @@ function toPending(event: AuditEvent): { recordedAt: Date; body: PendingBody } {
       request_id: event.requestId ?? null,
       outcome: event.outcome ?? 'ok',
       detail: event.detail ?? {},
-    },
+    }),
   };
 }
 

@@ -9,7 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Type } from 'typebox';
 import { installAuthentication } from '../access/authenticate';
 import { requestLang } from './lang';
@@ -41,6 +41,21 @@ export interface HttpAppOptions {
 
 /** The longest path parameter the router passes on (schemas set each one's own, lower, limit). */
 const MAX_PARAM_LENGTH = 1000;
+/** The most bytes of request line and headers Node's parser takes (its default is 16 KiB). */
+const MAX_HEADER_BYTES = 192 * 1024;
+
+// A raw HTTP response with a problem, for a request Node's parser refused.
+function clientErrorResponse(code: string | undefined): string {
+  const problem =
+    code === 'HPE_HEADER_OVERFLOW'
+      ? new Problem(431, PROBLEM_TYPES.badRequest, httpMessage('http.title.headersTooLarge'), httpMessage('http.headersTooLarge', { limit: MAX_HEADER_BYTES }))
+      : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new Problem(408, PROBLEM_TYPES.badRequest, httpMessage('http.title.timeout'), httpMessage('http.timeout'))
+        : new Problem(400, PROBLEM_TYPES.badRequest, httpMessage('http.title.badRequest'), httpMessage('http.unreadable'));
+  const words = problem.render('zh-CN');
+  const body = JSON.stringify({ type: problem.type, title: words.title, status: problem.status, detail: words.detail, code: words.code });
+  return `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ''}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
 
 // ajv-formats is CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -67,13 +82,22 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
     // Longer than any path parameter's schema allows, so the schema names the parameter (400).
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Room for the longest query a route declares (an upload's metadata, percent-encoded).
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    // What Node's HTTP parser refuses (headers too large, a malformed request) never reaches
+    // Fastify: answered here as a problem, in Chinese (no request to read a language from).
+    clientErrorHandler: (error, socket) => {
+      if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorResponse((error as NodeJS.ErrnoException).code));
+      socket.destroy(error);
+    },
     // A path the router cannot decode, or a parameter longer still: problems like any other.
     frameworkErrors: (error, request, reply) => {
       const where = request.url.split('?')[0] ?? '/';
       const problem =
         error.code === 'FST_ERR_MAX_PARAM_LENGTH'
           ? new Problem(414, PROBLEM_TYPES.uriTooLong, httpMessage('http.title.uriTooLong'), httpMessage('http.paramTooLong', { limit: MAX_PARAM_LENGTH }))
-          : new Problem(400, PROBLEM_TYPES.malformed, httpMessage('http.title.badRequest'), httpMessage('http.badUrl', { path: where.slice(0, 200) }));
+          : new Problem(400, PROBLEM_TYPES.badRequest, httpMessage('http.title.badRequest'), httpMessage('http.badUrl', { path: where.slice(0, 200) }));
       void sendProblem(request, reply, problem);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -166,7 +190,8 @@ export function toProblem(error: FastifyError | Problem, request: FastifyRequest
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new Problem(400, PROBLEM_TYPES.malformed, httpMessage('http.title.malformed'), httpMessage('http.notJson'), [{ field: '/body', message: httpMessage('http.field.jsonSyntax', { parser: e.message }) }]);
+      // Fastify's own words ("Body is not valid JSON but content-type is set to …") say no more.
+      return new Problem(400, PROBLEM_TYPES.malformed, httpMessage('http.title.malformed'), httpMessage('http.notJson'), [{ field: '/body', message: httpMessage(e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'http.field.emptyBody' : 'http.field.notJson') }]);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new Problem(413, PROBLEM_TYPES.tooLarge, httpMessage('http.title.tooLarge'), httpMessage('http.tooLarge', { limit: request.routeOptions.bodyLimit ?? '?' }));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

@@ -11,6 +11,8 @@ export const httpMessage = defineMessages({
   'http.title.malformed': { 'zh-CN': '请求体格式错误', en: 'Malformed body' },
   'http.title.tooLarge': { 'zh-CN': '请求体过大', en: 'Body too large' },
   'http.title.uriTooLong': { 'zh-CN': '请求地址过长', en: 'URI too long' },
+  'http.title.headersTooLarge': { 'zh-CN': '请求头过大', en: 'Request headers too large' },
+  'http.title.timeout': { 'zh-CN': '请求超时', en: 'Request timeout' },
   'http.title.unsupportedMedia': { 'zh-CN': '不支持的媒体类型', en: 'Unsupported media type' },
   'http.title.unauthenticated': { 'zh-CN': '未认证', en: 'Not authenticated' },
   'http.title.forbidden': { 'zh-CN': '无权访问', en: 'Forbidden' },
@@ -34,8 +36,11 @@ export const httpMessage = defineMessages({
   'http.field.oneOf': { 'zh-CN': '应为以下之一：{values}', en: 'must be one of: {values}' },
   'http.unstorable': { 'zh-CN': '{field} 含有无法保存的字符（空字符 U+0000 或不成对的代理项）', en: '{field} contains a character that cannot be stored (U+0000 or a lone surrogate)' },
   'http.field.unstorable': { 'zh-CN': '含有无法保存的字符（空字符 U+0000 或不成对的代理项）', en: 'contains a character that cannot be stored (U+0000 or a lone surrogate)' },
-  // The JSON parser's own words, which name where the body went wrong.
-  'http.field.jsonSyntax': { 'zh-CN': 'JSON 语法错误：{parser}', en: '{parser}' },
+  'http.field.notJson': { 'zh-CN': '不是有效的 JSON', en: 'is not valid JSON' },
+  'http.field.emptyBody': { 'zh-CN': '请求体为空', en: 'is empty' },
+  'http.headersTooLarge': { 'zh-CN': '请求行与请求头超过 {limit} 字节', en: 'The request line and headers are larger than {limit} bytes' },
+  'http.timeout': { 'zh-CN': '请求未在规定时间内发送完毕', en: 'The request was not sent in time' },
+  'http.unreadable': { 'zh-CN': '无法读取该 HTTP 请求', en: 'The HTTP request cannot be read' },
   'http.badUrl': { 'zh-CN': '路径“{path}”含有无效的百分号编码', en: 'The path "{path}" holds an invalid percent-encoding' },
   'http.paramTooLong': { 'zh-CN': '路径参数过长（最多 {limit} 个字符）', en: 'A path parameter is too long (at most {limit} characters)' },
   // The schema rules a form's reader meets most, in our words (Ajv's show a regex, or "must NOT

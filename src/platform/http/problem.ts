@@ -5,6 +5,7 @@ import { httpMessage } from './messages';
 export const PROBLEM_TYPES = {
   validation: 'urn:ludao:problem:validation',
   malformed: 'urn:ludao:problem:malformed-body',
+  badRequest: 'urn:ludao:problem:bad-request',
   tooLarge: 'urn:ludao:problem:body-too-large',
   uriTooLong: 'urn:ludao:problem:uri-too-long',
   unsupportedMedia: 'urn:ludao:problem:unsupported-media-type',

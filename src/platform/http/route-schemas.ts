@@ -37,12 +37,14 @@ function bounded(schema: unknown): unknown {
  * Completes a route's schema as it is registered (an onRoute hook):
  * - every integer and number a request may carry gets bounds unless it has its own;
  * - the responses name the problems every route may answer with, so that the OpenAPI document
- *   lists them: 400 where the request has a schema or a body, 413 and 415 where it has a body.
+ *   lists them: 400 where the request has a schema or a body, 413 and 415 where it has a body,
+ *   414 where it has path parameters (unless the route answers errors its own way).
  */
 export function completeRouteSchema(route: RouteOptions): void {
   const schema = route.schema as Schema | undefined;
   if (!schema || schema.hide) return;
   for (const part of REQUEST_PARTS) if (schema[part]) schema[part] = bounded(schema[part]);
+  if ((route.config as { ownErrorBodies?: boolean } | undefined)?.ownErrorBodies) return;
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   const withBody = methods.some((m) => WITH_BODY.has(m));
   const response = (schema.response ?? {}) as Record<string, unknown>;
@@ -50,6 +52,8 @@ export function completeRouteSchema(route: RouteOptions): void {
     if (!(status in response) && !(String(status) in response)) response[status] = ProblemSchema;
   };
   if (withBody || REQUEST_PARTS.some((part) => schema[part])) add(400);
+  // A path parameter longer than the router takes (`frameworkErrors`).
+  if (schema.params) add(414);
   if (withBody) {
     add(413);
     add(415);

@@ -1,7 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import { isStorableText } from '../storable-text';
+import { findUnstorable } from '../storable-text';
 import { httpMessage } from './messages';
 import { Problem } from './problem';
+
+export { findUnstorable };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -11,35 +13,12 @@ declare module 'fastify' {
      * exchange's data plane, which logs the refused call).
      */
     ownTextCheck?: 'route' | readonly string[];
+    /**
+     * The route answers its errors in a body of its own (CKAN's action API envelope), so the
+     * problem+json answers every route may give are not added to its responses (`route-schemas.ts`).
+     */
+    ownErrorBodies?: boolean;
   }
-}
-
-// What JSON.parse, the router and the query parser make; an upload's Buffer or stream is not
-// looked into (its rows are checked as they are read).
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && typeof (value as { pipe?: unknown }).pipe !== 'function';
-}
-
-// The first string (or key) under `value` that cannot be stored, as a JSON pointer; null if none.
-function firstUnstorable(value: unknown, pointer: string, skip: readonly string[]): string | null {
-  if (skip.includes(pointer)) return null;
-  if (typeof value === 'string') return isStorableText(value) ? null : pointer;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = firstUnstorable(value[i], `${pointer}/${i}`, skip);
-      if (found !== null) return found;
-    }
-    return null;
-  }
-  if (isPlainObject(value)) {
-    for (const [key, inner] of Object.entries(value)) {
-      const at = `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-      if (!isStorableText(key)) return at;
-      const found = firstUnstorable(inner, at, skip);
-      if (found !== null) return found;
-    }
-  }
-  return null;
 }
 
 /** The 400 for text that cannot be stored at `field` (a JSON pointer into the request). */
@@ -57,8 +36,8 @@ export async function refuseUnstorableText(request: FastifyRequest): Promise<voi
   if (own === 'route') return;
   const skip = own ?? [];
   const found =
-    firstUnstorable(request.params, '/params', skip) ??
-    firstUnstorable(request.query, '/querystring', skip) ??
-    firstUnstorable(request.body, '/body', skip);
+    findUnstorable(request.params, '/params', skip) ??
+    findUnstorable(request.query, '/querystring', skip) ??
+    findUnstorable(request.body, '/body', skip);
   if (found !== null) throw unstorableText(found);
 }
