@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { BulkSession } from '../../platform/db/database';
 import { executePreparedShape, type ShapedStatement } from '../../platform/db/prepared';
+import { toStorableText } from '../../platform/storable-text';
 import { storeMessage, type Message, type MessageParams } from '../../platform/i18n';
 import { columnType, type FieldType } from './field-types';
 import { dcMessage } from './messages';
@@ -699,7 +700,7 @@ export async function insertBatchErrors(db: AnyDb, batchId: string, errors: read
     const part = errors.slice(i, i + 1000);
     const reasons = part.map((e) => storeMessage(e.reason));
     await sql`insert into dc_batch_error (batch_id, row_number, field, reason, reason_code, reason_params)
-      select ${batchId}, * from unnest(${part.map((e) => e.row)}::bigint[], ${part.map((e) => e.field)}::text[], ${reasons.map((r) => r.text)}::text[],
+      select ${batchId}, * from unnest(${part.map((e) => e.row)}::bigint[], ${part.map((e) => toStorableText(e.field))}::text[], ${reasons.map((r) => r.text)}::text[],
         ${reasons.map((r) => r.code)}::text[], ${reasons.map((r) => r.params)}::jsonb[])
       on conflict do nothing`.execute(db);
   }

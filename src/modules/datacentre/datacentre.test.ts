@@ -196,10 +196,21 @@ describe('data centre', () => {
       records: [
         { widget_no: 'W20', owner_id: ID_C, owner_name: '陈\u0000三' },
         { widget_no: 'W21', owner_id: ID_C, owner_name: '陈四' },
+        { widget_no: 'W22', owner_id: ID_C, owner_name: '陈\ud800五' },
+        { widget_no: 'W23', owner_id: ID_C, 'owner\u0000name': '陈六' },
       ],
     });
-    expect(res.json().batch).toMatchObject({ status: 'applied', rowsValid: 1, rowsInvalid: 1, inserted: 1 });
-    expect((await get(`/api/dc/batches/${res.json().batch.id}/errors`, staff)).json()).toEqual([{ rowNumber: 1, field: 'owner_name', reason: 'contains a NUL character', code: 'dc.row.nul' }]);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().batch).toMatchObject({ status: 'applied', rowsValid: 1, rowsInvalid: 3, inserted: 1 });
+    const errors = (await get(`/api/dc/batches/${res.json().batch.id}/errors`, staff)).json();
+    expect(errors.slice(0, 2)).toEqual([
+      { rowNumber: 1, field: 'owner_name', reason: 'contains a NUL character', code: 'dc.row.nul' },
+      { rowNumber: 3, field: 'owner_name', reason: 'contains a lone surrogate (not a character)', code: 'dc.row.loneSurrogate' },
+    ]);
+    // A field name with a NUL is a field the resource does not have; the reason quotes it as U+FFFD.
+    expect(errors[2]).toMatchObject({ rowNumber: 4, field: 'owner\uFFFDname' });
+    await ludao.ctx.audit.chainPending();
+    expect((await ludao.ctx.audit.verify()).ok).toBe(true);
     const lone = await ludao.app.inject({
       method: 'POST',
       url: '/api/dc/resources/test.widget/batches',

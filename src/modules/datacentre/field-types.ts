@@ -1,3 +1,4 @@
+import { findUnstorable } from '../../platform/storable-text';
 import { checkCreditCode, checkResidentId } from '../../platform/ids';
 import type { Message } from '../../platform/i18n';
 import { dcMessage } from './messages';
@@ -76,6 +77,9 @@ export function parseValue(rules: FieldRules, raw: unknown): unknown {
       const s = String(raw);
       if (rules.maxLength !== undefined && s.length > rules.maxLength) return no('dc.row.tooLong', { max: rules.maxLength });
       if (s.includes('\u0000')) return no('dc.row.nul');
+      if (!s.isWellFormed()) return no('dc.row.loneSurrogate');
+      // JSON's 1e309 is Infinity: not text anyone wrote.
+      if (typeof raw === 'number' && !Number.isFinite(raw)) return no('dc.row.notText');
       return s;
     }
     case 'integer': {
@@ -130,12 +134,16 @@ export function parseValue(rules: FieldRules, raw: unknown): unknown {
       return problem ? no(`dc.row.badCreditCode.${problem}`) : s;
     }
     case 'json': {
-      if (typeof raw !== 'string') return raw;
-      try {
-        return JSON.parse(raw);
-      } catch {
-        return no('dc.row.notJson');
+      let value = raw;
+      if (typeof raw === 'string') {
+        try {
+          value = JSON.parse(raw);
+        } catch {
+          return no('dc.row.notJson');
+        }
       }
+      // jsonb holds no NUL and no lone surrogate, in a key or a value.
+      return findUnstorable(value, '') === null ? value : no('dc.row.unstorable');
     }
   }
 }

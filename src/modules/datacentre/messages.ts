@@ -10,6 +10,8 @@ export const dcMessage = defineMessages({
   'dc.row.notText': { 'zh-CN': '应为文本，实为对象', en: 'expected text, got an object' },
   'dc.row.tooLong': { 'zh-CN': '超过 {max} 个字符', en: 'longer than {max} characters' },
   'dc.row.nul': { 'zh-CN': '含有空字符（NUL）', en: 'contains a NUL character' },
+  'dc.row.loneSurrogate': { 'zh-CN': '含有不成对的代理项（不是有效的字符）', en: 'contains a lone surrogate (not a character)' },
+  'dc.row.unstorable': { 'zh-CN': '含有空字符（NUL）或不成对的代理项', en: 'contains a NUL character or a lone surrogate' },
   'dc.row.notInteger': { 'zh-CN': '不是整数：{value}', en: 'not a whole number: {value}' },
   'dc.row.outOfRange': { 'zh-CN': '超出范围：{value}', en: 'out of range: {value}' },
   'dc.row.notNumber': { 'zh-CN': '不是数字：{value}', en: 'not a number: {value}' },
