@@ -22,6 +22,7 @@ import { dcatJsonLd, dcatTurtle, type CatalogueInfo } from './interop/dcat';
 import type { OpenDataService } from './opendata.service';
 import { rateLimitHeaders, type PortalAccess } from './portal-access';
 import { QueryError } from './query/record-query';
+import { findUnstorable } from '../../platform/http/storable-text';
 
 /** The CKAN version whose action API shapes we follow. */
 export const CKAN_API_VERSION = '2.10.4';
@@ -61,11 +62,15 @@ function intParam(params: Record<string, unknown>, name: string, fallback: numbe
 function jsonParam(params: Record<string, unknown>, name: string): unknown {
   const raw = params[name];
   if (typeof raw !== 'string') return raw;
+  let parsed: unknown;
   try {
-    return JSON.parse(raw);
+    parsed = JSON.parse(raw);
   } catch {
     throw new CkanParamError(name, 'Cannot parse JSON');
   }
+  // JSON's escapes can make what the query could not hold: a NUL, a lone surrogate.
+  if (findUnstorable(parsed, name) !== null) throw new CkanParamError(name, 'Must not contain a NUL character or a lone surrogate');
+  return parsed;
 }
 
 function listParam(params: Record<string, unknown>, name: string): string[] | undefined {
@@ -205,6 +210,8 @@ export function registerInteropRoutes(app: HttpApp, service: OpenDataService, ac
     }
   };
   const schema = { tags: ['open data: CKAN API'], summary: 'CKAN action API subset (package_list, package_search, package_show, organization_list/show, group_list, tag_list, status_show, datastore_search)', params: Type.Object({ action: Type.String({ maxLength: 60 }) }) };
-  app.get('/api/3/action/:action', { schema }, action);
-  app.post('/api/3/action/:action', { schema }, action);
+  // CKAN's clients read CKAN's error envelope: the route lists no problem+json answers.
+  const config = { ownErrorBodies: true };
+  app.get('/api/3/action/:action', { schema, config }, action);
+  app.post('/api/3/action/:action', { schema, config }, action);
 }

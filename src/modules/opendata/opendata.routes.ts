@@ -13,6 +13,7 @@ import type { PortalAccess} from './portal-access';
 import { rateLimitHeaders, type Admission } from './portal-access';
 import { LICENCES } from './portal-terms';
 import { odMessage } from './messages';
+import { findUnstorable, unstorableText } from '../../platform/http/storable-text';
 
 const UPLOAD_TYPES = ['text/csv', 'application/x-ndjson', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream', 'application/json', 'application/geo+json'];
 const UPLOAD_LIMIT = 2 * 1024 * 1024 * 1024;
@@ -211,6 +212,9 @@ export function registerOpenDataRoutes(app: HttpApp, service: OpenDataService, a
         } catch {
           throw Problem.validation(odMessage('od.metaNotJson'), [{ field: '/querystring/meta', message: odMessage('od.notJson') }]);
         }
+        // JSON's escapes can make what the query could not hold: a NUL, a lone surrogate.
+        const unstorable = findUnstorable(meta, '/querystring/meta');
+        if (unstorable !== null) throw unstorableText(unstorable);
         if (!metaCheck.Check(meta)) {
           const first = [...metaCheck.Errors(meta)][0];
           // The schema's words are TypeBox's (English), as schema validation's are everywhere.

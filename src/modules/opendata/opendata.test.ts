@@ -464,6 +464,13 @@ describe('open-data portal', () => {
       const badRows = await inject({ method: 'GET', url: '/api/3/action/package_search?rows=abc' });
       expect(badRows.statusCode).toBe(409);
       expect(badRows.json().error.rows).toBeTruthy();
+      // An action CKAN does not have, and a filter JSON's escapes make unstorable: CKAN's envelope.
+      const unknown = await inject({ method: 'GET', url: '/api/3/action/foo' });
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.json()).toMatchObject({ success: false, error: { __type: 'Bad Request', message: 'Bad request - Action name not known: foo' } });
+      const nulFilter = await inject({ method: 'GET', url: `/api/3/action/datastore_search?resource_id=bus-stops&filters=${encodeURIComponent('{"district":"a\\u0000"}')}` });
+      expect(nulFilter.statusCode).toBe(409);
+      expect(nulFilter.json()).toMatchObject({ success: false, error: { filters: ['Must not contain a NUL character or a lone surrogate'] } });
       const badColumn = await inject({ method: 'GET', url: `/api/3/action/datastore_search?resource_id=bus-stops&sort=secret` });
       expect(badColumn.json().success).toBe(false);
       const orgs = (await inject({ method: 'GET', url: '/api/3/action/organization_list?all_fields=true' })).json();
@@ -614,6 +621,14 @@ describe('open-data portal', () => {
         payload: Buffer.from('a,b\n1,2\n3,4,5\n'),
       });
       expect(unevenEn.json().detail).toBe('uneven.csv: row 3: has 3 cells but the header names 2 columns');
+      // A cell, or metadata, the database cannot hold: refused, naming where, not a 500.
+      const nul = await upload('nul-cell', 'a,b\n1,2\n3,x\u0000y\n', 'nul.csv');
+      expect(nul.statusCode).toBe(400);
+      expect(nul.json().detail).toBe('nul.csv：第 3 行：含有空字符（NUL）或不成对的代理项');
+      const nulMeta = await upload('nul-meta', 'a,b\n1,2\n', 'ok.csv', operator, { title: '标题\u0000' });
+      expect(nulMeta.statusCode).toBe(400);
+      expect(nulMeta.json()).toMatchObject({ code: 'http.unstorable', errors: [{ field: '/querystring/meta/title' }] });
+      expect((await inject({ method: 'GET', url: '/api/open/v1/datasets/nul-meta' })).statusCode).toBe(404);
     });
 
     it('words a records query’s errors for developers: the parameter and the grammar as written, the rest in Chinese', async () => {

@@ -9,6 +9,7 @@ import { odMessage, quote } from './messages';
 import type { DatasetField, DatasetFieldType } from './opendata.contract';
 import { findPersonalValue, isPersonalColumn, PersonalDataRefusal } from './personal-data';
 import { findGeo, type RowSource } from './publishing';
+import { findUnstorable } from '../../platform/storable-text';
 
 /**
  * Reads an uploaded file (CSV in UTF-8/GBK/GB18030, NDJSON, XLSX, a JSON array of objects,
@@ -197,6 +198,8 @@ async function firstPass(rows: AsyncIterable<RawRow>, file: string): Promise<{ c
   try {
     for await (const raw of rows) {
       if ('error' in raw) throw new UploadError(odMessage('od.file.badRow', { row: raw.row, ...quote('reason', raw.error) }));
+      // A cell or a column name the database cannot hold (a NUL, a lone surrogate).
+      if (findUnstorable(raw.values, '') !== null) throw new UploadError(odMessage('od.file.badRow', { row: raw.row, ...quote('reason', dcMessage('dc.row.unstorable')) }));
       if (columns.length === 0) {
         Object.keys(raw.values).forEach((header, i) => {
           const column = newColumn(header, i, taken);
