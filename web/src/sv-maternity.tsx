@@ -4,7 +4,7 @@
 // queue (claims in review naming the failed checks; approve after a paper proof, or reject), and
 // its allowance rules (its administrator sets the next version).
 import { useState, type FormEvent } from 'react';
-import { api, type Me } from './api';
+import { api, may, type Me } from './api';
 import { useApiGet } from './dc-api';
 import { useFormat } from './format';
 import { useI18n, type Lang, type MessageKey } from './i18n';
@@ -373,7 +373,7 @@ export function MaternityQueuePage(_props: { me: Me; path: string; rest: readonl
 
 /** Whether the user sets the bureau's allowance rules: its department administrator. */
 export function configuresMaternity(me: Me): boolean {
-  return me.permissions.includes('maternity:configure') && within(me.org?.code, BUREAU);
+  return may(me, 'maternity:configure') && within(me.org?.code, BUREAU);
 }
 
 // The rules' numbers as the form holds them: text, so that a field can be empty while typed.

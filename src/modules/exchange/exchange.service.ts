@@ -488,7 +488,8 @@ export class ExchangeService {
     // What the caller sent goes into the log as evidence, so text the database cannot hold (a
     // NUL, a lone surrogate) is kept with U+FFFD in its place; the call is refused below.
     const unstorable = unstorablePart(input);
-    const asLogged = (text: string | undefined) => (text === undefined ? null : toStorableText(text));
+    // (Only when the check found something: every logged part is among those it looked at.)
+    const asLogged = (text: string | undefined) => (text === undefined ? null : unstorable ? toStorableText(text) : text);
     const log: CallRecord = {
       id: callId,
       received_at: input.receivedAt,
