@@ -119,6 +119,12 @@ export interface BrowserSuite {
   pathname(): string;
   /** Waits until an element shows a text (labels may come from data that loads after the page). */
   waitForText(id: string, wanted: string): Promise<void>;
+  /**
+   * Waits for an error box and returns its text, having checked the title the user reads and
+   * the status kept for support (`data-status`, on `statusId` when the box wraps the problem)
+   * and not shown as "HTTP n".
+   */
+  actionError(id: string, title: string, status: number, statusId?: string): Promise<string>;
   /** Signs in on the login page with the demo password; with `displayName`, waits for the greeting. */
   signIn(username: string, displayName?: string): Promise<void>;
   /** An API client signed in as a demo user, for what someone else does meanwhile (dispose it when done). */
@@ -178,6 +184,14 @@ export function setUpBrowserSuite(options: { start: () => Promise<StartedServer>
     figure: async (id) => Number((await suite.text(id)).replace(/[^\d]/g, '')),
     pathname: () => new URL(suite.page.url()).pathname,
     waitForText: (id, wanted) => suite.byTestId(id).filter({ hasText: wanted }).waitFor(),
+    async actionError(id, title, status, statusId = id) {
+      await suite.byTestId(id).waitFor();
+      const error = await suite.text(id);
+      expect(error).toContain(title);
+      expect(error).not.toContain('HTTP');
+      expect(await suite.byTestId(statusId).getAttribute('data-status')).toBe(String(status));
+      return error;
+    },
     async signIn(username, displayName) {
       await suite.page.goto('/');
       await suite.byTestId('login-form').waitFor();

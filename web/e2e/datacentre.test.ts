@@ -191,12 +191,7 @@ describe.skipIf(!hasChromium)('operator console in Chromium', () => {
     // and in the page's language.
     expect((await web.page.request.post('/api/auth/logout')).ok()).toBe(true);
     await send('code,name,lat,lon\n350206,湖里区,24.512,118.135\n');
-    await byTestId('dc-upload-error').waitFor();
-    const error = await text('dc-upload-error');
-    // The title the user reads; the status only for whoever supports them.
-    expect(error).toContain('上传失败');
-    expect(error).not.toContain('HTTP');
-    expect(await byTestId('dc-upload-error').getAttribute('data-status')).toBe('401');
+    const error = await web.actionError('dc-upload-error', '上传失败', 401);
     expect(error).toContain('请先登录，或使用有效的 API 密钥调用');
     expect(await byTestId('dc-batch-result').count()).toBe(0);
   });
